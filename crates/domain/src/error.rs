@@ -1,0 +1,102 @@
+//! The one table of error codes. Each code has a stable name (the `type` of
+//! an API problem document and the translation key `error.<code>` of the HTML
+//! message) and an HTTP status. Add a code here and the API, the pages and the
+//! translations all learn it; the i18n tests fail until both languages say it.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! error_codes {
+    ($($variant:ident = ($code:literal, $status:literal);)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum ErrorCode { $($variant,)* }
+
+        impl ErrorCode {
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)*];
+
+            /// The stable, documented name of the error.
+            pub fn code(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $code,)* }
+            }
+
+            /// The HTTP status this error is answered with.
+            pub fn status(self) -> u16 {
+                match self { $(ErrorCode::$variant => $status,)* }
+            }
+        }
+    };
+}
+
+error_codes! {
+    // 400: the request itself is malformed.
+    MalformedJson = ("malformed_json", 400);
+    MalformedRequest = ("malformed_request", 400);
+    // 401/403: who you are, and whether you may.
+    SignInRequired = ("sign_in_required", 401);
+    WrongCredentials = ("wrong_credentials", 401);
+    SessionExpired = ("session_expired", 401);
+    ApiKeyInvalid = ("api_key_invalid", 401);
+    CsrfRejected = ("csrf_rejected", 403);
+    Forbidden = ("forbidden", 403);
+    ApiScopeMissing = ("api_scope_missing", 403);
+    NotASeller = ("not_a_seller", 403);
+    AdminOnly = ("admin_only", 403);
+    // 404/405/409/413/422/429
+    NotFound = ("not_found", 404);
+    MethodNotAllowed = ("method_not_allowed", 405);
+    EmailTaken = ("email_taken", 409);
+    ShopSlugTaken = ("shop_slug_taken", 409);
+    AlreadyMember = ("already_member", 409);
+    InvitationUsed = ("invitation_used", 409);
+    PayloadTooLarge = ("payload_too_large", 413);
+    InvalidEmail = ("invalid_email", 422);
+    PasswordTooShort = ("password_too_short", 422);
+    PasswordTooLong = ("password_too_long", 422);
+    PasswordTooCommon = ("password_too_common", 422);
+    PasswordMismatch = ("password_mismatch", 422);
+    InvalidName = ("invalid_name", 422);
+    InvalidShopName = ("invalid_shop_name", 422);
+    InvalidShopSlug = ("invalid_shop_slug", 422);
+    InvalidRole = ("invalid_role", 422);
+    InvalidScope = ("invalid_scope", 422);
+    InvalidLanguage = ("invalid_language", 422);
+    InvitationExpired = ("invitation_expired", 422);
+    InvitationEmailMismatch = ("invitation_email_mismatch", 422);
+    LastOwner = ("last_owner", 422);
+    ValidationFailed = ("validation_failed", 422);
+    TooManyAttempts = ("too_many_attempts", 429);
+    // 5xx: ours, never the user's.
+    Internal = ("internal", 500);
+    Unavailable = ("unavailable", 503);
+    Timeout = ("timeout", 503);
+}
+
+impl ErrorCode {
+    /// The translation key of the message shown to a person.
+    pub fn message_key(self) -> String {
+        format!("error.{}", self.code())
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl std::error::Error for ErrorCode {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_are_unique_and_statuses_sane() {
+        let mut seen = HashSet::new();
+        for code in ErrorCode::ALL {
+            assert!(seen.insert(code.code()), "duplicate {}", code.code());
+            assert!((400..600).contains(&code.status()));
+        }
+    }
+}

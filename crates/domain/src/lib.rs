@@ -1,0 +1,19 @@
+//! The pure rules of etalase: types that can only be built valid, invariants,
+//! state machines and policies. No IO, no async, no SQL — every other crate of
+//! the workspace depends on this one and it depends on none of ours.
+
+pub mod account;
+pub mod audit;
+pub mod error;
+pub mod id;
+pub mod lang;
+pub mod money;
+pub mod policy;
+pub mod seller;
+pub mod time;
+
+pub use error::ErrorCode;
+pub use id::Id;
+pub use lang::Lang;
+pub use money::{Currency, Money};
+pub use time::Timestamp;

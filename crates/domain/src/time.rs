@@ -1,0 +1,105 @@
+//! Instants in UTC, shown in WIB (Asia/Jakarta, UTC+7, no daylight saving).
+
+use serde::{Deserialize, Serialize};
+use time::{OffsetDateTime, UtcOffset};
+
+use crate::Lang;
+
+/// An instant, stored as milliseconds since the Unix epoch in UTC. Both
+/// backends keep it in a BIGINT: comparisons and ordering are then exact and
+/// identical on SQLite and PostgreSQL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Timestamp(i64);
+
+/// Western Indonesia Time; Jakarta has not observed daylight saving since 1964.
+pub const WIB: UtcOffset = match UtcOffset::from_hms(7, 0, 0) {
+    Ok(offset) => offset,
+    Err(_) => panic!("UTC+7 is a valid offset"),
+};
+
+const MONTHS_ID: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des",
+];
+const MONTHS_EN: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+impl Timestamp {
+    pub const fn from_unix_millis(millis: i64) -> Self {
+        Self(millis)
+    }
+
+    pub const fn unix_millis(self) -> i64 {
+        self.0
+    }
+
+    pub fn from_datetime(at: OffsetDateTime) -> Self {
+        Self((at.unix_timestamp_nanos() / 1_000_000) as i64)
+    }
+
+    pub fn to_datetime(self) -> OffsetDateTime {
+        OffsetDateTime::from_unix_timestamp_nanos(self.0 as i128 * 1_000_000)
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    }
+
+    pub const fn plus_seconds(self, seconds: i64) -> Self {
+        Self(self.0 + seconds * 1000)
+    }
+
+    pub const fn seconds_since(self, earlier: Timestamp) -> i64 {
+        (self.0 - earlier.0) / 1000
+    }
+
+    /// RFC 3339 in UTC, for APIs and logs.
+    pub fn to_rfc3339(self) -> String {
+        self.to_datetime()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default()
+    }
+
+    /// "29 Nov 2026 09.35 WIB" (id) or "29 Nov 2026 09:35 WIB" (en).
+    pub fn format_wib(self, lang: Lang) -> String {
+        let local = self.to_datetime().to_offset(WIB);
+        let month = local.month() as usize - 1;
+        let (months, separator) = match lang {
+            Lang::Id => (MONTHS_ID, '.'),
+            Lang::En => (MONTHS_EN, ':'),
+        };
+        format!(
+            "{} {} {} {:02}{}{:02} WIB",
+            local.day(),
+            months[month],
+            local.year(),
+            local.hour(),
+            separator,
+            local.minute()
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn shows_utc_instants_in_wib() {
+        let at = Timestamp::from_datetime(datetime!(2026-11-29 02:35 UTC));
+        assert_eq!(at.format_wib(Lang::Id), "29 Nov 2026 09.35 WIB");
+        assert_eq!(at.format_wib(Lang::En), "29 Nov 2026 09:35 WIB");
+    }
+
+    #[test]
+    fn crosses_midnight_into_the_next_local_day() {
+        let at = Timestamp::from_datetime(datetime!(2026-08-16 18:00 UTC));
+        assert_eq!(at.format_wib(Lang::Id), "17 Agu 2026 01.00 WIB");
+    }
+
+    #[test]
+    fn round_trips_milliseconds() {
+        let at = Timestamp::from_unix_millis(1_795_000_000_123);
+        assert_eq!(Timestamp::from_datetime(at.to_datetime()), at);
+        assert_eq!(at.plus_seconds(60).seconds_since(at), 60);
+    }
+}

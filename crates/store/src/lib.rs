@@ -1,0 +1,20 @@
+//! Persistence of etalase on SQLite (embedded default) and PostgreSQL
+//! (scale-out), through one layer: the same SQL written once with `$1, $2 …`
+//! placeholders runs on both, and only the migrations differ.
+//!
+//! Reads go through [`Store`]; every command runs in one [`Tx`] opened with
+//! [`Store::write`] — on SQLite that is `BEGIN IMMEDIATE` on the single writer
+//! connection, so a transaction that reads then writes waits its turn instead
+//! of failing with SQLITE_BUSY.
+
+mod error;
+mod pool;
+
+pub mod accounts;
+pub mod api_keys;
+pub mod audit;
+pub mod outbox;
+pub mod sellers;
+
+pub use error::{StoreError, StoreResult};
+pub use pool::{Backend, Store, StoreOptions, Tx};

@@ -1,0 +1,61 @@
+//! The transactional outbox: an event is written in the same transaction as
+//! the change it reports, so nothing is published that was not committed and
+//! nothing committed is lost. Consumers read in `seq` order from a position.
+
+use etalase_domain::Timestamp;
+use etalase_domain::id::{EventId, SellerId};
+use serde::Serialize;
+
+use crate::pool::{on_pool, on_tx};
+use crate::{Store, StoreResult, Tx};
+
+pub struct NewEvent<'a, P: Serialize> {
+    pub topic: &'a str,
+    pub aggregate_type: &'a str,
+    pub aggregate_id: &'a str,
+    pub seller_id: Option<SellerId>,
+    pub payload: &'a P,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OutboxEvent {
+    pub seq: i64,
+    pub event_id: String,
+    pub topic: String,
+    pub aggregate_type: String,
+    pub aggregate_id: String,
+    pub seller_id: Option<String>,
+    pub payload: String,
+    pub created_at: i64,
+}
+
+pub async fn append<P: Serialize>(
+    tx: &mut Tx,
+    event: NewEvent<'_, P>,
+    now: Timestamp,
+) -> StoreResult<EventId> {
+    let id = EventId::generate();
+    let payload = serde_json::to_string(event.payload)
+        .map_err(|e| crate::StoreError::Corrupt(format!("event payload: {e}")))?;
+    on_tx!(tx, conn => sqlx::query(
+        "INSERT INTO outbox (event_id, topic, aggregate_type, aggregate_id, seller_id, payload, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(id.to_string()).bind(event.topic).bind(event.aggregate_type)
+        .bind(event.aggregate_id).bind(event.seller_id.map(|s| s.to_string()))
+        .bind(&payload).bind(now.unix_millis())
+        .execute(conn).await.map(|_| ()))?;
+    Ok(id)
+}
+
+/// Events after `after_seq`, oldest first.
+pub async fn read_after(
+    store: &Store,
+    after_seq: i64,
+    limit: i64,
+) -> StoreResult<Vec<OutboxEvent>> {
+    let rows = on_pool!(store, pool => sqlx::query_as(
+        "SELECT seq, event_id, topic, aggregate_type, aggregate_id, seller_id, payload, created_at \
+         FROM outbox WHERE seq > $1 ORDER BY seq LIMIT $2")
+        .bind(after_seq).bind(limit).fetch_all(pool).await)?;
+    Ok(rows)
+}

@@ -1,0 +1,224 @@
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+
+use crate::{StoreError, StoreResult};
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// Connections for PostgreSQL, or reader connections for SQLite (SQLite
+    /// always has exactly one writer).
+    pub max_connections: u32,
+    pub busy_timeout: Duration,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self {
+            max_connections: 8,
+            busy_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub(crate) enum Pool {
+    /// SQLite allows one writer at a time: writes queue for the single writer
+    /// connection in-process; reads run in parallel on the reader pool (WAL).
+    Sqlite {
+        read: SqlitePool,
+        write: SqlitePool,
+    },
+    Postgres(PgPool),
+}
+
+/// The system of record. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pub(crate) pool: Pool,
+}
+
+/// One write transaction; dropped without [`Tx::commit`] it rolls back.
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+/// Runs the same statement on whichever backend a [`Store`] holds (readers).
+macro_rules! on_pool {
+    ($store:expr, $conn:ident => $body:expr) => {
+        match &$store.pool {
+            $crate::pool::Pool::Sqlite { read: $conn, .. } => $body,
+            $crate::pool::Pool::Postgres($conn) => $body,
+        }
+    };
+}
+
+/// Runs the same statement inside a transaction on either backend.
+macro_rules! on_tx {
+    ($tx:expr, $conn:ident => $body:expr) => {
+        match $tx {
+            $crate::pool::Tx::Sqlite(tx) => {
+                let $conn = &mut **tx;
+                $body
+            }
+            $crate::pool::Tx::Postgres(tx) => {
+                let $conn = &mut **tx;
+                $body
+            }
+        }
+    };
+}
+
+pub(crate) use {on_pool, on_tx};
+
+impl Store {
+    /// Connects to `sqlite://path`, `sqlite:path` or `postgres://…`, without
+    /// migrating.
+    pub async fn connect(url: &str, options: &StoreOptions) -> StoreResult<Store> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let connect = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(options.max_connections)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(connect)
+                .await?;
+            return Ok(Store {
+                pool: Pool::Postgres(pool),
+            });
+        }
+        if !url.starts_with("sqlite:") {
+            return Err(StoreError::Corrupt(format!(
+                "unsupported database URL scheme in {}",
+                url.split(':').next().unwrap_or_default()
+            )));
+        }
+        let connect = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(options.busy_timeout);
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(connect.clone())
+            .await?;
+        let read = SqlitePoolOptions::new()
+            .max_connections(options.max_connections.max(1))
+            .connect_with(connect.read_only(true))
+            .await?;
+        Ok(Store {
+            pool: Pool::Sqlite { read, write },
+        })
+    }
+
+    pub async fn connect_and_migrate(url: &str, options: &StoreOptions) -> StoreResult<Store> {
+        let store = Store::connect(url, options).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.pool {
+            Pool::Sqlite { .. } => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies the embedded migrations of this backend that are not applied yet.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        match &self.pool {
+            Pool::Sqlite { write, .. } => SQLITE_MIGRATIONS.run(write).await?,
+            Pool::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Opens a write transaction (`BEGIN IMMEDIATE` on SQLite).
+    pub async fn write(&self) -> StoreResult<Tx> {
+        Ok(match &self.pool {
+            Pool::Sqlite { write, .. } => Tx::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// Answers whether the database is reachable (for `/readyz`).
+    pub async fn ping(&self) -> StoreResult<()> {
+        on_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Writes a consistent copy of a SQLite database to `path` while it stays
+    /// online (`VACUUM INTO`). PostgreSQL is backed up with its own tools.
+    pub async fn backup_sqlite(&self, path: &str) -> StoreResult<()> {
+        match &self.pool {
+            Pool::Sqlite { write, .. } => {
+                sqlx::query("VACUUM INTO $1")
+                    .bind(path)
+                    .execute(write)
+                    .await?;
+                Ok(())
+            }
+            Pool::Postgres(_) => Err(StoreError::Corrupt(
+                "backup_sqlite called on a PostgreSQL store".into(),
+            )),
+        }
+    }
+
+    pub async fn close(&self) {
+        match &self.pool {
+            Pool::Sqlite { read, write } => {
+                read.close().await;
+                write.close().await;
+            }
+            Pool::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> StoreResult<()> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Runs one administrative statement built by our own code (such as
+    /// `CREATE DATABASE` for a test database), never from user input.
+    pub async fn execute_admin_statement(&self, statement: &str) -> StoreResult<()> {
+        let statement = sqlx::AssertSqlSafe(statement.to_owned());
+        match &self.pool {
+            Pool::Sqlite { write, .. } => {
+                sqlx::query(statement).execute(write).await.map(|_| ())?
+            }
+            Pool::Postgres(pool) => sqlx::query(statement).execute(pool).await.map(|_| ())?,
+        };
+        Ok(())
+    }
+}
