@@ -9,9 +9,7 @@ use crate::ErrorCode;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ShopSlug(String);
 
-const RESERVED_SLUGS: [&str; 10] = [
-    "admin", "seller", "api", "static", "etalase", "toko", "shop", "help", "bantuan", "login",
-];
+const RESERVED_SLUGS: [&str; 6] = ["admin", "seller", "api", "static", "etalase", "bantuan"];
 
 impl ShopSlug {
     pub fn parse(text: &str) -> Result<ShopSlug, ErrorCode> {

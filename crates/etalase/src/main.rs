@@ -1,1 +1,412 @@
-fn main() {}
+//! `etalase`: the whole platform in one binary.
+
+mod config;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use etalase_services::mail::FileMailer;
+use etalase_services::{ServiceConfig, Services, SessionPolicy, SystemClock, demo};
+use etalase_store::{Backend, Store, StoreOptions};
+use etalase_web::{Application, Secret, WebConfig};
+
+use crate::config::FileConfig;
+
+/// etalase — social commerce for Indonesian sellers: the Shop, the Seller
+/// Center, the sync between them, an Admin and an integration API, in one
+/// binary. Runs on an embedded SQLite file with no other service; scales out
+/// on PostgreSQL.
+///
+/// Every option can also be given as an environment variable (shown in
+/// brackets) or in the TOML file named by --config. Flags win over the
+/// environment, which wins over the file.
+#[derive(Parser)]
+#[command(name = "etalase", version, max_term_width = 100)]
+struct Cli {
+    /// A TOML config file with the same settings as the flags (listen,
+    /// database_url, data_dir, public_url, secret_key, …).
+    #[arg(long, global = true, env = "ETALASE_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+
+    #[command(flatten)]
+    storage: StorageArgs,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args)]
+struct StorageArgs {
+    /// Where the data lives: `sqlite://PATH` or `postgres://USER@HOST/DB`.
+    /// Default: a SQLite file `etalase.db` in the data directory.
+    #[arg(
+        long,
+        global = true,
+        env = "ETALASE_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    database_url: Option<String>,
+
+    /// Directory for the SQLite file, uploaded files, outgoing mail and the
+    /// secret key [default: ./data].
+    #[arg(long, global = true, env = "ETALASE_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the Shop (/), Seller Center (/seller), Admin (/admin) and the API (/api/v1).
+    Serve(ServeArgs),
+    /// Apply database migrations that are not applied yet, then exit.
+    Migrate,
+    /// Load the demo data (idempotent) and print the demo logins.
+    Demo,
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Write a consistent copy of a SQLite database while etalase keeps
+    /// running; for PostgreSQL, print the pg_dump command to use.
+    Backup {
+        /// The file to write; it must not exist yet.
+        file: PathBuf,
+    },
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address and port to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "ETALASE_LISTEN", value_name = "ADDR")]
+    listen: Option<String>,
+
+    /// The address people use to reach this server, for links in e-mails
+    /// [default: http://<listen>]. An https URL also marks cookies Secure.
+    #[arg(long, env = "ETALASE_PUBLIC_URL", value_name = "URL")]
+    public_url: Option<String>,
+
+    /// The key that signs form tokens; the same on every node. Default: one
+    /// generated once and kept in <data-dir>/secret.key.
+    #[arg(
+        long,
+        env = "ETALASE_SECRET_KEY",
+        value_name = "KEY",
+        hide_env_values = true
+    )]
+    secret_key: Option<String>,
+
+    /// Load the demo data when the database is empty, and print the demo logins.
+    #[arg(long, env = "ETALASE_DEMO")]
+    demo: bool,
+
+    /// Database connections (PostgreSQL) or reader connections (SQLite) [default: 8].
+    #[arg(long, env = "ETALASE_MAX_CONNECTIONS", value_name = "N")]
+    max_connections: Option<u32>,
+
+    /// Log as JSON lines instead of text.
+    #[arg(long, env = "ETALASE_LOG_JSON")]
+    log_json: bool,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account. The password is read from ETALASE_USER_PASSWORD or
+    /// from the first line of standard input, never from a flag.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Make the account a platform admin.
+        #[arg(long)]
+        admin: bool,
+    },
+}
+
+struct Settings {
+    data_dir: PathBuf,
+    database_url: String,
+    file: FileConfig,
+}
+
+fn settings(cli: &Cli) -> anyhow::Result<Settings> {
+    let file = FileConfig::load(cli.config.as_deref())?;
+    let data_dir = cli
+        .storage
+        .data_dir
+        .clone()
+        .or_else(|| file.data_dir.clone())
+        .unwrap_or_else(|| PathBuf::from("data"));
+    let database_url = config::database_url(
+        cli.storage
+            .database_url
+            .clone()
+            .or_else(|| file.database_url.clone()),
+        &data_dir,
+    );
+    Ok(Settings {
+        data_dir,
+        database_url,
+        file,
+    })
+}
+
+async fn open_store(settings: &Settings, max_connections: Option<u32>) -> anyhow::Result<Store> {
+    if settings.database_url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+            format!(
+                "cannot create data directory {}",
+                settings.data_dir.display()
+            )
+        })?;
+    }
+    let options = StoreOptions {
+        max_connections: max_connections
+            .or(settings.file.max_connections)
+            .unwrap_or(8),
+        ..StoreOptions::default()
+    };
+    Store::connect_and_migrate(&settings.database_url, &options)
+        .await
+        .with_context(|| {
+            format!(
+                "cannot open the database {}",
+                config::redact_url(&settings.database_url)
+            )
+        })
+}
+
+fn services(store: Store, settings: &Settings, public_url: String) -> Services {
+    let defaults = SessionPolicy::default();
+    let config = ServiceConfig {
+        sessions: SessionPolicy {
+            idle_timeout_secs: settings
+                .file
+                .session_idle_timeout_secs
+                .unwrap_or(defaults.idle_timeout_secs),
+            absolute_timeout_secs: settings
+                .file
+                .session_absolute_timeout_secs
+                .unwrap_or(defaults.absolute_timeout_secs),
+        },
+        public_url,
+        ..ServiceConfig::default()
+    };
+    let mailer = FileMailer::new(
+        settings.data_dir.join("mail"),
+        "etalase <noreply@etalase.local>",
+    );
+    Services::new(store, Arc::new(SystemClock), Arc::new(mailer), config)
+}
+
+fn init_logging(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ETALASE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let settings = settings(&cli)?;
+    match cli.command {
+        Command::Serve(args) => serve(args, settings).await,
+        Command::Migrate => {
+            init_logging(false);
+            let store = open_store(&settings, None).await?;
+            println!(
+                "Database {} is up to date.",
+                config::redact_url(&settings.database_url)
+            );
+            store.close().await;
+            Ok(())
+        }
+        Command::Demo => {
+            init_logging(false);
+            let store = open_store(&settings, None).await?;
+            let svc = services(store, &settings, default_public_url("127.0.0.1:8080"));
+            demo::load(&svc)
+                .await
+                .map_err(|e| anyhow::anyhow!("demo data: {e}"))?;
+            print_demo_logins();
+            Ok(())
+        }
+        Command::User(UserCommand::Create { email, name, admin }) => {
+            init_logging(false);
+            let password = read_password()?;
+            let store = open_store(&settings, None).await?;
+            let svc = services(store, &settings, default_public_url("127.0.0.1:8080"));
+            let user =
+                etalase_services::accounts::create_user(&svc, &email, &name, &password, admin)
+                    .await
+                    .map_err(|e| {
+                        let fields: Vec<String> = e
+                            .fields
+                            .iter()
+                            .map(|f| format!("{}: {}", f.field, f.code))
+                            .collect();
+                        anyhow::anyhow!("cannot create the user: {} {}", e.code, fields.join(", "))
+                    })?;
+            println!(
+                "Created {} ({}){}.",
+                user.email,
+                user.id,
+                if admin { ", a platform admin" } else { "" }
+            );
+            Ok(())
+        }
+        Command::Backup { file } => backup(&settings, &file).await,
+    }
+}
+
+fn default_public_url(listen: &str) -> String {
+    format!("http://{listen}")
+}
+
+fn read_password() -> anyhow::Result<String> {
+    if let Ok(password) = std::env::var("ETALASE_USER_PASSWORD") {
+        return Ok(password);
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("cannot read the password from standard input")?;
+    let password = line.trim_end_matches(['\r', '\n']).to_owned();
+    if password.is_empty() {
+        bail!("no password: set ETALASE_USER_PASSWORD or pipe it on standard input");
+    }
+    Ok(password)
+}
+
+async fn backup(settings: &Settings, file: &std::path::Path) -> anyhow::Result<()> {
+    if settings.database_url.starts_with("postgres") {
+        println!(
+            "PostgreSQL is backed up with its own tools, for example:\n  pg_dump --format=custom --file {} '{}'",
+            file.display(),
+            config::redact_url(&settings.database_url)
+        );
+        return Ok(());
+    }
+    if file.exists() {
+        bail!("{} already exists; choose a new file", file.display());
+    }
+    let store = open_store(settings, None).await?;
+    if store.backend() != Backend::Sqlite {
+        bail!("unsupported database for backup");
+    }
+    let path = file
+        .to_str()
+        .context("the backup path must be valid UTF-8")?;
+    store.backup_sqlite(path).await.context("backup failed")?;
+    store.close().await;
+    println!("Backup written to {}.", file.display());
+    Ok(())
+}
+
+fn print_demo_logins() {
+    println!("Demo logins (password for all: {}):", demo::DEMO_PASSWORD);
+    for login in demo::DEMO_LOGINS {
+        println!("  {:<28} {}", login.email, login.what);
+    }
+}
+
+async fn serve(args: ServeArgs, settings: Settings) -> anyhow::Result<()> {
+    init_logging(args.log_json || settings.file.log_format.as_deref() == Some("json"));
+    let listen = args
+        .listen
+        .or_else(|| settings.file.listen.clone())
+        .unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+    let public_url = args
+        .public_url
+        .or_else(|| settings.file.public_url.clone())
+        .unwrap_or_else(|| default_public_url(&listen));
+    let secret = config::secret_key(
+        args.secret_key.or_else(|| settings.file.secret_key.clone()),
+        &settings.data_dir,
+    )?;
+    let store = open_store(&settings, args.max_connections).await?;
+    let svc = services(store.clone(), &settings, public_url.clone());
+
+    let mut demo_loaded = false;
+    if args.demo {
+        let empty = etalase_store::accounts::count_users(&store).await? == 0;
+        let has_demo = etalase_store::sellers::find_seller_by_slug(&store, demo::DEMO_SHOP_SLUG)
+            .await?
+            .is_some();
+        if empty || has_demo {
+            demo::load(&svc)
+                .await
+                .map_err(|e| anyhow::anyhow!("demo data: {e}"))?;
+            demo_loaded = true;
+        } else {
+            tracing::warn!("--demo ignored: the database already holds other data");
+        }
+    }
+
+    let web = WebConfig {
+        secret_key: Secret::new(secret),
+        secure_cookies: public_url.starts_with("https://"),
+        request_timeout: Duration::from_secs(settings.file.request_timeout_secs.unwrap_or(30)),
+        body_limit: settings.file.body_limit_bytes.unwrap_or(1024 * 1024),
+    };
+    let app = Application::build(svc, web, &listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    let address = app.local_addr()?;
+    println!();
+    println!(
+        "etalase is running on {} ({})",
+        config::redact_url(&settings.database_url),
+        backend_name(&store)
+    );
+    println!("  Shop           http://{address}/");
+    println!("  Seller Center  http://{address}/seller");
+    println!("  Admin          http://{address}/admin");
+    println!("  API reference  http://{address}/api/docs");
+    if demo_loaded {
+        print_demo_logins();
+    }
+    println!("Press Ctrl+C to stop.");
+    app.run_until(shutdown_signal()).await?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+fn backend_name(store: &Store) -> &'static str {
+    match store.backend() {
+        Backend::Sqlite => "embedded SQLite",
+        Backend::Postgres => "PostgreSQL",
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

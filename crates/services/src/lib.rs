@@ -1,1 +1,108 @@
+//! The use cases of etalase. Each command runs in one transaction that also
+//! writes its audit line and outbox events; the web layer (HTML pages and
+//! JSON API alike) calls these functions and nothing below them.
 
+pub mod accounts;
+pub mod api_keys;
+pub mod clock;
+pub mod demo;
+mod error;
+pub mod mail;
+mod passwords;
+pub mod teams;
+mod tokens;
+
+use std::sync::Arc;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::{FieldError, ServiceError, ServiceResult};
+pub use etalase_store::Store;
+pub use mail::{Mailer, OutgoingMail};
+
+/// How long a signed-in session lives.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionPolicy {
+    /// Signed out after this long without a request.
+    pub idle_timeout_secs: i64,
+    /// Signed out this long after signing in, however active.
+    pub absolute_timeout_secs: i64,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        Self {
+            idle_timeout_secs: 8 * 3600,
+            absolute_timeout_secs: 7 * 24 * 3600,
+        }
+    }
+}
+
+/// Limits on failed sign-ins, per account and per client address.
+#[derive(Debug, Clone, Copy)]
+pub struct ThrottlePolicy {
+    pub window_secs: i64,
+    pub max_failures_per_account: i32,
+    pub max_failures_per_ip: i32,
+    pub lockout_secs: i64,
+}
+
+impl Default for ThrottlePolicy {
+    fn default() -> Self {
+        Self {
+            window_secs: 15 * 60,
+            max_failures_per_account: 5,
+            max_failures_per_ip: 30,
+            lockout_secs: 15 * 60,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ServiceConfig {
+    pub sessions: SessionPolicy,
+    pub throttle: ThrottlePolicy,
+    /// Where links in e-mails point (`http://127.0.0.1:8080`).
+    pub public_url: String,
+    pub invitation_ttl_secs: i64,
+}
+
+impl Default for ServiceConfig {
+    fn default() -> Self {
+        Self {
+            sessions: SessionPolicy::default(),
+            throttle: ThrottlePolicy::default(),
+            public_url: "http://127.0.0.1:8080".into(),
+            invitation_ttl_secs: 7 * 24 * 3600,
+        }
+    }
+}
+
+/// Everything a use case needs. Cheap to clone; no globals, so tests can run
+/// differently configured instances side by side.
+#[derive(Clone)]
+pub struct Services {
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub mailer: Arc<dyn Mailer>,
+    pub config: Arc<ServiceConfig>,
+}
+
+impl Services {
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        mailer: Arc<dyn Mailer>,
+        config: ServiceConfig,
+    ) -> Self {
+        Self {
+            store,
+            clock,
+            mailer,
+            config: Arc::new(config),
+        }
+    }
+
+    pub fn now(&self) -> etalase_domain::Timestamp {
+        self.clock.now()
+    }
+}

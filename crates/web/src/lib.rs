@@ -1,1 +1,189 @@
+//! The HTTP face of etalase: the Shop (`/`), the Seller Center (`/seller`),
+//! the Admin (`/admin`) and the JSON API (`/api/v1`), in one axum app.
+//!
+//! [`Application::build`] binds a listener and exposes its port, so tests
+//! start the real application on port 0.
 
+pub mod api;
+mod csrf;
+pub mod ctx;
+pub mod errors;
+pub mod i18n;
+mod metrics;
+pub mod pages;
+mod routes;
+pub mod state;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Request};
+use axum::routing::{get, post};
+use etalase_domain::ErrorCode;
+use etalase_services::Services;
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use state::{AppState, Secret, WebConfig};
+
+use crate::errors::AppError;
+use crate::routes::{account, admin, auth, ops, seller, shop};
+
+/// The app as a router, for tests that do not need a socket.
+pub fn router(services: Services, config: WebConfig) -> Router {
+    let (api_routes, openapi) = api::router();
+    let openapi = openapi
+        .to_pretty_json()
+        .expect("the OpenAPI document serialises");
+    let state = AppState {
+        services,
+        catalog: Arc::new(i18n::Catalog::load()),
+        metrics: Arc::new(metrics::Metrics::default()),
+        config: Arc::new(config),
+        openapi: Arc::new(openapi),
+    };
+    let pages = Router::new()
+        // Shop
+        .route("/", get(shop::home))
+        .route(
+            "/signin",
+            get(auth::shop_sign_in_page).post(auth::shop_sign_in),
+        )
+        .route(
+            "/signup",
+            get(auth::buyer_sign_up_page).post(auth::buyer_sign_up),
+        )
+        .route("/signout", post(auth::sign_out))
+        .route("/lang", post(auth::switch_language))
+        .route("/account", get(account::show))
+        .route("/account/password", post(account::change_password))
+        // Seller Center
+        .route("/seller", get(seller::dashboard))
+        .route(
+            "/seller/signin",
+            get(auth::seller_sign_in_page).post(auth::seller_sign_in),
+        )
+        .route(
+            "/seller/signup",
+            get(auth::seller_sign_up_page).post(auth::seller_sign_up),
+        )
+        .route("/seller/team", get(seller::team))
+        .route("/seller/team/invite", post(seller::invite))
+        .route("/seller/team/{id}", get(seller::member))
+        .route("/seller/team/{id}/role", post(seller::change_role))
+        .route("/seller/team/{id}/remove", post(seller::remove_member))
+        .route(
+            "/seller/team/invitations/{id}/revoke",
+            post(seller::revoke_invitation),
+        )
+        .route(
+            "/seller/invitations/{token}",
+            get(seller::show_invitation).post(seller::accept_invitation),
+        )
+        .route(
+            "/seller/api-keys",
+            get(seller::list_keys).post(seller::create_key),
+        )
+        .route("/seller/api-keys/{id}/revoke", post(seller::revoke_key))
+        .route("/seller/shop", get(seller::shop).post(seller::rename_shop))
+        // Admin
+        .route("/admin", get(admin::dashboard))
+        .route(
+            "/admin/signin",
+            get(auth::admin_sign_in_page).post(auth::admin_sign_in),
+        )
+        // API documents
+        .route("/api/openapi.json", get(api::openapi_json))
+        .route("/api/docs", get(api::docs_page))
+        .route("/api/problems/{code}", get(api::problem_type))
+        // Operations
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .route("/static/{*path}", get(ops::static_file));
+
+    let body_limit = state.config.body_limit;
+    let timeout = state.config.request_timeout;
+    let request_id = HeaderName::from_static("x-request-id");
+    pages
+        .merge(api_routes)
+        .fallback(|| async { AppError::from(ErrorCode::NotFound) })
+        .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::guard))
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(CatchPanicLayer::new())
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), errors::render_errors))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                let id = request
+                    .extensions()
+                    .get::<RequestId>()
+                    .and_then(|id| id.header_value().to_str().ok())
+                    .unwrap_or_default();
+                tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
+            }),
+        )
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(SetRequestIdLayer::new(request_id, UlidRequestId))
+        .with_state(state)
+}
+
+#[derive(Clone)]
+struct UlidRequestId;
+
+impl MakeRequestId for UlidRequestId {
+    fn make_request_id<B>(&mut self, _request: &Request<B>) -> Option<RequestId> {
+        let id = format!("req_{}", ulid::Ulid::new().to_string().to_lowercase());
+        id.parse().ok().map(RequestId::new)
+    }
+}
+
+/// A bound, not yet serving, application.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+}
+
+impl Application {
+    /// Binds `address` (`127.0.0.1:0` picks a free port).
+    pub async fn build(
+        services: Services,
+        config: WebConfig,
+        address: &str,
+    ) -> std::io::Result<Application> {
+        let listener = TcpListener::bind(address).await?;
+        Ok(Application {
+            listener,
+            router: router(services, config),
+        })
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until `shutdown` completes, then finishes the requests in flight.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+    }
+}

@@ -1,0 +1,122 @@
+//! Settings: command-line flags, else `ETALASE_*` environment variables, else
+//! the TOML config file, else defaults. Secrets are wrapped so they never show
+//! in `Debug` output or logs.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::Deserialize;
+
+/// The optional TOML config file (`--config`, `ETALASE_CONFIG`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub listen: Option<String>,
+    pub database_url: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub public_url: Option<String>,
+    pub secret_key: Option<String>,
+    pub max_connections: Option<u32>,
+    pub session_idle_timeout_secs: Option<i64>,
+    pub session_absolute_timeout_secs: Option<i64>,
+    pub request_timeout_secs: Option<u64>,
+    pub body_limit_bytes: Option<usize>,
+    pub log_format: Option<String>,
+}
+
+impl FileConfig {
+    pub fn load(path: Option<&Path>) -> anyhow::Result<FileConfig> {
+        let Some(path) = path else {
+            return Ok(FileConfig::default());
+        };
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read config file {}", path.display()))?;
+        toml::from_str(&text).with_context(|| format!("config file {} is invalid", path.display()))
+    }
+}
+
+/// The database URL: given, else a SQLite file in the data directory.
+pub fn database_url(given: Option<String>, data_dir: &Path) -> String {
+    given.unwrap_or_else(|| format!("sqlite://{}", data_dir.join("etalase.db").display()))
+}
+
+/// The key that signs CSRF tokens: given, else kept in `<data-dir>/secret.key`
+/// (created on first start, readable by the owner only).
+pub fn secret_key(given: Option<String>, data_dir: &Path) -> anyhow::Result<String> {
+    if let Some(key) = given.filter(|k| !k.is_empty()) {
+        return Ok(key);
+    }
+    let path = data_dir.join("secret.key");
+    if let Ok(key) = std::fs::read_to_string(&path) {
+        let key = key.trim().to_owned();
+        if !key.is_empty() {
+            return Ok(key);
+        }
+    }
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("cannot create data directory {}", data_dir.display()))?;
+    let key = format!("{}{}", ulid::Ulid::new(), ulid::Ulid::new());
+    write_private(&path, &key).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(key)
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(contents.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    std::fs::write(path, contents)
+}
+
+/// A database URL with any password replaced, for messages.
+pub fn redact_url(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme_end + 3..];
+    let Some(at) = rest.find('@') else {
+        return url.to_owned();
+    };
+    let credentials = &rest[..at];
+    match credentials.split_once(':') {
+        Some((user, _)) => format!("{}{user}:****{}", &url[..scheme_end + 3], &rest[at..]),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_show() {
+        assert_eq!(
+            redact_url("postgres://app:s3cret@db:5432/etalase"),
+            "postgres://app:****@db:5432/etalase"
+        );
+        assert_eq!(
+            redact_url("postgres://app@db/etalase"),
+            "postgres://app@db/etalase"
+        );
+        assert_eq!(
+            redact_url("sqlite://data/etalase.db"),
+            "sqlite://data/etalase.db"
+        );
+    }
+
+    #[test]
+    fn unknown_config_keys_are_refused() {
+        assert!(toml::from_str::<FileConfig>("lisen = \"x\"").is_err());
+        let config: FileConfig = toml::from_str("listen = \"0.0.0.0:80\"").unwrap();
+        assert_eq!(config.listen.as_deref(), Some("0.0.0.0:80"));
+    }
+}

@@ -1,0 +1,98 @@
+//! The JSON API under `/api/v1` for integrators. Authenticated by API keys
+//! (`Authorization: Bearer etk_…`), never by cookies, so it needs no CSRF
+//! token. Its OpenAPI document is derived from the router itself.
+
+mod extract;
+pub mod shop;
+pub mod team;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::response::{Html, IntoResponse, Response};
+use etalase_domain::{ErrorCode, Lang};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub use extract::{ApiAuth, ApiJson};
+
+use crate::errors::AppError;
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "etalase API",
+        description = "The integration API of etalase. Every request is authenticated with an API key made in Seller Center (Settings → API & Webhook) and acts for that key's shop only. Errors are RFC 9457 problem documents whose `type` names a stable error code.",
+        license(name = "AGPL-3.0-or-later"),
+    ),
+    modifiers(&BearerAuth),
+    components(schemas(crate::errors::Problem, crate::errors::ProblemField)),
+    tags(
+        (name = "shop", description = "The shop behind the API key"),
+        (name = "team", description = "The shop's team members"),
+    ),
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("An API key made in Seller Center, `etk_…`."))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The API's routes and the OpenAPI document describing exactly them.
+pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(shop::me))
+        .routes(routes!(shop::get_shop, shop::update_shop))
+        .routes(routes!(team::list_members))
+        .routes(routes!(team::get_member))
+        .split_for_parts()
+}
+
+pub async fn openapi_json(State(state): State<AppState>) -> Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        state.openapi.as_str().to_owned(),
+    )
+        .into_response()
+}
+
+pub async fn docs_page() -> Html<&'static str> {
+    Html(include_str!("../../templates/api_docs.html"))
+}
+
+#[derive(serde::Serialize)]
+pub struct ProblemType {
+    code: &'static str,
+    status: u16,
+    title_id: String,
+    title_en: String,
+}
+
+/// `/api/problems/{code}`: what a problem `type` means, in both languages.
+pub async fn problem_type(State(state): State<AppState>, Path(code): Path<String>) -> Response {
+    match ErrorCode::ALL.iter().find(|c| c.code() == code) {
+        Some(code) => Json(ProblemType {
+            code: code.code(),
+            status: code.status(),
+            title_id: state.translator(Lang::Id).error(*code),
+            title_en: state.translator(Lang::En).error(*code),
+        })
+        .into_response(),
+        None => AppError::from(ErrorCode::NotFound).into_response(),
+    }
+}

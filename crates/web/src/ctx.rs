@@ -1,0 +1,214 @@
+//! What every HTML request knows about its user: language, session, CSRF
+//! token; and the extractors that require a seller or an admin.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts, OriginalUri};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use etalase_domain::{ErrorCode, Lang};
+use etalase_services::accounts::{self, ClientInfo, CurrentSession};
+use etalase_services::teams::SellerScope;
+
+use crate::csrf::{Visitor, token_for};
+use crate::errors::{AppError, LangSlot};
+use crate::i18n::T;
+use crate::state::AppState;
+
+pub const SESSION_COOKIE: &str = "etalase_session";
+pub const LANG_COOKIE: &str = "etalase_lang";
+
+/// The language from the `lang` cookie, else `Accept-Language`.
+pub fn lang_from_headers(headers: &HeaderMap) -> Lang {
+    let jar = CookieJar::from_headers(headers);
+    jar.get(LANG_COOKIE)
+        .and_then(|c| Lang::parse(c.value()))
+        .unwrap_or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .map(Lang::from_accept_language)
+                .unwrap_or_default()
+        })
+}
+
+pub struct Ctx {
+    pub state: AppState,
+    pub t: T,
+    pub csrf: String,
+    pub session: Option<CurrentSession>,
+    /// The browser presented a session that timed out.
+    pub session_expired: bool,
+    pub session_token: Option<String>,
+    /// Path and query of this request, for "come back here" links.
+    pub here: String,
+    pub client: ClientInfo,
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let session_token = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned());
+        let (session, session_expired) = match &session_token {
+            Some(token) => match accounts::current_session(&state.services, token).await {
+                Ok(session) => (session, false),
+                Err(e) if e.code == ErrorCode::SessionExpired => (None, true),
+                Err(e) => return Err(e.into()),
+            },
+            None => (None, false),
+        };
+        let lang = session
+            .as_ref()
+            .and_then(|s| s.user.lang)
+            .unwrap_or_else(|| lang_from_headers(&parts.headers));
+        if let Some(slot) = parts.extensions.get::<LangSlot>()
+            && let Ok(mut slot) = slot.0.lock()
+        {
+            *slot = Some(lang);
+        }
+        let visitor = parts
+            .extensions
+            .get::<Visitor>()
+            .map(|v| v.0.clone())
+            .unwrap_or_default();
+        let here = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map(|u| u.0.clone())
+            .unwrap_or_else(|| parts.uri.clone());
+        let here = here
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_else(|| "/".into());
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_else(|| "unknown".into());
+        let user_agent = parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        Ok(Ctx {
+            state: state.clone(),
+            t: state.translator(lang),
+            csrf: token_for(state.config.secret_key.expose(), &visitor),
+            session,
+            session_expired,
+            session_token,
+            here,
+            client: ClientInfo { ip, user_agent },
+        })
+    }
+}
+
+impl Ctx {
+    pub fn session_cookie(&self, token: String) -> Cookie<'static> {
+        Cookie::build((SESSION_COOKIE, token))
+            .path("/")
+            .http_only(true)
+            .secure(self.state.config.secure_cookies)
+            .same_site(SameSite::Lax)
+            .build()
+    }
+
+    pub fn removal_cookie(&self) -> Cookie<'static> {
+        let mut cookie = Cookie::build((SESSION_COOKIE, "")).path("/").build();
+        cookie.make_removal();
+        cookie
+    }
+
+    /// Sends a person who is not signed in to the sign-in page of a surface,
+    /// to come back here afterwards.
+    pub fn to_sign_in(&self, sign_in_path: &str) -> Response {
+        let reason = if self.session_expired {
+            "&expired=1"
+        } else {
+            ""
+        };
+        let next = url_encode(&self.here);
+        Redirect::to(&format!("{sign_in_path}?next={next}{reason}")).into_response()
+    }
+}
+
+pub fn url_encode(text: &str) -> String {
+    serde_urlencoded::to_string([("", text)])
+        .map(|s| s.trim_start_matches('=').to_owned())
+        .unwrap_or_default()
+}
+
+/// A signed-in member of a seller's team.
+pub struct SellerCtx {
+    pub ctx: Ctx,
+    pub scope: SellerScope,
+    pub shop: etalase_store::sellers::Seller,
+}
+
+impl FromRequestParts<AppState> for SellerCtx {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let ctx = Ctx::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Some(session) = &ctx.session else {
+            return Err(ctx.to_sign_in("/seller/signin"));
+        };
+        let Ok(scope) = SellerScope::for_session(session) else {
+            // Signed in, but without a shop: offer to open one.
+            return Err(Redirect::to("/seller/signup").into_response());
+        };
+        let shop = etalase_store::sellers::get_seller(&state.services.store, scope.seller_id)
+            .await
+            .map_err(|e| AppError::from(e).into_response())?;
+        Ok(SellerCtx { ctx, scope, shop })
+    }
+}
+
+/// A signed-in platform admin.
+pub struct AdminCtx {
+    pub ctx: Ctx,
+}
+
+impl FromRequestParts<AppState> for AdminCtx {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let ctx = Ctx::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        match &ctx.session {
+            None => Err(ctx.to_sign_in("/admin/signin")),
+            Some(session) if !session.user.is_admin => {
+                Err(AppError::from(ErrorCode::AdminOnly).into_response())
+            }
+            Some(_) => Ok(AdminCtx { ctx }),
+        }
+    }
+}
+
+/// A signed-in user of any kind.
+pub struct UserCtx {
+    pub ctx: Ctx,
+    pub session: CurrentSession,
+}
+
+impl FromRequestParts<AppState> for UserCtx {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let ctx = Ctx::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        match ctx.session.clone() {
+            Some(session) => Ok(UserCtx { ctx, session }),
+            None => Err(ctx.to_sign_in("/signin")),
+        }
+    }
+}

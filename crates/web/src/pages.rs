@@ -1,0 +1,220 @@
+//! Page templates (compiled by askama) and the chrome every page shares.
+
+use askama::Template;
+use etalase_domain::ErrorCode;
+use etalase_domain::policy::{Area, SellerAction};
+use etalase_services::FieldError;
+use etalase_services::teams::SellerScope;
+
+use crate::ctx::Ctx;
+use crate::i18n::T;
+
+/// What the layouts need: translator, CSRF token, who is signed in.
+pub struct Chrome {
+    pub t: T,
+    pub csrf: String,
+    pub here: String,
+    pub user_name: Option<String>,
+    pub is_admin: bool,
+    pub is_seller: bool,
+    pub notice: Option<String>,
+}
+
+impl Chrome {
+    pub fn new(ctx: &Ctx) -> Chrome {
+        let user = ctx.session.as_ref().map(|s| &s.user);
+        Chrome {
+            t: ctx.t.clone(),
+            csrf: ctx.csrf.clone(),
+            here: ctx.here.clone(),
+            user_name: user.map(|u| u.name.clone()),
+            is_admin: user.is_some_and(|u| u.is_admin),
+            is_seller: ctx.session.as_ref().is_some_and(|s| s.membership.is_some()),
+            notice: None,
+        }
+    }
+
+    pub fn with_notice(mut self, key: &str) -> Chrome {
+        self.notice = Some(self.t.t(key).to_owned());
+        self
+    }
+
+    /// The other language, offered by the language switch.
+    pub fn other_lang(&self) -> &'static str {
+        match self.t.lang {
+            etalase_domain::Lang::Id => "en",
+            etalase_domain::Lang::En => "id",
+        }
+    }
+}
+
+/// Field problems of a submitted form, translated, for display beside fields.
+#[derive(Default)]
+pub struct FormErrors {
+    fields: Vec<(String, String)>,
+    pub summary: Option<String>,
+}
+
+impl FormErrors {
+    pub fn from_service(t: &T, error: &etalase_services::ServiceError) -> FormErrors {
+        let fields: Vec<(String, String)> = error
+            .fields
+            .iter()
+            .map(|FieldError { field, code }| (field.to_string(), t.error(*code)))
+            .collect();
+        let summary = if fields.is_empty() {
+            Some(t.error(error.code))
+        } else {
+            None
+        };
+        FormErrors { fields, summary }
+    }
+
+    pub fn summary_only(t: &T, code: ErrorCode) -> FormErrors {
+        FormErrors {
+            fields: Vec::new(),
+            summary: Some(t.error(code)),
+        }
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, message)| message.as_str())
+    }
+
+    pub fn any(&self) -> bool {
+        self.summary.is_some() || !self.fields.is_empty()
+    }
+}
+
+pub struct NavItem {
+    pub label_key: &'static str,
+    pub href: &'static str,
+    /// Built already; the others are announced as coming.
+    pub ready: bool,
+    pub active: bool,
+}
+
+/// The Seller Center navigation for a member: only what their role may open.
+pub fn seller_nav(scope: &SellerScope, active: &str) -> Vec<NavItem> {
+    let items: [(Area, &str, &str, bool); 13] = [
+        (
+            Area::Catalog,
+            "seller.nav.catalog",
+            "/seller/products",
+            false,
+        ),
+        (
+            Area::Inventory,
+            "seller.nav.inventory",
+            "/seller/stock",
+            false,
+        ),
+        (
+            Area::Promotions,
+            "seller.nav.promotions",
+            "/seller/promotions",
+            false,
+        ),
+        (
+            Area::Content,
+            "seller.nav.content",
+            "/seller/content",
+            false,
+        ),
+        (Area::Orders, "seller.nav.orders", "/seller/orders", false),
+        (
+            Area::Fulfillment,
+            "seller.nav.fulfillment",
+            "/seller/shipping",
+            false,
+        ),
+        (
+            Area::Returns,
+            "seller.nav.returns",
+            "/seller/returns",
+            false,
+        ),
+        (Area::Chat, "seller.nav.chat", "/seller/chat", false),
+        (
+            Area::Reports,
+            "seller.nav.reports",
+            "/seller/reports",
+            false,
+        ),
+        (
+            Area::Settlements,
+            "seller.nav.settlements",
+            "/seller/finance",
+            false,
+        ),
+        (Area::Team, "seller.nav.team", "/seller/team", true),
+        (
+            Area::Integrations,
+            "seller.nav.integrations",
+            "/seller/api-keys",
+            true,
+        ),
+        (Area::Shop, "seller.nav.shop", "/seller/shop", true),
+    ];
+    let mut nav = vec![NavItem {
+        label_key: "seller.nav.dashboard",
+        href: "/seller",
+        ready: true,
+        active: active == "/seller",
+    }];
+    nav.extend(
+        items
+            .into_iter()
+            .filter(|(area, ..)| scope.may(SellerAction::read(*area)))
+            .map(|(_, label_key, href, ready)| NavItem {
+                label_key,
+                href,
+                ready,
+                active: active == href,
+            }),
+    );
+    nav
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub t: T,
+    pub status: u16,
+    pub title: String,
+    pub home: &'static str,
+}
+
+impl ErrorPage {
+    pub fn new(t: T, code: ErrorCode) -> ErrorPage {
+        let title = t.error(code);
+        ErrorPage {
+            status: code.status(),
+            title,
+            t,
+            home: "/",
+        }
+    }
+
+    pub fn render_html(&self) -> String {
+        self.render().unwrap_or_else(|e| {
+            tracing::error!(error = %e, "error page failed to render");
+            "<h1>Error</h1>".to_owned()
+        })
+    }
+}
+
+/// Renders a template, or answers 500 (logged) if it cannot.
+pub fn html(template: &impl Template) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match template.render() {
+        Ok(body) => axum::response::Html(body).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed to render");
+            crate::errors::AppError::from(ErrorCode::Internal).into_response()
+        }
+    }
+}

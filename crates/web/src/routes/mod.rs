@@ -1,0 +1,38 @@
+//! The HTML surfaces: Shop (`/`), Seller Center (`/seller`), Admin (`/admin`),
+//! plus health, metrics and static assets.
+
+pub mod account;
+pub mod admin;
+pub mod auth;
+pub mod ops;
+pub mod seller;
+pub mod shop;
+
+use serde::Deserialize;
+
+/// A `next=` target is followed only when it stays on this site.
+pub fn safe_next(next: Option<&str>, fallback: &str) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_owned()
+        }
+        _ => fallback.to_owned(),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct NoticeQuery {
+    pub notice: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn next_never_leaves_the_site() {
+        assert_eq!(super::safe_next(Some("/seller/team"), "/"), "/seller/team");
+        assert_eq!(super::safe_next(Some("//evil.example"), "/"), "/");
+        assert_eq!(super::safe_next(Some("https://evil.example"), "/"), "/");
+        assert_eq!(super::safe_next(Some("/\\evil.example"), "/"), "/");
+        assert_eq!(super::safe_next(None, "/seller"), "/seller");
+    }
+}

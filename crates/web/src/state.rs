@@ -1,0 +1,64 @@
+use std::sync::Arc;
+use std::time::Duration;
+
+use etalase_services::Services;
+
+use crate::i18n::{Catalog, T};
+use crate::metrics::Metrics;
+
+/// A secret that never shows in `Debug` output or logs.
+#[derive(Clone)]
+pub struct Secret(Arc<str>);
+
+impl Secret {
+    pub fn new(value: impl Into<Arc<str>>) -> Self {
+        Self(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Signs CSRF tokens. Must stay the same across restarts and nodes.
+    pub secret_key: Secret,
+    /// Marks cookies `Secure` (set when served over HTTPS).
+    pub secure_cookies: bool,
+    pub request_timeout: Duration,
+    /// The largest request body accepted, in bytes.
+    pub body_limit: usize,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            secret_key: Secret::new("change-me"),
+            secure_cookies: false,
+            request_timeout: Duration::from_secs(30),
+            body_limit: 1024 * 1024,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub services: Services,
+    pub catalog: Arc<Catalog>,
+    pub metrics: Arc<Metrics>,
+    pub config: Arc<WebConfig>,
+    /// The OpenAPI document of the JSON API, rendered once at start.
+    pub openapi: Arc<String>,
+}
+
+impl AppState {
+    pub fn translator(&self, lang: etalase_domain::Lang) -> T {
+        T::new(lang, self.catalog.clone())
+    }
+}
