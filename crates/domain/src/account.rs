@@ -85,7 +85,7 @@ impl NewPassword {
             return Err(ErrorCode::PasswordTooLong);
         }
         let lower = text.to_lowercase();
-        let single_char = text.chars().all(|c| Some(c) == text.chars().next());
+        let single_char = text.chars().all(|c| text.starts_with(c));
         if single_char || TOO_COMMON.contains(&lower.as_str()) {
             return Err(ErrorCode::PasswordTooCommon);
         }

@@ -28,7 +28,7 @@ impl ShopSlug {
         Ok(ShopSlug(slug))
     }
 
-    /// Accepts the reserved words too; only the demo data and migrations use it.
+    /// Words kept for the platform's own pages; sign-up refuses them.
     pub fn is_reserved(&self) -> bool {
         RESERVED_SLUGS.contains(&self.0.as_str())
     }

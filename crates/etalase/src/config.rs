@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use rand::RngCore;
 use serde::Deserialize;
 
 /// The optional TOML config file (`--config`, `ETALASE_CONFIG`).
@@ -55,7 +56,9 @@ pub fn secret_key(given: Option<String>, data_dir: &Path) -> anyhow::Result<Stri
     }
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("cannot create data directory {}", data_dir.display()))?;
-    let key = format!("{}{}", ulid::Ulid::new(), ulid::Ulid::new());
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let key: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     write_private(&path, &key).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(key)
 }

@@ -30,7 +30,7 @@ pub async fn create(
     };
     let mut validation = crate::error::Validation::default();
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > 60 {
+    if name.is_empty() || name.chars().count() > 100 {
         validation.add("name", ErrorCode::InvalidName);
     }
     let mut parsed: Vec<ApiScope> = Vec::new();

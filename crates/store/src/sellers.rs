@@ -72,6 +72,23 @@ pub async fn find_seller_by_slug(store: &Store, slug: &str) -> StoreResult<Optio
     row.map(Seller::try_from).transpose()
 }
 
+pub async fn list_sellers_with_status(
+    store: &Store,
+    status: SellerStatus,
+    limit: i64,
+) -> StoreResult<Vec<Seller>> {
+    let rows: Vec<SellerRow> = on_pool!(store, pool => sqlx::query_as(
+        "SELECT id, slug, name, status, created_at FROM sellers WHERE status = $1 ORDER BY id DESC LIMIT $2")
+        .bind(status.as_str()).bind(limit).fetch_all(pool).await)?;
+    rows.into_iter().map(Seller::try_from).collect()
+}
+
+pub async fn count_sellers(store: &Store) -> StoreResult<i64> {
+    let (count,): (i64,) = on_pool!(store, pool =>
+        sqlx::query_as("SELECT COUNT(*) FROM sellers").fetch_one(pool).await)?;
+    Ok(count)
+}
+
 pub async fn list_sellers(store: &Store, limit: i64) -> StoreResult<Vec<Seller>> {
     let rows: Vec<SellerRow> = on_pool!(store, pool => sqlx::query_as(
         "SELECT id, slug, name, status, created_at FROM sellers ORDER BY id DESC LIMIT $1")

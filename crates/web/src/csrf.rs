@@ -2,7 +2,7 @@
 //!
 //! Each browser carries a random visitor cookie; its token is an HMAC of that
 //! cookie under the server's secret, put in every form as `_csrf` (or sent as
-//! the `X-CSRF-Token` header). A cross-site page can neither read the token
+//! the `X-CSRF-Token` header, for scripts and multipart uploads). A cross-site page can neither read the token
 //! nor compute it. The check is a middleware, so no form can forget it. The
 //! JSON API does not use cookies (Bearer keys only) and is not covered here.
 
@@ -94,7 +94,8 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
 }
 
 /// The token the request presents: the header, else the `_csrf` field of a
-/// urlencoded form (the body is read and put back), else the query string.
+/// urlencoded form (the body is read and put back). Never the query string,
+/// which ends up in logs and Referer headers.
 /// Returns `None` for the request when its body is larger than allowed.
 async fn presented_token(request: Request, limit: usize) -> (Option<Request>, Option<String>) {
     if let Some(token) = request
@@ -105,23 +106,19 @@ async fn presented_token(request: Request, limit: usize) -> (Option<Request>, Op
         let token = token.to_owned();
         return (Some(request), Some(token));
     }
-    let from_query = request
-        .uri()
-        .query()
-        .and_then(|q| form_urlencoded_value(q.as_bytes(), FORM_FIELD));
     let is_form = request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
     if !is_form {
-        return (Some(request), from_query);
+        return (Some(request), None);
     }
     let (parts, body) = request.into_parts();
     let Ok(bytes) = to_bytes(body, limit).await else {
         return (None, None);
     };
-    let token = form_urlencoded_value(&bytes, FORM_FIELD).or(from_query);
+    let token = form_urlencoded_value(&bytes, FORM_FIELD);
     (Some(Request::from_parts(parts, Body::from(bytes))), token)
 }
 

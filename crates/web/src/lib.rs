@@ -105,7 +105,12 @@ pub fn router(services: Services, config: WebConfig) -> Router {
         .route("/api/openapi.json", get(api::openapi_json))
         .route("/api/docs", get(api::docs_page))
         .route("/api/problems/{code}", get(api::problem_type))
-        // Operations
+        // Only routes that exist check CSRF: an unknown address answers 404.
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            csrf::guard,
+        ))
+        // Operations and assets: no forms, no cookies.
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
@@ -117,10 +122,9 @@ pub fn router(services: Services, config: WebConfig) -> Router {
     pages
         .merge(api_routes)
         .fallback(|| async { AppError::from(ErrorCode::NotFound) })
-        .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::guard))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(CatchPanicLayer::new())
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, timeout))
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(state.clone(), errors::render_errors))
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))

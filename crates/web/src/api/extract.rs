@@ -21,8 +21,13 @@ impl FromRequestParts<AppState> for ApiAuth {
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim);
+            .and_then(|v| {
+                // The scheme name is case-insensitive (RFC 9110 §11.1).
+                let (scheme, secret) = v.split_once(' ')?;
+                scheme
+                    .eq_ignore_ascii_case("bearer")
+                    .then_some(secret.trim())
+            });
         let unauthorized = |code: ErrorCode| {
             let mut response = AppError::from(code).into_response();
             response.headers_mut().insert(

@@ -24,7 +24,7 @@ use crate::state::AppState;
 #[openapi(
     info(
         title = "etalase API",
-        description = "The integration API of etalase. Every request is authenticated with an API key made in Seller Center (Settings → API & Webhook) and acts for that key's shop only. Errors are RFC 9457 problem documents whose `type` names a stable error code.",
+        description = "The integration API of etalase. Every request is authenticated with an API key made in Seller Center (API & webhook, `/seller/api-keys`) and acts for that key's shop only. Errors are RFC 9457 problem documents whose `type` names a stable error code.",
         license(name = "AGPL-3.0-or-later"),
     ),
     modifiers(&BearerAuth),

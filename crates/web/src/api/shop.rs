@@ -1,4 +1,5 @@
 use axum::response::Json;
+use etalase_domain::policy::{Area, SellerAction};
 use etalase_services::teams;
 use etalase_services::teams::SellerPrincipal;
 use serde::{Deserialize, Serialize};
@@ -99,6 +100,8 @@ pub async fn update_shop(
     axum::extract::State(state): axum::extract::State<crate::state::AppState>,
     ApiJson(update): ApiJson<ShopUpdate>,
 ) -> AppResult<Json<Shop>> {
+    // A PATCH is a write even when it changes nothing.
+    scope.authorize(SellerAction::write(Area::Shop))?;
     let shop = match update.name {
         Some(name) => teams::rename_shop(&state.services, &scope, &name).await?,
         None => teams::shop(&state.services, &scope).await?,

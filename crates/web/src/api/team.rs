@@ -2,6 +2,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Json;
 use etalase_domain::ErrorCode;
 use etalase_domain::id::MemberId;
+use etalase_domain::policy::{Area, SellerAction};
 use etalase_services::teams;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -38,7 +39,7 @@ impl From<etalase_store::sellers::Member> for Member {
 #[derive(Serialize, ToSchema)]
 pub struct MemberPage {
     pub items: Vec<Member>,
-    /// Pass as `cursor` for the next page; absent on the last page.
+    /// Pass as `cursor` for the next page; `null` on the last page.
     pub next_cursor: Option<String>,
 }
 
@@ -98,6 +99,9 @@ pub async fn get_member(
     State(state): State<AppState>,
     Path(member_id): Path<String>,
 ) -> AppResult<Json<Member>> {
+    // Permission first: a key without `team:read` learns nothing, not even
+    // whether an id is well-formed.
+    scope.authorize(SellerAction::read(Area::Team))?;
     let id: MemberId = member_id
         .parse()
         .map_err(|_| AppError::from(ErrorCode::NotFound))?;

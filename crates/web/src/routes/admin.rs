@@ -21,6 +21,7 @@ pub struct SellerRow {
 struct DashboardPage {
     c: Chrome,
     users: i64,
+    seller_count: i64,
     sellers: Vec<SellerRow>,
 }
 
@@ -28,6 +29,7 @@ pub async fn dashboard(admin: AdminCtx) -> AppResult<Response> {
     let store = &admin.ctx.state.services.store;
     let t = &admin.ctx.t;
     let users = accounts::count_users(store).await?;
+    let seller_count = sellers::count_sellers(store).await?;
     let sellers = sellers::list_sellers(store, 50)
         .await?
         .into_iter()
@@ -41,6 +43,7 @@ pub async fn dashboard(admin: AdminCtx) -> AppResult<Response> {
     Ok(html(&DashboardPage {
         c: Chrome::new(&admin.ctx),
         users,
+        seller_count,
         sellers,
     }))
 }

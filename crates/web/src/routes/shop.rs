@@ -27,10 +27,10 @@ struct HomePage {
 /// The home page. Until the catalog and its projection land, it shows the
 /// approved shops; products and videos will fill the feed.
 pub async fn home(ctx: Ctx, Query(query): Query<NoticeQuery>) -> AppResult<Response> {
-    let shops = sellers::list_sellers(&ctx.state.services.store, 24)
+    let store = &ctx.state.services.store;
+    let shops = sellers::list_sellers_with_status(store, SellerStatus::Approved, 24)
         .await?
         .into_iter()
-        .filter(|s| s.status == SellerStatus::Approved)
         .map(|s| ShopCard {
             initial: s.name.chars().next().unwrap_or('?').to_ascii_uppercase(),
             name: s.name,
