@@ -21,6 +21,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request};
+use axum::response::Redirect;
 use axum::routing::{get, post};
 use etalase_domain::ErrorCode;
 use etalase_services::Services;
@@ -39,6 +40,10 @@ use crate::errors::AppError;
 use crate::routes::{account, admin, auth, ops, seller, shop};
 
 /// The app as a router, for tests that do not need a socket.
+///
+/// Pages that answer a form by rendering (to show a secret once) keep their
+/// POST address in the browser; a GET there — a reload, a language switch —
+/// goes back to the page the form was on.
 pub fn router(services: Services, config: WebConfig) -> Router {
     let (api_routes, openapi) = api::router();
     let openapi = openapi
@@ -65,7 +70,10 @@ pub fn router(services: Services, config: WebConfig) -> Router {
         .route("/signout", post(auth::sign_out))
         .route("/lang", post(auth::switch_language))
         .route("/account", get(account::show))
-        .route("/account/password", post(account::change_password))
+        .route(
+            "/account/password",
+            get(|| async { Redirect::to("/account") }).post(account::change_password),
+        )
         // Seller Center
         .route("/seller", get(seller::dashboard))
         .route(
@@ -77,7 +85,10 @@ pub fn router(services: Services, config: WebConfig) -> Router {
             get(auth::seller_sign_up_page).post(auth::seller_sign_up),
         )
         .route("/seller/team", get(seller::team))
-        .route("/seller/team/invite", post(seller::invite))
+        .route(
+            "/seller/team/invite",
+            get(|| async { Redirect::to("/seller/team") }).post(seller::invite),
+        )
         .route("/seller/team/{id}", get(seller::member))
         .route("/seller/team/{id}/role", post(seller::change_role))
         .route("/seller/team/{id}/remove", post(seller::remove_member))
