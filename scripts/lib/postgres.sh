@@ -46,7 +46,9 @@ start_throwaway_postgres() {
   echo "==> starting a throwaway PostgreSQL in $dir on port $port"
   as_owner "'$bin/initdb' -D '$dir/data' -A trust -U postgres >/dev/null"
   as_owner "'$bin/pg_ctl' -D '$dir/data' -l '$dir/log' -o \"-p $port -k '$dir' -c listen_addresses=127.0.0.1 -c fsync=off\" -w start >/dev/null"
-  THROWAWAY_PG_STOP="as_owner \"'$bin/pg_ctl' -D '$dir/data' -m fast -w stop\" >/dev/null; rm -rf '$dir'"
+  local stop="'$bin/pg_ctl' -D '$dir/data' -m fast -w stop"
+  if [ "$(id -u)" = 0 ]; then stop="su -s /bin/sh $owner -c \"$stop\""; fi
+  THROWAWAY_PG_STOP="$stop >/dev/null; rm -rf '$dir'"
   ETALASE_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres"
 }
 

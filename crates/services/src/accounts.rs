@@ -68,6 +68,18 @@ fn validate_sign_up(form: &SignUp<'_>, validation: &mut Validation) -> Option<Va
     })
 }
 
+fn validate_shop(
+    shop: &ShopDetails<'_>,
+    validation: &mut Validation,
+) -> Option<(ShopName, ShopSlug)> {
+    let name = validation.check("shop_name", ShopName::parse(shop.shop_name));
+    let slug = validation.check("shop_slug", ShopSlug::parse(shop.shop_slug));
+    if slug.as_ref().is_some_and(ShopSlug::is_reserved) {
+        validation.add("shop_slug", ErrorCode::ShopSlugTaken);
+    }
+    name.zip(slug)
+}
+
 /// A buyer account (every account can buy).
 pub async fn sign_up(
     svc: &Services,
@@ -97,16 +109,9 @@ pub async fn sign_up_seller(
 ) -> ServiceResult<SignedIn> {
     let mut validation = Validation::default();
     let valid = validate_sign_up(&form, &mut validation);
-    let shop_name = validation.check("shop_name", ShopName::parse(shop.shop_name));
-    let slug = validation.check("shop_slug", ShopSlug::parse(shop.shop_slug));
-    if slug.as_ref().is_some_and(ShopSlug::is_reserved) {
-        validation.add("shop_slug", ErrorCode::ShopSlugTaken);
-    }
+    let shop = validate_shop(&shop, &mut validation);
     validation.finish()?;
-    let (valid, shop_name, slug) = match (valid, shop_name, slug) {
-        (Some(v), Some(n), Some(s)) => (v, n, s),
-        _ => return Err(ErrorCode::ValidationFailed.into()),
-    };
+    let (valid, (shop_name, slug)) = valid.zip(shop).ok_or(ErrorCode::ValidationFailed)?;
     let hash = passwords::hash(&valid.password).await?;
     let now = svc.now();
     let mut tx = svc.store.write().await?;
@@ -132,13 +137,9 @@ pub async fn open_shop(
     shop: ShopDetails<'_>,
 ) -> ServiceResult<SellerId> {
     let mut validation = Validation::default();
-    let shop_name = validation.check("shop_name", ShopName::parse(shop.shop_name));
-    let slug = validation.check("shop_slug", ShopSlug::parse(shop.shop_slug));
-    if slug.as_ref().is_some_and(ShopSlug::is_reserved) {
-        validation.add("shop_slug", ErrorCode::ShopSlugTaken);
-    }
+    let shop = validate_shop(&shop, &mut validation);
     validation.finish()?;
-    let (shop_name, slug) = shop_name.zip(slug).ok_or(ErrorCode::ValidationFailed)?;
+    let (shop_name, slug) = shop.ok_or(ErrorCode::ValidationFailed)?;
     let now = svc.now();
     let mut tx = svc.store.write().await?;
     let seller = create_shop(

@@ -5,8 +5,9 @@ use etalase_domain::ErrorCode;
 use etalase_domain::id::ApiKeyId;
 use etalase_domain::policy::{ApiScope, Area, SellerAction};
 use etalase_store::api_keys::{self, ApiKey, NewApiKey};
+use etalase_store::audit;
 
-use crate::teams::{SellerPrincipal, SellerScope, record_seller_audit};
+use crate::teams::{SellerPrincipal, SellerScope};
 use crate::tokens::{hash_token, random_token};
 use crate::{ServiceError, ServiceResult, Services};
 
@@ -65,15 +66,13 @@ pub async fn create(
     )
     .await?;
     let listed: Vec<String> = parsed.iter().map(ToString::to_string).collect();
-    record_seller_audit(
+    audit::record(
         &mut tx,
-        scope,
-        "api_key.created",
-        "api_key",
-        &id.to_string(),
-        None,
-        Some(format!("name={name} scopes={}", listed.join(" "))),
-        svc,
+        audit::AuditEntry {
+            after: Some(format!("name={name} scopes={}", listed.join(" "))),
+            ..scope.audit("api_key.created", "api_key", &id.to_string())
+        },
+        svc.now(),
     )
     .await?;
     tx.commit().await?;
@@ -94,15 +93,10 @@ pub async fn revoke(svc: &Services, scope: &SellerScope, id: ApiKeyId) -> Servic
     scope.authorize(SellerAction::write(Area::Integrations))?;
     let mut tx = svc.store.write().await?;
     api_keys::revoke_api_key(&mut tx, scope.seller_id, id, svc.now()).await?;
-    record_seller_audit(
+    audit::record(
         &mut tx,
-        scope,
-        "api_key.revoked",
-        "api_key",
-        &id.to_string(),
-        None,
-        None,
-        svc,
+        scope.audit("api_key.revoked", "api_key", &id.to_string()),
+        svc.now(),
     )
     .await?;
     tx.commit().await?;

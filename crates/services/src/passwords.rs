@@ -46,3 +46,28 @@ pub async fn verify(password: &str, stored: Option<String>) -> ServiceResult<boo
 
 /// The Argon2id hash (OWASP parameters) of a random password nobody knows.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$3Hv4Zx2wXW0lH6Gm2F0mGxZ0W1m0m2n8r8Qx1o0q3Vw";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_dummy_hash_is_a_real_argon2id_hash_with_our_parameters() {
+        let parsed = PasswordHash::new(DUMMY_HASH).expect("parses");
+        assert_eq!(parsed.algorithm.as_str(), "argon2id");
+        assert!(DUMMY_HASH.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+    }
+
+    #[tokio::test]
+    async fn hashes_verify_and_unknown_users_never_do() {
+        let password = NewPassword::parse("kopi susu gula aren").unwrap();
+        let stored = hash(&password).await.unwrap();
+        assert!(
+            verify("kopi susu gula aren", Some(stored.clone()))
+                .await
+                .unwrap()
+        );
+        assert!(!verify("kopi susu gula", Some(stored)).await.unwrap());
+        assert!(!verify("kopi susu gula aren", None).await.unwrap());
+    }
+}

@@ -85,6 +85,24 @@ impl SellerScope {
         }
     }
 
+    /// An audit line for something this principal did in its shop.
+    pub fn audit<'a>(
+        &self,
+        action: &'a str,
+        subject_type: &'a str,
+        subject_id: &'a str,
+    ) -> audit::AuditEntry<'a> {
+        audit::AuditEntry {
+            actor: self.actor(),
+            seller_id: Some(self.seller_id),
+            action,
+            subject_type,
+            subject_id,
+            before: None,
+            after: None,
+        }
+    }
+
     pub fn role(&self) -> Option<Role> {
         match self.principal {
             SellerPrincipal::Member { role, .. } => Some(role),
@@ -106,15 +124,14 @@ pub async fn rename_shop(svc: &Services, scope: &SellerScope, name: &str) -> Ser
     let mut tx = svc.store.write().await?;
     sellers::update_seller_name(&mut tx, scope.seller_id, &name, now).await?;
     let subject = scope.seller_id.to_string();
-    record_seller_audit(
+    audit::record(
         &mut tx,
-        scope,
-        "seller.renamed",
-        "seller",
-        &subject,
-        Some(before.name),
-        Some(name.as_str().into()),
-        svc,
+        audit::AuditEntry {
+            before: Some(before.name),
+            after: Some(name.as_str().into()),
+            ..scope.audit("seller.renamed", "seller", &subject)
+        },
+        svc.now(),
     )
     .await?;
     outbox::append(
@@ -203,15 +220,13 @@ pub async fn invite(
         now,
     )
     .await?;
-    record_seller_audit(
+    audit::record(
         &mut tx,
-        scope,
-        "team.member_invited",
-        "invitation",
-        &id.to_string(),
-        None,
-        Some(format!("email={email} role={role}")),
-        svc,
+        audit::AuditEntry {
+            after: Some(format!("email={email} role={role}")),
+            ..scope.audit("team.member_invited", "invitation", &id.to_string())
+        },
+        svc.now(),
     )
     .await?;
     tx.commit().await?;
@@ -296,15 +311,13 @@ pub async fn accept_invitation(svc: &Services, user: &User, token: &str) -> Serv
             role: invitation.role,
         },
     };
-    record_seller_audit(
+    audit::record(
         &mut tx,
-        &scope,
-        "team.member_joined",
-        "member",
-        &member.to_string(),
-        None,
-        Some(format!("user={} role={}", user.id, invitation.role)),
-        svc,
+        audit::AuditEntry {
+            after: Some(format!("user={} role={}", user.id, invitation.role)),
+            ..scope.audit("team.member_joined", "member", &member.to_string())
+        },
+        svc.now(),
     )
     .await?;
     member_event(
@@ -329,15 +342,10 @@ pub async fn revoke_invitation(
     scope.authorize(SellerAction::write(Area::Team))?;
     let mut tx = svc.store.write().await?;
     sellers::revoke_invitation(&mut tx, scope.seller_id, id, svc.now()).await?;
-    record_seller_audit(
+    audit::record(
         &mut tx,
-        scope,
-        "team.invitation_revoked",
-        "invitation",
-        &id.to_string(),
-        None,
-        None,
-        svc,
+        scope.audit("team.invitation_revoked", "invitation", &id.to_string()),
+        svc.now(),
     )
     .await?;
     tx.commit().await?;
@@ -360,15 +368,14 @@ pub async fn change_role(
         refuse_removing_last_owner(&mut tx, scope.seller_id).await?;
     }
     sellers::set_member_role(&mut tx, scope.seller_id, id, role, svc.now()).await?;
-    record_seller_audit(
+    audit::record(
         &mut tx,
-        scope,
-        "team.role_changed",
-        "member",
-        &id.to_string(),
-        Some(before.role.to_string()),
-        Some(role.to_string()),
-        svc,
+        audit::AuditEntry {
+            before: Some(before.role.to_string()),
+            after: Some(role.to_string()),
+            ..scope.audit("team.role_changed", "member", &id.to_string())
+        },
+        svc.now(),
     )
     .await?;
     member_event(&mut tx, scope, "team.role_changed", id, Some(role), svc).await?;
@@ -385,15 +392,13 @@ pub async fn remove_member(svc: &Services, scope: &SellerScope, id: MemberId) ->
         refuse_removing_last_owner(&mut tx, scope.seller_id).await?;
     }
     sellers::delete_member(&mut tx, scope.seller_id, id).await?;
-    record_seller_audit(
+    audit::record(
         &mut tx,
-        scope,
-        "team.member_removed",
-        "member",
-        &id.to_string(),
-        Some(format!("user={} role={}", before.user_id, before.role)),
-        None,
-        svc,
+        audit::AuditEntry {
+            before: Some(format!("user={} role={}", before.user_id, before.role)),
+            ..scope.audit("team.member_removed", "member", &id.to_string())
+        },
+        svc.now(),
     )
     .await?;
     member_event(&mut tx, scope, "team.member_removed", id, None, svc).await?;
@@ -406,34 +411,6 @@ async fn refuse_removing_last_owner(tx: &mut Tx, seller: SellerId) -> ServiceRes
     if sellers::count_owners_tx(tx, seller).await? <= 1 {
         return Err(ErrorCode::LastOwner.into());
     }
-    Ok(())
-}
-
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn record_seller_audit(
-    tx: &mut Tx,
-    scope: &SellerScope,
-    action: &str,
-    subject_type: &str,
-    subject_id: &str,
-    before: Option<String>,
-    after: Option<String>,
-    svc: &Services,
-) -> ServiceResult<()> {
-    audit::record(
-        tx,
-        audit::AuditEntry {
-            actor: scope.actor(),
-            seller_id: Some(scope.seller_id),
-            action,
-            subject_type,
-            subject_id,
-            before,
-            after,
-        },
-        svc.now(),
-    )
-    .await?;
     Ok(())
 }
 

@@ -48,6 +48,12 @@ pub async fn append<P: Serialize>(
 }
 
 /// Events after `after_seq`, oldest first.
+///
+/// On SQLite the single writer makes `seq` order commit order. On PostgreSQL
+/// a sequence number is taken at insert, so a transaction that started later
+/// can commit first and leave a gap that fills in afterwards: a consumer must
+/// not move its position past a gap that an in-flight transaction may still
+/// fill (the projector of the sync handles this; see DESIGN.md §5).
 pub async fn read_after(
     store: &Store,
     after_seq: i64,

@@ -5,34 +5,19 @@ use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
-use etalase_domain::{ErrorCode, Lang};
+use etalase_domain::ErrorCode;
 use etalase_services::accounts::{self, ClientInfo, CurrentSession};
 use etalase_services::teams::SellerScope;
 
 use crate::csrf::{Visitor, token_for};
 use crate::errors::{AppError, LangSlot};
-use crate::i18n::T;
+use crate::i18n::{T, lang_from_headers};
 use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "etalase_session";
-pub const LANG_COOKIE: &str = "etalase_lang";
-
-/// The language from the `lang` cookie, else `Accept-Language`.
-pub fn lang_from_headers(headers: &HeaderMap) -> Lang {
-    let jar = CookieJar::from_headers(headers);
-    jar.get(LANG_COOKIE)
-        .and_then(|c| Lang::parse(c.value()))
-        .unwrap_or_else(|| {
-            headers
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .map(Lang::from_accept_language)
-                .unwrap_or_default()
-        })
-}
 
 pub struct Ctx {
     pub state: AppState,

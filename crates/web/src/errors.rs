@@ -8,6 +8,7 @@
 
 use std::sync::{Arc, Mutex};
 
+use askama::Template;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
@@ -16,6 +17,7 @@ use etalase_domain::{ErrorCode, Lang};
 use etalase_services::{FieldError, ServiceError};
 use serde::Serialize;
 
+use crate::i18n::T;
 use crate::state::AppState;
 
 /// Attached to an error response until `render_errors` writes its body.
@@ -113,7 +115,7 @@ pub async fn render_errors(
     let slot = LangSlot::default();
     request.extensions_mut().insert(slot.clone());
     let path = request.uri().path().to_owned();
-    let fallback_lang = crate::ctx::lang_from_headers(request.headers());
+    let fallback_lang = crate::i18n::lang_from_headers(request.headers());
     let response = next.run(request).await;
 
     let marker = match response.extensions().get::<ErrorMarker>() {
@@ -153,7 +155,7 @@ pub async fn render_errors(
         );
         response
     } else {
-        let page = crate::pages::ErrorPage::new(t, marker.code);
+        let page = ErrorPage::new(t, marker.code);
         (status, Html(page.render_html())).into_response()
     };
     // Keep headers the handler set on purpose (cookies, Retry-After, Allow).
@@ -198,4 +200,33 @@ fn implicit_error(response: &Response) -> Option<ErrorCode> {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/plain"));
     (!has_body_type || plain_text).then_some(code)
+}
+
+/// The friendly page of an error, in the user's language.
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub t: T,
+    pub status: u16,
+    pub title: String,
+    pub home: &'static str,
+}
+
+impl ErrorPage {
+    pub fn new(t: T, code: ErrorCode) -> ErrorPage {
+        let title = t.error(code);
+        ErrorPage {
+            status: code.status(),
+            title,
+            t,
+            home: "/",
+        }
+    }
+
+    pub fn render_html(&self) -> String {
+        self.render().unwrap_or_else(|e| {
+            tracing::error!(error = %e, "error page failed to render");
+            "<h1>Error</h1>".to_owned()
+        })
+    }
 }

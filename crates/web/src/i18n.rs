@@ -5,7 +5,12 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use axum::http::{HeaderMap, header};
+use axum_extra::extract::cookie::CookieJar;
 use etalase_domain::{Lang, Money, Timestamp};
+
+/// The cookie that remembers a visitor's language choice.
+pub const LANG_COOKIE: &str = "etalase_lang";
 
 const ID: &str = include_str!("../locales/id.toml");
 const EN: &str = include_str!("../locales/en.toml");
@@ -126,4 +131,18 @@ impl T {
     pub fn error(&self, code: etalase_domain::ErrorCode) -> String {
         self.t(&code.message_key()).to_owned()
     }
+}
+
+/// The language from the `lang` cookie, else `Accept-Language`.
+pub fn lang_from_headers(headers: &HeaderMap) -> Lang {
+    let jar = CookieJar::from_headers(headers);
+    jar.get(LANG_COOKIE)
+        .and_then(|c| Lang::parse(c.value()))
+        .unwrap_or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .map(Lang::from_accept_language)
+                .unwrap_or_default()
+        })
 }

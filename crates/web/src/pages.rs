@@ -179,34 +179,6 @@ pub fn seller_nav(scope: &SellerScope, active: &str) -> Vec<NavItem> {
     nav
 }
 
-#[derive(Template)]
-#[template(path = "error.html")]
-pub struct ErrorPage {
-    pub t: T,
-    pub status: u16,
-    pub title: String,
-    pub home: &'static str,
-}
-
-impl ErrorPage {
-    pub fn new(t: T, code: ErrorCode) -> ErrorPage {
-        let title = t.error(code);
-        ErrorPage {
-            status: code.status(),
-            title,
-            t,
-            home: "/",
-        }
-    }
-
-    pub fn render_html(&self) -> String {
-        self.render().unwrap_or_else(|e| {
-            tracing::error!(error = %e, "error page failed to render");
-            "<h1>Error</h1>".to_owned()
-        })
-    }
-}
-
 /// Renders a template, or answers 500 (logged) if it cannot.
 pub fn html(template: &impl Template) -> axum::response::Response {
     use axum::response::IntoResponse;

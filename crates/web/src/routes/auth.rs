@@ -11,8 +11,9 @@ use etalase_services::accounts::{self, ShopDetails, SignUp};
 use serde::Deserialize;
 
 use super::safe_next;
-use crate::ctx::{Ctx, LANG_COOKIE};
+use crate::ctx::Ctx;
 use crate::errors::AppResult;
+use crate::i18n::LANG_COOKIE;
 use crate::pages::{Chrome, FormErrors, html};
 use crate::state::AppState;
 

@@ -1,0 +1,210 @@
+//! The `etalase` binary as an operator uses it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn etalase(data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_etalase"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env_remove("ETALASE_DATABASE_URL")
+        .env_remove("ETALASE_CONFIG")
+        .output()
+        .expect("etalase runs")
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("etalase-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[test]
+fn help_explains_every_option_and_its_environment_variable() {
+    let dir = temp_dir("help");
+    let top = text(&etalase(&dir, &["--help"]));
+    for needle in [
+        "serve",
+        "migrate",
+        "demo",
+        "user",
+        "backup",
+        "ETALASE_DATABASE_URL",
+        "ETALASE_DATA_DIR",
+        "ETALASE_CONFIG",
+    ] {
+        assert!(top.contains(needle), "--help mentions {needle}");
+    }
+    let serve = text(&etalase(&dir, &["serve", "--help"]));
+    for needle in [
+        "--listen",
+        "ETALASE_LISTEN",
+        "--demo",
+        "--public-url",
+        "--secret-key",
+        "ETALASE_SECRET_KEY",
+    ] {
+        assert!(serve.contains(needle), "serve --help mentions {needle}");
+    }
+}
+
+#[test]
+fn migrate_demo_and_backup_on_sqlite() {
+    let dir = temp_dir("sqlite");
+    let migrated = etalase(&dir, &["migrate"]);
+    assert!(migrated.status.success(), "{}", text(&migrated));
+    assert!(dir.join("etalase.db").exists());
+
+    for _ in 0..2 {
+        let demo = etalase(&dir, &["demo"]);
+        assert!(demo.status.success(), "{}", text(&demo));
+        assert!(text(&demo).contains("pemilik@etalase.test"));
+    }
+
+    // Loaded twice, present once: six accounts, one demo shop.
+    let users = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let url = format!("sqlite://{}", dir.join("etalase.db").display());
+        let store = etalase_store::Store::connect(&url, &Default::default())
+            .await
+            .unwrap();
+        etalase_store::accounts::count_users(&store).await.unwrap()
+    });
+    assert_eq!(users, 6);
+
+    let backup = dir.join("cadangan.db");
+    let done = etalase(&dir, &["backup", backup.to_str().unwrap()]);
+    assert!(done.status.success(), "{}", text(&done));
+    // The copy is a working database with the demo data, loaded only once.
+    let copy_dir = temp_dir("restored");
+    std::fs::copy(&backup, copy_dir.join("etalase.db")).unwrap();
+    let again = etalase(&copy_dir, &["demo"]);
+    assert!(again.status.success(), "{}", text(&again));
+    let refused = etalase(&dir, &["backup", backup.to_str().unwrap()]);
+    assert!(
+        !refused.status.success(),
+        "an existing file is never overwritten"
+    );
+    assert!(text(&refused).contains("already exists"));
+}
+
+#[test]
+fn user_create_makes_an_admin_without_the_password_on_the_command_line() {
+    let dir = temp_dir("user");
+    let output = Command::new(env!("CARGO_BIN_EXE_etalase"))
+        .arg("--data-dir")
+        .arg(&dir)
+        .args([
+            "user",
+            "create",
+            "--email",
+            "ops@contoh.id",
+            "--name",
+            "Ops",
+            "--admin",
+        ])
+        .env("ETALASE_USER_PASSWORD", "kata sandi operator")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(text(&output).contains("platform admin"));
+    assert!(
+        !text(&output).contains("kata sandi operator"),
+        "secrets are never printed"
+    );
+
+    let weak = Command::new(env!("CARGO_BIN_EXE_etalase"))
+        .arg("--data-dir")
+        .arg(&dir)
+        .args([
+            "user",
+            "create",
+            "--email",
+            "dua@contoh.id",
+            "--name",
+            "Dua",
+        ])
+        .env("ETALASE_USER_PASSWORD", "pendek")
+        .output()
+        .unwrap();
+    assert!(!weak.status.success());
+    assert!(text(&weak).contains("password_too_short"));
+
+    let twice = Command::new(env!("CARGO_BIN_EXE_etalase"))
+        .arg("--data-dir")
+        .arg(&dir)
+        .args([
+            "user",
+            "create",
+            "--email",
+            "ops@contoh.id",
+            "--name",
+            "Ops",
+        ])
+        .env("ETALASE_USER_PASSWORD", "kata sandi operator")
+        .output()
+        .unwrap();
+    assert!(!twice.status.success());
+    assert!(text(&twice).contains("email_taken"));
+}
+
+#[test]
+fn postgres_backup_prints_pg_dump_without_the_password() {
+    let dir = temp_dir("pg");
+    let output = Command::new(env!("CARGO_BIN_EXE_etalase"))
+        .args([
+            "--database-url",
+            "postgres://app:s3cret@db.internal:5432/etalase",
+            "--data-dir",
+        ])
+        .arg(&dir)
+        .args(["backup", "/tmp/etalase.dump"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output));
+    let shown = text(&output);
+    assert!(shown.contains("pg_dump --format=custom --file /tmp/etalase.dump"));
+    assert!(shown.contains("postgres://app:****@db.internal:5432/etalase"));
+    assert!(!shown.contains("s3cret"));
+}
+
+#[test]
+fn a_config_file_supplies_settings_and_typos_are_refused() {
+    let dir = temp_dir("config");
+    let config = dir.join("etalase.toml");
+    let database = dir.join("dari-config.db");
+    std::fs::write(
+        &config,
+        format!("database_url = \"sqlite://{}\"\n", database.display()),
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_etalase"))
+        .arg("--config")
+        .arg(&config)
+        .arg("--data-dir")
+        .arg(&dir)
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(database.exists());
+
+    std::fs::write(&config, "databse_url = \"sqlite://x.db\"\n").unwrap();
+    let typo = Command::new(env!("CARGO_BIN_EXE_etalase"))
+        .arg("--config")
+        .arg(&config)
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(!typo.status.success());
+    assert!(text(&typo).contains("invalid"), "{}", text(&typo));
+}

@@ -1,0 +1,128 @@
+//! Use cases on both backends: what one command writes, all or nothing.
+
+use std::sync::Arc;
+
+use etalase_domain::{Lang, Timestamp};
+use etalase_services::accounts::{self, ClientInfo, ShopDetails, SignUp};
+use etalase_services::clock::ManualClock;
+use etalase_services::mail::MemoryMailer;
+use etalase_services::{ServiceConfig, Services, demo};
+use etalase_store::{accounts as users, audit, outbox, sellers};
+use etalase_testkit::{Backend, TestDatabase, database, on_both_backends};
+
+async fn services(backend: Backend) -> (Services, TestDatabase) {
+    let db = database(backend).await;
+    let clock = Arc::new(ManualClock::new(Timestamp::from_unix_millis(
+        1_795_000_000_000,
+    )));
+    let svc = Services::new(
+        db.store.clone(),
+        clock,
+        Arc::new(MemoryMailer::default()),
+        ServiceConfig::default(),
+    );
+    (svc, db)
+}
+
+fn form<'a>(email: &'a str) -> SignUp<'a> {
+    SignUp {
+        email,
+        name: "Sari",
+        password: "kopi susu gula aren",
+        password_confirmation: "kopi susu gula aren",
+        lang: Lang::Id,
+    }
+}
+
+async fn seller_sign_up_writes_everything_in_one_transaction(backend: Backend) {
+    let (svc, db) = services(backend).await;
+    let shop = ShopDetails {
+        shop_name: "Toko Sari",
+        shop_slug: "toko-sari",
+    };
+    let signed_in =
+        accounts::sign_up_seller(&svc, form("sari@contoh.id"), shop, &ClientInfo::default())
+            .await
+            .unwrap();
+    assert!(
+        signed_in
+            .user
+            .password_hash
+            .starts_with("$argon2id$v=19$m=19456,t=2,p=1$")
+    );
+    let member = sellers::find_membership(&db.store, signed_in.user.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(member.role.as_str(), "owner");
+    let events = outbox::read_after(&db.store, 0, 10).await.unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].topic, "seller.created");
+    assert!(events[0].payload.contains("\"slug\":\"toko-sari\""));
+    let seller_audit = audit::list_for_subject(&db.store, "seller", &member.seller_id.to_string())
+        .await
+        .unwrap();
+    assert_eq!(seller_audit[0].action, "seller.created");
+    assert_eq!(
+        seller_audit[0].actor_id.as_deref(),
+        Some(signed_in.user.id.to_string().as_str())
+    );
+
+    // The same address again: refused, and nothing of the second attempt stays.
+    let again = ShopDetails {
+        shop_name: "Toko Lain",
+        shop_slug: "toko-sari",
+    };
+    let error =
+        accounts::sign_up_seller(&svc, form("lain@contoh.id"), again, &ClientInfo::default())
+            .await
+            .err()
+            .unwrap();
+    assert_eq!(error.code.code(), "shop_slug_taken");
+    let lain = etalase_domain::account::Email::parse("lain@contoh.id").unwrap();
+    assert!(
+        users::find_user_by_email(&db.store, &lain)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(outbox::read_after(&db.store, 0, 10).await.unwrap().len(), 1);
+}
+
+async fn demo_data_loads_once(backend: Backend) {
+    let (svc, db) = services(backend).await;
+    demo::load(&svc).await.unwrap();
+    demo::load(&svc).await.unwrap();
+    assert_eq!(
+        users::count_users(&db.store).await.unwrap(),
+        demo::DEMO_LOGINS.len() as i64
+    );
+    let shop = sellers::find_seller_by_slug(&db.store, demo::DEMO_SHOP_SLUG)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(shop.status.as_str(), "approved");
+    let roles: Vec<_> = sellers::list_members(&db.store, shop.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.role.as_str())
+        .collect();
+    assert_eq!(roles, ["owner", "marketing", "operations", "finance"]);
+    for login in demo::DEMO_LOGINS {
+        let signed_in = accounts::sign_in(
+            &svc,
+            login.email,
+            demo::DEMO_PASSWORD,
+            &ClientInfo::default(),
+            None,
+        )
+        .await;
+        assert!(signed_in.is_ok(), "{} signs in", login.email);
+    }
+}
+
+on_both_backends!(
+    seller_sign_up_writes_everything_in_one_transaction,
+    demo_data_loads_once
+);
