@@ -146,12 +146,23 @@ pub fn router(services: Services, config: WebConfig) -> Router {
                     .get::<RequestId>()
                     .and_then(|id| id.header_value().to_str().ok())
                     .unwrap_or_default();
-                tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
+                let path = loggable_path(request.uri().path());
+                tracing::info_span!("request", method = %request.method(), path = %path, request_id = %id)
             }),
         )
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(SetRequestIdLayer::new(request_id, UlidRequestId))
         .with_state(state)
+}
+
+/// Paths that carry a secret (invitation links) are logged without it.
+fn loggable_path(path: &str) -> &str {
+    const SECRET_BEARING: [&str; 1] = ["/seller/invitations/"];
+    SECRET_BEARING
+        .iter()
+        .find(|prefix| path.starts_with(*prefix))
+        .map(|prefix| &prefix[..prefix.len() - 1])
+        .unwrap_or(path)
 }
 
 #[derive(Clone)]
@@ -200,5 +211,17 @@ impl Application {
         )
         .with_graceful_shutdown(shutdown)
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn invitation_tokens_stay_out_of_the_logs() {
+        assert_eq!(
+            super::loggable_path("/seller/invitations/abc123"),
+            "/seller/invitations"
+        );
+        assert_eq!(super::loggable_path("/seller/team"), "/seller/team");
     }
 }
