@@ -23,6 +23,7 @@ pub struct FileConfig {
     pub request_timeout_secs: Option<u64>,
     pub body_limit_bytes: Option<usize>,
     pub log_format: Option<String>,
+    pub behind_proxy: Option<bool>,
 }
 
 impl FileConfig {

@@ -105,6 +105,11 @@ struct ServeArgs {
     #[arg(long, env = "ETALASE_MAX_CONNECTIONS", value_name = "N")]
     max_connections: Option<u32>,
 
+    /// Served behind a reverse proxy: read the client address from the last
+    /// X-Forwarded-For entry. Leave off when clients connect directly.
+    #[arg(long, env = "ETALASE_BEHIND_PROXY")]
+    behind_proxy: bool,
+
     /// Log as JSON lines instead of text.
     #[arg(long, env = "ETALASE_LOG_JSON")]
     log_json: bool,
@@ -357,6 +362,7 @@ async fn serve(args: ServeArgs, settings: Settings) -> anyhow::Result<()> {
         secure_cookies: public_url.starts_with("https://"),
         request_timeout: Duration::from_secs(settings.file.request_timeout_secs.unwrap_or(30)),
         body_limit: settings.file.body_limit_bytes.unwrap_or(1024 * 1024),
+        behind_proxy: args.behind_proxy || settings.file.behind_proxy.unwrap_or(false),
     };
     let app = Application::build(svc, web, &listen)
         .await

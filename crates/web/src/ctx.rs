@@ -69,11 +69,7 @@ impl FromRequestParts<AppState> for Ctx {
             .path_and_query()
             .map(|p| p.as_str().to_owned())
             .unwrap_or_else(|| "/".into());
-        let ip = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
-            .unwrap_or_else(|| "unknown".into());
+        let ip = client_address(parts, state.config.behind_proxy);
         let user_agent = parts
             .headers
             .get(header::USER_AGENT)
@@ -119,6 +115,25 @@ impl Ctx {
         };
         let next = url_encode(&self.here);
         Redirect::to(&format!("{sign_in_path}?next={next}{reason}")).into_response()
+    }
+}
+
+/// The address of the person at the other end, for throttling and the audit.
+fn client_address(parts: &Parts, behind_proxy: bool) -> String {
+    let forwarded = behind_proxy
+        .then(|| parts.headers.get("x-forwarded-for"))
+        .flatten()
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .map(str::trim)
+        .filter(|ip| ip.parse::<std::net::IpAddr>().is_ok());
+    match forwarded {
+        Some(ip) => ip.to_owned(),
+        None => parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_else(|| "unknown".into()),
     }
 }
 

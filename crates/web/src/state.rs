@@ -34,6 +34,10 @@ pub struct WebConfig {
     pub request_timeout: Duration,
     /// The largest request body accepted, in bytes.
     pub body_limit: usize,
+    /// Behind a reverse proxy: take the client's address from the last
+    /// `X-Forwarded-For` entry (the one our proxy added). Off, the header is
+    /// ignored, so nobody can dodge the sign-in throttle by sending one.
+    pub behind_proxy: bool,
 }
 
 impl Default for WebConfig {
@@ -43,6 +47,7 @@ impl Default for WebConfig {
             secure_cookies: false,
             request_timeout: Duration::from_secs(30),
             body_limit: 1024 * 1024,
+            behind_proxy: false,
         }
     }
 }

@@ -269,6 +269,71 @@ async fn repeated_failures_from_one_address_are_throttled(backend: Backend) {
     assert_eq!(blocked.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
+async fn spray(app: &TestApp, browser: &reqwest::Client, forwarded_for: impl Fn(usize) -> String) {
+    for n in 0..30 {
+        let token = app.csrf(browser, "/signin").await;
+        let email = format!("akun{n}@contoh.id");
+        let response = browser
+            .post(app.url("/signin"))
+            .header("x-forwarded-for", forwarded_for(n))
+            .form(&[
+                ("_csrf", token.as_str()),
+                ("email", email.as_str()),
+                ("password", "tebak-tebakan-1"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+}
+
+async fn forwarded_addresses_count_only_behind_a_proxy(backend: Backend) {
+    // Direct: a made-up X-Forwarded-For does not dodge the address limit.
+    let app = TestApp::spawn(backend).await;
+    app.buyer("langsung@contoh.id").await;
+    let attacker = app.browser();
+    spray(&app, &attacker, |n| format!("10.0.0.{n}")).await;
+    let blocked = app.sign_in(&attacker, "langsung@contoh.id", PASSWORD).await;
+    assert_eq!(blocked.status(), StatusCode::TOO_MANY_REQUESTS);
+
+    // Behind a proxy: one client's failures do not lock out everyone else.
+    let web = etalase_web::WebConfig {
+        behind_proxy: true,
+        ..Default::default()
+    };
+    let app = TestApp::spawn_with(backend, web).await;
+    app.buyer("proksi@contoh.id").await;
+    let attacker = app.browser();
+    spray(&app, &attacker, |_| "203.0.113.7".to_owned()).await;
+    let token = app.csrf(&attacker, "/signin").await;
+    let honest = attacker
+        .post(app.url("/signin"))
+        .header("x-forwarded-for", "198.51.100.1, 203.0.113.9")
+        .form(&[
+            ("_csrf", token.as_str()),
+            ("email", "proksi@contoh.id"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(honest.status(), StatusCode::SEE_OTHER);
+    let token = app.csrf(&attacker, "/signin").await;
+    let same_client = attacker
+        .post(app.url("/signin"))
+        .header("x-forwarded-for", "203.0.113.7")
+        .form(&[
+            ("_csrf", token.as_str()),
+            ("email", "proksi@contoh.id"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same_client.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
 async fn sign_up_reports_every_problem_and_writes_nothing(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.seller("ada@contoh.id", "toko-ada").await;
@@ -453,6 +518,7 @@ on_both_backends!(
     sessions_end_at_the_absolute_limit_however_active,
     repeated_failures_lock_the_account,
     repeated_failures_from_one_address_are_throttled,
+    forwarded_addresses_count_only_behind_a_proxy,
     sign_up_reports_every_problem_and_writes_nothing,
     a_buyer_opens_a_shop_later,
     changing_the_password_ends_other_sessions,

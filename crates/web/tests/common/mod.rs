@@ -26,6 +26,10 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, WebConfig::default()).await
+    }
+
+    pub async fn spawn_with(backend: Backend, web: WebConfig) -> TestApp {
         let db = database(backend).await;
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -45,7 +49,7 @@ impl TestApp {
         let config = WebConfig {
             secret_key: Secret::new("test-secret-key"),
             body_limit: 64 * 1024,
-            ..WebConfig::default()
+            ..web
         };
         let app = Application::build(services.clone(), config, "127.0.0.1:0")
             .await
