@@ -64,6 +64,12 @@ error_codes! {
     InvitationEmailMismatch = ("invitation_email_mismatch", 422);
     LastOwner = ("last_owner", 422);
     ValidationFailed = ("validation_failed", 422);
+    InvalidNik = ("invalid_nik", 422);
+    NikBirthDateMismatch = ("nik_birth_date_mismatch", 422);
+    NikGenderMismatch = ("nik_gender_mismatch", 422);
+    InvalidNpwp = ("invalid_npwp", 422);
+    InvalidNib = ("invalid_nib", 422);
+    InvalidPhone = ("invalid_phone", 422);
     TooManyAttempts = ("too_many_attempts", 429);
     // 5xx: ours, never the user's.
     Internal = ("internal", 500);

@@ -4,11 +4,15 @@
 
 pub mod account;
 pub mod audit;
+pub mod calendar;
 pub mod error;
 pub mod id;
+pub mod kyc;
 pub mod lang;
 pub mod money;
+pub mod phone;
 pub mod policy;
+pub mod regions;
 pub mod seller;
 pub mod time;
 
