@@ -70,6 +70,11 @@ error_codes! {
     InvalidNpwp = ("invalid_npwp", 422);
     InvalidNib = ("invalid_nib", 422);
     InvalidPhone = ("invalid_phone", 422);
+    DocumentEmpty = ("document_empty", 422);
+    DocumentTooLarge = ("document_too_large", 422);
+    DocumentTypeNotAccepted = ("document_type_not_accepted", 422);
+    ImageDimensionsTooLarge = ("image_dimensions_too_large", 422);
+    DocumentUnreadable = ("document_unreadable", 422);
     TooManyAttempts = ("too_many_attempts", 429);
     // 5xx: ours, never the user's.
     Internal = ("internal", 500);

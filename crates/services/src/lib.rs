@@ -6,11 +6,13 @@ pub mod accounts;
 pub mod api_keys;
 pub mod clock;
 pub mod demo;
+pub mod documents;
 mod error;
 pub mod mail;
 mod passwords;
 pub mod teams;
 mod tokens;
+pub mod vault;
 
 use std::sync::Arc;
 

@@ -1,0 +1,163 @@
+//! Files (KYC documents, product images, labels) behind one interface: a
+//! local directory by default, memory in tests; an S3-compatible bucket is
+//! the scale-out variant to add here. Keys are relative paths made by our
+//! own code (`kyc/slr_…/ktp.jpg`); anything that could step outside the
+//! store is refused.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ObjectError {
+    #[error("invalid object key {0:?}")]
+    InvalidKey(String),
+    #[error("object store I/O: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+#[derive(Clone)]
+pub enum ObjectStore {
+    Local(PathBuf),
+    Memory(Arc<Mutex<HashMap<String, Vec<u8>>>>),
+}
+
+/// A key is lower-case letters, digits, `_ - .` in segments separated by
+/// `/`; no empty, `.` or `..` segment.
+pub fn valid_key(key: &str) -> bool {
+    !key.is_empty()
+        && key.len() <= 512
+        && key.split('/').all(|segment| {
+            !segment.is_empty()
+                && segment != "."
+                && segment != ".."
+                && segment.chars().all(|c| {
+                    c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-' | '.')
+                })
+        })
+}
+
+impl ObjectStore {
+    pub fn local(root: impl Into<PathBuf>) -> ObjectStore {
+        ObjectStore::Local(root.into())
+    }
+
+    pub fn memory() -> ObjectStore {
+        ObjectStore::Memory(Arc::default())
+    }
+
+    fn checked(key: &str) -> Result<&str, ObjectError> {
+        if valid_key(key) {
+            Ok(key)
+        } else {
+            Err(ObjectError::InvalidKey(key.to_owned()))
+        }
+    }
+
+    fn path(root: &Path, key: &str) -> PathBuf {
+        key.split('/')
+            .fold(root.to_path_buf(), |path, segment| path.join(segment))
+    }
+
+    /// Stores `bytes` under `key`, replacing what was there. On disk the file
+    /// is written beside its place and renamed, so readers never see half.
+    pub async fn put(&self, key: &str, bytes: Vec<u8>) -> Result<(), ObjectError> {
+        let key = Self::checked(key)?;
+        match self {
+            ObjectStore::Local(root) => {
+                let path = Self::path(root, key);
+                let temporary = path.with_extension(format!("part-{}", std::process::id()));
+                if let Some(dir) = path.parent() {
+                    tokio::fs::create_dir_all(dir).await?;
+                }
+                tokio::fs::write(&temporary, bytes).await?;
+                tokio::fs::rename(&temporary, &path).await?;
+            }
+            ObjectStore::Memory(map) => {
+                map.lock()
+                    .expect("object map lock")
+                    .insert(key.to_owned(), bytes);
+            }
+        }
+        Ok(())
+    }
+
+    pub async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, ObjectError> {
+        let key = Self::checked(key)?;
+        match self {
+            ObjectStore::Local(root) => match tokio::fs::read(Self::path(root, key)).await {
+                Ok(bytes) => Ok(Some(bytes)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(e.into()),
+            },
+            ObjectStore::Memory(map) => Ok(map.lock().expect("object map lock").get(key).cloned()),
+        }
+    }
+
+    pub async fn delete(&self, key: &str) -> Result<(), ObjectError> {
+        let key = Self::checked(key)?;
+        match self {
+            ObjectStore::Local(root) => match tokio::fs::remove_file(Self::path(root, key)).await {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+                _ => Ok(()),
+            },
+            ObjectStore::Memory(map) => {
+                map.lock().expect("object map lock").remove(key);
+                Ok(())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_cannot_leave_the_store() {
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../x",
+            "a/../../x",
+            "a//b",
+            "a/./b",
+            "A.jpg",
+            "a b",
+            "a\\b",
+        ] {
+            assert!(!valid_key(bad), "{bad:?}");
+        }
+        assert!(valid_key("kyc/slr_01jd/ktp.jpg"));
+    }
+
+    async fn round_trip(store: ObjectStore) {
+        assert_eq!(store.get("kyc/a/ktp.jpg").await.unwrap(), None);
+        store.put("kyc/a/ktp.jpg", b"one".to_vec()).await.unwrap();
+        store.put("kyc/a/ktp.jpg", b"two".to_vec()).await.unwrap();
+        assert_eq!(
+            store.get("kyc/a/ktp.jpg").await.unwrap().as_deref(),
+            Some(&b"two"[..])
+        );
+        store.delete("kyc/a/ktp.jpg").await.unwrap();
+        store.delete("kyc/a/ktp.jpg").await.unwrap();
+        assert_eq!(store.get("kyc/a/ktp.jpg").await.unwrap(), None);
+        assert!(matches!(
+            store.put("../escape", vec![]).await,
+            Err(ObjectError::InvalidKey(_))
+        ));
+    }
+
+    #[tokio::test]
+    async fn memory_store() {
+        round_trip(ObjectStore::memory()).await;
+    }
+
+    #[tokio::test]
+    async fn local_directory_store() {
+        let root = std::env::temp_dir().join(format!("etalase-objects-{}", std::process::id()));
+        round_trip(ObjectStore::local(&root)).await;
+        assert!(!root.join("escape").exists());
+        let _ = std::fs::remove_dir_all(root);
+    }
+}
