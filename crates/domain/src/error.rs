@@ -47,6 +47,7 @@ error_codes! {
     EmailTaken = ("email_taken", 409);
     ShopSlugTaken = ("shop_slug_taken", 409);
     AlreadyMember = ("already_member", 409);
+    IllegalTransition = ("illegal_transition", 409);
     InvitationUsed = ("invitation_used", 409);
     PayloadTooLarge = ("payload_too_large", 413);
     InvalidEmail = ("invalid_email", 422);

@@ -15,6 +15,7 @@ pub mod policy;
 pub mod regions;
 pub mod seller;
 pub mod time;
+pub mod verification;
 
 pub use error::ErrorCode;
 pub use id::Id;
