@@ -76,6 +76,22 @@ error_codes! {
     DocumentTypeNotAccepted = ("document_type_not_accepted", 422);
     ImageDimensionsTooLarge = ("image_dimensions_too_large", 422);
     DocumentUnreadable = ("document_unreadable", 422);
+    NpwpNikMismatch = ("npwp_nik_mismatch", 422);
+    NikShopLimit = ("nik_shop_limit", 422);
+    InvalidBirthDate = ("invalid_birth_date", 422);
+    InvalidGender = ("invalid_gender", 422);
+    InvalidBusinessType = ("invalid_business_type", 422);
+    InvalidCategory = ("invalid_category", 422);
+    CompanyNameRequired = ("company_name_required", 422);
+    InvalidDistrict = ("invalid_district", 422);
+    InvalidPostalCode = ("invalid_postal_code", 422);
+    InvalidStreet = ("invalid_street", 422);
+    InvalidBank = ("invalid_bank", 422);
+    InvalidAccountNumber = ("invalid_account_number", 422);
+    InvalidDocumentSlot = ("invalid_document_slot", 422);
+    StepsIncomplete = ("steps_incomplete", 422);
+    ResubmissionUnchanged = ("resubmission_unchanged", 422);
+    FindingsRequired = ("findings_required", 422);
     TooManyAttempts = ("too_many_attempts", 429);
     // 5xx: ours, never the user's.
     Internal = ("internal", 500);

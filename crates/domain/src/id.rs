@@ -39,6 +39,8 @@ id_kinds! {
     AuditKind = "aud";
     /// One event of the transactional outbox.
     EventKind = "evt";
+    /// A reviewer's decision on a seller's verification.
+    DecisionKind = "vdc";
 }
 
 pub type UserId = Id<UserKind>;
@@ -48,6 +50,7 @@ pub type InvitationId = Id<InvitationKind>;
 pub type ApiKeyId = Id<ApiKeyKind>;
 pub type AuditId = Id<AuditKind>;
 pub type EventId = Id<EventKind>;
+pub type DecisionId = Id<DecisionKind>;
 
 pub struct Id<K: IdKind> {
     ulid: Ulid,

@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod banks;
 pub mod calendar;
 pub mod error;
 pub mod id;

@@ -24,6 +24,8 @@ pub struct FileConfig {
     pub body_limit_bytes: Option<usize>,
     pub log_format: Option<String>,
     pub behind_proxy: Option<bool>,
+    pub pii_key_file: Option<PathBuf>,
+    pub production: Option<bool>,
 }
 
 impl FileConfig {

@@ -9,7 +9,9 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use etalase_services::mail::FileMailer;
+use etalase_services::vault::Vault;
 use etalase_services::{ServiceConfig, Services, SessionPolicy, SystemClock, demo};
+use etalase_store::objects::ObjectStore;
 use etalase_store::{Backend, Store, StoreOptions};
 use etalase_web::{Application, Secret, WebConfig};
 
@@ -55,6 +57,16 @@ struct StorageArgs {
     /// secret key [default: ./data].
     #[arg(long, global = true, env = "ETALASE_DATA_DIR", value_name = "DIR")]
     data_dir: Option<PathBuf>,
+
+    /// The key file that encrypts personal data (NIK, NPWP, bank accounts,
+    /// KYC documents); see `etalase keys`. Default: <data-dir>/keys/pii.keys,
+    /// created on first start — except in production, which requires it.
+    #[arg(long, global = true, env = "ETALASE_PII_KEY_FILE", value_name = "FILE")]
+    pii_key_file: Option<PathBuf>,
+
+    /// Production mode: refuse to start without an explicit key file.
+    #[arg(long, global = true, env = "ETALASE_PRODUCTION")]
+    production: bool,
 }
 
 #[derive(Subcommand)]
@@ -68,6 +80,9 @@ enum Command {
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Create or rotate the key file that encrypts personal data.
+    #[command(subcommand)]
+    Keys(KeysCommand),
     /// Write a consistent copy of a SQLite database while etalase keeps
     /// running; for PostgreSQL, print the pg_dump command to use.
     Backup {
@@ -116,6 +131,15 @@ struct ServeArgs {
 }
 
 #[derive(Subcommand)]
+enum KeysCommand {
+    /// Write a new key file with one fresh key (the file must not exist).
+    New { file: PathBuf },
+    /// Add a fresh key to a key file; new data is sealed with it, old data
+    /// stays readable with the keys before it. Never remove the first key.
+    Rotate { file: PathBuf },
+}
+
+#[derive(Subcommand)]
 enum UserCommand {
     /// Create an account. The password is read from ETALASE_USER_PASSWORD or
     /// from the first line of standard input, never from a flag.
@@ -133,6 +157,8 @@ enum UserCommand {
 struct Settings {
     data_dir: PathBuf,
     database_url: String,
+    pii_key_file: Option<PathBuf>,
+    production: bool,
     file: FileConfig,
 }
 
@@ -154,6 +180,12 @@ fn settings(cli: &Cli) -> anyhow::Result<Settings> {
     Ok(Settings {
         data_dir,
         database_url,
+        pii_key_file: cli
+            .storage
+            .pii_key_file
+            .clone()
+            .or_else(|| file.pii_key_file.clone()),
+        production: cli.storage.production || file.production.unwrap_or(false),
         file,
     })
 }
@@ -183,7 +215,24 @@ async fn open_store(settings: &Settings, max_connections: Option<u32>) -> anyhow
         })
 }
 
-fn services(store: Store, settings: &Settings, public_url: String) -> Services {
+/// The keys that seal personal data: the configured key file; in production
+/// nothing else will do; otherwise one generated into the data directory.
+fn vault(settings: &Settings) -> anyhow::Result<Vault> {
+    if let Some(path) = &settings.pii_key_file {
+        return Vault::from_key_file(path).map_err(|e| anyhow::anyhow!("{e}"));
+    }
+    if settings.production {
+        bail!(
+            "production mode needs the key file that encrypts personal data: create one with \
+             `etalase keys new /secure/place/pii.keys` and pass it as --pii-key-file \
+             (ETALASE_PII_KEY_FILE); keep it secret and backed up"
+        );
+    }
+    let path = settings.data_dir.join("keys").join("pii.keys");
+    Vault::open_or_create(&path).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+fn services(store: Store, settings: &Settings, public_url: String) -> anyhow::Result<Services> {
     let defaults = SessionPolicy::default();
     let config = ServiceConfig {
         sessions: SessionPolicy {
@@ -203,7 +252,16 @@ fn services(store: Store, settings: &Settings, public_url: String) -> Services {
         settings.data_dir.join("mail"),
         "etalase <noreply@etalase.local>",
     );
-    Services::new(store, Arc::new(SystemClock), Arc::new(mailer), config)
+    let vault = vault(settings)?;
+    let objects = ObjectStore::local(settings.data_dir.join("files"));
+    Ok(Services::new(
+        store,
+        Arc::new(SystemClock),
+        Arc::new(mailer),
+        Arc::new(vault),
+        objects,
+        config,
+    ))
 }
 
 fn init_logging(json: bool) {
@@ -238,7 +296,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Demo => {
             init_logging(false);
             let store = open_store(&settings, None).await?;
-            let svc = services(store, &settings, default_public_url("127.0.0.1:8080"));
+            let svc = services(store, &settings, default_public_url("127.0.0.1:8080"))?;
             demo::load(&svc)
                 .await
                 .map_err(|e| anyhow::anyhow!("demo data: {e}"))?;
@@ -249,7 +307,7 @@ async fn main() -> anyhow::Result<()> {
             init_logging(false);
             let password = read_password()?;
             let store = open_store(&settings, None).await?;
-            let svc = services(store, &settings, default_public_url("127.0.0.1:8080"));
+            let svc = services(store, &settings, default_public_url("127.0.0.1:8080"))?;
             let user =
                 etalase_services::accounts::create_user(&svc, &email, &name, &password, admin)
                     .await
@@ -270,7 +328,49 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Backup { file } => backup(&settings, &file).await,
+        Command::Keys(command) => keys(command),
     }
+}
+
+fn keys(command: KeysCommand) -> anyhow::Result<()> {
+    match command {
+        KeysCommand::New { file } => {
+            if file.exists() {
+                bail!(
+                    "{} already exists; use `etalase keys rotate` to add a key",
+                    file.display()
+                );
+            }
+            Vault::open_or_create(&file).map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "Key file written to {} (readable by its owner only). Back it up: without it the personal data cannot be read.",
+                file.display()
+            );
+        }
+        KeysCommand::Rotate { file } => {
+            let vault = Vault::from_key_file(&file).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let text = std::fs::read_to_string(&file)?;
+            let next = (1..)
+                .map(|n| format!("k{n}"))
+                .find(|id| {
+                    !text
+                        .lines()
+                        .any(|l| l.split_whitespace().next() == Some(id.as_str()))
+                })
+                .unwrap_or_else(|| "k".into());
+            let mut updated = text.trim_end().to_owned();
+            updated.push('\n');
+            updated.push_str(&Vault::new_key_line(&next));
+            updated.push('\n');
+            Vault::from_key_file_text(&updated).map_err(|e| anyhow::anyhow!("{e}"))?;
+            std::fs::write(&file, updated)?;
+            println!(
+                "Added key {next} after {}; new data is sealed with {next}.",
+                vault.current_key_id()
+            );
+        }
+    }
+    Ok(())
 }
 
 fn default_public_url(listen: &str) -> String {
@@ -339,7 +439,7 @@ async fn serve(args: ServeArgs, settings: Settings) -> anyhow::Result<()> {
         &settings.data_dir,
     )?;
     let store = open_store(&settings, args.max_connections).await?;
-    let svc = services(store.clone(), &settings, public_url.clone());
+    let svc = services(store.clone(), &settings, public_url.clone())?;
 
     let mut demo_loaded = false;
     if args.demo {

@@ -208,3 +208,47 @@ fn a_config_file_supplies_settings_and_typos_are_refused() {
     assert!(!typo.status.success());
     assert!(text(&typo).contains("invalid"), "{}", text(&typo));
 }
+
+#[test]
+fn production_refuses_to_start_without_a_key_file_and_keys_can_rotate() {
+    let dir = temp_dir("keys");
+    let refused = etalase(&dir, &["--production", "demo"]);
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused).contains("etalase keys new"),
+        "{}",
+        text(&refused)
+    );
+
+    let keys = dir.join("pii.keys");
+    let made = etalase(&dir, &["keys", "new", keys.to_str().unwrap()]);
+    assert!(made.status.success(), "{}", text(&made));
+    let again = etalase(&dir, &["keys", "new", keys.to_str().unwrap()]);
+    assert!(
+        !again.status.success(),
+        "an existing key file is never overwritten"
+    );
+    let rotated = etalase(&dir, &["keys", "rotate", keys.to_str().unwrap()]);
+    assert!(rotated.status.success(), "{}", text(&rotated));
+    assert!(text(&rotated).contains("Added key k2"));
+    let key_text = std::fs::read_to_string(&keys).unwrap();
+    assert!(
+        !text(&made).contains(key_text.lines().last().unwrap()),
+        "keys are never printed"
+    );
+
+    let started = etalase(
+        &dir,
+        &[
+            "--production",
+            "--pii-key-file",
+            keys.to_str().unwrap(),
+            "demo",
+        ],
+    );
+    assert!(started.status.success(), "{}", text(&started));
+    // Without production, a development key is made in the data directory.
+    let dev = temp_dir("dev-keys");
+    assert!(etalase(&dev, &["demo"]).status.success());
+    assert!(dev.join("keys").join("pii.keys").exists());
+}

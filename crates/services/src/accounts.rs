@@ -5,6 +5,7 @@ use etalase_domain::audit::Actor;
 use etalase_domain::id::{MemberId, SellerId, UserId};
 use etalase_domain::policy::Role;
 use etalase_domain::seller::{SellerStatus, ShopName, ShopSlug};
+use etalase_domain::verification::VerificationState;
 use etalase_domain::{ErrorCode, Lang, Timestamp};
 use etalase_store::accounts::{self as store, NewUser, ThrottleRow, User};
 use etalase_store::sellers::{self, Member};
@@ -174,6 +175,12 @@ pub(crate) async fn create_shop(
                 e.into()
             }
         })?;
+    // Every shop starts its verification wizard (the demo shop starts approved).
+    let verification = match status {
+        SellerStatus::Approved => VerificationState::Approved,
+        _ => VerificationState::Draft,
+    };
+    etalase_store::kyc::insert_verification(tx, seller, verification, now).await?;
     let member = MemberId::generate();
     sellers::insert_member(tx, member, seller, owner, Role::Owner, now)
         .await

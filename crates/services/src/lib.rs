@@ -66,6 +66,10 @@ pub struct ServiceConfig {
     /// Where links in e-mails point (`http://127.0.0.1:8080`).
     pub public_url: String,
     pub invitation_ttl_secs: i64,
+    /// How many shops one person (one NIK) may verify.
+    pub max_shops_per_nik: i64,
+    /// Working days a reviewer has to decide on a verification.
+    pub verification_sla_working_days: u32,
 }
 
 impl Default for ServiceConfig {
@@ -75,6 +79,8 @@ impl Default for ServiceConfig {
             throttle: ThrottlePolicy::default(),
             public_url: "http://127.0.0.1:8080".into(),
             invitation_ttl_secs: 7 * 24 * 3600,
+            max_shops_per_nik: 2,
+            verification_sla_working_days: 5,
         }
     }
 }
@@ -84,6 +90,10 @@ impl Default for ServiceConfig {
 #[derive(Clone)]
 pub struct Services {
     pub store: Store,
+    /// Seals personal data at rest.
+    pub vault: Arc<vault::Vault>,
+    /// Uploaded files (KYC documents, later product media).
+    pub objects: etalase_store::objects::ObjectStore,
     pub clock: Arc<dyn Clock>,
     pub mailer: Arc<dyn Mailer>,
     pub config: Arc<ServiceConfig>,
@@ -94,10 +104,14 @@ impl Services {
         store: Store,
         clock: Arc<dyn Clock>,
         mailer: Arc<dyn Mailer>,
+        vault: Arc<vault::Vault>,
+        objects: etalase_store::objects::ObjectStore,
         config: ServiceConfig,
     ) -> Self {
         Self {
             store,
+            vault,
+            objects,
             clock,
             mailer,
             config: Arc::new(config),

@@ -32,6 +32,10 @@ pub enum VaultError {
 pub struct Vault {
     keys: HashMap<String, XChaCha20Poly1305>,
     current: String,
+    /// The first key of the file also keys fingerprints (to find equal values
+    /// without storing them), so rotation never changes a fingerprint: the
+    /// first key stays in the file for good.
+    fingerprint_key: Vec<u8>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -51,6 +55,7 @@ impl Vault {
     pub fn from_key_file_text(text: &str) -> Result<Vault, VaultError> {
         let mut keys = HashMap::new();
         let mut current = None;
+        let mut fingerprint_key = None;
         for (n, line) in text.lines().enumerate() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -74,13 +79,19 @@ impl Vault {
             }
             let cipher =
                 XChaCha20Poly1305::new_from_slice(&bytes).map_err(|_| bad("unusable key"))?;
+            fingerprint_key.get_or_insert_with(|| bytes.clone());
             if keys.insert(id.to_owned(), cipher).is_some() {
                 return Err(bad("the key id is used twice"));
             }
             current = Some(id.to_owned());
         }
         let current = current.ok_or_else(|| VaultError::BadKeyFile("no key in the file".into()))?;
-        Ok(Vault { keys, current })
+        let fingerprint_key = fingerprint_key.unwrap_or_default();
+        Ok(Vault {
+            keys,
+            current,
+            fingerprint_key,
+        })
     }
 
     pub fn from_key_file(path: &Path) -> Result<Vault, VaultError> {
@@ -112,6 +123,28 @@ impl Vault {
             write_private(path, &text).map_err(io)?;
         }
         Self::from_key_file(path)
+    }
+
+    /// A vault with one random key that lives in memory only (tests).
+    pub fn ephemeral() -> Vault {
+        Self::from_key_file_text(&Self::new_key_line("ephemeral"))
+            .expect("a fresh key line is valid")
+    }
+
+    /// A keyed hash of `value` for `purpose`: equal values give equal
+    /// fingerprints, and nothing about the value can be read back.
+    pub fn fingerprint(&self, purpose: &str, value: &str) -> String {
+        use hmac::{Hmac, Mac};
+        let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(&self.fingerprint_key)
+            .expect("HMAC takes any key");
+        mac.update(purpose.as_bytes());
+        mac.update(b"\0");
+        mac.update(value.as_bytes());
+        mac.finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 
     pub fn current_key_id(&self) -> &str {
@@ -251,6 +284,20 @@ mod tests {
             forgotten.open_text(&sealed, "x"),
             Err(VaultError::UnknownKey("k1".into()))
         );
+    }
+
+    #[test]
+    fn fingerprints_survive_rotation_and_differ_by_purpose() {
+        let first = Vault::new_key_line("k1");
+        let before = vault(&[&first]).fingerprint("nik", "3201011205900001");
+        let after =
+            vault(&[&first, &Vault::new_key_line("k2")]).fingerprint("nik", "3201011205900001");
+        assert_eq!(before, after);
+        assert_ne!(
+            before,
+            vault(&[&first]).fingerprint("npwp", "3201011205900001")
+        );
+        assert!(!before.contains("3201011205900001"));
     }
 
     #[test]

@@ -19,6 +19,8 @@ async fn services(backend: Backend) -> (Services, TestDatabase) {
         db.store.clone(),
         clock,
         Arc::new(MemoryMailer::default()),
+        Arc::new(etalase_services::vault::Vault::ephemeral()),
+        etalase_store::objects::ObjectStore::memory(),
         ServiceConfig::default(),
     );
     (svc, db)

@@ -13,6 +13,7 @@ mod pool;
 pub mod accounts;
 pub mod api_keys;
 pub mod audit;
+pub mod kyc;
 pub mod objects;
 pub mod outbox;
 pub mod sellers;

@@ -41,6 +41,8 @@ impl TestApp {
             db.store.clone(),
             clock.clone(),
             mailer.clone(),
+            Arc::new(etalase_services::vault::Vault::ephemeral()),
+            etalase_store::objects::ObjectStore::memory(),
             ServiceConfig {
                 public_url: "http://etalase.test".into(),
                 ..ServiceConfig::default()
