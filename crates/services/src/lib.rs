@@ -8,6 +8,7 @@ pub mod clock;
 pub mod demo;
 pub mod documents;
 mod error;
+pub mod kyc;
 pub mod mail;
 mod passwords;
 pub mod teams;

@@ -209,6 +209,42 @@ impl Tx {
 }
 
 impl Store {
+    /// Every row of `table` as text, exactly as the database keeps it: for
+    /// audits and for tests that prove what is (not) stored in the clear.
+    /// `table` must be one of ours, never user input.
+    pub async fn rows_as_text(&self, table: &str) -> StoreResult<Vec<String>> {
+        if !table.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+            return Err(StoreError::Corrupt(format!("not a table name: {table}")));
+        }
+        match &self.pool {
+            Pool::Postgres(pool) => {
+                let sql = sqlx::AssertSqlSafe(format!("SELECT t::text FROM {table} t"));
+                let rows: Vec<(String,)> = sqlx::query_as(sql).fetch_all(pool).await?;
+                Ok(rows.into_iter().map(|r| r.0).collect())
+            }
+            Pool::Sqlite { read, .. } => {
+                use sqlx::{Row, ValueRef};
+                let sql = sqlx::AssertSqlSafe(format!("SELECT * FROM {table}"));
+                let rows = sqlx::query(sql).fetch_all(read).await?;
+                Ok(rows
+                    .iter()
+                    .map(|row| {
+                        (0..row.columns().len())
+                            .map(|i| match row.try_get_raw(i) {
+                                Ok(v) if v.is_null() => "NULL".to_owned(),
+                                _ => row
+                                    .try_get::<String, _>(i)
+                                    .or_else(|_| row.try_get::<i64, _>(i).map(|n| n.to_string()))
+                                    .unwrap_or_default(),
+                            })
+                            .collect::<Vec<_>>()
+                            .join("|")
+                    })
+                    .collect())
+            }
+        }
+    }
+
     /// Runs one administrative statement built by our own code (such as
     /// `CREATE DATABASE` for a test database), never from user input.
     pub async fn execute_admin_statement(&self, statement: &str) -> StoreResult<()> {
