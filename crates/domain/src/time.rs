@@ -58,6 +58,21 @@ impl Timestamp {
             .unwrap_or_default()
     }
 
+    /// The local (WIB) date only: "31 Mar 2026".
+    pub fn format_date(self, lang: Lang) -> String {
+        let local = self.to_datetime().to_offset(WIB);
+        let months = match lang {
+            Lang::Id => MONTHS_ID,
+            Lang::En => MONTHS_EN,
+        };
+        format!(
+            "{} {} {}",
+            local.day(),
+            months[local.month() as usize - 1],
+            local.year()
+        )
+    }
+
     /// "29 Nov 2026 09.35 WIB" (id) or "29 Nov 2026 09:35 WIB" (en).
     pub fn format_wib(self, lang: Lang) -> String {
         let local = self.to_datetime().to_offset(WIB);

@@ -106,20 +106,47 @@ async fn presented_token(request: Request, limit: usize) -> (Option<Request>, Op
         let token = token.to_owned();
         return (Some(request), Some(token));
     }
-    let is_form = request
+    let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or_default()
+        .to_owned();
+    let multipart_boundary = multer::parse_boundary(&content_type).ok();
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
+    if !is_form && multipart_boundary.is_none() {
         return (Some(request), None);
     }
+    // Uploads are larger than forms; the route's own limit still applies.
+    let limit = if multipart_boundary.is_some() {
+        limit.max(UPLOAD_LIMIT)
+    } else {
+        limit
+    };
     let (parts, body) = request.into_parts();
     let Ok(bytes) = to_bytes(body, limit).await else {
         return (None, None);
     };
-    let token = form_urlencoded_value(&bytes, FORM_FIELD);
+    let token = match multipart_boundary {
+        Some(boundary) => multipart_field(bytes.clone(), boundary, FORM_FIELD).await,
+        None => form_urlencoded_value(&bytes, FORM_FIELD),
+    };
     (Some(Request::from_parts(parts, Body::from(bytes))), token)
+}
+
+/// The largest multipart upload the guard reads (a 5 MB document and its form).
+pub const UPLOAD_LIMIT: usize = 6 * 1024 * 1024;
+
+/// The text of the named field of a multipart body (forms put `_csrf` first).
+async fn multipart_field(bytes: axum::body::Bytes, boundary: String, name: &str) -> Option<String> {
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(bytes) });
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 fn form_urlencoded_value(body: &[u8], name: &str) -> Option<String> {

@@ -37,7 +37,7 @@ use tower_http::trace::TraceLayer;
 pub use state::{AppState, Secret, WebConfig};
 
 use crate::errors::AppError;
-use crate::routes::{account, admin, auth, ops, seller, shop};
+use crate::routes::{account, admin, admin_verification, auth, ops, seller, shop, verification};
 
 /// The app as a router, for tests that do not need a socket.
 ///
@@ -106,8 +106,39 @@ pub fn router(services: Services, config: WebConfig) -> Router {
         )
         .route("/seller/api-keys/{id}/revoke", post(seller::revoke_key))
         .route("/seller/shop", get(seller::shop).post(seller::rename_shop))
+        .route("/seller/verification", get(verification::overview))
+        .route("/seller/verification/submit", post(verification::submit))
+        .route(
+            "/seller/verification/documents",
+            get(verification::documents_page)
+                .post(verification::upload)
+                .layer(DefaultBodyLimit::max(csrf::UPLOAD_LIMIT)),
+        )
+        .route(
+            "/seller/verification/documents/{slot}",
+            get(verification::document),
+        )
+        .route(
+            "/seller/verification/{step}",
+            get(verification::show_step).post(verification::save_step),
+        )
+        .route("/regions/{code}", get(verification::region_children))
         // Admin
         .route("/admin", get(admin::dashboard))
+        .route("/admin/verifications", get(admin_verification::queue))
+        .route("/admin/verifications/{id}", get(admin_verification::case))
+        .route(
+            "/admin/verifications/{id}/decision",
+            post(admin_verification::decide),
+        )
+        .route(
+            "/admin/verifications/{id}/documents/{slot}",
+            get(admin_verification::document),
+        )
+        .route(
+            "/admin/verifications/{id}/reveal/{field}",
+            get(admin_verification::reveal),
+        )
         .route(
             "/admin/signin",
             get(auth::admin_sign_in_page).post(auth::admin_sign_in),

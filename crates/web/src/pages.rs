@@ -159,12 +159,20 @@ pub fn seller_nav(scope: &SellerScope, active: &str) -> Vec<NavItem> {
         ),
         (Area::Shop, "seller.nav.shop", "/seller/shop", true),
     ];
-    let mut nav = vec![NavItem {
-        label_key: "seller.nav.dashboard",
-        href: "/seller",
-        ready: true,
-        active: active == "/seller",
-    }];
+    let mut nav = vec![
+        NavItem {
+            label_key: "seller.nav.dashboard",
+            href: "/seller",
+            ready: true,
+            active: active == "/seller",
+        },
+        NavItem {
+            label_key: "seller.nav.verification",
+            href: "/seller/verification",
+            ready: true,
+            active: active == "/seller/verification",
+        },
+    ];
     nav.extend(
         items
             .into_iter()

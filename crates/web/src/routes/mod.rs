@@ -3,10 +3,12 @@
 
 pub mod account;
 pub mod admin;
+pub mod admin_verification;
 pub mod auth;
 pub mod ops;
 pub mod seller;
 pub mod shop;
+pub mod verification;
 
 use serde::Deserialize;
 

@@ -47,14 +47,14 @@ pub fn status_key(status: SellerStatus) -> &'static str {
 }
 
 /// The frame of every Seller Center page.
-struct Frame {
-    c: Chrome,
-    nav: Vec<NavItem>,
-    shop_name: String,
-    role_key: &'static str,
+pub struct Frame {
+    pub c: Chrome,
+    pub nav: Vec<NavItem>,
+    pub shop_name: String,
+    pub role_key: &'static str,
 }
 
-fn frame(s: &SellerCtx, active: &str, notice: Option<&str>) -> Frame {
+pub fn frame(s: &SellerCtx, active: &str, notice: Option<&str>) -> Frame {
     let mut c = Chrome::new(&s.ctx);
     c.notice = notice.and_then(|n| s.ctx.t.notice(n));
     Frame {
