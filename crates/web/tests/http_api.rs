@@ -73,6 +73,18 @@ async fn keys_act_for_their_shop_within_their_scopes(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(lower_case_scheme.status(), StatusCode::OK);
+    let verification: Value = api
+        .get(app.url("/api/v1/shop/verification"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(verification["state"], "draft");
+    assert_eq!(verification["steps"].as_array().unwrap().len(), 7);
+    assert_eq!(verification["steps"][0]["done"], false);
     let members = api
         .get(app.url("/api/v1/team/members"))
         .bearer_auth(&key)

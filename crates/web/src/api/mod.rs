@@ -5,6 +5,7 @@
 mod extract;
 pub mod shop;
 pub mod team;
+pub mod verification;
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -58,6 +59,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(shop::me))
         .routes(routes!(shop::get_shop, shop::update_shop))
+        .routes(routes!(verification::status))
         .routes(routes!(team::list_members))
         .routes(routes!(team::get_member))
         .split_for_parts()
