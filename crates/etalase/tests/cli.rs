@@ -71,7 +71,7 @@ fn migrate_demo_and_backup_on_sqlite() {
         assert!(text(&demo).contains("pemilik@etalase.test"));
     }
 
-    // Loaded twice, present once: six accounts, one demo shop.
+    // Loaded twice, present once: every demo account once.
     let users = tokio::runtime::Runtime::new().unwrap().block_on(async {
         let url = format!("sqlite://{}", dir.join("etalase.db").display());
         let store = etalase_store::Store::connect(&url, &Default::default())
@@ -79,7 +79,7 @@ fn migrate_demo_and_backup_on_sqlite() {
             .unwrap();
         etalase_store::accounts::count_users(&store).await.unwrap()
     });
-    assert_eq!(users, 6);
+    assert_eq!(users, 7);
 
     let backup = dir.join("cadangan.db");
     let done = etalase(&dir, &["backup", backup.to_str().unwrap()]);

@@ -21,7 +21,7 @@ pub struct DemoLogin {
     pub what: &'static str,
 }
 
-pub const DEMO_LOGINS: [DemoLogin; 6] = [
+pub const DEMO_LOGINS: [DemoLogin; 7] = [
     DemoLogin {
         email: "admin@etalase.test",
         what: "platform admin (/admin)",
@@ -41,6 +41,10 @@ pub const DEMO_LOGINS: [DemoLogin; 6] = [
     DemoLogin {
         email: "keuangan@etalase.test",
         what: "seller finance (/seller)",
+    },
+    DemoLogin {
+        email: "penjual-baru@etalase.test",
+        what: "new seller \"kain-nusantara\", verification awaiting review (/seller)",
     },
     DemoLogin {
         email: "pembeli@etalase.test",
@@ -109,7 +113,90 @@ pub async fn load(svc: &Services) -> ServiceResult<()> {
         }
     }
     ensure_user(svc, "pembeli@etalase.test", "Andi Pembeli", false).await?;
+    load_verification_case(svc).await?;
     Ok(())
+}
+
+pub const DEMO_REVIEW_SHOP_SLUG: &str = "kain-nusantara";
+
+/// A second shop whose owner filled the whole verification wizard with
+/// sample documents and submitted it, so the admin queue has a case.
+async fn load_verification_case(svc: &Services) -> ServiceResult<()> {
+    use crate::kyc::wizard::{self, AddressForm, IdentityForm};
+    if sellers::find_seller_by_slug(&svc.store, DEMO_REVIEW_SHOP_SLUG)
+        .await?
+        .is_some()
+    {
+        return Ok(());
+    }
+    let owner = ensure_user(svc, "penjual-baru@etalase.test", "Rina Wijaya", false).await?;
+    let now = svc.now();
+    let mut tx = svc.store.write().await?;
+    accounts::create_shop(
+        &mut tx,
+        owner,
+        &ShopName::parse("Kain Nusantara").map_err(crate::ServiceError::new)?,
+        &ShopSlug::parse(DEMO_REVIEW_SHOP_SLUG).map_err(crate::ServiceError::new)?,
+        SellerStatus::Pending,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    let member = sellers::find_membership(&svc.store, owner)
+        .await?
+        .ok_or(ErrorCode::Internal)?;
+    let scope = crate::teams::SellerScope::for_member(&member);
+    wizard::save_shop(svc, &scope, "Kain Nusantara", "fashion").await?;
+    wizard::save_business_type(svc, &scope, "individual").await?;
+    let identity = IdentityForm {
+        full_name: "Rina Wijaya",
+        nik: "3273015508900003",
+        birth_date: "1990-08-15",
+        gender: "female",
+        company_name: "",
+        nib: "",
+    };
+    wizard::save_identity(svc, &scope, identity).await?;
+    wizard::save_tax(svc, &scope, "3273015508900003").await?;
+    let address = AddressForm {
+        street: "Jl. Setiabudi No. 45, RT 01/RW 04",
+        district_code: "327301",
+        postal_code: "40151",
+        phone: "0812-2233-4455",
+    };
+    wizard::save_addresses(svc, &scope, address, None).await?;
+    wizard::save_bank_account(svc, &scope, "bni", "0123456789", "RINA WIJAYA").await?;
+    for (slot, tint) in [
+        ("ktp_photo", [30, 90, 160]),
+        ("selfie_with_ktp", [160, 110, 80]),
+        ("npwp_card", [200, 160, 40]),
+    ] {
+        wizard::upload_document(svc, &scope, slot, &sample_card(tint)).await?;
+    }
+    wizard::submit(svc, &scope).await?;
+    Ok(())
+}
+
+/// A sample "card" picture for the demo documents (no real person's data).
+fn sample_card(tint: [u8; 3]) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(960, 600, |x, y| {
+        let border = x < 24 || y < 24 || x > 935 || y > 575;
+        let text_line = (120..520).contains(&y)
+            && (y / 14) % 3 == 0
+            && (60..700).contains(&x)
+            && (x / 7) % 5 != 0;
+        let photo = (720..900).contains(&x) && (120..360).contains(&y);
+        if border || photo {
+            image::Rgb(tint)
+        } else if text_line {
+            image::Rgb([35, 35, 35])
+        } else {
+            image::Rgb([245, 245, 240])
+        }
+    });
+    let mut out = Vec::new();
+    let _ = img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png);
+    out
 }
 
 async fn ensure_user(

@@ -111,6 +111,15 @@ async fn demo_data_loads_once(backend: Backend) {
         .map(|m| m.role.as_str())
         .collect();
     assert_eq!(roles, ["owner", "marketing", "operations", "finance"]);
+    let queue = etalase_store::kyc::review_queue(&db.store, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        queue.len(),
+        1,
+        "the demo has one verification waiting for review"
+    );
+    assert_eq!(queue[0].shop_slug, demo::DEMO_REVIEW_SHOP_SLUG);
     for login in demo::DEMO_LOGINS {
         let signed_in = accounts::sign_in(
             &svc,
