@@ -117,6 +117,16 @@ impl CasePage {
         }
     }
 
+    fn gender_label(&self, gender: &str) -> String {
+        self.c.t.t(&format!("kyc.gender_{gender}")).to_owned()
+    }
+
+    fn bank_name(&self, code: &str) -> &'static str {
+        etalase_domain::banks::bank(code)
+            .map(|b| b.name)
+            .unwrap_or("?")
+    }
+
     fn is_primary(&self, decision: &str) -> bool {
         decision == "approve"
     }
