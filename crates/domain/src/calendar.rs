@@ -123,6 +123,27 @@ impl WorkingCalendar {
     }
 }
 
+impl WorkingCalendar {
+    /// Working days from `from` (exclusive) to `to` (inclusive); negative
+    /// when `to` is already past.
+    pub fn working_days_between(&self, from: Date, to: Date) -> i64 {
+        let (start, end, sign) = if to >= from {
+            (from, to, 1)
+        } else {
+            (to, from, -1)
+        };
+        let mut date = start;
+        let mut count = 0;
+        while date < end {
+            date += Duration::days(1);
+            if self.is_working_day(date) {
+                count += 1;
+            }
+        }
+        sign * count
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,6 +182,23 @@ mod tests {
         }
         let decided = cal.add_working_days(date!(2026 - 03 - 18), 5);
         assert_eq!(decided.date, date!(2026 - 03 - 31));
+    }
+
+    #[test]
+    fn counts_working_days_left_and_overdue() {
+        let cal = indonesia();
+        assert_eq!(
+            cal.working_days_between(date!(2026 - 03 - 18), date!(2026 - 03 - 31)),
+            5
+        );
+        assert_eq!(
+            cal.working_days_between(date!(2026 - 03 - 31), date!(2026 - 03 - 18)),
+            -5
+        );
+        assert_eq!(
+            cal.working_days_between(date!(2026 - 10 - 05), date!(2026 - 10 - 05)),
+            0
+        );
     }
 
     #[test]

@@ -119,6 +119,10 @@ pub fn router(services: Services, config: WebConfig) -> Router {
             get(verification::document),
         )
         .route(
+            "/seller/verification/reveal/{field}",
+            get(verification::reveal),
+        )
+        .route(
             "/seller/verification/{step}",
             get(verification::show_step).post(verification::save_step),
         )

@@ -163,6 +163,16 @@ async fn the_wizard_review_and_approval_work_through_the_pages(backend: Backend)
     );
 
     fill(&app, &owner).await;
+    let own_nik = app
+        .get(&owner, "/seller/verification/reveal/nik")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        own_nik, "3201015205950002",
+        "the owner may see their own NIK"
+    );
     let submitted = app
         .submit(
             &owner,
@@ -199,6 +209,10 @@ async fn the_wizard_review_and_approval_work_through_the_pages(backend: Backend)
         .await
         .unwrap();
     assert!(queue.contains("Batik Sari"));
+    assert!(
+        queue.contains("5 hari kerja lagi"),
+        "the SLA countdown in working days"
+    );
     let seller_id = queue.split("/admin/verifications/").nth(1).unwrap()[..30].to_owned();
     let case = app
         .get(&admin, &format!("/admin/verifications/{seller_id}"))
@@ -343,6 +357,12 @@ async fn uploads_are_checked_and_only_the_owner_fills_the_wizard(backend: Backen
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     assert_eq!(
         app.get(&marketing, "/seller/verification/documents/ktp_photo")
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.get(&marketing, "/seller/verification/reveal/nik")
             .await
             .status(),
         StatusCode::FORBIDDEN

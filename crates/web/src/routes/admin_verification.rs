@@ -26,6 +26,8 @@ pub struct QueueRow {
     pub due: String,
     pub overdue: bool,
     pub due_today: bool,
+    /// Working days left until the due date (negative: overdue by).
+    pub days_left: i64,
 }
 
 #[derive(Template)]
@@ -36,6 +38,10 @@ struct QueuePage {
 }
 
 impl QueuePage {
+    fn days_left(&self, days: &i64) -> String {
+        self.c.t.tf1("admin.days_left", &days.to_string())
+    }
+
     fn label(&self, prefix: &str, name: &str) -> String {
         self.c.t.t(&format!("{prefix}.{name}")).to_owned()
     }
@@ -49,18 +55,24 @@ pub async fn queue(a: AdminCtx, Query(q): Query<NoticeQuery>) -> AppResult<Respo
         .ok_or(ErrorCode::SignInRequired)?
         .user;
     let svc = &a.ctx.state.services;
-    let today = svc
+    let today_date = svc
         .now()
         .to_datetime()
         .to_offset(etalase_domain::time::WIB)
-        .date()
-        .to_string();
+        .date();
+    let today = today_date.to_string();
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let calendar = etalase_domain::calendar::indonesia();
     let rows = review::queue(svc, user)
         .await?
         .into_iter()
         .map(|e| {
             let due = e.decision_due_on.clone().unwrap_or_default();
+            let days_left = time::Date::parse(&due, format)
+                .map(|d| calendar.working_days_between(today_date, d))
+                .unwrap_or(0);
             QueueRow {
+                days_left,
                 overdue: !due.is_empty() && due < today,
                 due_today: due == today,
                 seller_id: e.seller_id,

@@ -644,6 +644,15 @@ pub async fn document(s: SellerCtx, Path(slot): Path<String>) -> AppResult<Respo
     Ok(file_response(mime, bytes))
 }
 
+/// One full value for the shop's owner, as plain text (the look is audited).
+pub async fn reveal(s: SellerCtx, Path(field): Path<String>) -> AppResult<Response> {
+    let value = wizard::reveal(&s.ctx.state.services, &s.scope, &field).await?;
+    Ok(file_response(
+        "text/plain; charset=utf-8".into(),
+        value.into_bytes(),
+    ))
+}
+
 pub fn file_response(mime: String, bytes: Vec<u8>) -> Response {
     (
         [
