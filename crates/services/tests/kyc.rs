@@ -243,6 +243,14 @@ async fn a_seller_is_rejected_fixes_a_document_and_is_approved(backend: Backend)
     w.clock.advance_secs(3600);
     let resubmitted = wizard::submit(&w.svc, &scope).await.unwrap();
     assert_eq!(resubmitted.round, 2);
+    assert!(
+        wizard::status(&w.svc, &scope)
+            .await
+            .unwrap()
+            .findings
+            .is_empty(),
+        "answered findings are cleared"
+    );
 
     review::decide(
         &w.svc,
@@ -427,6 +435,13 @@ async fn every_field_is_checked_and_cross_checked(backend: Backend) {
     wizard::save_business_type(&w.svc, &scope, "company")
         .await
         .unwrap();
+    let view = wizard::status(&w.svc, &scope).await.unwrap();
+    let missing = wizard::missing_steps(&view.verification, &view.documents);
+    assert!(
+        missing.contains(&etalase_domain::verification::WizardStep::Identity)
+            && missing.contains(&etalase_domain::verification::WizardStep::Tax),
+        "a new business type asks for identity and tax again: {missing:?}"
+    );
     let company = wizard::save_identity(&w.svc, &scope, identity(NIK, "1995-05-12", "female"))
         .await
         .unwrap_err();

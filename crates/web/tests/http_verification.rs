@@ -353,7 +353,20 @@ async fn uploads_are_checked_and_only_the_owner_fills_the_wizard(backend: Backen
         .await
         .unwrap();
     assert!(page.contains("Hanya pemilik toko"));
-    let refused = save(&app, &marketing, "tax", &[("npwp", "09.254.294.3-407.000")]).await;
+    assert_eq!(
+        app.get(&marketing, "/seller/verification/identity")
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let refused = app
+        .submit(
+            &marketing,
+            "/seller",
+            "/seller/verification/tax",
+            &[("npwp", "09.254.294.3-407.000")],
+        )
+        .await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     assert_eq!(
         app.get(&marketing, "/seller/verification/documents/ktp_photo")

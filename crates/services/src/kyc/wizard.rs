@@ -99,6 +99,18 @@ pub async fn save_shop(
     let name = name.ok_or(ErrorCode::ValidationFailed)?;
     let (mut tx, mut v) = begin_edit(svc, scope).await?;
     sellers::update_seller_name(&mut tx, scope.seller_id, &name, svc.now()).await?;
+    etalase_store::outbox::append(
+        &mut tx,
+        etalase_store::outbox::NewEvent {
+            topic: "seller.updated",
+            aggregate_type: "seller",
+            aggregate_id: &scope.seller_id.to_string(),
+            seller_id: Some(scope.seller_id),
+            payload: &serde_json::json!({ "seller_id": scope.seller_id, "name": name.as_str() }),
+        },
+        svc.now(),
+    )
+    .await?;
     v.category_focus = Some(category.to_owned());
     finish_step(
         svc,
@@ -127,6 +139,16 @@ pub async fn save_business_type(
         }
     };
     let (tx, mut v) = begin_edit(svc, scope).await?;
+    if v.business_type.is_some_and(|before| before != business) {
+        // A company needs its name, NIB and deed; an individual's NPWP rule
+        // differs: what was saved for the other type must be checked again.
+        v.completed_steps.retain(|s| {
+            !matches!(
+                s,
+                WizardStep::Identity | WizardStep::Tax | WizardStep::Documents
+            )
+        });
+    }
     v.business_type = Some(business);
     finish_step(
         svc,
@@ -216,7 +238,14 @@ pub async fn save_identity(
         _ => return Err(ErrorCode::ValidationFailed.into()),
     };
     let fingerprint = svc.vault.fingerprint("nik", nik.as_str());
-    let (mut tx, v) = begin_edit(svc, scope).await?;
+    let previous_fingerprint = kyc::get_identity(&svc.store, scope.seller_id)
+        .await?
+        .map(|i| i.nik_fingerprint);
+    let (mut tx, mut v) = begin_edit(svc, scope).await?;
+    if previous_fingerprint.is_some_and(|p| p != fingerprint) {
+        // An individual's NPWP may be their NIK: confirm it again.
+        v.completed_steps.retain(|s| *s != WizardStep::Tax);
+    }
     let others = kyc::count_other_shops_with_nik(&mut tx, &fingerprint, scope.seller_id).await?;
     if others >= svc.config.max_shops_per_nik {
         return Err(ServiceError::field("nik", ErrorCode::NikShopLimit));
@@ -625,6 +654,8 @@ pub async fn submit(svc: &Services, scope: &SellerScope) -> ServiceResult<Verifi
     v.decision_due_on = Some(due.date.to_string());
     v.decision_due_is_estimate = due.beyond_known_holidays;
     v.decided_at = None;
+    // The findings were answered by this submission; the decision history keeps them.
+    v.findings = None;
     v.submitted_fingerprint = Some(fingerprint);
     if !v.completed_steps.contains(&WizardStep::Review) {
         v.completed_steps.push(WizardStep::Review);

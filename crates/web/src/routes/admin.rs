@@ -10,6 +10,7 @@ use crate::errors::AppResult;
 use crate::pages::{Chrome, html};
 
 pub struct SellerRow {
+    id: String,
     name: String,
     slug: String,
     status_key: &'static str,
@@ -34,6 +35,7 @@ pub async fn dashboard(admin: AdminCtx) -> AppResult<Response> {
         .await?
         .into_iter()
         .map(|s| SellerRow {
+            id: s.id.to_string(),
             since: t.time(&s.created_at),
             status_key: status_key(s.status),
             name: s.name,

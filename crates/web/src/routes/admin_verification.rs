@@ -39,7 +39,11 @@ struct QueuePage {
 
 impl QueuePage {
     fn days_left(&self, days: &i64) -> String {
-        self.c.t.tf1("admin.days_left", &days.to_string())
+        if *days < 0 {
+            self.c.t.tf1("admin.days_overdue", &(-days).to_string())
+        } else {
+            self.c.t.tf1("admin.days_left", &days.to_string())
+        }
     }
 
     fn label(&self, prefix: &str, name: &str) -> String {
@@ -127,6 +131,14 @@ impl CasePage {
             }
             None => code.to_owned(),
         }
+    }
+
+    fn warning_labels(&self, warnings: &str) -> String {
+        warnings
+            .split_whitespace()
+            .map(|w| self.label("kyc.warning", w))
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     fn gender_label(&self, gender: &str) -> String {
@@ -254,10 +266,17 @@ pub async fn decide(
     )
     .await
     {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/admin/verifications/{seller}?notice=decision_saved"
-        ))
-        .into_response()),
+        Ok(_) => {
+            let notice = if decision == Decision::StartReview {
+                "review_started"
+            } else {
+                "decision_saved"
+            };
+            Ok(
+                Redirect::to(&format!("/admin/verifications/{seller}?notice={notice}"))
+                    .into_response(),
+            )
+        }
         Err(e)
             if matches!(
                 e.code,

@@ -419,6 +419,11 @@ pub async fn show_step(
     Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
     let step = parse_step(&step)?;
+    // The steps hold the owner's personal details; other roles see the overview.
+    s.scope
+        .authorize(etalase_domain::policy::SellerAction::write(
+            etalase_domain::policy::Area::Shop,
+        ))?;
     Ok(html(
         &step_page(&s, step, None, FormErrors::default(), q.notice.as_deref()).await?,
     ))
