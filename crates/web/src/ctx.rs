@@ -174,6 +174,8 @@ impl FromRequestParts<AppState> for SellerCtx {
 /// A signed-in platform admin.
 pub struct AdminCtx {
     pub ctx: Ctx,
+    /// The admin, taken from the session.
+    pub user: etalase_store::accounts::User,
 }
 
 impl FromRequestParts<AppState> for AdminCtx {
@@ -188,7 +190,10 @@ impl FromRequestParts<AppState> for AdminCtx {
             Some(session) if !session.user.is_admin => {
                 Err(AppError::from(ErrorCode::AdminOnly).into_response())
             }
-            Some(_) => Ok(AdminCtx { ctx }),
+            Some(session) => {
+                let user = session.user.clone();
+                Ok(AdminCtx { ctx, user })
+            }
         }
     }
 }

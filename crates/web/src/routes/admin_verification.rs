@@ -52,12 +52,7 @@ impl QueuePage {
 }
 
 pub async fn queue(a: AdminCtx, Query(q): Query<NoticeQuery>) -> AppResult<Response> {
-    let user = &a
-        .ctx
-        .session
-        .as_ref()
-        .ok_or(ErrorCode::SignInRequired)?
-        .user;
+    let user = &a.user;
     let svc = &a.ctx.state.services;
     let today_date = svc
         .now()
@@ -179,12 +174,7 @@ async fn case_page(
     errors: FormErrors,
     notice: Option<&str>,
 ) -> AppResult<CasePage> {
-    let user = &a
-        .ctx
-        .session
-        .as_ref()
-        .ok_or(ErrorCode::SignInRequired)?
-        .user;
+    let user = &a.user;
     let view = review::case(&a.ctx.state.services, user, seller).await?;
     let mut c = Chrome::new(&a.ctx);
     c.notice = notice.and_then(|n| a.ctx.t.notice(n));
@@ -231,13 +221,7 @@ pub async fn decide(
     axum_extra::extract::Form(form): axum_extra::extract::Form<DecisionForm>,
 ) -> AppResult<Response> {
     let seller = seller_id(&id)?;
-    let user = a
-        .ctx
-        .session
-        .as_ref()
-        .ok_or(ErrorCode::SignInRequired)?
-        .user
-        .clone();
+    let user = a.user.clone();
     let decision = match form.decision.as_str() {
         "start_review" => Decision::StartReview,
         "approve" => Decision::Approve,
@@ -297,12 +281,7 @@ pub async fn document(
     Path((id, slot)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let seller = seller_id(&id)?;
-    let user = &a
-        .ctx
-        .session
-        .as_ref()
-        .ok_or(ErrorCode::SignInRequired)?
-        .user;
+    let user = &a.user;
     let (mime, bytes) = review::document_file(&a.ctx.state.services, user, seller, &slot).await?;
     Ok(file_response(mime, bytes))
 }
@@ -310,12 +289,7 @@ pub async fn document(
 /// One full personal value, as plain text (the look is audited).
 pub async fn reveal(a: AdminCtx, Path((id, field)): Path<(String, String)>) -> AppResult<Response> {
     let seller = seller_id(&id)?;
-    let user = &a
-        .ctx
-        .session
-        .as_ref()
-        .ok_or(ErrorCode::SignInRequired)?
-        .user;
+    let user = &a.user;
     let value = review::reveal(&a.ctx.state.services, user, seller, &field).await?;
     Ok(file_response(
         "text/plain; charset=utf-8".into(),
