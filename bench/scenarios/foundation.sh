@@ -9,6 +9,8 @@ cd "$(dirname "$0")/../.."
 duration="${1:-10s}"
 port="${ETALASE_BENCH_PORT:-18080}"
 
+# Rebuild the binaries of this checkout even if the target directory is shared.
+touch crates/etalase/src/main.rs bench/load/src/main.rs
 cargo build --release --locked -q -p etalase -p etalase-load
 target="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
 data="$(mktemp -d /tmp/etalase-bench.XXXXXX)"

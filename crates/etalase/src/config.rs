@@ -25,6 +25,10 @@ pub struct FileConfig {
     pub log_format: Option<String>,
     pub behind_proxy: Option<bool>,
     pub pii_key_file: Option<PathBuf>,
+    /// How many shops one person (one NIK) may verify [default: 2].
+    pub max_shops_per_nik: Option<i64>,
+    /// Working days reviewers have for a verification decision [default: 5].
+    pub verification_sla_working_days: Option<u32>,
     pub production: Option<bool>,
 }
 

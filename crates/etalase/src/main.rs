@@ -234,6 +234,7 @@ fn vault(settings: &Settings) -> anyhow::Result<Vault> {
 
 fn services(store: Store, settings: &Settings, public_url: String) -> anyhow::Result<Services> {
     let defaults = SessionPolicy::default();
+    let defaults_service = ServiceConfig::default();
     let config = ServiceConfig {
         sessions: SessionPolicy {
             idle_timeout_secs: settings
@@ -246,6 +247,14 @@ fn services(store: Store, settings: &Settings, public_url: String) -> anyhow::Re
                 .unwrap_or(defaults.absolute_timeout_secs),
         },
         public_url,
+        max_shops_per_nik: settings
+            .file
+            .max_shops_per_nik
+            .unwrap_or(defaults_service.max_shops_per_nik),
+        verification_sla_working_days: settings
+            .file
+            .verification_sla_working_days
+            .unwrap_or(defaults_service.verification_sla_working_days),
         ..ServiceConfig::default()
     };
     let mailer = FileMailer::new(

@@ -198,6 +198,24 @@ fn a_config_file_supplies_settings_and_typos_are_refused() {
     assert!(output.status.success(), "{}", text(&output));
     assert!(database.exists());
 
+    std::fs::write(
+        &config,
+        format!(
+            "database_url = \"sqlite://{}\"\nmax_shops_per_nik = 1\nverification_sla_working_days = 3\n",
+            database.display()
+        ),
+    )
+    .unwrap();
+    let settings = Command::new(env!("CARGO_BIN_EXE_etalase"))
+        .arg("--config")
+        .arg(&config)
+        .arg("--data-dir")
+        .arg(&dir)
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(settings.status.success(), "{}", text(&settings));
+
     std::fs::write(&config, "databse_url = \"sqlite://x.db\"\n").unwrap();
     let typo = Command::new(env!("CARGO_BIN_EXE_etalase"))
         .arg("--config")
