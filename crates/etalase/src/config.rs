@@ -66,25 +66,9 @@ pub fn secret_key(given: Option<String>, data_dir: &Path) -> anyhow::Result<Stri
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     let key: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    write_private(&path, &key).with_context(|| format!("cannot write {}", path.display()))?;
+    etalase_services::vault::write_private(&path, &key)
+        .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(key)
-}
-
-#[cfg(unix)]
-fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
-    file.write_all(contents.as_bytes())
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
-    std::fs::write(path, contents)
 }
 
 /// A database URL with any password replaced, for messages.
