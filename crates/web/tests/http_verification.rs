@@ -192,6 +192,10 @@ async fn the_wizard_review_and_approval_work_through_the_pages(backend: Backend)
         .await
         .unwrap();
     assert!(page.contains("Perkiraan keputusan"));
+    assert!(
+        page.contains("dalam 5 hari kerja"),
+        "the configured review target is named"
+    );
 
     // The reviewer's queue and case.
     let admin = app.browser();
@@ -209,6 +213,7 @@ async fn the_wizard_review_and_approval_work_through_the_pages(backend: Backend)
         .await
         .unwrap();
     assert!(queue.contains("Batik Sari"));
+    assert!(queue.contains("Target keputusan: 5 hari kerja"));
     assert!(
         queue.contains("5 hari kerja lagi"),
         "the SLA countdown in working days"

@@ -35,6 +35,8 @@ pub struct QueueRow {
 struct QueuePage {
     c: Chrome,
     rows: Vec<QueueRow>,
+    /// Working days reviewers have, as configured.
+    sla_days: String,
 }
 
 impl QueuePage {
@@ -88,7 +90,8 @@ pub async fn queue(a: AdminCtx, Query(q): Query<NoticeQuery>) -> AppResult<Respo
         .collect();
     let mut c = Chrome::new(&a.ctx);
     c.notice = q.notice.as_deref().and_then(|n| a.ctx.t.notice(n));
-    Ok(html(&QueuePage { c, rows }))
+    let sla_days = svc.config.verification_sla_working_days.to_string();
+    Ok(html(&QueuePage { c, rows, sla_days }))
 }
 
 #[derive(Template)]

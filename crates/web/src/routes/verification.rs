@@ -57,6 +57,8 @@ struct OverviewPage {
     findings: Vec<FindingRow>,
     decisions: Vec<DecisionRow>,
     errors: FormErrors,
+    /// Working days reviewers have, as configured.
+    sla_days: String,
 }
 
 fn step_href(step: WizardStep) -> String {
@@ -135,6 +137,13 @@ async fn overview_page(
         findings,
         decisions,
         errors,
+        sla_days: s
+            .ctx
+            .state
+            .services
+            .config
+            .verification_sla_working_days
+            .to_string(),
     })
 }
 
@@ -237,10 +246,10 @@ impl OverviewPage {
     }
 
     fn state_help(&self) -> String {
+        // The submitted state names the review target, a platform setting.
         self.c
             .t
-            .t(&format!("kyc.state.{}_help", self.state))
-            .to_owned()
+            .tf1(&format!("kyc.state.{}_help", self.state), &self.sla_days)
     }
 
     fn label(&self, prefix: &str, name: &str) -> String {
