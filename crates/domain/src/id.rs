@@ -41,6 +41,8 @@ id_kinds! {
     EventKind = "evt";
     /// A reviewer's decision on a seller's verification.
     DecisionKind = "vdc";
+    /// One queued outgoing e-mail.
+    MailKind = "mail";
 }
 
 pub type UserId = Id<UserKind>;
@@ -51,6 +53,7 @@ pub type ApiKeyId = Id<ApiKeyKind>;
 pub type AuditId = Id<AuditKind>;
 pub type EventId = Id<EventKind>;
 pub type DecisionId = Id<DecisionKind>;
+pub type MailId = Id<MailKind>;
 
 pub struct Id<K: IdKind> {
     ulid: Ulid,

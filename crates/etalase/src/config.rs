@@ -30,6 +30,10 @@ pub struct FileConfig {
     /// Working days reviewers have for a verification decision [default: 5].
     pub verification_sla_working_days: Option<u32>,
     pub production: Option<bool>,
+    /// The SMTP relay URL (see `--smtp-url`); without it mail goes to files.
+    pub smtp_url: Option<String>,
+    /// The sender address of outgoing e-mail.
+    pub mail_from: Option<String>,
 }
 
 impl FileConfig {
@@ -71,41 +75,11 @@ pub fn secret_key(given: Option<String>, data_dir: &Path) -> anyhow::Result<Stri
     Ok(key)
 }
 
-/// A database URL with any password replaced, for messages.
-pub fn redact_url(url: &str) -> String {
-    let Some(scheme_end) = url.find("://") else {
-        return url.to_owned();
-    };
-    let rest = &url[scheme_end + 3..];
-    let Some(at) = rest.find('@') else {
-        return url.to_owned();
-    };
-    let credentials = &rest[..at];
-    match credentials.split_once(':') {
-        Some((user, _)) => format!("{}{user}:****{}", &url[..scheme_end + 3], &rest[at..]),
-        None => url.to_owned(),
-    }
-}
+pub use etalase_services::redact_url;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn passwords_never_show() {
-        assert_eq!(
-            redact_url("postgres://app:s3cret@db:5432/etalase"),
-            "postgres://app:****@db:5432/etalase"
-        );
-        assert_eq!(
-            redact_url("postgres://app@db/etalase"),
-            "postgres://app@db/etalase"
-        );
-        assert_eq!(
-            redact_url("sqlite://data/etalase.db"),
-            "sqlite://data/etalase.db"
-        );
-    }
 
     #[test]
     fn unknown_config_keys_are_refused() {

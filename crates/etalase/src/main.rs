@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
-use etalase_services::mail::FileMailer;
+use etalase_services::mail::{self, FileMailer, Mailer, SmtpMailer};
 use etalase_services::vault::Vault;
 use etalase_services::{ServiceConfig, Services, SessionPolicy, SystemClock, demo};
 use etalase_store::objects::ObjectStore;
@@ -35,6 +35,9 @@ struct Cli {
 
     #[command(flatten)]
     storage: StorageArgs,
+
+    #[command(flatten)]
+    mail: MailArgs,
 
     #[command(subcommand)]
     command: Command,
@@ -69,6 +72,26 @@ struct StorageArgs {
     production: bool,
 }
 
+#[derive(Args)]
+struct MailArgs {
+    /// The SMTP relay for outgoing e-mail: `smtps://USER:PASS@HOST:465`
+    /// (TLS), `smtp://USER:PASS@HOST:587?tls=required` (STARTTLS) or
+    /// `smtp://HOST:25` (a relay on this machine). Without it, messages are
+    /// written as .eml files into <data-dir>/mail.
+    #[arg(
+        long,
+        global = true,
+        env = "ETALASE_SMTP_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    smtp_url: Option<String>,
+
+    /// The sender of outgoing e-mail [default: etalase <noreply@etalase.local>].
+    #[arg(long, global = true, env = "ETALASE_MAIL_FROM", value_name = "ADDRESS")]
+    mail_from: Option<String>,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Serve the Shop (/), Seller Center (/seller), Admin (/admin) and the API (/api/v1).
@@ -83,6 +106,9 @@ enum Command {
     /// Create or rotate the key file that encrypts personal data.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Outgoing e-mail: check the SMTP settings, see the queue.
+    #[command(subcommand)]
+    Mail(MailCommand),
     /// Write a consistent copy of a SQLite database while etalase keeps
     /// running; for PostgreSQL, print the pg_dump command to use.
     Backup {
@@ -140,6 +166,18 @@ enum KeysCommand {
 }
 
 #[derive(Subcommand)]
+enum MailCommand {
+    /// Send a test message straight through the configured transport and
+    /// say whether it went out (nothing is queued).
+    Test {
+        /// Where to send it.
+        address: String,
+    },
+    /// Count the messages waiting to be sent and the ones given up on.
+    Status,
+}
+
+#[derive(Subcommand)]
 enum UserCommand {
     /// Create an account. The password is read from ETALASE_USER_PASSWORD or
     /// from the first line of standard input, never from a flag.
@@ -159,6 +197,8 @@ struct Settings {
     database_url: String,
     pii_key_file: Option<PathBuf>,
     production: bool,
+    smtp_url: Option<String>,
+    mail_from: String,
     file: FileConfig,
 }
 
@@ -186,6 +226,18 @@ fn settings(cli: &Cli) -> anyhow::Result<Settings> {
             .clone()
             .or_else(|| file.pii_key_file.clone()),
         production: cli.storage.production || file.production.unwrap_or(false),
+        smtp_url: cli
+            .mail
+            .smtp_url
+            .clone()
+            .or_else(|| file.smtp_url.clone())
+            .filter(|u| !u.is_empty()),
+        mail_from: cli
+            .mail
+            .mail_from
+            .clone()
+            .or_else(|| file.mail_from.clone())
+            .unwrap_or_else(|| "etalase <noreply@etalase.local>".to_owned()),
         file,
     })
 }
@@ -257,20 +309,71 @@ fn services(store: Store, settings: &Settings, public_url: String) -> anyhow::Re
             .unwrap_or(defaults_service.verification_sla_working_days),
         ..ServiceConfig::default()
     };
-    let mailer = FileMailer::new(
-        settings.data_dir.join("mail"),
-        "etalase <noreply@etalase.local>",
-    );
+    let mailer = mailer(settings)?;
     let vault = vault(settings)?;
     let objects = ObjectStore::local(settings.data_dir.join("files"));
     Ok(Services::new(
         store,
         Arc::new(SystemClock),
-        Arc::new(mailer),
+        mailer,
         Arc::new(vault),
         objects,
         config,
     ))
+}
+
+/// The SMTP relay when one is configured, else `.eml` files in the data dir.
+fn mailer(settings: &Settings) -> anyhow::Result<Arc<dyn Mailer>> {
+    let from = mail::sender(&settings.mail_from).map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(match &settings.smtp_url {
+        Some(url) => Arc::new(SmtpMailer::from_url(url, from).map_err(|e| anyhow::anyhow!("{e}"))?),
+        None => Arc::new(FileMailer::new(settings.data_dir.join("mail"), from)),
+    })
+}
+
+async fn mail_command(settings: &Settings, command: MailCommand) -> anyhow::Result<()> {
+    let store = open_store(settings, None).await?;
+    let svc = services(
+        store.clone(),
+        settings,
+        default_public_url("127.0.0.1:8080"),
+    )?;
+    let result = match command {
+        MailCommand::Test { address } => {
+            let message = etalase_services::OutgoingMail {
+                to: address.clone(),
+                subject: "Tes surel etalase / etalase test e-mail".into(),
+                body: "Pengaturan surel etalase berfungsi. / etalase can send e-mail.\n".into(),
+            };
+            match svc.mailer.send(&message, svc.now()).await {
+                Ok(()) => {
+                    println!(
+                        "Sent a test message to {address} via {}.",
+                        svc.mailer.describe()
+                    );
+                    Ok(())
+                }
+                Err(e) => Err(anyhow::anyhow!(
+                    "not sent via {}: {e}",
+                    svc.mailer.describe()
+                )),
+            }
+        }
+        MailCommand::Status => {
+            let counts = mail::counts(&svc)
+                .await
+                .map_err(|e| anyhow::anyhow!("mail queue: {e}"))?;
+            println!(
+                "Transport: {}\nWaiting: {}\nGiven up: {}",
+                svc.mailer.describe(),
+                counts.pending,
+                counts.failed
+            );
+            Ok(())
+        }
+    };
+    store.close().await;
+    result
 }
 
 fn init_logging(json: bool) {
@@ -337,6 +440,10 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Backup { file } => backup(&settings, &file).await,
+        Command::Mail(command) => {
+            init_logging(false);
+            mail_command(&settings, command).await
+        }
         Command::Keys(command) => keys(command),
     }
 }
@@ -449,6 +556,10 @@ async fn serve(args: ServeArgs, settings: Settings) -> anyhow::Result<()> {
     )?;
     let store = open_store(&settings, args.max_connections).await?;
     let svc = services(store.clone(), &settings, public_url.clone())?;
+    // Mail queued by a use case (or left from before a restart) goes out in
+    // the background, retried until the relay takes it.
+    let (svc, mail_dispatcher) = mail::spawn_dispatcher(svc);
+    tracing::info!(transport = %svc.mailer.describe(), "mail dispatcher started");
 
     let mut demo_loaded = false;
     if args.demo {
@@ -492,6 +603,7 @@ async fn serve(args: ServeArgs, settings: Settings) -> anyhow::Result<()> {
     }
     println!("Press Ctrl+C to stop.");
     app.run_until(shutdown_signal()).await?;
+    mail_dispatcher.abort();
     store.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -270,3 +270,49 @@ fn production_refuses_to_start_without_a_key_file_and_keys_can_rotate() {
     assert!(etalase(&dev, &["demo"]).status.success());
     assert!(dev.join("keys").join("pii.keys").exists());
 }
+
+#[test]
+fn mail_test_and_status_report_on_the_configured_transport() {
+    let dir = temp_dir("mail");
+    let sent = etalase(&dir, &["mail", "test", "operator@contoh.id"]);
+    assert!(sent.status.success(), "{}", text(&sent));
+    assert!(text(&sent).contains("files in"), "{}", text(&sent));
+    let files: Vec<_> = std::fs::read_dir(dir.join("mail"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert_eq!(files.len(), 1);
+    assert!(files[0].contains("To: operator@contoh.id"), "{}", files[0]);
+    assert!(
+        files[0].contains("From: etalase <noreply@etalase.local>"),
+        "{}",
+        files[0]
+    );
+
+    let status = etalase(&dir, &["mail", "status"]);
+    assert!(status.status.success(), "{}", text(&status));
+    assert!(text(&status).contains("Waiting: 0"), "{}", text(&status));
+
+    // A relay that does not answer: the error names it, without the password.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let url = format!("smtp://etalase:rahasia@127.0.0.1:{port}");
+    let failed = etalase(
+        &dir,
+        &["--smtp-url", &url, "mail", "test", "operator@contoh.id"],
+    );
+    assert!(!failed.status.success());
+    let output = text(&failed);
+    assert!(output.contains("temporary failure"), "{output}");
+    assert!(output.contains("etalase:****@127.0.0.1"), "{output}");
+    assert!(!output.contains("rahasia"), "{output}");
+
+    let bad_sender = etalase(&dir, &["--mail-from", "bukan alamat", "mail", "status"]);
+    assert!(!bad_sender.status.success());
+    assert!(
+        text(&bad_sender).contains("sender address"),
+        "{}",
+        text(&bad_sender)
+    );
+}

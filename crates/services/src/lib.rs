@@ -11,6 +11,7 @@ mod error;
 pub mod kyc;
 pub mod mail;
 mod passwords;
+mod redact;
 pub mod teams;
 mod tokens;
 pub mod vault;
@@ -21,6 +22,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{FieldError, ServiceError, ServiceResult};
 pub use etalase_store::Store;
 pub use mail::{Mailer, OutgoingMail};
+pub use redact::redact_url;
 
 /// How long a signed-in session lives.
 #[derive(Debug, Clone, Copy)]
@@ -97,6 +99,9 @@ pub struct Services {
     pub objects: etalase_store::objects::ObjectStore,
     pub clock: Arc<dyn Clock>,
     pub mailer: Arc<dyn Mailer>,
+    /// Wakes the background mail dispatcher when one runs
+    /// ([`mail::spawn_dispatcher`]); without one, mail is delivered inline.
+    pub mail_wake: Option<Arc<tokio::sync::Notify>>,
     pub config: Arc<ServiceConfig>,
 }
 
@@ -115,6 +120,7 @@ impl Services {
             objects,
             clock,
             mailer,
+            mail_wake: None,
             config: Arc::new(config),
         }
     }

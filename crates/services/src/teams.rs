@@ -229,26 +229,23 @@ pub async fn invite(
         svc.now(),
     )
     .await?;
-    tx.commit().await?;
     let link = format!(
         "{}/seller/invitations/{token}",
         svc.config.public_url.trim_end_matches('/')
     );
-    svc.mailer
-        .send(
-            OutgoingMail {
-                to: email.to_string(),
-                subject: format!("Undangan bergabung dengan tim {} di etalase", shop.name),
-                body: format!(
-                    "Anda diundang bergabung dengan tim toko {} sebagai {role}.\n\
-                     Buka tautan ini untuk menerima undangan (berlaku 7 hari):\n{link}\n\n\
-                     You are invited to join the team of {} as {role}. Open the link above to accept.",
-                    shop.name, shop.name
-                ),
-            },
-            now,
-        )
-        .map_err(ServiceError::internal)?;
+    let mail = OutgoingMail {
+        to: email.to_string(),
+        subject: format!("Undangan bergabung dengan tim {} di etalase", shop.name),
+        body: format!(
+            "Anda diundang bergabung dengan tim toko {} sebagai {role}.\n\
+             Buka tautan ini untuk menerima undangan (berlaku 7 hari):\n{link}\n\n\
+             You are invited to join the team of {} as {role}. Open the link above to accept.",
+            shop.name, shop.name
+        ),
+    };
+    crate::mail::queue(&mut tx, &mail, now).await?;
+    tx.commit().await?;
+    crate::mail::dispatch(svc).await;
     Ok(SentInvitation {
         invitation_id: id,
         link,

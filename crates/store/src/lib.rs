@@ -14,6 +14,7 @@ pub mod accounts;
 pub mod api_keys;
 pub mod audit;
 pub mod kyc;
+pub mod mail_queue;
 pub mod objects;
 pub mod outbox;
 pub mod sellers;

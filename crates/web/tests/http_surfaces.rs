@@ -20,6 +20,10 @@ async fn health_readiness_and_metrics(backend: Backend) {
         "{metrics}"
     );
     assert!(metrics.contains(r#"route="/seller/signin""#), "{metrics}");
+    assert!(
+        metrics.contains(r#"etalase_mail_queue_messages{state="failed"} 0"#),
+        "{metrics}"
+    );
     assert!(metrics.contains("etalase_http_request_duration_seconds_bucket"));
 }
 

@@ -141,10 +141,9 @@ pub async fn decide(
         )
         .await?;
     }
+    notify_owners(&mut tx, svc, seller, decision).await?;
     tx.commit().await?;
-    if decision != Decision::StartReview {
-        notify_owners(svc, seller, decision).await?;
-    }
+    crate::mail::dispatch(svc).await;
     Ok(v)
 }
 
@@ -166,23 +165,30 @@ fn parse_findings(forms: &[FindingForm<'_>]) -> ServiceResult<Vec<Finding>> {
         .collect()
 }
 
-async fn notify_owners(svc: &Services, seller: SellerId, decision: Decision) -> ServiceResult<()> {
+/// Queues the decision's e-mail to the shop's owners (in the decision's
+/// transaction, so it is sent exactly when the decision stands).
+async fn notify_owners(
+    tx: &mut etalase_store::Tx,
+    svc: &Services,
+    seller: SellerId,
+    decision: Decision,
+) -> ServiceResult<()> {
     let shop = sellers::get_seller(&svc.store, seller).await?;
     let (subject, line) = match decision {
         Decision::Approve => (
-            "Toko Anda terverifikasi",
+            "Toko Anda terverifikasi / Your shop is verified",
             "Selamat! Toko Anda sudah terverifikasi. / Your shop is verified.",
         ),
         Decision::Reject => (
-            "Verifikasi toko perlu diperbaiki",
+            "Verifikasi toko perlu diperbaiki / Your verification needs changes",
             "Verifikasi toko Anda ditolak; lihat bagian yang ditandai, perbaiki, lalu ajukan lagi. / Your verification needs changes: fix the marked parts and submit again.",
         ),
         Decision::Suspend => (
-            "Toko Anda ditangguhkan",
+            "Toko Anda ditangguhkan / Your shop is suspended",
             "Toko Anda ditangguhkan oleh etalase. / etalase suspended your shop.",
         ),
         Decision::Reinstate => (
-            "Toko Anda aktif kembali",
+            "Toko Anda aktif kembali / Your shop is active again",
             "Toko Anda aktif kembali. / Your shop is active again.",
         ),
         Decision::StartReview => return Ok(()),
@@ -195,16 +201,12 @@ async fn notify_owners(svc: &Services, seller: SellerId, decision: Decision) -> 
         if member.role != etalase_domain::policy::Role::Owner {
             continue;
         }
-        svc.mailer
-            .send(
-                OutgoingMail {
-                    to: member.email.clone(),
-                    subject: format!("{subject}: {}", shop.name),
-                    body: format!("{line}\n\n{link}\n"),
-                },
-                svc.now(),
-            )
-            .map_err(ServiceError::internal)?;
+        let mail = OutgoingMail {
+            to: member.email.clone(),
+            subject: format!("{subject}: {}", shop.name),
+            body: format!("{line}\n\n{link}\n"),
+        };
+        crate::mail::queue(tx, &mail, svc.now()).await?;
     }
     Ok(())
 }

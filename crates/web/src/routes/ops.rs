@@ -26,11 +26,19 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
 }
 
 pub async fn metrics(State(state): State<AppState>) -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render(),
-    )
-        .into_response()
+    let mut text = state.metrics.render();
+    // Mail that waits or was given up on: an operator alerts on the latter.
+    match etalase_services::mail::counts(&state.services).await {
+        Ok(counts) => text.push_str(&format!(
+            "# HELP etalase_mail_queue_messages Outgoing e-mail by state.\n\
+             # TYPE etalase_mail_queue_messages gauge\n\
+             etalase_mail_queue_messages{{state=\"waiting\"}} {}\n\
+             etalase_mail_queue_messages{{state=\"failed\"}} {}\n",
+            counts.pending, counts.failed
+        )),
+        Err(e) => tracing::warn!(error = %e, "mail queue counts unavailable"),
+    }
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }
 
 #[derive(Embed)]
