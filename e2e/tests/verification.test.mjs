@@ -151,6 +151,17 @@ test('a seller is verified after fixing a rejected document', async () => {
   await page.goto(`${BASE}/seller/verification`);
   await page.getByTestId('verification-state').getByText('Terverifikasi', { exact: true }).waitFor();
   await page.screenshot({ path: `${SHOTS}kyc-approved.png`, fullPage: true });
+  // The rejection and the approval wait as in-app notices; opening one reads it.
+  assert.equal(await page.getByTestId('unread-count').textContent(), '2');
+  await page.getByTestId('notifications-link').click();
+  await page.getByTestId('notifications').getByText(/sudah terverifikasi/).click();
+  await page.waitForURL(/\/seller\/verification$/);
+  assert.equal(await page.getByTestId('unread-count').textContent(), '1');
+  await page.goto(`${BASE}/seller/notifications`);
+  await page.screenshot({ path: `${SHOTS}notifications.png`, fullPage: true });
+  await page.getByTestId('mark-all-read').click();
+  await page.waitForURL(/notice=all_read/);
+  assert.equal(await page.getByTestId('unread-count').count(), 0);
   await admin.context().close();
   await page.context().close();
 });

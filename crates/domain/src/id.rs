@@ -43,6 +43,8 @@ id_kinds! {
     DecisionKind = "vdc";
     /// One queued outgoing e-mail.
     MailKind = "mail";
+    /// One in-app notice for one person.
+    NotificationKind = "ntf";
 }
 
 pub type UserId = Id<UserKind>;
@@ -54,6 +56,7 @@ pub type AuditId = Id<AuditKind>;
 pub type EventId = Id<EventKind>;
 pub type DecisionId = Id<DecisionKind>;
 pub type MailId = Id<MailKind>;
+pub type NotificationId = Id<NotificationKind>;
 
 pub struct Id<K: IdKind> {
     ulid: Ulid,

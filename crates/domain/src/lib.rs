@@ -11,6 +11,7 @@ pub mod id;
 pub mod kyc;
 pub mod lang;
 pub mod money;
+pub mod notification;
 pub mod phone;
 pub mod policy;
 pub mod regions;

@@ -84,6 +84,15 @@ pub async fn load(svc: &Services) -> ServiceResult<()> {
                 now,
             )
             .await?;
+            // The owner finds the approval waiting in the header's notices.
+            etalase_store::notifications::insert(
+                &mut tx,
+                owner,
+                Some(id),
+                etalase_domain::notification::NotificationKind::VerificationApproved,
+                now,
+            )
+            .await?;
             tx.commit().await?;
             id
         }

@@ -10,6 +10,7 @@ pub mod documents;
 mod error;
 pub mod kyc;
 pub mod mail;
+pub mod notifications;
 mod passwords;
 mod redact;
 pub mod teams;

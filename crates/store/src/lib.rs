@@ -15,6 +15,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod kyc;
 pub mod mail_queue;
+pub mod notifications;
 pub mod objects;
 pub mod outbox;
 pub mod sellers;

@@ -148,6 +148,10 @@ pub struct SellerCtx {
     pub ctx: Ctx,
     pub scope: SellerScope,
     pub shop: etalase_store::sellers::Seller,
+    /// The signed-in member.
+    pub user_id: etalase_domain::id::UserId,
+    /// The member's unread in-app notices, for the header.
+    pub unread_notifications: i64,
 }
 
 impl FromRequestParts<AppState> for SellerCtx {
@@ -167,7 +171,18 @@ impl FromRequestParts<AppState> for SellerCtx {
         let shop = etalase_store::sellers::get_seller(&state.services.store, scope.seller_id)
             .await
             .map_err(|e| AppError::from(e).into_response())?;
-        Ok(SellerCtx { ctx, scope, shop })
+        let unread_notifications =
+            etalase_services::notifications::unread_count(&state.services, session.user.id)
+                .await
+                .map_err(|e| AppError::from(e).into_response())?;
+        let user_id = session.user.id;
+        Ok(SellerCtx {
+            ctx,
+            scope,
+            shop,
+            user_id,
+            unread_notifications,
+        })
     }
 }
 

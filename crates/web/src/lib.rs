@@ -37,7 +37,9 @@ use tower_http::trace::TraceLayer;
 pub use state::{AppState, Secret, WebConfig};
 
 use crate::errors::AppError;
-use crate::routes::{account, admin, admin_verification, auth, ops, seller, shop, verification};
+use crate::routes::{
+    account, admin, admin_verification, auth, notifications, ops, seller, shop, verification,
+};
 
 /// The app as a router, for tests that do not need a socket.
 ///
@@ -106,6 +108,12 @@ pub fn router(services: Services, config: WebConfig) -> Router {
         )
         .route("/seller/api-keys/{id}/revoke", post(seller::revoke_key))
         .route("/seller/shop", get(seller::shop).post(seller::rename_shop))
+        .route("/seller/notifications", get(notifications::list))
+        .route(
+            "/seller/notifications/read-all",
+            post(notifications::mark_all_read),
+        )
+        .route("/seller/notifications/{id}", get(notifications::open))
         .route("/seller/verification", get(verification::overview))
         .route("/seller/verification/submit", post(verification::submit))
         .route(

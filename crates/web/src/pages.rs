@@ -18,6 +18,8 @@ pub struct Chrome {
     pub is_admin: bool,
     pub is_seller: bool,
     pub notice: Option<String>,
+    /// Unread in-app notices of the signed-in person (Seller Center header).
+    pub unread_notifications: i64,
 }
 
 impl Chrome {
@@ -31,6 +33,7 @@ impl Chrome {
             is_admin: user.is_some_and(|u| u.is_admin),
             is_seller: ctx.session.as_ref().is_some_and(|s| s.membership.is_some()),
             notice: None,
+            unread_notifications: 0,
         }
     }
 

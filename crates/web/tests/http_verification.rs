@@ -120,8 +120,8 @@ async fn fill(app: &TestApp, owner: &Client) {
     }
 }
 
-async fn the_wizard_review_and_approval_work_through_the_pages(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
+/// A platform admin who reviews verifications.
+async fn reviewer(app: &TestApp) -> etalase_store::accounts::User {
     etalase_services::accounts::create_user(
         &app.services,
         "review@etalase.test",
@@ -130,7 +130,12 @@ async fn the_wizard_review_and_approval_work_through_the_pages(backend: Backend)
         true,
     )
     .await
-    .unwrap();
+    .unwrap()
+}
+
+async fn the_wizard_review_and_approval_work_through_the_pages(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    reviewer(&app).await;
     let owner = app.seller("sari@contoh.id", "batik-sari").await;
     let page = app
         .get(&owner, "/seller/verification")
@@ -406,7 +411,109 @@ async fn uploads_are_checked_and_only_the_owner_fills_the_wizard(backend: Backen
     );
 }
 
+/// A decision reaches every member of the team as an in-app notice (and the
+/// owner by e-mail); a notice belongs to its reader only.
+async fn decisions_reach_the_team_in_app_and_by_mail(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let reviewer = reviewer(&app).await;
+    let owner = app.seller("sari@contoh.id", "batik-sari").await;
+    let staff = app.member(&owner, "staf@contoh.id", "operations").await;
+    let other_shop = app.seller("lain@contoh.id", "toko-lain").await;
+    let empty = app
+        .get(&owner, "/seller/notifications")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(empty.contains("data-testid=\"notifications-empty\""));
+    assert!(!empty.contains("data-testid=\"unread-count\""));
+
+    fill(&app, &owner).await;
+    app.submit(
+        &owner,
+        "/seller/verification",
+        "/seller/verification/submit",
+        &[],
+    )
+    .await;
+    let seller = etalase_store::sellers::find_seller_by_slug(&app.services.store, "batik-sari")
+        .await
+        .unwrap()
+        .unwrap();
+    etalase_services::kyc::review::decide(
+        &app.services,
+        &reviewer,
+        seller.id,
+        etalase_services::kyc::review::Decision::Approve,
+        &[],
+        "",
+    )
+    .await
+    .unwrap();
+
+    for member in [&owner, &staff] {
+        let dashboard = app.get(member, "/seller").await.text().await.unwrap();
+        assert!(
+            dashboard.contains(
+                "data-testid=\"unread-count\" aria-label=\"1 pemberitahuan belum dibaca\">1<"
+            ),
+            "{dashboard}"
+        );
+    }
+    let list = app
+        .get(&staff, "/seller/notifications")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        list.contains("Toko Batik Sari sudah terverifikasi."),
+        "{list}"
+    );
+    let at = list.find("/seller/notifications/ntf_").unwrap();
+    let path = &list[at..at + list[at..].find('"').unwrap()];
+
+    // Another shop's member cannot open (or mark) it.
+    assert_eq!(
+        app.get(&other_shop, path).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let opened = app.get(&staff, path).await;
+    assert_eq!(location(&opened), "/seller/verification");
+    let after = app.get(&staff, "/seller").await.text().await.unwrap();
+    assert!(!after.contains("data-testid=\"unread-count\""));
+    // The owner's copy is still unread until the owner marks it.
+    let marked = app
+        .submit(
+            &owner,
+            "/seller/notifications",
+            "/seller/notifications/read-all",
+            &[],
+        )
+        .await;
+    assert_eq!(location(&marked), "/seller/notifications?notice=all_read");
+    let owner_list = app
+        .get(&owner, "/seller/notifications")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!owner_list.contains("data-testid=\"unread-count\""));
+    assert!(owner_list.contains("Toko Batik Sari sudah terverifikasi."));
+
+    // E-mail goes to the owner only.
+    let mails: Vec<_> = app
+        .mailer
+        .sent()
+        .into_iter()
+        .filter(|m| m.subject.starts_with("Toko Anda terverifikasi"))
+        .collect();
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].to, "sari@contoh.id");
+}
+
 on_both_backends!(
+    decisions_reach_the_team_in_app_and_by_mail,
     the_wizard_review_and_approval_work_through_the_pages,
     uploads_are_checked_and_only_the_owner_fills_the_wizard,
 );

@@ -142,6 +142,11 @@ fn every_composed_label_exists() {
             .iter()
             .map(|c| format!("kyc.category.{c}")),
     );
+    keys.extend(
+        etalase_domain::notification::NotificationKind::ALL
+            .iter()
+            .map(|k| format!("notification.{}", k.as_str())),
+    );
     for (prefix, names) in [
         (
             "kyc.decision",

@@ -3,6 +3,7 @@
 use etalase_domain::ErrorCode;
 use etalase_domain::audit::Actor;
 use etalase_domain::id::SellerId;
+use etalase_domain::notification::NotificationKind;
 use etalase_domain::verification::{Finding, RejectionReason, ReviewField, VerificationEvent};
 use etalase_store::accounts::User;
 use etalase_store::kyc::{self, QueueEntry, Verification};
@@ -141,7 +142,7 @@ pub async fn decide(
         )
         .await?;
     }
-    notify_owners(&mut tx, svc, seller, decision).await?;
+    tell_the_shop(&mut tx, svc, seller, decision).await?;
     tx.commit().await?;
     crate::mail::dispatch(svc).await;
     Ok(v)
@@ -165,14 +166,23 @@ fn parse_findings(forms: &[FindingForm<'_>]) -> ServiceResult<Vec<Finding>> {
         .collect()
 }
 
-/// Queues the decision's e-mail to the shop's owners (in the decision's
-/// transaction, so it is sent exactly when the decision stands).
-async fn notify_owners(
+/// Tells the shop about a decision, in the decision's transaction (so the
+/// news exists exactly when the decision stands): an in-app notice for every
+/// member of the team, and an e-mail to its owners.
+async fn tell_the_shop(
     tx: &mut etalase_store::Tx,
     svc: &Services,
     seller: SellerId,
     decision: Decision,
 ) -> ServiceResult<()> {
+    let kind = match decision {
+        Decision::Approve => NotificationKind::VerificationApproved,
+        Decision::Reject => NotificationKind::VerificationRejected,
+        Decision::Suspend => NotificationKind::ShopSuspended,
+        Decision::Reinstate => NotificationKind::ShopReinstated,
+        Decision::StartReview => return Ok(()),
+    };
+    crate::notifications::tell_team(tx, svc, seller, kind).await?;
     let shop = sellers::get_seller(&svc.store, seller).await?;
     let (subject, line) = match decision {
         Decision::Approve => (

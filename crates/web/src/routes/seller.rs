@@ -57,6 +57,7 @@ pub struct Frame {
 pub fn frame(s: &SellerCtx, active: &str, notice: Option<&str>) -> Frame {
     let mut c = Chrome::new(&s.ctx);
     c.notice = notice.and_then(|n| s.ctx.t.notice(n));
+    c.unread_notifications = s.unread_notifications;
     Frame {
         c,
         nav: seller_nav(&s.scope, active),
@@ -257,7 +258,7 @@ struct MemberPage {
     member_since: String,
 }
 
-fn parse_id<T: std::str::FromStr>(text: &str) -> AppResult<T> {
+pub fn parse_id<T: std::str::FromStr>(text: &str) -> AppResult<T> {
     // A malformed id names nothing: not found, like another shop's id.
     text.parse()
         .map_err(|_| AppError::from(ErrorCode::NotFound))
