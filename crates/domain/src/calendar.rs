@@ -1,8 +1,10 @@
 //! Working days in Indonesia: weekends, national holidays and cuti bersama
 //! are skipped. The holidays come from `crates/domain/data/holidays.csv`
-//! (one decree per year; add the next year's rows when it is published).
-//! Past the last year we know, only weekends are skipped, and the answer says
-//! so, so a page can tell the user the estimate may move.
+//! (one decree per year), and an operator can add a year whose decree was
+//! published after this build with [`WorkingCalendar::with_rows`] (the
+//! `--holidays-file` setting). Past the last year we know, only weekends are
+//! skipped, and the answer says so, so a page can tell the user the estimate
+//! may move.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -23,19 +25,20 @@ pub enum HolidayKind {
 pub struct Holiday {
     pub date: Date,
     pub kind: HolidayKind,
-    pub name_id: &'static str,
-    pub name_en: &'static str,
+    pub name_id: String,
+    pub name_en: String,
 }
 
 impl Holiday {
-    pub fn name(&self, lang: Lang) -> &'static str {
+    pub fn name(&self, lang: Lang) -> &str {
         match lang {
-            Lang::Id => self.name_id,
-            Lang::En => self.name_en,
+            Lang::Id => &self.name_id,
+            Lang::En => &self.name_en,
         }
     }
 }
 
+#[derive(Debug, Clone)]
 pub struct WorkingCalendar {
     holidays: BTreeMap<Date, Holiday>,
     last_known_year: i32,
@@ -55,16 +58,33 @@ pub fn indonesia() -> &'static WorkingCalendar {
 }
 
 impl WorkingCalendar {
-    pub fn from_csv(csv: &'static str) -> Result<WorkingCalendar, String> {
+    /// A calendar from `date,kind,name_id,name_en` rows (with that header).
+    pub fn from_csv(csv: &str) -> Result<WorkingCalendar, String> {
+        WorkingCalendar {
+            holidays: BTreeMap::new(),
+            last_known_year: 0,
+        }
+        .with_rows(csv)
+    }
+
+    /// This calendar with more rows in the same format: a new year's decree,
+    /// or a correction (a row for a date already known replaces it). A year
+    /// is taken as known once any of its rows is given, so add a decree
+    /// whole. Errors name the line.
+    pub fn with_rows(mut self, csv: &str) -> Result<WorkingCalendar, String> {
         let format = time::macros::format_description!("[year]-[month]-[day]");
-        let mut holidays = BTreeMap::new();
-        for (n, line) in csv
-            .lines()
-            .enumerate()
-            .skip(1)
-            .filter(|(_, l)| !l.is_empty())
-        {
-            let fields: Vec<&'static str> = line.splitn(4, ',').collect();
+        let csv = csv.strip_prefix('\u{feff}').unwrap_or(csv);
+        let mut lines = csv.lines().enumerate();
+        match lines.next() {
+            Some((_, header)) if header.trim_end() == "date,kind,name_id,name_en" => {}
+            _ => return Err("line 1: expected the header date,kind,name_id,name_en".into()),
+        }
+        for (n, line) in lines {
+            let line = line.trim_end_matches('\r');
+            if line.trim().is_empty() {
+                continue;
+            }
+            let fields: Vec<&str> = line.splitn(4, ',').collect();
             let [date, kind, name_id, name_en] = fields[..] else {
                 return Err(format!("line {}: expected 4 fields", n + 1));
             };
@@ -74,21 +94,31 @@ impl WorkingCalendar {
                 "cuti_bersama" => HolidayKind::CutiBersama,
                 other => return Err(format!("line {}: unknown kind {other}", n + 1)),
             };
-            holidays.insert(
+            if name_id.trim().is_empty() || name_en.trim().is_empty() {
+                return Err(format!("line {}: both names are needed", n + 1));
+            }
+            self.holidays.insert(
                 date,
                 Holiday {
                     date,
                     kind,
-                    name_id,
-                    name_en,
+                    name_id: name_id.trim().to_owned(),
+                    name_en: name_en.trim().to_owned(),
                 },
             );
         }
-        let last_known_year = holidays.keys().next_back().map(|d| d.year()).unwrap_or(0);
-        Ok(WorkingCalendar {
-            holidays,
-            last_known_year,
-        })
+        self.last_known_year = self
+            .holidays
+            .keys()
+            .next_back()
+            .map(|d| d.year())
+            .unwrap_or(0);
+        Ok(self)
+    }
+
+    /// The last year whose holidays are known.
+    pub fn last_known_year(&self) -> i32 {
+        self.last_known_year
     }
 
     pub fn holiday(&self, date: Date) -> Option<&Holiday> {
@@ -199,6 +229,51 @@ mod tests {
             cal.working_days_between(date!(2026 - 10 - 05), date!(2026 - 10 - 05)),
             0
         );
+    }
+
+    #[test]
+    fn an_operator_adds_the_next_decree() {
+        let extended = indonesia()
+            .clone()
+            .with_rows(
+                "\u{feff}date,kind,name_id,name_en\r\n\
+                 2027-01-01,holiday,Tahun Baru 2027 Masehi,New Year's Day 2027\r\n",
+            )
+            .unwrap();
+        assert_eq!(extended.last_known_year(), 2027);
+        // 28 Dec 2026 + 5 working days: 29–31 Dec, (1 Jan holiday), 4–5 Jan.
+        let due = extended.add_working_days(date!(2026 - 12 - 28), 5);
+        assert_eq!(due.date, date!(2027 - 01 - 05));
+        assert!(!due.beyond_known_holidays);
+        // The built-in calendar is untouched.
+        assert_eq!(indonesia().last_known_year(), 2026);
+    }
+
+    #[test]
+    fn a_bad_extension_names_its_line() {
+        let base = indonesia().clone();
+        for (csv, needle) in [
+            ("tanggal,jenis\n", "line 1"),
+            (
+                "date,kind,name_id,name_en\n2027-02-30,holiday,a,b\n",
+                "line 2",
+            ),
+            (
+                "date,kind,name_id,name_en\n\n2027-01-01,libur,a,b\n",
+                "line 3: unknown kind",
+            ),
+            (
+                "date,kind,name_id,name_en\n2027-01-01,holiday,a\n",
+                "line 2: expected 4",
+            ),
+            (
+                "date,kind,name_id,name_en\n2027-01-01,holiday, ,b\n",
+                "line 2: both names",
+            ),
+        ] {
+            let error = base.clone().with_rows(csv).unwrap_err();
+            assert!(error.contains(needle), "{csv:?}: {error}");
+        }
     }
 
     #[test]

@@ -30,6 +30,8 @@ pub struct FileConfig {
     /// Working days reviewers have for a verification decision [default: 5].
     pub verification_sla_working_days: Option<u32>,
     pub production: Option<bool>,
+    /// Holidays added to the built-in ones (see `--holidays-file`).
+    pub holidays_file: Option<PathBuf>,
     /// The SMTP relay URL (see `--smtp-url`); without it mail goes to files.
     pub smtp_url: Option<String>,
     /// The sender address of outgoing e-mail.

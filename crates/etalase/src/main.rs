@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
+use etalase_domain::calendar::WorkingCalendar;
 use etalase_services::mail::{self, FileMailer, Mailer, SmtpMailer};
 use etalase_services::vault::Vault;
 use etalase_services::{ServiceConfig, Services, SessionPolicy, SystemClock, demo};
@@ -66,6 +67,17 @@ struct StorageArgs {
     /// created on first start — except in production, which requires it.
     #[arg(long, global = true, env = "ETALASE_PII_KEY_FILE", value_name = "FILE")]
     pii_key_file: Option<PathBuf>,
+
+    /// Holidays to add to the built-in ones (2026), in the same CSV format
+    /// (`date,kind,name_id,name_en`): a year's decree published after this
+    /// build, or a correction.
+    #[arg(
+        long,
+        global = true,
+        env = "ETALASE_HOLIDAYS_FILE",
+        value_name = "FILE"
+    )]
+    holidays_file: Option<PathBuf>,
 
     /// Production mode: refuse to start without an explicit key file.
     #[arg(long, global = true, env = "ETALASE_PRODUCTION")]
@@ -197,6 +209,7 @@ struct Settings {
     database_url: String,
     pii_key_file: Option<PathBuf>,
     production: bool,
+    holidays_file: Option<PathBuf>,
     smtp_url: Option<String>,
     mail_from: String,
     file: FileConfig,
@@ -226,6 +239,11 @@ fn settings(cli: &Cli) -> anyhow::Result<Settings> {
             .clone()
             .or_else(|| file.pii_key_file.clone()),
         production: cli.storage.production || file.production.unwrap_or(false),
+        holidays_file: cli
+            .storage
+            .holidays_file
+            .clone()
+            .or_else(|| file.holidays_file.clone()),
         smtp_url: cli
             .mail
             .smtp_url
@@ -307,6 +325,7 @@ fn services(store: Store, settings: &Settings, public_url: String) -> anyhow::Re
             .file
             .verification_sla_working_days
             .unwrap_or(defaults_service.verification_sla_working_days),
+        calendar: Arc::new(calendar(settings)?),
         ..ServiceConfig::default()
     };
     let mailer = mailer(settings)?;
@@ -320,6 +339,19 @@ fn services(store: Store, settings: &Settings, public_url: String) -> anyhow::Re
         objects,
         config,
     ))
+}
+
+/// The built-in holidays, plus the operator's file when one is given.
+fn calendar(settings: &Settings) -> anyhow::Result<WorkingCalendar> {
+    let builtin = etalase_domain::calendar::indonesia().clone();
+    let Some(path) = &settings.holidays_file else {
+        return Ok(builtin);
+    };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the holidays file {}", path.display()))?;
+    builtin
+        .with_rows(&text)
+        .map_err(|e| anyhow::anyhow!("holidays file {}: {e}", path.display()))
 }
 
 /// The SMTP relay when one is configured, else `.eml` files in the data dir.

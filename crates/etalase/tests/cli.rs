@@ -316,3 +316,40 @@ fn mail_test_and_status_report_on_the_configured_transport() {
         text(&bad_sender)
     );
 }
+
+#[test]
+fn a_holidays_file_extends_the_calendar_and_a_bad_one_is_refused_by_line() {
+    let dir = temp_dir("holidays");
+    let good = dir.join("holidays-2027.csv");
+    std::fs::write(
+        &good,
+        "date,kind,name_id,name_en\n2027-01-01,holiday,Tahun Baru 2027 Masehi,New Year's Day 2027\n",
+    )
+    .unwrap();
+    let ok = etalase(
+        &dir,
+        &["--holidays-file", good.to_str().unwrap(), "mail", "status"],
+    );
+    assert!(ok.status.success(), "{}", text(&ok));
+
+    let bad = dir.join("holidays-bad.csv");
+    std::fs::write(
+        &bad,
+        "date,kind,name_id,name_en\n2027-01-01,holiday,Tahun Baru,New Year\n2027-13-01,holiday,x,y\n",
+    )
+    .unwrap();
+    let refused = etalase(&dir, &["--holidays-file", bad.to_str().unwrap(), "demo"]);
+    assert!(!refused.status.success());
+    assert!(text(&refused).contains("line 3"), "{}", text(&refused));
+
+    let missing = etalase(
+        &dir,
+        &["--holidays-file", "/nonexistent/holidays.csv", "demo"],
+    );
+    assert!(!missing.status.success());
+    assert!(
+        text(&missing).contains("cannot read the holidays file"),
+        "{}",
+        text(&missing)
+    );
+}

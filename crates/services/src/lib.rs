@@ -74,6 +74,8 @@ pub struct ServiceConfig {
     pub max_shops_per_nik: i64,
     /// Working days a reviewer has to decide on a verification.
     pub verification_sla_working_days: u32,
+    /// Indonesian working days: the built-in holidays plus any the operator added.
+    pub calendar: Arc<etalase_domain::calendar::WorkingCalendar>,
 }
 
 impl Default for ServiceConfig {
@@ -85,6 +87,7 @@ impl Default for ServiceConfig {
             invitation_ttl_secs: 7 * 24 * 3600,
             max_shops_per_nik: 2,
             verification_sla_working_days: 5,
+            calendar: Arc::new(etalase_domain::calendar::indonesia().clone()),
         }
     }
 }

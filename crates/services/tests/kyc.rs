@@ -35,10 +35,12 @@ struct World {
 /// Tuesday 17 March 2026, 10:00 WIB: the days after are Nyepi, Idul Fitri
 /// and their cuti bersama.
 async fn world(backend: Backend) -> World {
+    world_at(backend, 1_773_716_400_000, ServiceConfig::default()).await
+}
+
+async fn world_at(backend: Backend, now_ms: i64, config: ServiceConfig) -> World {
     let db = database(backend).await;
-    let clock = Arc::new(ManualClock::new(Timestamp::from_unix_millis(
-        1_773_716_400_000,
-    )));
+    let clock = Arc::new(ManualClock::new(Timestamp::from_unix_millis(now_ms)));
     let mailer = Arc::new(MemoryMailer::default());
     let objects = ObjectStore::memory();
     let svc = Services::new(
@@ -47,7 +49,7 @@ async fn world(backend: Backend) -> World {
         mailer.clone(),
         Arc::new(Vault::ephemeral()),
         objects.clone(),
-        ServiceConfig::default(),
+        config,
     );
     World {
         svc,
@@ -449,6 +451,33 @@ async fn every_field_is_checked_and_cross_checked(backend: Backend) {
     assert_eq!(fields, ["company_name", "nib"]);
 }
 
+/// Monday 28 December 2026, 10:00 WIB: the estimate crosses into 2027,
+/// whose decree is not built in; an operator's holidays file completes it.
+async fn a_year_end_estimate_uses_the_holidays_the_operator_added(backend: Backend) {
+    const YEAR_END: i64 = 1_798_426_800_000;
+    let w = world_at(backend, YEAR_END, ServiceConfig::default()).await;
+    let (_, scope) = seller(&w, "sari@contoh.id", "batik-sari").await;
+    fill_wizard(&w, &scope).await;
+    let built_in = wizard::submit(&w.svc, &scope).await.unwrap();
+    assert_eq!(built_in.decision_due_on.as_deref(), Some("2027-01-04"));
+    assert!(built_in.decision_due_is_estimate, "2027 is not known yet");
+
+    let calendar = etalase_domain::calendar::indonesia()
+        .clone()
+        .with_rows("date,kind,name_id,name_en\n2027-01-01,holiday,Tahun Baru 2027 Masehi,New Year's Day 2027\n")
+        .unwrap();
+    let config = ServiceConfig {
+        calendar: Arc::new(calendar),
+        ..ServiceConfig::default()
+    };
+    let w = world_at(backend, YEAR_END, config).await;
+    let (_, scope) = seller(&w, "sari@contoh.id", "batik-sari").await;
+    fill_wizard(&w, &scope).await;
+    let added = wizard::submit(&w.svc, &scope).await.unwrap();
+    assert_eq!(added.decision_due_on.as_deref(), Some("2027-01-05"));
+    assert!(!added.decision_due_is_estimate);
+}
+
 async fn one_person_verifies_a_limited_number_of_shops(backend: Backend) {
     let w = world(backend).await;
     for (n, slug) in ["satu", "dua", "tiga"].iter().enumerate() {
@@ -648,6 +677,7 @@ on_both_backends!(
     a_seller_is_rejected_fixes_a_document_and_is_approved,
     every_field_is_checked_and_cross_checked,
     one_person_verifies_a_limited_number_of_shops,
+    a_year_end_estimate_uses_the_holidays_the_operator_added,
     only_owners_and_admins_see_personal_values,
     nothing_personal_is_stored_in_the_clear,
 );

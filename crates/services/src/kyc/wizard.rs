@@ -647,7 +647,9 @@ pub async fn submit(svc: &Services, scope: &SellerScope) -> ServiceResult<Verifi
         return Err(ErrorCode::ResubmissionUnchanged.into());
     }
     let next = v.state.after(VerificationEvent::Submit)?;
-    let due = etalase_domain::calendar::indonesia()
+    let due = svc
+        .config
+        .calendar
         .add_working_days(today_wib(svc), svc.config.verification_sla_working_days);
     v.round += 1;
     v.submitted_at = Some(svc.now());

@@ -63,7 +63,7 @@ pub async fn queue(a: AdminCtx, Query(q): Query<NoticeQuery>) -> AppResult<Respo
         .date();
     let today = today_date.to_string();
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    let calendar = etalase_domain::calendar::indonesia();
+    let calendar = &svc.config.calendar;
     let rows = review::queue(svc, user)
         .await?
         .into_iter()
