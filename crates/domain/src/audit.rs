@@ -29,4 +29,20 @@ impl Actor {
             Actor::System => None,
         }
     }
+
+    /// One text for a column: the user's or key's id, or `system`.
+    pub fn as_text(self) -> String {
+        self.id().unwrap_or_else(|| "system".to_owned())
+    }
+
+    /// Reads [`Actor::as_text`] back.
+    pub fn parse_text(text: &str) -> Option<Actor> {
+        if text == "system" {
+            return Some(Actor::System);
+        }
+        text.parse()
+            .map(Actor::User)
+            .or_else(|_| text.parse().map(Actor::ApiKey))
+            .ok()
+    }
 }

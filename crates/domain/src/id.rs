@@ -45,6 +45,16 @@ id_kinds! {
     MailKind = "mail";
     /// One in-app notice for one person.
     NotificationKind = "ntf";
+    /// A product in a seller's catalog.
+    ProductKind = "prd";
+    /// One sellable variant of a product.
+    SkuKind = "sku";
+    /// A product image.
+    ImageKind = "img";
+    /// One line of the stock ledger.
+    StockMoveKind = "stk";
+    /// A bulk import of products from a CSV file.
+    ImportKind = "imp";
 }
 
 pub type UserId = Id<UserKind>;
@@ -57,6 +67,11 @@ pub type EventId = Id<EventKind>;
 pub type DecisionId = Id<DecisionKind>;
 pub type MailId = Id<MailKind>;
 pub type NotificationId = Id<NotificationKind>;
+pub type ProductId = Id<ProductKind>;
+pub type SkuId = Id<SkuKind>;
+pub type ImageId = Id<ImageKind>;
+pub type StockMoveId = Id<StockMoveKind>;
+pub type ImportId = Id<ImportKind>;
 
 pub struct Id<K: IdKind> {
     ulid: Ulid,

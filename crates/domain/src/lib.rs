@@ -6,6 +6,7 @@ pub mod account;
 pub mod audit;
 pub mod banks;
 pub mod calendar;
+pub mod catalog;
 pub mod error;
 pub mod id;
 pub mod kyc;

@@ -1,3 +1,5 @@
+use std::borrow::Cow;
+
 use etalase_domain::ErrorCode;
 use etalase_store::StoreError;
 
@@ -6,8 +8,18 @@ pub type ServiceResult<T> = Result<T, ServiceError>;
 /// A problem with one input field, shown next to that field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
-    pub field: &'static str,
+    /// The form field or JSON path (`title`, `skus[2].price`).
+    pub field: Cow<'static, str>,
     pub code: ErrorCode,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<Cow<'static, str>>, code: ErrorCode) -> Self {
+        Self {
+            field: field.into(),
+            code,
+        }
+    }
 }
 
 /// What went wrong, as a code from the one error table, with every field
@@ -51,8 +63,8 @@ impl ServiceError {
         }
     }
 
-    pub fn field(field: &'static str, code: ErrorCode) -> Self {
-        Self::fields(vec![FieldError { field, code }])
+    pub fn field(field: impl Into<Cow<'static, str>>, code: ErrorCode) -> Self {
+        Self::fields(vec![FieldError::new(field, code)])
     }
 }
 
@@ -83,14 +95,14 @@ impl Validation {
         match parsed {
             Ok(value) => Some(value),
             Err(code) => {
-                self.problems.push(FieldError { field, code });
+                self.problems.push(FieldError::new(field, code));
                 None
             }
         }
     }
 
-    pub fn add(&mut self, field: &'static str, code: ErrorCode) {
-        self.problems.push(FieldError { field, code });
+    pub fn add(&mut self, field: impl Into<Cow<'static, str>>, code: ErrorCode) {
+        self.problems.push(FieldError::new(field, code));
     }
 
     pub fn finish(self) -> ServiceResult<()> {

@@ -358,7 +358,11 @@ async fn every_field_is_checked_and_cross_checked(backend: Backend) {
     let mismatch = wizard::save_identity(&w.svc, &scope, identity(NIK, "1995-05-13", "male"))
         .await
         .unwrap_err();
-    let codes: Vec<_> = mismatch.fields.iter().map(|f| (f.field, f.code)).collect();
+    let codes: Vec<_> = mismatch
+        .fields
+        .iter()
+        .map(|f| (f.field.as_ref(), f.code))
+        .collect();
     assert_eq!(
         codes,
         [
@@ -369,7 +373,7 @@ async fn every_field_is_checked_and_cross_checked(backend: Backend) {
     let bad = wizard::save_identity(&w.svc, &scope, identity("3201013205950002", "tanggal", "x"))
         .await
         .unwrap_err();
-    let fields: Vec<_> = bad.fields.iter().map(|f| f.field).collect();
+    let fields: Vec<_> = bad.fields.iter().map(|f| f.field.as_ref()).collect();
     assert_eq!(fields, ["nik", "birth_date", "gender"]);
     wizard::save_identity(&w.svc, &scope, identity(NIK, "1995-05-12", "female"))
         .await
@@ -397,7 +401,7 @@ async fn every_field_is_checked_and_cross_checked(backend: Backend) {
     let e = wizard::save_addresses(&w.svc, &scope, wrong, None)
         .await
         .unwrap_err();
-    let fields: Vec<_> = e.fields.iter().map(|f| f.field).collect();
+    let fields: Vec<_> = e.fields.iter().map(|f| f.field.as_ref()).collect();
     assert_eq!(
         fields,
         [
@@ -447,7 +451,7 @@ async fn every_field_is_checked_and_cross_checked(backend: Backend) {
     let company = wizard::save_identity(&w.svc, &scope, identity(NIK, "1995-05-12", "female"))
         .await
         .unwrap_err();
-    let fields: Vec<_> = company.fields.iter().map(|f| f.field).collect();
+    let fields: Vec<_> = company.fields.iter().map(|f| f.field.as_ref()).collect();
     assert_eq!(fields, ["company_name", "nib"]);
 }
 

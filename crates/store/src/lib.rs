@@ -13,6 +13,8 @@ mod pool;
 pub mod accounts;
 pub mod api_keys;
 pub mod audit;
+pub mod catalog;
+pub mod inventory;
 pub mod kyc;
 pub mod mail_queue;
 pub mod notifications;

@@ -142,7 +142,7 @@ pub async fn render_errors(
                 .fields
                 .iter()
                 .map(|f| ProblemField {
-                    field: f.field.to_owned(),
+                    field: f.field.to_string(),
                     code: f.code.code().to_owned(),
                     message: t.error(f.code),
                 })

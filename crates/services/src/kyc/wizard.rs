@@ -632,7 +632,7 @@ pub async fn submit(svc: &Services, scope: &SellerScope) -> ServiceResult<Verifi
             fields: missing
                 .into_iter()
                 .map(|s| FieldError {
-                    field: s.as_str(),
+                    field: s.as_str().into(),
                     code: ErrorCode::StepsIncomplete,
                 })
                 .collect(),

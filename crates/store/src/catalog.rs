@@ -1,0 +1,755 @@
+//! Products, their revisions, SKUs and images (migration `0005_catalog.sql`).
+//! Every read and write takes the seller's id and filters by it; the caller
+//! gets that id from the session or the API key, never from the request.
+
+use std::collections::BTreeMap;
+
+use etalase_domain::Timestamp;
+use etalase_domain::audit::Actor;
+use etalase_domain::catalog::lifecycle::ProductStatus;
+use etalase_domain::id::{ImageId, ProductId, SellerId, SkuId};
+
+use crate::error::corrupt;
+use crate::pool::{on_pool, on_tx};
+use crate::{Store, StoreError, StoreResult, Tx};
+
+/// A product as stored (content fields already valid: only the services
+/// write them, from parsed domain values).
+#[derive(Debug, Clone)]
+pub struct Product {
+    pub id: ProductId,
+    pub seller_id: SellerId,
+    pub status: ProductStatus,
+    pub version: i32,
+    pub title: String,
+    pub description_html: String,
+    pub description_text: String,
+    pub bullets: Vec<String>,
+    pub category: Option<String>,
+    pub brand: Option<String>,
+    pub attributes: BTreeMap<String, String>,
+    pub condition: String,
+    pub tags: Vec<String>,
+    pub gtin: Option<String>,
+    pub cod_allowed: bool,
+    pub preorder_days: Option<i32>,
+    pub options: Vec<(String, Vec<String>)>,
+    pub listing: ListingColumns,
+    pub moderation_reason: Option<String>,
+    pub review_requested_at: Option<Timestamp>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub updated_by: Option<Actor>,
+    pub published_at: Option<Timestamp>,
+}
+
+/// What the catalog list shows without reading SKUs and images.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListingColumns {
+    pub sku_count: i32,
+    pub min_price: Option<i64>,
+    pub max_price: Option<i64>,
+    pub total_stock: i64,
+    pub image_count: i32,
+    pub quality_score: i32,
+    pub quality_grade: String,
+    pub needs_attention: bool,
+    /// The product whose description this one nearly copies.
+    pub copied_from: Option<ProductId>,
+}
+
+const PRODUCT_COLUMNS: &str = "id, seller_id, status, version, title, description_html, \
+    description_text, bullets, category, brand, attributes, item_condition, tags, gtin, \
+    cod_allowed, preorder_days, options, sku_count, min_price, max_price, total_stock, \
+    image_count, quality_score, quality_grade, needs_attention, copied_from, moderation_reason, \
+    review_requested_at, created_at, updated_at, updated_by, published_at";
+
+#[derive(sqlx::FromRow)]
+struct ProductRow {
+    id: String,
+    seller_id: String,
+    status: String,
+    version: i32,
+    title: String,
+    description_html: String,
+    description_text: String,
+    bullets: String,
+    category: Option<String>,
+    brand: Option<String>,
+    attributes: String,
+    item_condition: String,
+    tags: String,
+    gtin: Option<String>,
+    cod_allowed: bool,
+    preorder_days: Option<i32>,
+    options: String,
+    sku_count: i32,
+    min_price: Option<i64>,
+    max_price: Option<i64>,
+    total_stock: i64,
+    image_count: i32,
+    quality_score: i32,
+    quality_grade: String,
+    needs_attention: bool,
+    copied_from: Option<String>,
+    moderation_reason: Option<String>,
+    review_requested_at: Option<i64>,
+    created_at: i64,
+    updated_at: i64,
+    updated_by: String,
+    published_at: Option<i64>,
+}
+
+fn json<T: serde::de::DeserializeOwned>(text: &str) -> StoreResult<T> {
+    serde_json::from_str(text).map_err(corrupt)
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "null".into())
+}
+
+impl TryFrom<ProductRow> for Product {
+    type Error = StoreError;
+    fn try_from(r: ProductRow) -> StoreResult<Product> {
+        Ok(Product {
+            id: r.id.parse().map_err(corrupt)?,
+            seller_id: r.seller_id.parse().map_err(corrupt)?,
+            status: ProductStatus::parse(&r.status).ok_or_else(|| corrupt(&r.status))?,
+            version: r.version,
+            title: r.title,
+            description_html: r.description_html,
+            description_text: r.description_text,
+            bullets: json(&r.bullets)?,
+            category: r.category,
+            brand: r.brand,
+            attributes: json(&r.attributes)?,
+            condition: r.item_condition,
+            tags: json(&r.tags)?,
+            gtin: r.gtin,
+            cod_allowed: r.cod_allowed,
+            preorder_days: r.preorder_days,
+            options: json(&r.options)?,
+            listing: ListingColumns {
+                sku_count: r.sku_count,
+                min_price: r.min_price,
+                max_price: r.max_price,
+                total_stock: r.total_stock,
+                image_count: r.image_count,
+                quality_score: r.quality_score,
+                quality_grade: r.quality_grade,
+                needs_attention: r.needs_attention,
+                copied_from: r
+                    .copied_from
+                    .map(|c| c.parse())
+                    .transpose()
+                    .map_err(corrupt)?,
+            },
+            moderation_reason: r.moderation_reason,
+            review_requested_at: r.review_requested_at.map(Timestamp::from_unix_millis),
+            created_at: Timestamp::from_unix_millis(r.created_at),
+            updated_at: Timestamp::from_unix_millis(r.updated_at),
+            updated_by: Actor::parse_text(&r.updated_by),
+            published_at: r.published_at.map(Timestamp::from_unix_millis),
+        })
+    }
+}
+
+/// The content a save writes (a new product or a new version).
+pub struct ProductContent<'a> {
+    pub title: &'a str,
+    pub description_html: &'a str,
+    pub description_text: &'a str,
+    pub bullets: &'a [String],
+    pub category: Option<&'a str>,
+    pub brand: Option<&'a str>,
+    pub attributes: &'a BTreeMap<String, String>,
+    pub condition: &'a str,
+    pub tags: &'a [String],
+    pub gtin: Option<&'a str>,
+    pub cod_allowed: bool,
+    pub preorder_days: Option<i32>,
+    pub options: &'a [(String, Vec<String>)],
+}
+
+pub async fn insert_product(
+    tx: &mut Tx,
+    id: ProductId,
+    seller: SellerId,
+    content: &ProductContent<'_>,
+    actor: Actor,
+    now: Timestamp,
+) -> StoreResult<()> {
+    on_tx!(tx, conn => sqlx::query(
+        "INSERT INTO products (id, seller_id, status, version, title, description_html, \
+         description_text, bullets, category, brand, attributes, item_condition, tags, gtin, \
+         cod_allowed, preorder_days, options, sku_count, total_stock, quality_score, \
+         quality_grade, needs_attention, created_at, updated_at, updated_by) \
+         VALUES ($1, $2, 'draft', 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+         0, 0, 0, 'd', TRUE, $16, $16, $17)")
+        .bind(id.to_string()).bind(seller.to_string())
+        .bind(content.title).bind(content.description_html).bind(content.description_text)
+        .bind(to_json(&content.bullets)).bind(content.category).bind(content.brand)
+        .bind(to_json(content.attributes)).bind(content.condition).bind(to_json(&content.tags))
+        .bind(content.gtin).bind(content.cod_allowed).bind(content.preorder_days)
+        .bind(to_json(&content.options)).bind(now.unix_millis()).bind(actor.as_text())
+        .execute(conn).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// Why a versioned write did not happen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VersionCheck {
+    Written {
+        version: i32,
+    },
+    /// Someone saved first; this is the version now stored.
+    Stale {
+        current: i32,
+    },
+}
+
+/// Writes new content if the product is still at `expected` version, and
+/// moves it to the next version.
+pub async fn update_content(
+    tx: &mut Tx,
+    seller: SellerId,
+    id: ProductId,
+    expected: i32,
+    content: &ProductContent<'_>,
+    actor: Actor,
+    now: Timestamp,
+) -> StoreResult<VersionCheck> {
+    let written = on_tx!(tx, conn => sqlx::query(
+        "UPDATE products SET version = version + 1, title = $4, description_html = $5, \
+         description_text = $6, bullets = $7, category = $8, brand = $9, attributes = $10, \
+         item_condition = $11, tags = $12, gtin = $13, cod_allowed = $14, preorder_days = $15, \
+         options = $16, updated_at = $17, updated_by = $18 \
+         WHERE id = $1 AND seller_id = $2 AND version = $3 AND status <> 'deleted'")
+        .bind(id.to_string()).bind(seller.to_string()).bind(expected)
+        .bind(content.title).bind(content.description_html).bind(content.description_text)
+        .bind(to_json(&content.bullets)).bind(content.category).bind(content.brand)
+        .bind(to_json(content.attributes)).bind(content.condition).bind(to_json(&content.tags))
+        .bind(content.gtin).bind(content.cod_allowed).bind(content.preorder_days)
+        .bind(to_json(&content.options)).bind(now.unix_millis()).bind(actor.as_text())
+        .execute(conn).await.map(|r| r.rows_affected()))?;
+    if written == 1 {
+        return Ok(VersionCheck::Written {
+            version: expected + 1,
+        });
+    }
+    let current = lock_product(tx, seller, id).await?;
+    Ok(VersionCheck::Stale {
+        current: current.version,
+    })
+}
+
+/// Reads a product inside a write transaction (the writer sees its own
+/// changes; on SQLite the transaction already holds the write lock).
+pub async fn lock_product(tx: &mut Tx, seller: SellerId, id: ProductId) -> StoreResult<Product> {
+    let sql = format!(
+        "SELECT {PRODUCT_COLUMNS} FROM products WHERE id = $1 AND seller_id = $2{}",
+        match tx {
+            Tx::Sqlite(_) => "",
+            Tx::Postgres(_) => " FOR UPDATE",
+        }
+    );
+    let row: ProductRow = on_tx!(tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(id.to_string()).bind(seller.to_string()).fetch_one(conn).await)?;
+    row.try_into()
+}
+
+pub async fn get_product(store: &Store, seller: SellerId, id: ProductId) -> StoreResult<Product> {
+    let sql = format!("SELECT {PRODUCT_COLUMNS} FROM products WHERE id = $1 AND seller_id = $2");
+    let row: ProductRow = on_pool!(store, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(id.to_string()).bind(seller.to_string()).fetch_one(pool).await)?;
+    row.try_into()
+}
+
+/// A status change with the columns that go with it.
+pub async fn set_status(
+    tx: &mut Tx,
+    seller: SellerId,
+    id: ProductId,
+    status: ProductStatus,
+    moderation_reason: Option<&str>,
+    now: Timestamp,
+) -> StoreResult<()> {
+    on_tx!(tx, conn => sqlx::query(
+        "UPDATE products SET status = $3, updated_at = $4, \
+         published_at = CASE WHEN $3 = 'active' AND published_at IS NULL THEN $4 ELSE published_at END, \
+         deleted_at = CASE WHEN $3 = 'deleted' THEN $4 ELSE deleted_at END, \
+         moderation_reason = CASE WHEN $3 = 'platform_deactivated' THEN $5 ELSE NULL END, \
+         review_requested_at = NULL \
+         WHERE id = $1 AND seller_id = $2")
+        .bind(id.to_string()).bind(seller.to_string()).bind(status.as_str())
+        .bind(now.unix_millis()).bind(moderation_reason)
+        .execute(conn).await.map(|_| ()))?;
+    Ok(())
+}
+
+pub async fn request_review(
+    tx: &mut Tx,
+    seller: SellerId,
+    id: ProductId,
+    now: Timestamp,
+) -> StoreResult<()> {
+    on_tx!(tx, conn => sqlx::query(
+        "UPDATE products SET review_requested_at = $3 WHERE id = $1 AND seller_id = $2")
+        .bind(id.to_string()).bind(seller.to_string()).bind(now.unix_millis())
+        .execute(conn).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// Rewrites the list columns after any change to SKUs, stock, images or
+/// content (the services compute them).
+pub async fn set_listing_columns(
+    tx: &mut Tx,
+    id: ProductId,
+    columns: &ListingColumns,
+) -> StoreResult<()> {
+    on_tx!(tx, conn => sqlx::query(
+        "UPDATE products SET sku_count = $2, min_price = $3, max_price = $4, total_stock = $5, \
+         image_count = $6, quality_score = $7, quality_grade = $8, needs_attention = $9, \
+         copied_from = $10 WHERE id = $1")
+        .bind(id.to_string()).bind(columns.sku_count).bind(columns.min_price)
+        .bind(columns.max_price).bind(columns.total_stock).bind(columns.image_count)
+        .bind(columns.quality_score).bind(&columns.quality_grade).bind(columns.needs_attention)
+        .bind(columns.copied_from.map(|c| c.to_string()))
+        .execute(conn).await.map(|_| ()))?;
+    Ok(())
+}
+
+pub async fn insert_revision(
+    tx: &mut Tx,
+    id: ProductId,
+    version: i32,
+    snapshot: &str,
+    actor: Actor,
+    now: Timestamp,
+) -> StoreResult<()> {
+    on_tx!(tx, conn => sqlx::query(
+        "INSERT INTO product_revisions (product_id, version, snapshot, actor, created_at) \
+         VALUES ($1, $2, $3, $4, $5)")
+        .bind(id.to_string()).bind(version).bind(snapshot).bind(actor.as_text())
+        .bind(now.unix_millis()).execute(conn).await.map(|_| ()))?;
+    Ok(())
+}
+
+#[derive(Debug, Clone)]
+pub struct Revision {
+    pub version: i32,
+    pub snapshot: String,
+    pub actor: Option<Actor>,
+    pub created_at: Timestamp,
+}
+
+/// A product's saved version (the product must be the seller's).
+pub async fn revision(
+    store: &Store,
+    seller: SellerId,
+    id: ProductId,
+    version: i32,
+) -> StoreResult<Option<Revision>> {
+    let row: Option<(i32, String, String, i64)> = on_pool!(store, pool => sqlx::query_as(
+        "SELECT r.version, r.snapshot, r.actor, r.created_at FROM product_revisions r \
+         JOIN products p ON p.id = r.product_id \
+         WHERE r.product_id = $1 AND p.seller_id = $2 AND r.version = $3")
+        .bind(id.to_string()).bind(seller.to_string()).bind(version)
+        .fetch_optional(pool).await)?;
+    Ok(row.map(|(version, snapshot, actor, at)| Revision {
+        version,
+        snapshot,
+        actor: Actor::parse_text(&actor),
+        created_at: Timestamp::from_unix_millis(at),
+    }))
+}
+
+// ---- SKUs -------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sku {
+    pub id: SkuId,
+    pub product_id: ProductId,
+    pub position: i32,
+    pub combination: Vec<String>,
+    pub code: Option<String>,
+    pub price: Option<i64>,
+    pub original_price: Option<i64>,
+    pub stock: i64,
+    pub low_stock_threshold: Option<i32>,
+    pub weight_grams: Option<i32>,
+    pub dimensions: Option<(i32, i32, i32)>,
+    pub barcode: Option<String>,
+    pub image_id: Option<ImageId>,
+}
+
+const SKU_COLUMNS: &str = "id, product_id, position, combination, code, price, original_price, \
+    stock, low_stock_threshold, weight_grams, length_cm, width_cm, height_cm, barcode, image_id";
+
+#[derive(sqlx::FromRow)]
+struct SkuRow {
+    id: String,
+    product_id: String,
+    position: i32,
+    combination: String,
+    code: Option<String>,
+    price: Option<i64>,
+    original_price: Option<i64>,
+    stock: i64,
+    low_stock_threshold: Option<i32>,
+    weight_grams: Option<i32>,
+    length_cm: Option<i32>,
+    width_cm: Option<i32>,
+    height_cm: Option<i32>,
+    barcode: Option<String>,
+    image_id: Option<String>,
+}
+
+impl TryFrom<SkuRow> for Sku {
+    type Error = StoreError;
+    fn try_from(r: SkuRow) -> StoreResult<Sku> {
+        Ok(Sku {
+            id: r.id.parse().map_err(corrupt)?,
+            product_id: r.product_id.parse().map_err(corrupt)?,
+            position: r.position,
+            combination: json(&r.combination)?,
+            code: r.code,
+            price: r.price,
+            original_price: r.original_price,
+            stock: r.stock,
+            low_stock_threshold: r.low_stock_threshold,
+            weight_grams: r.weight_grams,
+            dimensions: match (r.length_cm, r.width_cm, r.height_cm) {
+                (Some(l), Some(w), Some(h)) => Some((l, w, h)),
+                _ => None,
+            },
+            barcode: r.barcode,
+            image_id: r.image_id.map(|i| i.parse()).transpose().map_err(corrupt)?,
+        })
+    }
+}
+
+/// A SKU's editable data (stock moves through the ledger, not here).
+pub struct SkuContent<'a> {
+    pub position: i32,
+    pub combination: &'a [String],
+    pub code: Option<&'a str>,
+    pub price: Option<i64>,
+    pub original_price: Option<i64>,
+    pub weight_grams: Option<i32>,
+    pub dimensions: Option<(i32, i32, i32)>,
+    pub barcode: Option<&'a str>,
+}
+
+pub async fn insert_sku(
+    tx: &mut Tx,
+    id: SkuId,
+    seller: SellerId,
+    product: ProductId,
+    sku: &SkuContent<'_>,
+    now: Timestamp,
+) -> StoreResult<()> {
+    let (l, w, h) = split(sku.dimensions);
+    on_tx!(tx, conn => sqlx::query(
+        "INSERT INTO skus (id, product_id, seller_id, position, combination, code, price, \
+         original_price, stock, weight_grams, length_cm, width_cm, height_cm, barcode, \
+         created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11, $12, $13, $14, $14)")
+        .bind(id.to_string()).bind(product.to_string()).bind(seller.to_string())
+        .bind(sku.position).bind(to_json(&sku.combination)).bind(sku.code).bind(sku.price)
+        .bind(sku.original_price).bind(sku.weight_grams).bind(l).bind(w).bind(h)
+        .bind(sku.barcode).bind(now.unix_millis())
+        .execute(conn).await.map(|_| ()))?;
+    Ok(())
+}
+
+fn split(d: Option<(i32, i32, i32)>) -> (Option<i32>, Option<i32>, Option<i32>) {
+    match d {
+        Some((l, w, h)) => (Some(l), Some(w), Some(h)),
+        None => (None, None, None),
+    }
+}
+
+pub async fn update_sku(
+    tx: &mut Tx,
+    seller: SellerId,
+    id: SkuId,
+    sku: &SkuContent<'_>,
+    now: Timestamp,
+) -> StoreResult<()> {
+    let (l, w, h) = split(sku.dimensions);
+    on_tx!(tx, conn => sqlx::query(
+        "UPDATE skus SET position = $3, combination = $4, code = $5, price = $6, \
+         original_price = $7, weight_grams = $8, length_cm = $9, width_cm = $10, height_cm = $11, \
+         barcode = $12, updated_at = $13 WHERE id = $1 AND seller_id = $2")
+        .bind(id.to_string()).bind(seller.to_string()).bind(sku.position)
+        .bind(to_json(&sku.combination)).bind(sku.code).bind(sku.price).bind(sku.original_price)
+        .bind(sku.weight_grams).bind(l).bind(w).bind(h).bind(sku.barcode)
+        .bind(now.unix_millis())
+        .execute(conn).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// Takes a SKU out of its product's matrix (it stays for history).
+pub async fn remove_sku(
+    tx: &mut Tx,
+    seller: SellerId,
+    id: SkuId,
+    now: Timestamp,
+) -> StoreResult<()> {
+    on_tx!(tx, conn => sqlx::query(
+        "UPDATE skus SET removed_at = $3, updated_at = $3 WHERE id = $1 AND seller_id = $2")
+        .bind(id.to_string()).bind(seller.to_string()).bind(now.unix_millis())
+        .execute(conn).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// The SKUs in a product's matrix, in order.
+pub async fn skus_of(store: &Store, seller: SellerId, product: ProductId) -> StoreResult<Vec<Sku>> {
+    let sql = format!(
+        "SELECT {SKU_COLUMNS} FROM skus WHERE product_id = $1 AND seller_id = $2 \
+         AND removed_at IS NULL ORDER BY position"
+    );
+    let rows: Vec<SkuRow> = on_pool!(store, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(product.to_string()).bind(seller.to_string()).fetch_all(pool).await)?;
+    rows.into_iter().map(Sku::try_from).collect()
+}
+
+/// The same, inside a write transaction.
+pub async fn skus_in_tx(
+    tx: &mut Tx,
+    seller: SellerId,
+    product: ProductId,
+) -> StoreResult<Vec<Sku>> {
+    let sql = format!(
+        "SELECT {SKU_COLUMNS} FROM skus WHERE product_id = $1 AND seller_id = $2 \
+         AND removed_at IS NULL ORDER BY position"
+    );
+    let rows: Vec<SkuRow> = on_tx!(tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(product.to_string()).bind(seller.to_string()).fetch_all(conn).await)?;
+    rows.into_iter().map(Sku::try_from).collect()
+}
+
+pub async fn get_sku(store: &Store, seller: SellerId, id: SkuId) -> StoreResult<Sku> {
+    let sql = format!("SELECT {SKU_COLUMNS} FROM skus WHERE id = $1 AND seller_id = $2");
+    let row: SkuRow = on_pool!(store, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(id.to_string()).bind(seller.to_string()).fetch_one(pool).await)?;
+    row.try_into()
+}
+
+/// Live SKUs of the seller with these codes (for imports that match by code).
+pub async fn skus_by_code_in_tx(
+    tx: &mut Tx,
+    seller: SellerId,
+    code: &str,
+) -> StoreResult<Option<Sku>> {
+    let sql = format!(
+        "SELECT {SKU_COLUMNS} FROM skus WHERE seller_id = $1 AND code = $2 AND removed_at IS NULL"
+    );
+    let row: Option<SkuRow> = on_tx!(tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(seller.to_string()).bind(code).fetch_optional(conn).await)?;
+    row.map(Sku::try_from).transpose()
+}
+
+// ---- images -----------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProductImage {
+    pub id: ImageId,
+    pub product_id: ProductId,
+    pub position: i32,
+    pub width: i32,
+    pub height: i32,
+    pub bytes: i64,
+    pub sharpness: f64,
+    pub blurry: bool,
+    pub white_background: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct ImageRow {
+    id: String,
+    product_id: String,
+    position: i32,
+    width: i32,
+    height: i32,
+    bytes: i64,
+    sharpness: f64,
+    blurry: bool,
+    white_background: bool,
+}
+
+pub async fn insert_image(
+    tx: &mut Tx,
+    seller: SellerId,
+    image: &ProductImage,
+    now: Timestamp,
+) -> StoreResult<()> {
+    on_tx!(tx, conn => sqlx::query(
+        "INSERT INTO product_images (id, product_id, seller_id, position, width, height, bytes, \
+         sharpness, blurry, white_background, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+        .bind(image.id.to_string()).bind(image.product_id.to_string()).bind(seller.to_string())
+        .bind(image.position).bind(image.width).bind(image.height).bind(image.bytes)
+        .bind(image.sharpness).bind(image.blurry).bind(image.white_background)
+        .bind(now.unix_millis()).execute(conn).await.map(|_| ()))?;
+    Ok(())
+}
+
+pub async fn images_of(
+    store: &Store,
+    seller: SellerId,
+    product: ProductId,
+) -> StoreResult<Vec<ProductImage>> {
+    let rows: Vec<ImageRow> = on_pool!(store, pool => sqlx::query_as(
+        "SELECT id, product_id, position, width, height, bytes, sharpness, blurry, \
+         white_background FROM product_images WHERE product_id = $1 AND seller_id = $2 \
+         ORDER BY position")
+        .bind(product.to_string()).bind(seller.to_string()).fetch_all(pool).await)?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(ProductImage {
+                id: r.id.parse().map_err(corrupt)?,
+                product_id: r.product_id.parse().map_err(corrupt)?,
+                position: r.position,
+                width: r.width,
+                height: r.height,
+                bytes: r.bytes,
+                sharpness: r.sharpness,
+                blurry: r.blurry,
+                white_background: r.white_background,
+            })
+        })
+        .collect()
+}
+
+/// Puts the images in the given order (positions 0, 1, …); ids not of this
+/// product are ignored.
+pub async fn reorder_images(
+    tx: &mut Tx,
+    seller: SellerId,
+    product: ProductId,
+    order: &[ImageId],
+) -> StoreResult<()> {
+    for (position, id) in order.iter().enumerate() {
+        on_tx!(tx, conn => sqlx::query(
+            "UPDATE product_images SET position = $4 WHERE id = $1 AND product_id = $2 AND seller_id = $3")
+            .bind(id.to_string()).bind(product.to_string()).bind(seller.to_string())
+            .bind(position as i32).execute(conn).await.map(|_| ()))?;
+    }
+    Ok(())
+}
+
+pub async fn delete_image(
+    tx: &mut Tx,
+    seller: SellerId,
+    product: ProductId,
+    id: ImageId,
+) -> StoreResult<bool> {
+    let gone = on_tx!(tx, conn => sqlx::query(
+        "DELETE FROM product_images WHERE id = $1 AND product_id = $2 AND seller_id = $3")
+        .bind(id.to_string()).bind(product.to_string()).bind(seller.to_string())
+        .execute(conn).await.map(|r| r.rows_affected()))?;
+    if gone == 1 {
+        on_tx!(tx, conn => sqlx::query(
+            "UPDATE skus SET image_id = NULL WHERE image_id = $1 AND seller_id = $2")
+            .bind(id.to_string()).bind(seller.to_string()).execute(conn).await.map(|_| ()))?;
+    }
+    Ok(gone == 1)
+}
+
+pub async fn set_sku_image(
+    tx: &mut Tx,
+    seller: SellerId,
+    sku: SkuId,
+    image: Option<ImageId>,
+) -> StoreResult<()> {
+    on_tx!(tx, conn => sqlx::query(
+        "UPDATE skus SET image_id = $3 WHERE id = $1 AND seller_id = $2")
+        .bind(sku.to_string()).bind(seller.to_string()).bind(image.map(|i| i.to_string()))
+        .execute(conn).await.map(|_| ()))?;
+    Ok(())
+}
+
+// ---- the catalog list ---------------------------------------------------------
+
+/// Which products the seller's catalog list shows.
+#[derive(Debug, Clone, Default)]
+pub struct ProductFilter {
+    /// None: every status except deleted.
+    pub status: Option<ProductStatus>,
+    pub needs_attention: bool,
+    pub out_of_stock: bool,
+    /// Words in the title, or a SKU code.
+    pub query: Option<String>,
+}
+
+/// Where a page starts: after this (updated_at, id), newest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListCursor {
+    pub updated_at: i64,
+    pub id: ProductId,
+}
+
+/// One page of the seller's products, newest change first.
+pub async fn list_products(
+    store: &Store,
+    seller: SellerId,
+    filter: &ProductFilter,
+    after: Option<ListCursor>,
+    limit: i64,
+) -> StoreResult<Vec<Product>> {
+    let pattern = filter
+        .query
+        .as_ref()
+        .map(|q| format!("%{}%", q.trim().to_lowercase().replace(['%', '_'], "")));
+    let sql = format!(
+        "SELECT {PRODUCT_COLUMNS} FROM products p WHERE seller_id = $1 \
+         AND (($2 IS NULL AND status <> 'deleted') OR status = $2) \
+         AND ($3 = FALSE OR needs_attention) \
+         AND ($4 = FALSE OR total_stock = 0) \
+         AND ($5 IS NULL OR LOWER(title) LIKE $5 OR EXISTS (SELECT 1 FROM skus s \
+              WHERE s.product_id = p.id AND s.removed_at IS NULL AND LOWER(s.code) LIKE $5)) \
+         AND ($6 IS NULL OR updated_at < $6 OR (updated_at = $6 AND id < $7)) \
+         ORDER BY updated_at DESC, id DESC LIMIT $8"
+    );
+    let rows: Vec<ProductRow> = on_pool!(store, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(seller.to_string())
+        .bind(filter.status.map(|s| s.as_str()))
+        .bind(filter.needs_attention)
+        .bind(filter.out_of_stock)
+        .bind(pattern.as_deref())
+        .bind(after.map(|c| c.updated_at))
+        .bind(after.map(|c| c.id.to_string()))
+        .bind(limit)
+        .fetch_all(pool).await)?;
+    rows.into_iter().map(Product::try_from).collect()
+}
+
+/// How many of the seller's products are in each status, and how many need
+/// attention (for the list's tabs).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CatalogCounts {
+    pub by_status: Vec<(ProductStatus, i64)>,
+    pub needs_attention: i64,
+    pub out_of_stock: i64,
+}
+
+pub async fn catalog_counts(store: &Store, seller: SellerId) -> StoreResult<CatalogCounts> {
+    let rows: Vec<(String, i64, i64, i64)> = on_pool!(store, pool => sqlx::query_as(
+        "SELECT status, COUNT(*), \
+                COALESCE(SUM(CASE WHEN needs_attention THEN 1 ELSE 0 END), 0), \
+                COALESCE(SUM(CASE WHEN total_stock = 0 THEN 1 ELSE 0 END), 0) \
+         FROM products WHERE seller_id = $1 GROUP BY status")
+        .bind(seller.to_string()).fetch_all(pool).await)?;
+    let mut counts = CatalogCounts::default();
+    for (status, n, attention, empty) in rows {
+        let status = ProductStatus::parse(&status).ok_or_else(|| corrupt(&status))?;
+        counts.by_status.push((status, n));
+        if status != ProductStatus::Deleted {
+            counts.needs_attention += attention;
+            counts.out_of_stock += empty;
+        }
+    }
+    Ok(counts)
+}

@@ -1,0 +1,419 @@
+//! Catalog and stock storage on both backends: versions, the stock floor
+//! under concurrency, the append-only ledger, tenant scoping, the list.
+
+use std::collections::BTreeMap;
+
+use etalase_domain::Timestamp;
+use etalase_domain::audit::Actor;
+use etalase_domain::catalog::lifecycle::ProductStatus;
+use etalase_domain::id::{ProductId, SellerId, SkuId};
+use etalase_domain::seller::{SellerStatus, ShopName, ShopSlug};
+use etalase_store::catalog::{
+    self, ListingColumns, ProductContent, ProductFilter, SkuContent, VersionCheck,
+};
+use etalase_store::inventory::{self, StockChange, StockOutcome, StockReason};
+use etalase_store::{Store, StoreError, sellers};
+use etalase_testkit::{Backend, database, on_both_backends};
+
+const NOW: Timestamp = Timestamp::from_unix_millis(1_795_000_000_000);
+
+async fn seller(store: &Store, slug: &str) -> SellerId {
+    let id = SellerId::generate();
+    let mut tx = store.write().await.unwrap();
+    sellers::insert_seller(
+        &mut tx,
+        id,
+        &ShopSlug::parse(slug).unwrap(),
+        &ShopName::parse("Toko Contoh").unwrap(),
+        SellerStatus::Approved,
+        NOW,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+fn content<'a>(title: &'a str, attributes: &'a BTreeMap<String, String>) -> ProductContent<'a> {
+    ProductContent {
+        title,
+        description_html: "<p>Adem</p>",
+        description_text: "Adem",
+        bullets: &[],
+        category: None,
+        brand: None,
+        attributes,
+        condition: "new",
+        tags: &[],
+        gtin: None,
+        cod_allowed: true,
+        preorder_days: None,
+        options: &[],
+    }
+}
+
+/// A product with one SKU holding `stock` units.
+async fn product_with_sku(
+    store: &Store,
+    seller: SellerId,
+    title: &str,
+    code: &str,
+    stock: i64,
+) -> (ProductId, SkuId) {
+    let attributes = BTreeMap::new();
+    let (product, sku) = (ProductId::generate(), SkuId::generate());
+    let mut tx = store.write().await.unwrap();
+    catalog::insert_product(
+        &mut tx,
+        product,
+        seller,
+        &content(title, &attributes),
+        Actor::System,
+        NOW,
+    )
+    .await
+    .unwrap();
+    catalog::insert_sku(
+        &mut tx,
+        sku,
+        seller,
+        product,
+        &SkuContent {
+            position: 0,
+            combination: &[],
+            code: Some(code),
+            price: Some(150_000),
+            original_price: None,
+            weight_grams: Some(300),
+            dimensions: Some((30, 20, 3)),
+            barcode: None,
+        },
+        NOW,
+    )
+    .await
+    .unwrap();
+    if stock > 0 {
+        let outcome = inventory::change_stock(
+            &mut tx,
+            seller,
+            &StockChange {
+                sku,
+                delta: stock,
+                reason: StockReason::Initial,
+                note: None,
+                actor: Actor::System,
+            },
+            NOW,
+        )
+        .await
+        .unwrap();
+        assert!(matches!(outcome, StockOutcome::Changed { level, .. } if level == stock));
+    }
+    catalog::set_listing_columns(
+        &mut tx,
+        product,
+        &ListingColumns {
+            sku_count: 1,
+            min_price: Some(150_000),
+            max_price: Some(150_000),
+            total_stock: stock,
+            quality_grade: "c".into(),
+            needs_attention: stock == 0,
+            ..ListingColumns::default()
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    (product, sku)
+}
+
+async fn a_stale_save_is_refused_and_says_the_current_version(backend: Backend) {
+    let db = database(backend).await;
+    let s = seller(&db.store, "toko-a").await;
+    let (product, _) = product_with_sku(&db.store, s, "Kemeja", "K-1", 0).await;
+    let attributes = BTreeMap::new();
+    let mut tx = db.store.write().await.unwrap();
+    let first = catalog::update_content(
+        &mut tx,
+        s,
+        product,
+        1,
+        &content("Kemeja Batik", &attributes),
+        Actor::System,
+        NOW,
+    )
+    .await
+    .unwrap();
+    assert_eq!(first, VersionCheck::Written { version: 2 });
+    // A second editor who also started from version 1.
+    let second = catalog::update_content(
+        &mut tx,
+        s,
+        product,
+        1,
+        &content("Kemeja Polos", &attributes),
+        Actor::System,
+        NOW,
+    )
+    .await
+    .unwrap();
+    assert_eq!(second, VersionCheck::Stale { current: 2 });
+    tx.commit().await.unwrap();
+    let stored = catalog::get_product(&db.store, s, product).await.unwrap();
+    assert_eq!((stored.title.as_str(), stored.version), ("Kemeja Batik", 2));
+}
+
+async fn stock_never_goes_below_zero_under_concurrency(backend: Backend) {
+    let db = database(backend).await;
+    let s = seller(&db.store, "toko-a").await;
+    let (_, sku) = product_with_sku(&db.store, s, "Kaos", "KAOS-1", 10).await;
+    let mut tasks = Vec::new();
+    for _ in 0..25 {
+        let store = db.store.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut tx = store.write().await.unwrap();
+            let outcome = inventory::change_stock(
+                &mut tx,
+                s,
+                &StockChange {
+                    sku,
+                    delta: -1,
+                    reason: StockReason::OrderReserved,
+                    note: None,
+                    actor: Actor::System,
+                },
+                NOW,
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+            matches!(outcome, StockOutcome::Changed { .. })
+        }));
+    }
+    let mut taken = 0;
+    for task in tasks {
+        taken += usize::from(task.await.unwrap());
+    }
+    assert_eq!(taken, 10, "exactly the units in stock were taken");
+    assert_eq!(catalog::get_sku(&db.store, s, sku).await.unwrap().stock, 0);
+    let ledger = inventory::ledger(&db.store, s, sku, 100).await.unwrap();
+    assert_eq!(ledger.len(), 11, "the initial level and ten reservations");
+    assert!(ledger.iter().all(|l| l.level_after >= 0));
+    assert_eq!(ledger[0].level_after, 0);
+}
+
+async fn the_ledger_cannot_be_rewritten(backend: Backend) {
+    let db = database(backend).await;
+    let s = seller(&db.store, "toko-a").await;
+    let (_, sku) = product_with_sku(&db.store, s, "Kaos", "KAOS-1", 5).await;
+    let mut tx = db.store.write().await.unwrap();
+    let manual = StockChange {
+        sku,
+        delta: 0,
+        reason: StockReason::Manual,
+        note: None,
+        actor: Actor::System,
+    };
+    let refused = inventory::set_stock(&mut tx, s, -3, &manual, NOW)
+        .await
+        .unwrap();
+    assert_eq!(refused, StockOutcome::Refused { level: 5 });
+    tx.commit().await.unwrap();
+    for statement in [
+        "DELETE FROM stock_ledger",
+        "UPDATE stock_ledger SET delta = 99",
+    ] {
+        let refused = db.store.execute_admin_statement(statement).await;
+        assert!(refused.is_err(), "{statement} must be refused");
+    }
+    let rows = db.store.rows_as_text("stock_ledger").await.unwrap();
+    assert_eq!(rows.len(), 1);
+}
+
+async fn sku_codes_are_unique_per_shop_while_in_use(backend: Backend) {
+    let db = database(backend).await;
+    let (a, b) = (
+        seller(&db.store, "toko-a").await,
+        seller(&db.store, "toko-b").await,
+    );
+    let (_, sku) = product_with_sku(&db.store, a, "Kaos", "KAOS-1", 0).await;
+    // Another shop may use the same code.
+    product_with_sku(&db.store, b, "Kaos", "KAOS-1", 0).await;
+    let attributes = BTreeMap::new();
+    let clash = {
+        let product = ProductId::generate();
+        let mut tx = db.store.write().await.unwrap();
+        catalog::insert_product(
+            &mut tx,
+            product,
+            a,
+            &content("Lain", &attributes),
+            Actor::System,
+            NOW,
+        )
+        .await
+        .unwrap();
+        catalog::insert_sku(
+            &mut tx,
+            SkuId::generate(),
+            a,
+            product,
+            &SkuContent {
+                position: 0,
+                combination: &[],
+                code: Some("KAOS-1"),
+                price: None,
+                original_price: None,
+                weight_grams: None,
+                dimensions: None,
+                barcode: None,
+            },
+            NOW,
+        )
+        .await
+        .unwrap_err()
+    };
+    assert!(
+        clash.is_conflict_on("skus_seller_id_skus_code_key"),
+        "{clash:?}"
+    );
+    // A removed SKU frees its code.
+    let mut tx = db.store.write().await.unwrap();
+    catalog::remove_sku(&mut tx, a, sku, NOW).await.unwrap();
+    tx.commit().await.unwrap();
+    product_with_sku(&db.store, a, "Kaos Baru", "KAOS-1", 0).await;
+}
+
+async fn one_shop_never_reads_another_shops_products(backend: Backend) {
+    let db = database(backend).await;
+    let (a, b) = (
+        seller(&db.store, "toko-a").await,
+        seller(&db.store, "toko-b").await,
+    );
+    let (product, sku) = product_with_sku(&db.store, a, "Kemeja", "K-1", 3).await;
+    assert!(matches!(
+        catalog::get_product(&db.store, b, product).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        catalog::get_sku(&db.store, b, sku).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(
+        catalog::skus_of(&db.store, b, product)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        inventory::ledger(&db.store, b, sku, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let mut tx = db.store.write().await.unwrap();
+    let foreign = inventory::change_stock(
+        &mut tx,
+        b,
+        &StockChange {
+            sku,
+            delta: 5,
+            reason: StockReason::Manual,
+            note: None,
+            actor: Actor::System,
+        },
+        NOW,
+    )
+    .await;
+    assert!(matches!(foreign, Err(StoreError::NotFound)), "{foreign:?}");
+    drop(tx);
+    assert!(
+        catalog::list_products(&db.store, b, &ProductFilter::default(), None, 50)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+async fn the_list_filters_searches_and_pages(backend: Backend) {
+    let db = database(backend).await;
+    let s = seller(&db.store, "toko-a").await;
+    for n in 0..7 {
+        let stock = if n % 2 == 0 { 0 } else { 4 };
+        product_with_sku(
+            &db.store,
+            s,
+            &format!("Kemeja Batik {n}"),
+            &format!("KMJ-{n}"),
+            stock,
+        )
+        .await;
+    }
+    product_with_sku(&db.store, s, "Celana Jeans", "JNS-1", 2).await;
+    let all = ProductFilter::default();
+    let first = catalog::list_products(&db.store, s, &all, None, 5)
+        .await
+        .unwrap();
+    assert_eq!(first.len(), 5);
+    let last = first.last().unwrap();
+    let cursor = catalog::ListCursor {
+        updated_at: last.updated_at.unix_millis(),
+        id: last.id,
+    };
+    let rest = catalog::list_products(&db.store, s, &all, Some(cursor), 5)
+        .await
+        .unwrap();
+    assert_eq!(rest.len(), 3);
+    assert!(
+        rest.iter().all(|p| first.iter().all(|q| q.id != p.id)),
+        "pages do not overlap"
+    );
+
+    let search = |query: &str| ProductFilter {
+        query: Some(query.into()),
+        ..ProductFilter::default()
+    };
+    let jeans = catalog::list_products(&db.store, s, &search("jeans"), None, 50)
+        .await
+        .unwrap();
+    assert_eq!(jeans.len(), 1);
+    let by_code = catalog::list_products(&db.store, s, &search("kmj-3"), None, 50)
+        .await
+        .unwrap();
+    assert_eq!(by_code[0].title, "Kemeja Batik 3");
+    let empty = ProductFilter {
+        out_of_stock: true,
+        ..ProductFilter::default()
+    };
+    assert_eq!(
+        catalog::list_products(&db.store, s, &empty, None, 50)
+            .await
+            .unwrap()
+            .len(),
+        4
+    );
+    let attention = ProductFilter {
+        needs_attention: true,
+        ..ProductFilter::default()
+    };
+    assert_eq!(
+        catalog::list_products(&db.store, s, &attention, None, 50)
+            .await
+            .unwrap()
+            .len(),
+        4
+    );
+    let counts = catalog::catalog_counts(&db.store, s).await.unwrap();
+    assert_eq!(counts.by_status, [(ProductStatus::Draft, 8)]);
+    assert_eq!((counts.needs_attention, counts.out_of_stock), (4, 4));
+}
+
+on_both_backends!(
+    a_stale_save_is_refused_and_says_the_current_version,
+    stock_never_goes_below_zero_under_concurrency,
+    the_ledger_cannot_be_rewritten,
+    sku_codes_are_unique_per_shop_while_in_use,
+    one_shop_never_reads_another_shops_products,
+    the_list_filters_searches_and_pages,
+);
