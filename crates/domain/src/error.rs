@@ -132,6 +132,8 @@ error_codes! {
     DimensionsRequired = ("dimensions_required", 422);
     DimensionsOutOfRange = ("dimensions_out_of_range", 422);
     ImageRequired = ("image_required", 422);
+    ImageEmpty = ("image_empty", 422);
+    ImageTypeNotAccepted = ("image_type_not_accepted", 422);
     TooManyImages = ("too_many_images", 422);
     ImageTooSmall = ("image_too_small", 422);
     ImageTooLarge = ("image_too_large", 422);

@@ -4,10 +4,12 @@
 
 pub mod accounts;
 pub mod api_keys;
+pub mod catalog;
 pub mod clock;
 pub mod demo;
 pub mod documents;
 mod error;
+pub mod inventory;
 pub mod kyc;
 pub mod mail;
 pub mod notifications;

@@ -596,31 +596,42 @@ pub async fn insert_image(
     Ok(())
 }
 
+const IMAGE_SELECT: &str = "SELECT id, product_id, position, width, height, bytes, sharpness, \
+    blurry, white_background FROM product_images WHERE product_id = $1 AND seller_id = $2 \
+    ORDER BY position";
+
+fn image(r: ImageRow) -> StoreResult<ProductImage> {
+    Ok(ProductImage {
+        id: r.id.parse().map_err(corrupt)?,
+        product_id: r.product_id.parse().map_err(corrupt)?,
+        position: r.position,
+        width: r.width,
+        height: r.height,
+        bytes: r.bytes,
+        sharpness: r.sharpness,
+        blurry: r.blurry,
+        white_background: r.white_background,
+    })
+}
+
 pub async fn images_of(
     store: &Store,
     seller: SellerId,
     product: ProductId,
 ) -> StoreResult<Vec<ProductImage>> {
-    let rows: Vec<ImageRow> = on_pool!(store, pool => sqlx::query_as(
-        "SELECT id, product_id, position, width, height, bytes, sharpness, blurry, \
-         white_background FROM product_images WHERE product_id = $1 AND seller_id = $2 \
-         ORDER BY position")
+    let rows: Vec<ImageRow> = on_pool!(store, pool => sqlx::query_as(IMAGE_SELECT)
         .bind(product.to_string()).bind(seller.to_string()).fetch_all(pool).await)?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(ProductImage {
-                id: r.id.parse().map_err(corrupt)?,
-                product_id: r.product_id.parse().map_err(corrupt)?,
-                position: r.position,
-                width: r.width,
-                height: r.height,
-                bytes: r.bytes,
-                sharpness: r.sharpness,
-                blurry: r.blurry,
-                white_background: r.white_background,
-            })
-        })
-        .collect()
+    rows.into_iter().map(image).collect()
+}
+
+pub async fn images_in_tx(
+    tx: &mut Tx,
+    seller: SellerId,
+    product: ProductId,
+) -> StoreResult<Vec<ProductImage>> {
+    let rows: Vec<ImageRow> = on_tx!(tx, conn => sqlx::query_as(IMAGE_SELECT)
+        .bind(product.to_string()).bind(seller.to_string()).fetch_all(conn).await)?;
+    rows.into_iter().map(image).collect()
 }
 
 /// Puts the images in the given order (positions 0, 1, …); ids not of this
@@ -752,4 +763,149 @@ pub async fn catalog_counts(store: &Store, seller: SellerId) -> StoreResult<Cata
         }
     }
     Ok(counts)
+}
+
+// ---- copy detection -----------------------------------------------------------
+
+/// Replaces a product's description signature and band keys (none when the
+/// description is too short to compare).
+pub async fn replace_description_signature(
+    tx: &mut Tx,
+    seller: SellerId,
+    product: ProductId,
+    signature: Option<(&str, &[i64])>,
+) -> StoreResult<()> {
+    on_tx!(tx, conn => sqlx::query("DELETE FROM description_bands WHERE product_id = $1")
+        .bind(product.to_string()).execute(conn).await.map(|_| ()))?;
+    on_tx!(tx, conn => sqlx::query("DELETE FROM description_signatures WHERE product_id = $1")
+        .bind(product.to_string()).execute(conn).await.map(|_| ()))?;
+    let Some((text, bands)) = signature else {
+        return Ok(());
+    };
+    on_tx!(tx, conn => sqlx::query(
+        "INSERT INTO description_signatures (product_id, seller_id, signature) VALUES ($1, $2, $3)")
+        .bind(product.to_string()).bind(seller.to_string()).bind(text)
+        .execute(conn).await.map(|_| ()))?;
+    let mut unique: Vec<i64> = bands.to_vec();
+    unique.sort_unstable();
+    unique.dedup();
+    for band in unique {
+        on_tx!(tx, conn => sqlx::query(
+            "INSERT INTO description_bands (band_key, product_id) VALUES ($1, $2)")
+            .bind(band).bind(product.to_string()).execute(conn).await.map(|_| ()))?;
+    }
+    Ok(())
+}
+
+/// A listing that shares a band with the one being checked.
+#[derive(Debug, Clone)]
+pub struct CopyCandidate {
+    pub product_id: ProductId,
+    pub seller_id: SellerId,
+    pub title: String,
+    pub signature: String,
+}
+
+/// Listings created before `product` that share a band with `bands`: the
+/// seller's own (any status but deleted) and other shops' active ones,
+/// most shared bands first.
+pub async fn copy_candidates(
+    tx: &mut Tx,
+    seller: SellerId,
+    product: ProductId,
+    created_at: Timestamp,
+    bands: &[i64],
+    limit: i64,
+) -> StoreResult<Vec<CopyCandidate>> {
+    if bands.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (0..bands.len()).map(|i| format!("${}", i + 5)).collect();
+    let sql = format!(
+        "SELECT p.id, p.seller_id, p.title, g.signature FROM \
+           (SELECT product_id, COUNT(*) AS shared FROM description_bands \
+            WHERE band_key IN ({}) AND product_id <> $1 GROUP BY product_id) b \
+         JOIN products p ON p.id = b.product_id \
+         JOIN description_signatures g ON g.product_id = p.id \
+         WHERE p.status <> 'deleted' AND (p.created_at < $3 OR (p.created_at = $3 AND p.id < $1)) \
+           AND (p.seller_id = $2 OR p.status = 'active') \
+         ORDER BY b.shared DESC, p.id LIMIT $4",
+        placeholders.join(", ")
+    );
+    let rows: Vec<(String, String, String, String)> = on_tx!(tx, conn => {
+        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(product.to_string())
+            .bind(seller.to_string())
+            .bind(created_at.unix_millis())
+            .bind(limit);
+        for band in bands {
+            query = query.bind(*band);
+        }
+        query.fetch_all(conn).await
+    })?;
+    rows.into_iter()
+        .map(|(id, seller_id, title, signature)| {
+            Ok(CopyCandidate {
+                product_id: id.parse().map_err(corrupt)?,
+                seller_id: seller_id.parse().map_err(corrupt)?,
+                title,
+                signature,
+            })
+        })
+        .collect()
+}
+
+/// A product's title and shop, for naming the listing a description copies.
+pub async fn product_title_and_shop(
+    store: &Store,
+    id: ProductId,
+) -> StoreResult<Option<(String, String)>> {
+    let row: Option<(String, String)> = on_pool!(store, pool => sqlx::query_as(
+        "SELECT p.title, s.name FROM products p JOIN sellers s ON s.id = p.seller_id WHERE p.id = $1")
+        .bind(id.to_string()).fetch_optional(pool).await)?;
+    Ok(row)
+}
+
+/// Moves a product to its next version without changing its content (a
+/// bulk price edit changed its SKUs): an editor open on the old version
+/// then sees a conflict instead of overwriting the new prices.
+pub async fn bump_version(
+    tx: &mut Tx,
+    seller: SellerId,
+    id: ProductId,
+    actor: Actor,
+    now: Timestamp,
+) -> StoreResult<i32> {
+    let version: i32 = on_tx!(tx, conn => sqlx::query_scalar(
+        "UPDATE products SET version = version + 1, updated_at = $3, updated_by = $4 \
+         WHERE id = $1 AND seller_id = $2 RETURNING version")
+        .bind(id.to_string()).bind(seller.to_string()).bind(now.unix_millis())
+        .bind(actor.as_text()).fetch_one(conn).await)?;
+    Ok(version)
+}
+
+pub async fn set_sku_price(
+    tx: &mut Tx,
+    seller: SellerId,
+    sku: SkuId,
+    price: i64,
+    now: Timestamp,
+) -> StoreResult<()> {
+    on_tx!(tx, conn => sqlx::query(
+        "UPDATE skus SET price = $3, \
+         original_price = CASE WHEN original_price IS NOT NULL AND original_price <= $3 THEN NULL ELSE original_price END, \
+         updated_at = $4 WHERE id = $1 AND seller_id = $2")
+        .bind(sku.to_string()).bind(seller.to_string()).bind(price).bind(now.unix_millis())
+        .execute(conn).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// A live SKU inside a write transaction (the seller's only).
+pub async fn sku_in_tx(tx: &mut Tx, seller: SellerId, id: SkuId) -> StoreResult<Sku> {
+    let sql = format!(
+        "SELECT {SKU_COLUMNS} FROM skus WHERE id = $1 AND seller_id = $2 AND removed_at IS NULL"
+    );
+    let row: SkuRow = on_tx!(tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(id.to_string()).bind(seller.to_string()).fetch_one(conn).await)?;
+    row.try_into()
 }

@@ -198,7 +198,7 @@ pub struct LowStock {
 }
 
 pub async fn low_stock(store: &Store, seller: SellerId, limit: i64) -> StoreResult<Vec<LowStock>> {
-    type Row = (String, String, String, String, Option<String>, i64, i64);
+    type Row = (String, String, String, String, Option<String>, i64, i32);
     let rows: Vec<Row> = on_pool!(store, pool => sqlx::query_as(
         "SELECT s.id, s.product_id, p.title, s.combination, s.code, s.stock, s.low_stock_threshold \
          FROM skus s JOIN products p ON p.id = s.product_id \
@@ -215,7 +215,7 @@ pub async fn low_stock(store: &Store, seller: SellerId, limit: i64) -> StoreResu
                 combination: serde_json::from_str(&r.3).map_err(corrupt)?,
                 code: r.4,
                 stock: r.5,
-                threshold: r.6,
+                threshold: i64::from(r.6),
             })
         })
         .collect()

@@ -6,6 +6,8 @@
 use std::path::PathBuf;
 
 pub use etalase_store::Backend;
+
+pub mod files;
 use etalase_store::{Store, StoreOptions};
 
 /// Declares the given `async fn name(backend: Backend)` tests twice, as

@@ -3,6 +3,7 @@
 //! a listing is. Pure: the store keeps products, the services run the
 //! commands, and every limit lives here once.
 
+pub mod bulk;
 pub mod category;
 pub mod gtin;
 pub mod lifecycle;

@@ -105,7 +105,7 @@ CREATE TABLE product_images (
     position INTEGER NOT NULL,
     width INTEGER NOT NULL,
     height INTEGER NOT NULL,
-    bytes INTEGER NOT NULL,
+    bytes BIGINT NOT NULL,
     sharpness DOUBLE PRECISION NOT NULL,
     blurry BOOLEAN NOT NULL,
     white_background BOOLEAN NOT NULL,

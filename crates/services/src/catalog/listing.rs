@@ -1,0 +1,181 @@
+//! What a product's list columns and checklist say, recomputed inside the
+//! transaction of every change: price range, stock, image count, the
+//! quality score and grade, and whether its description copies another.
+
+use etalase_domain::Lang;
+use etalase_domain::catalog::Problem;
+use etalase_domain::catalog::category::tree;
+use etalase_domain::catalog::product::{ProductDraft, ProductInput, SkuInput};
+use etalase_domain::catalog::quality::{self, ImageFacts, ListingFacts, Quality};
+use etalase_domain::catalog::similarity;
+use etalase_domain::id::{ProductId, SellerId};
+use etalase_store::Tx;
+use etalase_store::catalog::{self, ListingColumns, Product, ProductImage, Sku};
+
+use crate::ServiceResult;
+
+/// The stored product as the seller would type it (stored values are valid,
+/// so parsing them again gives the draft back).
+pub fn input_of(product: &Product, skus: &[Sku]) -> ProductInput {
+    ProductInput {
+        title: product.title.clone(),
+        description: product.description_html.clone(),
+        bullets: product.bullets.join("\n"),
+        category: product.category.clone().unwrap_or_default(),
+        brand: product.brand.clone().unwrap_or_default(),
+        attributes: product.attributes.clone(),
+        condition: product.condition.clone(),
+        tags: product.tags.join(", "),
+        gtin: product.gtin.clone().unwrap_or_default(),
+        cod_allowed: product.cod_allowed,
+        preorder_days: product
+            .preorder_days
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        options: product
+            .options
+            .iter()
+            .map(|(name, values)| (name.clone(), values.join(", ")))
+            .collect(),
+        skus: skus.iter().map(sku_input).collect(),
+    }
+}
+
+fn text<T: ToString>(value: Option<T>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_default()
+}
+
+pub fn sku_input(sku: &Sku) -> SkuInput {
+    let (l, w, h) = match sku.dimensions {
+        Some((l, w, h)) => (Some(l), Some(w), Some(h)),
+        None => (None, None, None),
+    };
+    SkuInput {
+        combination: sku.combination.clone(),
+        code: sku.code.clone().unwrap_or_default(),
+        price: text(sku.price),
+        original_price: text(sku.original_price),
+        stock: sku.stock.to_string(),
+        weight_grams: text(sku.weight_grams),
+        length_cm: text(l),
+        width_cm: text(w),
+        height_cm: text(h),
+        barcode: sku.barcode.clone().unwrap_or_default(),
+    }
+}
+
+/// The draft a stored product parses back into.
+pub fn draft_of(product: &Product, skus: &[Sku]) -> Result<ProductDraft, Vec<Problem>> {
+    ProductDraft::parse(&input_of(product, skus))
+}
+
+/// What stands between a stored product and the Shop.
+pub fn publish_problems(product: &Product, skus: &[Sku], images: usize) -> Vec<Problem> {
+    match draft_of(product, skus) {
+        Ok(draft) => draft.publish_problems(images),
+        Err(problems) => problems,
+    }
+}
+
+/// The score of a stored product.
+pub fn assess(
+    product: &Product,
+    skus: &[Sku],
+    images: &[ProductImage],
+    copied_from: Option<String>,
+) -> Quality {
+    let t = tree();
+    let category = product.category.as_deref().and_then(|c| t.get(c));
+    let facts = ListingFacts {
+        title: &product.title,
+        brand: product.brand.as_deref(),
+        category_name: category.map(|c| c.name(Lang::Id)),
+        description_words: product.description_text.split_whitespace().count(),
+        bullets: product.bullets.len(),
+        images: images
+            .iter()
+            .map(|i| ImageFacts {
+                width: i.width as u32,
+                height: i.height as u32,
+                blurry: i.blurry,
+                white_background: i.white_background,
+            })
+            .collect(),
+        missing_required_attributes: category
+            .map(|c| t.missing_required(c.id, &product.attributes).len())
+            .unwrap_or(0),
+        has_category: category.is_some(),
+        skus_missing_shipping: skus
+            .iter()
+            .filter(|s| s.weight_grams.is_none() || s.dimensions.is_none())
+            .count(),
+        tags: product.tags.len(),
+        copied_from,
+    };
+    quality::assess(&facts)
+}
+
+/// Recomputes everything derived from a product, inside the caller's
+/// transaction: the copy check of its description, then the list columns.
+pub async fn refresh(tx: &mut Tx, seller: SellerId, id: ProductId) -> ServiceResult<Quality> {
+    let product = catalog::lock_product(tx, seller, id).await?;
+    let skus = catalog::skus_in_tx(tx, seller, id).await?;
+    let images = catalog::images_in_tx(tx, seller, id).await?;
+    let copied = find_copy(tx, &product).await?;
+    let quality = assess(
+        &product,
+        &skus,
+        &images,
+        copied.as_ref().map(|(_, title)| title.clone()),
+    );
+    let prices: Vec<i64> = skus.iter().filter_map(|s| s.price).collect();
+    let columns = ListingColumns {
+        sku_count: skus.len() as i32,
+        min_price: prices.iter().min().copied(),
+        max_price: prices.iter().max().copied(),
+        total_stock: skus.iter().map(|s| s.stock).sum(),
+        image_count: images.len() as i32,
+        quality_score: i32::from(quality.score),
+        quality_grade: quality.grade.as_str().to_owned(),
+        needs_attention: quality.needs_attention(),
+        copied_from: copied.map(|(id, _)| id),
+    };
+    catalog::set_listing_columns(tx, id, &columns).await?;
+    Ok(quality)
+}
+
+/// Stores the description's signature and returns the earlier listing it
+/// nearly copies (its id and title), if any.
+async fn find_copy(tx: &mut Tx, product: &Product) -> ServiceResult<Option<(ProductId, String)>> {
+    let Some(signature) = similarity::signature(&product.description_text) else {
+        catalog::replace_description_signature(tx, product.seller_id, product.id, None).await?;
+        return Ok(None);
+    };
+    let bands = similarity::band_keys(&signature);
+    let encoded = similarity::encode(&signature);
+    catalog::replace_description_signature(
+        tx,
+        product.seller_id,
+        product.id,
+        Some((&encoded, &bands)),
+    )
+    .await?;
+    let candidates = catalog::copy_candidates(
+        tx,
+        product.seller_id,
+        product.id,
+        product.created_at,
+        &bands,
+        20,
+    )
+    .await?;
+    let best = candidates
+        .into_iter()
+        .filter_map(|c| {
+            let other = similarity::decode(&c.signature)?;
+            let score = similarity::similarity(&signature, &other);
+            (score >= similarity::COPY_THRESHOLD).then_some((score, c))
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    Ok(best.map(|(_, c)| (c.product_id, c.title)))
+}
