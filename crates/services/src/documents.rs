@@ -126,39 +126,14 @@ fn inspect_image(
     format: ImageFormat,
     rules: &DocumentRules,
 ) -> Result<InspectedDocument, ErrorCode> {
-    let reader = || ImageReader::with_format(Cursor::new(bytes), format);
-    // Only the header is read here; the default limits would refuse an
-    // absurd header as "unreadable" instead of telling the seller why.
-    let mut probe = reader();
-    probe.no_limits();
-    let (width, height) = probe
-        .into_dimensions()
-        .map_err(|_| ErrorCode::DocumentUnreadable)?;
-    if width == 0 || height == 0 {
-        return Err(ErrorCode::DocumentUnreadable);
-    }
+    let (width, height) = header_dimensions(bytes, format)?;
     if width > rules.max_side
         || height > rules.max_side
         || u64::from(width) * u64::from(height) > rules.max_pixels
     {
         return Err(ErrorCode::ImageDimensionsTooLarge);
     }
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(rules.max_side);
-    limits.max_image_height = Some(rules.max_side);
-    limits.max_alloc = Some(rules.max_pixels * 8);
-    let mut reader = reader();
-    reader.limits(limits);
-    let mut decoder = reader
-        .into_decoder()
-        .map_err(|_| ErrorCode::DocumentUnreadable)?;
-    let orientation = decoder.orientation().ok();
-    let mut picture =
-        DynamicImage::from_decoder(decoder).map_err(|_| ErrorCode::DocumentUnreadable)?;
-    // Turn the pixels the way the camera meant before the EXIF that said so is dropped.
-    if let Some(orientation) = orientation {
-        picture.apply_orientation(orientation);
-    }
+    let picture = decode_oriented(bytes, format, rules.max_side, rules.max_pixels * 8)?;
     let mut encoded = Vec::new();
     let result = match kind {
         DocumentKind::Jpeg => {
@@ -184,6 +159,51 @@ fn inspect_image(
         dimensions: Some((width, height)),
         warnings,
     })
+}
+
+/// The pixel size an image's header declares, read without decoding it
+/// (so an absurd size can be refused before any memory is spent on it).
+pub(crate) fn header_dimensions(
+    bytes: &[u8],
+    format: ImageFormat,
+) -> Result<(u32, u32), ErrorCode> {
+    let mut probe = ImageReader::with_format(Cursor::new(bytes), format);
+    // The default limits would refuse an absurd header as "unreadable"
+    // instead of letting the caller say why.
+    probe.no_limits();
+    let (width, height) = probe
+        .into_dimensions()
+        .map_err(|_| ErrorCode::DocumentUnreadable)?;
+    if width == 0 || height == 0 {
+        return Err(ErrorCode::DocumentUnreadable);
+    }
+    Ok((width, height))
+}
+
+/// Decodes an image whose header was checked, within limits, turned the
+/// way the camera meant (before the EXIF that said so is dropped).
+pub(crate) fn decode_oriented(
+    bytes: &[u8],
+    format: ImageFormat,
+    max_side: u32,
+    max_alloc: u64,
+) -> Result<DynamicImage, ErrorCode> {
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(max_side);
+    limits.max_image_height = Some(max_side);
+    limits.max_alloc = Some(max_alloc);
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    reader.limits(limits);
+    let mut decoder = reader
+        .into_decoder()
+        .map_err(|_| ErrorCode::DocumentUnreadable)?;
+    let orientation = decoder.orientation().ok();
+    let mut picture =
+        DynamicImage::from_decoder(decoder).map_err(|_| ErrorCode::DocumentUnreadable)?;
+    if let Some(orientation) = orientation {
+        picture.apply_orientation(orientation);
+    }
+    Ok(picture)
 }
 
 /// The variance of the Laplacian of the grey image, measured at most 1000

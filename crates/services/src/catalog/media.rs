@@ -4,19 +4,17 @@
 //! for what makes a listing look poor: low resolution, blur, and a first
 //! image that is not on a white background.
 
-use std::io::Cursor;
-
 use etalase_domain::ErrorCode;
 use etalase_domain::catalog::quality::RECOMMENDED_SIDE;
 use etalase_domain::id::{ImageId, ProductId, SellerId, SkuId};
 use etalase_domain::policy::{Area, SellerAction};
 use etalase_store::audit;
 use etalase_store::catalog::{self, ProductImage};
-use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, RgbImage};
+use image::{DynamicImage, ImageFormat, RgbImage};
 
 use super::editor::product_changed;
 use super::listing;
-use crate::documents::sharpness;
+use crate::documents::{decode_oriented, header_dimensions, sharpness};
 use crate::teams::SellerScope;
 use crate::{ServiceError, ServiceResult, Services};
 
@@ -65,12 +63,7 @@ pub fn process(bytes: &[u8]) -> Result<ProcessedImage, ErrorCode> {
         return Err(ErrorCode::DocumentTooLarge);
     }
     let format = format_of(bytes).ok_or(ErrorCode::ImageTypeNotAccepted)?;
-    let reader = || ImageReader::with_format(Cursor::new(bytes), format);
-    let mut probe = reader();
-    probe.no_limits();
-    let (width, height) = probe
-        .into_dimensions()
-        .map_err(|_| ErrorCode::DocumentUnreadable)?;
+    let (width, height) = header_dimensions(bytes, format)?;
     // Checked from the header, before decoding: a pixel flood is refused unread.
     if width > MAX_SIDE || height > MAX_SIDE {
         return Err(ErrorCode::ImageTooLarge);
@@ -78,22 +71,12 @@ pub fn process(bytes: &[u8]) -> Result<ProcessedImage, ErrorCode> {
     if width < MIN_SIDE || height < MIN_SIDE {
         return Err(ErrorCode::ImageTooSmall);
     }
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(u64::from(MAX_SIDE) * u64::from(MAX_SIDE) * 8);
-    let mut reader = reader();
-    reader.limits(limits);
-    let mut decoder = reader
-        .into_decoder()
-        .map_err(|_| ErrorCode::DocumentUnreadable)?;
-    let orientation = decoder.orientation().ok();
-    let mut picture =
-        DynamicImage::from_decoder(decoder).map_err(|_| ErrorCode::DocumentUnreadable)?;
-    // Turn the pixels the way the camera meant before the EXIF that said so is dropped.
-    if let Some(orientation) = orientation {
-        picture.apply_orientation(orientation);
-    }
+    let picture = decode_oriented(
+        bytes,
+        format,
+        MAX_SIDE,
+        u64::from(MAX_SIDE) * u64::from(MAX_SIDE) * 8,
+    )?;
     // Transparent areas become white, as the Shop shows them.
     let rgb = flatten_on_white(&picture);
     let full = encode_jpeg(&rgb)?;
