@@ -138,6 +138,8 @@ error_codes! {
     ImageTooSmall = ("image_too_small", 422);
     ImageTooLarge = ("image_too_large", 422);
     ProductNotEditable = ("product_not_editable", 422);
+    NothingSelected = ("nothing_selected", 422);
+    BulkEditRefused = ("bulk_edit_refused", 422);
     TooManyAttempts = ("too_many_attempts", 429);
     // 5xx: ours, never the user's.
     Internal = ("internal", 500);

@@ -51,6 +51,8 @@ pub struct ListingColumns {
     pub max_price: Option<i64>,
     pub total_stock: i64,
     pub image_count: i32,
+    /// The first image, shown in lists.
+    pub primary_image: Option<ImageId>,
     pub quality_score: i32,
     pub quality_grade: String,
     pub needs_attention: bool,
@@ -61,7 +63,7 @@ pub struct ListingColumns {
 const PRODUCT_COLUMNS: &str = "id, seller_id, status, version, title, description_html, \
     description_text, bullets, category, brand, attributes, item_condition, tags, gtin, \
     cod_allowed, preorder_days, options, sku_count, min_price, max_price, total_stock, \
-    image_count, quality_score, quality_grade, needs_attention, copied_from, moderation_reason, \
+    image_count, primary_image, quality_score, quality_grade, needs_attention, copied_from, moderation_reason, \
     review_requested_at, created_at, updated_at, updated_by, published_at";
 
 #[derive(sqlx::FromRow)]
@@ -88,6 +90,7 @@ struct ProductRow {
     max_price: Option<i64>,
     total_stock: i64,
     image_count: i32,
+    primary_image: Option<String>,
     quality_score: i32,
     quality_grade: String,
     needs_attention: bool,
@@ -135,6 +138,11 @@ impl TryFrom<ProductRow> for Product {
                 max_price: r.max_price,
                 total_stock: r.total_stock,
                 image_count: r.image_count,
+                primary_image: r
+                    .primary_image
+                    .map(|i| i.parse())
+                    .transpose()
+                    .map_err(corrupt)?,
                 quality_score: r.quality_score,
                 quality_grade: r.quality_grade,
                 needs_attention: r.needs_attention,
@@ -310,11 +318,12 @@ pub async fn set_listing_columns(
     on_tx!(tx, conn => sqlx::query(
         "UPDATE products SET sku_count = $2, min_price = $3, max_price = $4, total_stock = $5, \
          image_count = $6, quality_score = $7, quality_grade = $8, needs_attention = $9, \
-         copied_from = $10 WHERE id = $1")
+         copied_from = $10, primary_image = $11 WHERE id = $1")
         .bind(id.to_string()).bind(columns.sku_count).bind(columns.min_price)
         .bind(columns.max_price).bind(columns.total_stock).bind(columns.image_count)
         .bind(columns.quality_score).bind(&columns.quality_grade).bind(columns.needs_attention)
         .bind(columns.copied_from.map(|c| c.to_string()))
+        .bind(columns.primary_image.map(|i| i.to_string()))
         .execute(conn).await.map(|_| ()))?;
     Ok(())
 }
@@ -908,4 +917,38 @@ pub async fn sku_in_tx(tx: &mut Tx, seller: SellerId, id: SkuId) -> StoreResult<
     let row: SkuRow = on_tx!(tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
         .bind(id.to_string()).bind(seller.to_string()).fetch_one(conn).await)?;
     row.try_into()
+}
+
+/// The seller's live SKUs with their product's title, for the stock page
+/// (newest products first; `query` matches title or SKU code).
+pub async fn sku_list(
+    store: &Store,
+    seller: SellerId,
+    query: Option<&str>,
+    limit: i64,
+) -> StoreResult<Vec<(Sku, String)>> {
+    let pattern = query.map(|q| format!("%{}%", q.trim().to_lowercase().replace(['%', '_'], "")));
+    let sql = format!(
+        "SELECT {}, p.title FROM skus s JOIN products p ON p.id = s.product_id \
+         WHERE s.seller_id = $1 AND s.removed_at IS NULL AND p.status <> 'deleted' \
+           AND ($2 IS NULL OR LOWER(p.title) LIKE $2 OR LOWER(s.code) LIKE $2) \
+         ORDER BY p.updated_at DESC, p.id DESC, s.position LIMIT $3",
+        SKU_COLUMNS
+            .split(", ")
+            .map(|c| format!("s.{}", c.trim()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        sku: SkuRow,
+        title: String,
+    }
+    let rows: Vec<Row> = on_pool!(store, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(seller.to_string()).bind(pattern.as_deref()).bind(limit)
+        .fetch_all(pool).await)?;
+    rows.into_iter()
+        .map(|r| Ok((Sku::try_from(r.sku)?, r.title)))
+        .collect()
 }

@@ -38,7 +38,8 @@ pub use state::{AppState, Secret, WebConfig};
 
 use crate::errors::AppError;
 use crate::routes::{
-    account, admin, admin_verification, auth, notifications, ops, seller, shop, verification,
+    account, admin, admin_verification, auth, catalog, notifications, ops, seller, shop,
+    verification,
 };
 
 /// The app as a router, for tests that do not need a socket.
@@ -108,6 +109,45 @@ pub fn router(services: Services, config: WebConfig) -> Router {
         )
         .route("/seller/api-keys/{id}/revoke", post(seller::revoke_key))
         .route("/seller/shop", get(seller::shop).post(seller::rename_shop))
+        .route("/seller/products", get(catalog::list))
+        .route(
+            "/seller/products/new",
+            get(catalog::editor::new_page).post(catalog::editor::create),
+        )
+        .route(
+            "/seller/products/{id}",
+            get(catalog::editor::edit_page).post(catalog::editor::save),
+        )
+        .route(
+            "/seller/products/{id}/images",
+            post(catalog::images::upload).layer(DefaultBodyLimit::max(csrf::UPLOAD_LIMIT)),
+        )
+        .route(
+            "/seller/products/{id}/images/{image}/move/{direction}",
+            post(catalog::images::move_image),
+        )
+        .route(
+            "/seller/products/{id}/images/{image}/delete",
+            post(catalog::images::remove),
+        )
+        .route(
+            "/seller/products/{id}/images/{image}/{size}",
+            get(catalog::images::bytes),
+        )
+        .route("/seller/products/{id}/skus/{sku}", get(catalog::stock::sku))
+        .route(
+            "/seller/products/{id}/skus/{sku}/stock",
+            post(catalog::stock::change),
+        )
+        .route(
+            "/seller/products/{id}/skus/{sku}/threshold",
+            post(catalog::stock::threshold),
+        )
+        .route("/seller/products/{id}/{action}", post(catalog::editor::act))
+        .route(
+            "/seller/stock",
+            get(catalog::stock::overview).post(catalog::stock::bulk),
+        )
         .route("/seller/notifications", get(notifications::list))
         .route(
             "/seller/notifications/read-all",

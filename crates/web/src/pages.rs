@@ -107,13 +107,13 @@ pub fn seller_nav(scope: &SellerScope, active: &str) -> Vec<NavItem> {
             Area::Catalog,
             "seller.nav.catalog",
             "/seller/products",
-            false,
+            true,
         ),
         (
             Area::Inventory,
             "seller.nav.inventory",
             "/seller/stock",
-            false,
+            true,
         ),
         (
             Area::Promotions,

@@ -142,6 +142,27 @@ fn every_composed_label_exists() {
             .iter()
             .map(|c| format!("kyc.category.{c}")),
     );
+    for item in etalase_domain::catalog::quality::CheckItem::ALL {
+        keys.push(format!("quality.{}.ok", item.as_str()));
+        keys.extend(
+            item.reasons()
+                .iter()
+                .map(|r| format!("quality.{}.{r}", item.as_str())),
+        );
+    }
+    for grade in ["a", "b", "c", "d"] {
+        keys.push(format!("quality.grade.{grade}"));
+    }
+    keys.extend(
+        etalase_domain::catalog::lifecycle::ProductStatus::ALL
+            .iter()
+            .map(|s| format!("catalog.status.{}", s.as_str())),
+    );
+    keys.extend(
+        etalase_store::inventory::StockReason::ALL
+            .iter()
+            .map(|r| format!("stock.reason.{}", r.as_str())),
+    );
     keys.extend(
         etalase_domain::notification::NotificationKind::ALL
             .iter()

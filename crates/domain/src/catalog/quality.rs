@@ -90,6 +90,23 @@ impl CheckItem {
         }
     }
 
+    /// Every reason this item can fail with (each has its message).
+    pub fn reasons(self) -> &'static [&'static str] {
+        match self {
+            CheckItem::TitleLength => &["short", "long"],
+            CheckItem::TitleClean => &["url", "marketplace", "promo", "symbols", "all_caps"],
+            CheckItem::TitleStructure => &["brand", "product_type"],
+            CheckItem::DescriptionLength => &["short"],
+            CheckItem::Bullets | CheckItem::ImageCount => &["few"],
+            CheckItem::ImageQuality => &["none", "blurry", "small"],
+            CheckItem::WhiteBackground => &["none", "first_not_white"],
+            CheckItem::Attributes => &["no_category", "missing"],
+            CheckItem::ShippingInfo => &["missing"],
+            CheckItem::Tags => &["none"],
+            CheckItem::OriginalDescription => &["copied"],
+        }
+    }
+
     /// Points when passed; together 100.
     pub fn points(self) -> u8 {
         match self {
@@ -452,6 +469,32 @@ mod tests {
             skus_missing_shipping: 0,
             tags: 3,
             copied_from: None,
+        }
+    }
+
+    #[test]
+    fn every_finding_uses_a_declared_reason() {
+        let mut facts = excellent();
+        let mut seen = Vec::new();
+        for title in [
+            "K",
+            &"k".repeat(201),
+            "Kemeja Batik Murah Meriah Pria Lengan Panjang",
+            "Kemeja Batik Pria www.batikku.com Lengan",
+        ] {
+            facts.title = Box::leak(title.to_string().into_boxed_str());
+            seen.extend(assess(&facts).checks);
+        }
+        seen.extend(assess(&ListingFacts::default()).checks);
+        for check in seen {
+            if let Some(f) = check.finding {
+                assert!(
+                    check.item.reasons().contains(&f.reason),
+                    "{:?} {}",
+                    check.item,
+                    f.reason
+                );
+            }
         }
     }
 

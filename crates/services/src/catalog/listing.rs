@@ -135,6 +135,7 @@ pub async fn refresh(tx: &mut Tx, seller: SellerId, id: ProductId) -> ServiceRes
         max_price: prices.iter().max().copied(),
         total_stock: skus.iter().map(|s| s.stock).sum(),
         image_count: images.len() as i32,
+        primary_image: images.first().map(|i| i.id),
         quality_score: i32::from(quality.score),
         quality_grade: quality.grade.as_str().to_owned(),
         needs_attention: quality.needs_attention(),

@@ -27,6 +27,7 @@ CREATE TABLE products (
     max_price BIGINT,
     total_stock BIGINT NOT NULL,
     image_count INTEGER NOT NULL DEFAULT 0,
+    primary_image TEXT,
     quality_score INTEGER NOT NULL,
     quality_grade TEXT NOT NULL,
     needs_attention BOOLEAN NOT NULL,

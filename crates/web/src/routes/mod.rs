@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod admin_verification;
 pub mod auth;
+pub mod catalog;
 pub mod notifications;
 pub mod ops;
 pub mod seller;

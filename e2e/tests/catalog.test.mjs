@@ -1,0 +1,177 @@
+// A seller creates a product with 2 × 3 variants and photos, watches the
+// quality score rise while fixing the checklist, and publishes it; a stale
+// edit by a second tab shows what changed. In a real Chromium.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { deflateSync } from 'node:zlib';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.ETALASE_URL;
+const SHOTS = new URL('../screenshots/', import.meta.url).pathname;
+const files = mkdtempSync(join(tmpdir(), 'etalase-catalog-'));
+
+let browser;
+before(async () => {
+  assert.ok(BASE, 'ETALASE_URL is set by e2e/run');
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  });
+});
+after(async () => browser && browser.close());
+
+// A PNG written by hand (zlib is all it needs): a patterned product on white.
+function crc32(bytes) {
+  let crc = 0xffffffff;
+  for (const b of bytes) {
+    crc ^= b;
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+function chunk(type, data) {
+  const out = Buffer.alloc(12 + data.length);
+  out.writeUInt32BE(data.length, 0);
+  out.write(type, 4, 'ascii');
+  data.copy(out, 8);
+  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
+  return out;
+}
+function photo(side, hue) {
+  const raw = Buffer.alloc(side * (side * 3 + 1), 255);
+  for (let y = 0; y < side; y++) {
+    raw[y * (side * 3 + 1)] = 0;
+    for (let x = 0; x < side; x++) {
+      const inside = x > side / 5 && x < (side * 4) / 5 && y > side / 5 && y < (side * 4) / 5;
+      if (inside && (Math.floor(x / 7) + Math.floor(y / 11)) % 2 === 0) {
+        const at = y * (side * 3 + 1) + 1 + x * 3;
+        raw[at] = hue; raw[at + 1] = 60; raw[at + 2] = 255 - hue;
+      }
+    }
+  }
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(side, 0); header.writeUInt32BE(side, 4);
+  header[8] = 8; header[9] = 2;
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+async function signedIn() {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'id-ID' });
+  const page = await context.newPage();
+  await page.goto(`${BASE}/seller/signin`);
+  await page.getByLabel('Email').fill('pemilik@etalase.test');
+  await page.locator('input[name=password]').fill('etalase-demo');
+  await page.getByRole('button', { name: 'Masuk' }).click();
+  await page.waitForURL(/\/seller$/);
+  return page;
+}
+
+async function score(page) {
+  return Number(await page.getByTestId('quality-score').textContent());
+}
+
+test('a seller builds a 2 × 3 product, raises its score and publishes it', async () => {
+  const page = await signedIn();
+  await page.getByRole('link', { name: 'Produk' }).first().click();
+  await page.getByTestId('new-product').click();
+
+  await page.getByTestId('title').fill('Kemeja batik');
+  await page.getByTestId('category').selectOption('batik-kain-tradisional/batik/kemeja');
+  // Choosing a category refreshes the form with its attributes.
+  await page.getByTestId('attr-teknik_batik').waitFor();
+  await page.getByTestId('option-name').nth(0).fill('Warna');
+  await page.getByTestId('option-values').nth(0).fill('Merah, Biru');
+  await page.getByTestId('option-name').nth(1).fill('Ukuran');
+  await page.getByTestId('option-values').nth(1).fill('M, L, XL');
+  await page.getByTestId('refresh-matrix').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=sku-row]').length === 6);
+  const rows = page.getByTestId('sku-row');
+  for (let i = 0; i < 6; i++) {
+    const row = rows.nth(i);
+    await row.getByTestId('sku-price').fill(i < 3 ? '150.000' : '155rb');
+    await row.getByTestId('sku-stock').fill(String(5 + i));
+    await row.getByTestId('sku-weight').fill('300');
+    await row.getByTestId('sku-length').fill('30');
+    await row.getByTestId('sku-width').fill('20');
+    await row.getByTestId('sku-height').fill('3');
+  }
+  // One mistake: a price under Rp100 is refused on its own cell, nothing saved.
+  await rows.nth(5).getByTestId('sku-price').fill('50');
+  await page.getByTestId('save').click();
+  await page.getByText('Harga harus antara Rp100 dan Rp100.000.000').waitFor();
+  assert.equal(await page.getByTestId('sku-row').count(), 6, 'the typed rows are kept');
+  await page.getByTestId('sku-row').nth(5).getByTestId('sku-price').fill('155rb');
+  await page.getByTestId('save').click();
+  await page.waitForURL(/\/seller\/products\/prd_\w+\?notice=product_created/);
+  const first = await score(page);
+  await page.screenshot({ path: `${SHOTS}catalog-draft.png`, fullPage: true });
+
+  // Photos: the first on white, more to reach five.
+  for (let n = 0; n < 5; n++) {
+    const file = join(files, `foto-${n}.png`);
+    writeFileSync(file, photo(n === 0 ? 900 : 700, 40 * n));
+    await page.getByTestId('image-file').setInputFiles(file);
+    await page.getByTestId('image-upload').click();
+    await page.waitForURL(/notice=image_added/);
+  }
+  assert.equal(await page.getByTestId('image').count(), 5);
+  const withPhotos = await score(page);
+  assert.ok(withPhotos > first, `${withPhotos} > ${first}`);
+
+  // Fix the rest of the checklist.
+  await page.getByTestId('title').fill('Batik Sari Kemeja Batik Tulis Pria Lengan Panjang Katun Primisima');
+  await page.locator('input[name=brand]').fill('Batik Sari');
+  await page.getByTestId('description-editor').click();
+  await page.keyboard.type('Kemeja batik tulis asli dari Solo, dibuat oleh pengrajin berpengalaman dengan bahan katun primisima yang adem dan nyaman dipakai seharian. Motif parang klasik diwarnai dengan pewarna alami sehingga warnanya lembut dan tidak mudah luntur.');
+  await page.getByTestId('bullets').fill('Katun primisima\nPewarna alami\nJahitan rapi');
+  await page.getByTestId('tags').fill('batik, kemeja pria, batik tulis');
+  await page.getByTestId('attr-bahan').fill('Katun primisima');
+  await page.getByTestId('attr-teknik_batik').selectOption('tulis');
+  await page.getByTestId('save').click();
+  await page.waitForURL(/notice=saved/);
+  const fixed = await score(page);
+  assert.ok(fixed > withPhotos, `${fixed} > ${withPhotos}`);
+  assert.ok(fixed >= 85, `excellent after the fixes: ${fixed}`);
+  await page.screenshot({ path: `${SHOTS}catalog-fixed.png`, fullPage: true });
+
+  await page.getByTestId('publish').click();
+  await page.waitForURL(/notice=product_published/);
+  assert.equal(await page.getByTestId('product-status').textContent(), 'Aktif');
+
+  // The list shows it with its score and stock.
+  await page.goto(`${BASE}/seller/products?status=active`);
+  const listed = page.getByTestId('product-row').filter({ hasText: 'Kemeja Batik Tulis Pria' });
+  await listed.waitFor();
+  assert.match(await listed.textContent(), /Rp150\.000 – Rp155\.000/);
+  await page.screenshot({ path: `${SHOTS}catalog-list.png`, fullPage: true });
+  await page.context().close();
+});
+
+test('a stale save in a second tab shows what the first one changed', async () => {
+  const page = await signedIn();
+  await page.goto(`${BASE}/seller/products`);
+  await page.getByTestId('product-row').first().getByRole('link').first().click();
+  const url = page.url();
+  const other = await page.context().newPage();
+  await other.goto(url);
+  const price = other.getByTestId('sku-row').first().getByTestId('sku-price');
+  await price.fill('99.000');
+  await other.getByTestId('save').click();
+  await other.waitForURL(/notice=saved/);
+
+  await page.getByTestId('title').fill((await page.getByTestId('title').inputValue()) + ' Terbaru');
+  await page.getByTestId('save').click();
+  await page.getByTestId('conflict').waitFor();
+  assert.match(await page.getByTestId('conflict').textContent(), /99000/);
+  await page.screenshot({ path: `${SHOTS}catalog-conflict.png`, fullPage: true });
+  // Saving again, having seen it, goes through.
+  await page.getByTestId('save').click();
+  await page.waitForURL(/notice=saved/);
+  await page.context().close();
+});
