@@ -212,6 +212,15 @@ impl CategoryTree {
         problems
     }
 
+    /// An attribute's name by its key (keys mean the same in every category).
+    pub fn attribute_name(&self, key: &str, lang: Lang) -> Option<&'static str> {
+        self.own_attributes
+            .values()
+            .flatten()
+            .find(|a| a.key == key)
+            .map(|a| a.name(lang))
+    }
+
     /// Required attributes without a value.
     pub fn missing_required<'a>(
         &'a self,

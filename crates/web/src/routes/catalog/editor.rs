@@ -163,21 +163,32 @@ fn image_rows(t: &T, view: &ProductView) -> Vec<ImageRow> {
         .collect()
 }
 
-/// A change's field as the seller reads it.
-fn field_label(t: &T, field: &str) -> String {
+/// A field as the seller reads it. SKU fields name their variant, given as
+/// its position (`skus[2].price`, resolved with `skus`) or its label.
+fn field_label(t: &T, field: &str, skus: &[etalase_store::catalog::Sku]) -> String {
     if let Some(rest) = field.strip_prefix("skus[")
-        && let Some((combo, column)) = rest.split_once("].")
+        && let Some((which, column)) = rest.split_once("].")
     {
         let key = format!("catalog.sku.{column}");
         let column = t.t(&key);
-        return if combo.is_empty() {
+        let variant = match which.parse::<usize>() {
+            Ok(i) => skus
+                .get(i)
+                .map(|s| s.combination.join(" / "))
+                .unwrap_or_default(),
+            Err(_) => which.to_owned(),
+        };
+        return if variant.is_empty() {
             column.to_owned()
         } else {
-            format!("{column} ({combo})")
+            format!("{column} ({variant})")
         };
     }
     if let Some(key) = field.strip_prefix("attributes.") {
-        return key.replace('_', " ");
+        return etalase_domain::catalog::category::tree()
+            .attribute_name(key, t.lang)
+            .map(str::to_owned)
+            .unwrap_or_else(|| key.replace('_', " "));
     }
     t.t(&format!("catalog.field.{field}")).to_owned()
 }
@@ -199,7 +210,7 @@ fn conflict_panel(
         changes: changes
             .iter()
             .map(|c| ChangeRow {
-                field: field_label(t, &c.field),
+                field: field_label(t, &c.field, &[]),
                 before: c.before.clone(),
                 after: c.after.clone(),
             })
@@ -231,7 +242,7 @@ fn page(
         .map(|v| {
             v.publish_problems
                 .iter()
-                .map(|p| format!("{}: {}", field_label(t, &p.field), t.error(p.code)))
+                .map(|p| format!("{}: {}", field_label(t, &p.field, &v.skus), t.error(p.code)))
                 .collect()
         })
         .unwrap_or_default();

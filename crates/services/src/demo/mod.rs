@@ -1,6 +1,8 @@
 //! Demo data for `etalase demo` and `etalase serve --demo`: idempotent, so
 //! running it again changes nothing. Later capabilities grow it.
 
+mod catalog;
+
 use etalase_domain::ErrorCode;
 use etalase_domain::account::Email;
 use etalase_domain::audit::Actor;
@@ -122,6 +124,15 @@ pub async fn load(svc: &Services) -> ServiceResult<()> {
         }
     }
     ensure_user(svc, "pembeli@etalase.test", "Andi Pembeli", false).await?;
+    let owner_member = sellers::find_membership(&svc.store, owner)
+        .await?
+        .ok_or(ErrorCode::Internal)?;
+    catalog::load(
+        svc,
+        &crate::teams::SellerScope::for_member(&owner_member),
+        seller,
+    )
+    .await?;
     load_verification_case(svc).await?;
     Ok(())
 }
