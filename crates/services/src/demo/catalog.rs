@@ -50,7 +50,7 @@ fn attributes(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
 fn photo(tint: [u8; 3], white: bool, variant: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(900, 900, |x, y| {
         let inside = (150..750).contains(&x) && (150 + variant * 10..750).contains(&y);
-        if inside && ((x / 9 + y / 13 + variant) % 3 != 0) {
+        if inside && !(x / 9 + y / 13 + variant).is_multiple_of(3) {
             image::Rgb(tint)
         } else if inside || white {
             image::Rgb([255, 255, 255])
