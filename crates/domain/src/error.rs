@@ -139,6 +139,13 @@ error_codes! {
     ImageTooLarge = ("image_too_large", 422);
     ProductNotEditable = ("product_not_editable", 422);
     NothingSelected = ("nothing_selected", 422);
+    SkuCodeRequired = ("sku_code_required", 422);
+    VariantRowsIncomplete = ("variant_rows_incomplete", 422);
+    CsvEmpty = ("csv_empty", 422);
+    CsvNotUtf8 = ("csv_not_utf8", 422);
+    CsvMissingColumns = ("csv_missing_columns", 422);
+    CsvMalformed = ("csv_malformed", 422);
+    ImportRowsRefused = ("import_rows_refused", 422);
     BulkEditRefused = ("bulk_edit_refused", 422);
     TooManyAttempts = ("too_many_attempts", 429);
     // 5xx: ours, never the user's.

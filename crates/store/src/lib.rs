@@ -14,6 +14,7 @@ pub mod accounts;
 pub mod api_keys;
 pub mod audit;
 pub mod catalog;
+pub mod imports;
 pub mod inventory;
 pub mod kyc;
 pub mod mail_queue;

@@ -9,6 +9,7 @@ pub mod gtin;
 pub mod lifecycle;
 pub mod product;
 pub mod quality;
+pub mod sheet;
 pub mod similarity;
 pub mod sku;
 pub mod snapshot;

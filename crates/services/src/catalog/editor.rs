@@ -110,26 +110,40 @@ pub async fn create(
     let draft = parse(form)?;
     let id = ProductId::generate();
     let now = svc.now();
-    let options = option_pairs(&draft.options);
     let mut tx = svc.store.write().await?;
     check_codes_free(&mut tx, scope, None, &draft).await?;
+    create_in(&mut tx, svc, scope, id, &draft, StockReason::Initial, now).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Creates a product inside the caller's transaction (its SKU codes were
+/// checked by the caller); starting stock is recorded with `reason`.
+pub(crate) async fn create_in(
+    tx: &mut Tx,
+    svc: &Services,
+    scope: &SellerScope,
+    id: ProductId,
+    draft: &ProductDraft,
+    reason: StockReason,
+    now: Timestamp,
+) -> ServiceResult<()> {
+    let options = option_pairs(&draft.options);
     catalog::insert_product(
-        &mut tx,
+        tx,
         id,
         scope.seller_id,
-        &content(&draft, &options),
+        &content(draft, &options),
         scope.actor(),
         now,
     )
     .await?;
     for (position, sku) in draft.skus.iter().enumerate() {
         let sku_id = SkuId::generate();
-        insert_sku(&mut tx, scope, id, sku_id, position, sku, now).await?;
-        starting_stock(&mut tx, scope, sku_id, sku.stock.units(), now).await?;
+        insert_sku(tx, scope, id, sku_id, position, sku, now).await?;
+        starting_stock(tx, scope, sku_id, sku.stock.units(), reason, now).await?;
     }
-    finish_save(&mut tx, svc, scope, id, 1, &draft, "product.created", now).await?;
-    tx.commit().await?;
-    Ok(id)
+    finish_save(tx, svc, scope, id, 1, draft, "product.created", now).await
 }
 
 async fn insert_sku(
@@ -168,13 +182,14 @@ async fn starting_stock(
     scope: &SellerScope,
     sku: SkuId,
     units: i64,
+    reason: StockReason,
     now: Timestamp,
 ) -> ServiceResult<()> {
     if units > 0 {
         let change = StockChange {
             sku,
             delta: units,
-            reason: StockReason::Initial,
+            reason,
             note: None,
             actor: scope.actor(),
         };
@@ -235,50 +250,69 @@ pub async fn save(
         }
     }
     check_codes_free(&mut tx, scope, Some(id), &draft).await?;
+    let loaded: Vec<(Vec<String>, Option<i64>)> = form
+        .input
+        .skus
+        .iter()
+        .zip(form.stock_loaded.iter().chain(std::iter::repeat(&None)))
+        .map(|(s, l)| (s.combination.clone(), *l))
+        .collect();
+    let stock = StockMode::Editor(&loaded);
+    match save_in(&mut tx, svc, scope, &before, base, &draft, &stock, now).await? {
+        VersionCheck::Written { version } => {
+            tx.commit().await?;
+            Ok(SaveOutcome::Saved { version })
+        }
+        VersionCheck::Stale { .. } => {
+            drop(tx);
+            conflict(svc, scope, id, base).await
+        }
+    }
+}
+
+/// How a save treats the stock typed for each SKU.
+pub(crate) enum StockMode<'a> {
+    /// The editor: a SKU's stock changes only where the typed value differs
+    /// from the one it showed (combination, shown level); new SKUs start
+    /// with what was typed.
+    Editor(&'a [(Vec<String>, Option<i64>)]),
+    /// Every SKU is set to the level given, recorded with this reason.
+    Set(StockReason),
+}
+
+/// Saves new content over `base` inside the caller's transaction (codes
+/// were checked by the caller). A stale base writes nothing.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn save_in(
+    tx: &mut Tx,
+    svc: &Services,
+    scope: &SellerScope,
+    before: &etalase_store::catalog::Product,
+    base: i32,
+    draft: &ProductDraft,
+    stock: &StockMode<'_>,
+    now: Timestamp,
+) -> ServiceResult<VersionCheck> {
     let options = option_pairs(&draft.options);
-    let version = match catalog::update_content(
-        &mut tx,
+    let id = before.id;
+    let check = catalog::update_content(
+        tx,
         scope.seller_id,
         id,
         base,
-        &content(&draft, &options),
+        &content(draft, &options),
         scope.actor(),
         now,
     )
-    .await?
-    {
-        VersionCheck::Written { version } => version,
-        VersionCheck::Stale { .. } => {
-            drop(tx);
-            return conflict(svc, scope, id, base).await;
-        }
+    .await?;
+    let VersionCheck::Written { version } = check else {
+        return Ok(check);
     };
     let old_options = stored_options(&before.options);
-    let existing = catalog::skus_in_tx(&mut tx, scope.seller_id, id).await?;
-    reconcile_skus(
-        &mut tx,
-        scope,
-        id,
-        &old_options,
-        existing,
-        &draft,
-        form,
-        now,
-    )
-    .await?;
-    finish_save(
-        &mut tx,
-        svc,
-        scope,
-        id,
-        version,
-        &draft,
-        "product.saved",
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(SaveOutcome::Saved { version })
+    let existing = catalog::skus_in_tx(tx, scope.seller_id, id).await?;
+    reconcile_skus(tx, scope, id, &old_options, existing, draft, stock, now).await?;
+    finish_save(tx, svc, scope, id, version, draft, "product.saved", now).await?;
+    Ok(check)
 }
 
 /// The options as stored, parsed back (they were valid when stored).
@@ -302,7 +336,7 @@ async fn reconcile_skus(
     old_options: &Options,
     existing: Vec<Sku>,
     draft: &ProductDraft,
-    form: &ProductForm,
+    stock: &StockMode<'_>,
     now: Timestamp,
 ) -> ServiceResult<()> {
     let old: Vec<(Combination, Sku)> = existing
@@ -335,11 +369,6 @@ async fn reconcile_skus(
     {
         debug_assert_eq!(combination, &details.combination);
         let typed = details.stock.units();
-        let input_index = form
-            .input
-            .skus
-            .iter()
-            .position(|s| s.combination == combination.0);
         match previous {
             Some(sku) => {
                 catalog::update_sku(
@@ -351,17 +380,33 @@ async fn reconcile_skus(
                 )
                 .await
                 .map_err(code_conflict(position))?;
-                let loaded = input_index.and_then(|i| form.stock_loaded.get(i).copied().flatten());
-                if let Some(loaded) = loaded
-                    && loaded != typed
-                {
-                    set_level(tx, scope, sku.id, typed, StockReason::Manual, now).await?;
+                match stock {
+                    StockMode::Editor(loaded) => {
+                        let shown = loaded
+                            .iter()
+                            .find(|(c, _)| *c == combination.0)
+                            .and_then(|(_, l)| *l);
+                        if let Some(shown) = shown
+                            && shown != typed
+                        {
+                            set_level(tx, scope, sku.id, typed, StockReason::Manual, now).await?;
+                        }
+                    }
+                    StockMode::Set(reason) => {
+                        if sku.stock != typed {
+                            set_level(tx, scope, sku.id, typed, *reason, now).await?;
+                        }
+                    }
                 }
             }
             None => {
                 let sku_id = SkuId::generate();
                 insert_sku(tx, scope, product, sku_id, position, details, now).await?;
-                starting_stock(tx, scope, sku_id, typed, now).await?;
+                let reason = match stock {
+                    StockMode::Editor(_) => StockReason::Initial,
+                    StockMode::Set(reason) => *reason,
+                };
+                starting_stock(tx, scope, sku_id, typed, reason, now).await?;
             }
         }
     }

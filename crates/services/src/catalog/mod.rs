@@ -3,6 +3,8 @@
 //! owner and marketing by default; an API key with `catalog:write`).
 
 pub mod editor;
+pub mod export;
+pub mod import;
 pub mod listing;
 pub mod media;
 pub mod status;
