@@ -10,6 +10,7 @@ use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use etalase_domain::calendar::WorkingCalendar;
 use etalase_services::mail::{self, FileMailer, Mailer, SmtpMailer};
+use etalase_services::teams::SellerScope;
 use etalase_services::vault::Vault;
 use etalase_services::{ServiceConfig, Services, SessionPolicy, SystemClock, demo};
 use etalase_store::objects::ObjectStore;
@@ -118,6 +119,30 @@ enum Command {
     /// Create or rotate the key file that encrypts personal data.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Import products from a CSV sheet into a shop (as the shop's owner),
+    /// with a progress bar. Rows are matched by SKU code, so importing the
+    /// same file again changes nothing.
+    Import {
+        /// The shop's address (slug), as in /toko/<slug>.
+        #[arg(long)]
+        seller: String,
+        /// Import nothing if any row has a problem (default: import the
+        /// valid rows and list the others).
+        #[arg(long)]
+        all_or_nothing: bool,
+        /// The CSV file (UTF-8; `,` or `;` between fields).
+        file: PathBuf,
+    },
+    /// Write a shop's catalog as CSV (the import's columns) to a file or stdout.
+    Export {
+        #[arg(long)]
+        seller: String,
+        /// Column headers in `id` (Bahasa Indonesia) or `en` [default: id].
+        #[arg(long, default_value = "id")]
+        lang: String,
+        /// Where to write; standard output when omitted.
+        file: Option<PathBuf>,
+    },
     /// Outgoing e-mail: check the SMTP settings, see the queue.
     #[command(subcommand)]
     Mail(MailCommand),
@@ -354,6 +379,105 @@ fn calendar(settings: &Settings) -> anyhow::Result<WorkingCalendar> {
         .map_err(|e| anyhow::anyhow!("holidays file {}: {e}", path.display()))
 }
 
+/// The scope of a shop's first owner, for commands run by the operator.
+async fn owner_scope(svc: &Services, slug: &str) -> anyhow::Result<SellerScope> {
+    let seller = etalase_store::sellers::find_seller_by_slug(&svc.store, slug)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no shop with the address {slug}"))?;
+    let owner = etalase_store::sellers::list_members(&svc.store, seller.id)
+        .await?
+        .into_iter()
+        .find(|m| m.role == etalase_domain::policy::Role::Owner)
+        .ok_or_else(|| anyhow::anyhow!("the shop {slug} has no owner"))?;
+    Ok(SellerScope::for_member(&owner))
+}
+
+async fn catalog_import(
+    settings: &Settings,
+    slug: &str,
+    all_or_nothing: bool,
+    file: &std::path::Path,
+) -> anyhow::Result<()> {
+    use etalase_services::catalog::import;
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let store = open_store(settings, None).await?;
+    let svc = services(
+        store.clone(),
+        settings,
+        default_public_url("127.0.0.1:8080"),
+    )?;
+    let scope = owner_scope(&svc, slug).await?;
+    let mode = if all_or_nothing {
+        etalase_store::imports::ImportMode::AllOrNothing
+    } else {
+        etalase_store::imports::ImportMode::ValidRows
+    };
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "produk.csv".into());
+    let id = import::queue(&svc, &scope, &name, bytes, mode)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot import: {}", e.code))?;
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:40}] {pos}/{len} rows ({per_sec}, {eta} left)",
+        )
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .progress_chars("=> "),
+    );
+    let job = import::run(&svc, &scope, id, |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("import failed: {}", e.code))?;
+    bar.finish();
+    store.close().await;
+    if let Some(failure) = &job.failure {
+        eprintln!("Import {id}: {failure}");
+    }
+    println!(
+        "Import {id}: {} rows, {} products created, {} updated, {} rows with problems.",
+        job.total_rows, job.created_count, job.updated_count, job.error_rows
+    );
+    for p in import::problems(&job) {
+        println!("  row {}, column {}: {}", p.row, p.column, p.code);
+    }
+    if job.status == etalase_store::imports::ImportStatus::Failed || job.error_rows > 0 {
+        bail!("some rows were not imported");
+    }
+    Ok(())
+}
+
+async fn catalog_export(
+    settings: &Settings,
+    slug: &str,
+    lang: &str,
+    file: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    let lang =
+        etalase_domain::Lang::parse(lang).ok_or_else(|| anyhow::anyhow!("--lang is id or en"))?;
+    let store = open_store(settings, None).await?;
+    let svc = services(
+        store.clone(),
+        settings,
+        default_public_url("127.0.0.1:8080"),
+    )?;
+    let scope = owner_scope(&svc, slug).await?;
+    let text = etalase_services::catalog::export::csv(&svc, &scope, lang)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot export: {}", e.code))?;
+    store.close().await;
+    match file {
+        Some(path) => std::fs::write(path, text)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => print!("{text}"),
+    }
+    Ok(())
+}
+
 /// The SMTP relay when one is configured, else `.eml` files in the data dir.
 fn mailer(settings: &Settings) -> anyhow::Result<Arc<dyn Mailer>> {
     let from = mail::sender(&settings.mail_from).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -472,6 +596,18 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Backup { file } => backup(&settings, &file).await,
+        Command::Import {
+            seller,
+            all_or_nothing,
+            file,
+        } => {
+            init_logging(false);
+            catalog_import(&settings, &seller, all_or_nothing, &file).await
+        }
+        Command::Export { seller, lang, file } => {
+            init_logging(false);
+            catalog_export(&settings, &seller, &lang, file.as_deref()).await
+        }
         Command::Mail(command) => {
             init_logging(false);
             mail_command(&settings, command).await
@@ -592,6 +728,12 @@ async fn serve(args: ServeArgs, settings: Settings) -> anyhow::Result<()> {
     // the background, retried until the relay takes it.
     let (svc, mail_dispatcher) = mail::spawn_dispatcher(svc);
     tracing::info!(transport = %svc.mailer.describe(), "mail dispatcher started");
+    // Imports a restart interrupted run again from their files.
+    match etalase_services::catalog::import::resume(&svc).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(jobs = n, "resumed interrupted imports"),
+        Err(e) => tracing::warn!(error = %e, "cannot resume imports"),
+    }
 
     let mut demo_loaded = false;
     if args.demo {

@@ -353,3 +353,65 @@ fn a_holidays_file_extends_the_calendar_and_a_bad_one_is_refused_by_line() {
         text(&missing)
     );
 }
+
+#[test]
+fn import_and_export_a_catalog_from_the_command_line() {
+    let dir = temp_dir("import");
+    assert!(etalase(&dir, &["demo"]).status.success());
+    let sheet = dir.join("produk.csv");
+    std::fs::write(
+        &sheet,
+        "Kunci Produk;Nama Produk;Kode SKU;Harga;Stok;Berat (gram)\n\
+         K1;Kaos Polos Cotton Combed Lengan Pendek;CLI-1;59.000;10;180\n\
+         K2;Kaos Polos Cotton Combed Lengan Panjang;CLI-2;0;10;200\n",
+    )
+    .unwrap();
+    let refused = etalase(
+        &dir,
+        &[
+            "import",
+            "--seller",
+            "shop",
+            "--all-or-nothing",
+            sheet.to_str().unwrap(),
+        ],
+    );
+    assert!(!refused.status.success());
+    let out = text(&refused);
+    assert!(out.contains("0 products created"), "{out}");
+    assert!(
+        out.contains("row 3, column price: price_out_of_range"),
+        "{out}"
+    );
+
+    let partial = etalase(
+        &dir,
+        &["import", "--seller", "shop", sheet.to_str().unwrap()],
+    );
+    assert!(
+        text(&partial).contains("1 products created"),
+        "{}",
+        text(&partial)
+    );
+
+    let exported = etalase(&dir, &["export", "--seller", "shop", "--lang", "en"]);
+    assert!(exported.status.success(), "{}", text(&exported));
+    let csv = String::from_utf8_lossy(&exported.stdout);
+    assert!(csv.starts_with("\u{feff}Product Key,Product Name"), "{csv}");
+    assert!(csv.contains("CLI-1"));
+    // Importing the export back changes nothing.
+    let back = dir.join("export.csv");
+    std::fs::write(&back, csv.as_bytes()).unwrap();
+    let again = etalase(
+        &dir,
+        &["import", "--seller", "shop", back.to_str().unwrap()],
+    );
+    assert!(again.status.success(), "{}", text(&again));
+    assert!(
+        text(&again).contains("0 products created, 0 updated"),
+        "{}",
+        text(&again)
+    );
+    let unknown = etalase(&dir, &["export", "--seller", "tidak-ada"]);
+    assert!(text(&unknown).contains("no shop with the address tidak-ada"));
+}

@@ -118,10 +118,11 @@ async fn presented_token(request: Request, limit: usize) -> (Option<Request>, Op
         return (Some(request), None);
     }
     // Uploads are larger than forms; the route's own limit still applies.
-    let limit = if multipart_boundary.is_some() {
-        limit.max(UPLOAD_LIMIT)
-    } else {
-        limit
+    // A catalog sheet may be far larger than a photo, on its one route.
+    let limit = match multipart_boundary {
+        Some(_) if request.uri().path() == IMPORT_PATH => limit.max(IMPORT_LIMIT),
+        Some(_) => limit.max(UPLOAD_LIMIT),
+        None => limit,
     };
     let (parts, body) = request.into_parts();
     let Ok(bytes) = to_bytes(body, limit).await else {
@@ -136,6 +137,10 @@ async fn presented_token(request: Request, limit: usize) -> (Option<Request>, Op
 
 /// The largest multipart upload the guard reads (a 5 MB document and its form).
 pub const UPLOAD_LIMIT: usize = 6 * 1024 * 1024;
+
+/// Where catalog sheets are uploaded, and the largest sheet (with its form).
+pub const IMPORT_PATH: &str = "/seller/products/import";
+pub const IMPORT_LIMIT: usize = etalase_services::catalog::import::MAX_BYTES + 1024 * 1024;
 
 /// The text of the named field of a multipart body (forms put `_csrf` first).
 async fn multipart_field(bytes: axum::body::Bytes, boundary: String, name: &str) -> Option<String> {

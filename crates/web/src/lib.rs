@@ -111,6 +111,25 @@ pub fn router(services: Services, config: WebConfig) -> Router {
         .route("/seller/shop", get(seller::shop).post(seller::rename_shop))
         .route("/seller/products", get(catalog::list))
         .route(
+            csrf::IMPORT_PATH,
+            get(catalog::import::page)
+                .post(catalog::import::upload)
+                .layer(DefaultBodyLimit::max(csrf::IMPORT_LIMIT)),
+        )
+        .route(
+            "/seller/products/import/template.csv",
+            get(catalog::import::template_file),
+        )
+        .route("/seller/products/import/{id}", get(catalog::import::job))
+        .route(
+            "/seller/products/import/{id}/progress",
+            get(catalog::import::progress),
+        )
+        .route(
+            "/seller/products/export.csv",
+            get(catalog::import::export_file),
+        )
+        .route(
             "/seller/products/new",
             get(catalog::editor::new_page).post(catalog::editor::create),
         )

@@ -270,8 +270,9 @@ pub fn read(bytes: &[u8]) -> Result<Sheet, SheetError> {
         }
         sheet.rows += 1;
         let cell = |k: &str| cells.get(k).cloned().unwrap_or_default();
-        if cell("sku_code").is_empty() {
-            // Imports match by SKU code; without one a re-import would duplicate.
+        if cell("sku_code").is_empty() && !cell("product_key").starts_with("prd_") {
+            // Imports match by SKU code (or, for exported rows, by the
+            // product's id); without one a re-import would duplicate.
             sheet.problems.push(SheetProblem {
                 row,
                 column: "sku_code",

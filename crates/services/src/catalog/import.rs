@@ -231,7 +231,41 @@ pub async fn run(
             }));
             continue;
         }
-        let owner = owners.first().copied();
+        // Rows exported from etalase carry the product's id as their key.
+        let by_key = match product.key.parse::<ProductId>() {
+            Ok(id) => catalog::get_product(&svc.store, scope.seller_id, id)
+                .await
+                .ok()
+                .filter(|p| p.status != ProductStatus::Deleted)
+                .map(|p| p.id),
+            Err(_) => None,
+        };
+        if by_key.is_some_and(|k| owners.iter().any(|o| *o != k)) {
+            problems.extend(product.rows.iter().map(|&row| RowProblem {
+                row,
+                column: "sku_code".into(),
+                code: ErrorCode::SkuCodeTaken,
+            }));
+            continue;
+        }
+        if by_key.is_none() {
+            let uncoded: Vec<RowProblem> = product
+                .rows
+                .iter()
+                .zip(&product.input.skus)
+                .filter(|(_, s)| s.code.trim().is_empty())
+                .map(|(&row, _)| RowProblem {
+                    row,
+                    column: "sku_code".into(),
+                    code: ErrorCode::SkuCodeRequired,
+                })
+                .collect();
+            if !uncoded.is_empty() {
+                problems.extend(uncoded);
+                continue;
+            }
+        }
+        let owner = by_key.or_else(|| owners.first().copied());
         if let Some(existing) = owner {
             // A live product stays complete: rows that would take it below
             // what the Shop needs are refused (the product is left as it is).

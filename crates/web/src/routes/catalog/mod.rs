@@ -3,6 +3,7 @@
 pub mod editor;
 pub mod form;
 pub mod images;
+pub mod import;
 pub mod stock;
 
 use askama::Template;
