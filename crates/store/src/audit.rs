@@ -46,6 +46,50 @@ pub async fn record(tx: &mut Tx, entry: AuditEntry<'_>, now: Timestamp) -> Store
     Ok(())
 }
 
+/// Several lines at once (bulk operations), all at `now`.
+pub async fn record_many(
+    tx: &mut Tx,
+    entries: &[AuditEntry<'_>],
+    now: Timestamp,
+) -> StoreResult<()> {
+    use crate::rows::{self, Cell};
+    let rows: Vec<Vec<Cell>> = entries
+        .iter()
+        .map(|e| {
+            vec![
+                AuditId::generate().to_string().into(),
+                now.unix_millis().into(),
+                e.actor.kind().into(),
+                e.actor.id().into(),
+                e.seller_id.map(|s| s.to_string()).into(),
+                e.action.into(),
+                e.subject_type.into(),
+                e.subject_id.into(),
+                e.before.clone().into(),
+                e.after.clone().into(),
+            ]
+        })
+        .collect();
+    rows::insert(
+        tx,
+        "audit_log",
+        &[
+            "id",
+            "at",
+            "actor_kind",
+            "actor_id",
+            "seller_id",
+            "action",
+            "subject_type",
+            "subject_id",
+            "before_summary",
+            "after_summary",
+        ],
+        &rows,
+    )
+    .await
+}
+
 pub async fn list_for_subject(
     store: &Store,
     subject_type: &str,

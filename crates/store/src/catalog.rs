@@ -179,27 +179,36 @@ pub struct ProductContent<'a> {
     pub options: &'a [(String, Vec<String>)],
 }
 
+/// Inserts a new draft with its list columns already computed.
 pub async fn insert_product(
     tx: &mut Tx,
     id: ProductId,
     seller: SellerId,
     content: &ProductContent<'_>,
+    columns: &ListingColumns,
     actor: Actor,
     now: Timestamp,
 ) -> StoreResult<()> {
     on_tx!(tx, conn => sqlx::query(
         "INSERT INTO products (id, seller_id, status, version, title, description_html, \
          description_text, bullets, category, brand, attributes, item_condition, tags, gtin, \
-         cod_allowed, preorder_days, options, sku_count, total_stock, quality_score, \
-         quality_grade, needs_attention, created_at, updated_at, updated_by) \
+         cod_allowed, preorder_days, options, sku_count, min_price, max_price, total_stock, \
+         image_count, primary_image, quality_score, quality_grade, needs_attention, copied_from, \
+         created_at, updated_at, updated_by) \
          VALUES ($1, $2, 'draft', 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
-         0, 0, 0, 'd', TRUE, $16, $16, $17)")
+         $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $26, $27)")
         .bind(id.to_string()).bind(seller.to_string())
         .bind(content.title).bind(content.description_html).bind(content.description_text)
         .bind(to_json(&content.bullets)).bind(content.category).bind(content.brand)
         .bind(to_json(content.attributes)).bind(content.condition).bind(to_json(&content.tags))
         .bind(content.gtin).bind(content.cod_allowed).bind(content.preorder_days)
-        .bind(to_json(&content.options)).bind(now.unix_millis()).bind(actor.as_text())
+        .bind(to_json(&content.options))
+        .bind(columns.sku_count).bind(columns.min_price).bind(columns.max_price)
+        .bind(columns.total_stock).bind(columns.image_count)
+        .bind(columns.primary_image.map(|i| i.to_string()))
+        .bind(columns.quality_score).bind(&columns.quality_grade).bind(columns.needs_attention)
+        .bind(columns.copied_from.map(|c| c.to_string()))
+        .bind(now.unix_millis()).bind(actor.as_text())
         .execute(conn).await.map(|_| ()))?;
     Ok(())
 }
@@ -342,6 +351,34 @@ pub async fn insert_revision(
         .bind(id.to_string()).bind(version).bind(snapshot).bind(actor.as_text())
         .bind(now.unix_millis()).execute(conn).await.map(|_| ()))?;
     Ok(())
+}
+
+/// Several products' revisions at once (bulk operations).
+pub async fn insert_revisions(
+    tx: &mut Tx,
+    revisions: &[(ProductId, i32, String, Actor)],
+    now: Timestamp,
+) -> StoreResult<()> {
+    use crate::rows::{self, Cell};
+    let rows: Vec<Vec<Cell>> = revisions
+        .iter()
+        .map(|(id, version, snapshot, actor)| {
+            vec![
+                id.to_string().into(),
+                (*version).into(),
+                snapshot.clone().into(),
+                actor.as_text().into(),
+                now.unix_millis().into(),
+            ]
+        })
+        .collect();
+    rows::insert(
+        tx,
+        "product_revisions",
+        &["product_id", "version", "snapshot", "actor", "created_at"],
+        &rows,
+    )
+    .await
 }
 
 #[derive(Debug, Clone)]
@@ -711,7 +748,14 @@ pub struct ListCursor {
     pub id: ProductId,
 }
 
-/// One page of the seller's products, newest change first.
+/// A value bound to a built query.
+enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+/// One page of the seller's products, newest change first. The statement is
+/// built from the filters in use only, so each gets a plan made for it.
 pub async fn list_products(
     store: &Store,
     seller: SellerId,
@@ -719,30 +763,72 @@ pub async fn list_products(
     after: Option<ListCursor>,
     limit: i64,
 ) -> StoreResult<Vec<Product>> {
-    let pattern = filter
+    let mut sql = format!("SELECT {PRODUCT_COLUMNS} FROM products p WHERE seller_id = $1");
+    let mut binds: Vec<Bind> = vec![Bind::Text(seller.to_string())];
+    let next = |binds: &mut Vec<Bind>, value: Bind| {
+        binds.push(value);
+        format!("${}", binds.len())
+    };
+    match filter.status {
+        Some(status) => {
+            let n = next(&mut binds, Bind::Text(status.as_str().into()));
+            sql.push_str(&format!(" AND status = {n}"));
+        }
+        None => sql.push_str(" AND status <> 'deleted'"),
+    }
+    if filter.needs_attention {
+        sql.push_str(" AND needs_attention");
+    }
+    if filter.out_of_stock {
+        sql.push_str(" AND total_stock = 0");
+    }
+    if let Some(query) = filter
         .query
-        .as_ref()
-        .map(|q| format!("%{}%", q.trim().to_lowercase().replace(['%', '_'], "")));
-    let sql = format!(
-        "SELECT {PRODUCT_COLUMNS} FROM products p WHERE seller_id = $1 \
-         AND (($2 IS NULL AND status <> 'deleted') OR status = $2) \
-         AND ($3 = FALSE OR needs_attention) \
-         AND ($4 = FALSE OR total_stock = 0) \
-         AND ($5 IS NULL OR LOWER(title) LIKE $5 OR EXISTS (SELECT 1 FROM skus s \
-              WHERE s.product_id = p.id AND s.removed_at IS NULL AND LOWER(s.code) LIKE $5)) \
-         AND ($6 IS NULL OR updated_at < $6 OR (updated_at = $6 AND id < $7)) \
-         ORDER BY updated_at DESC, id DESC LIMIT $8"
-    );
-    let rows: Vec<ProductRow> = on_pool!(store, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-        .bind(seller.to_string())
-        .bind(filter.status.map(|s| s.as_str()))
-        .bind(filter.needs_attention)
-        .bind(filter.out_of_stock)
-        .bind(pattern.as_deref())
-        .bind(after.map(|c| c.updated_at))
-        .bind(after.map(|c| c.id.to_string()))
-        .bind(limit)
-        .fetch_all(pool).await)?;
+        .as_deref()
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+    {
+        // Words of the title anywhere; a SKU code by its beginning, as
+        // typed or in capitals (a range over the index of codes).
+        let pattern = format!("%{}%", query.to_lowercase().replace(['%', '_'], ""));
+        let title = next(&mut binds, Bind::Text(pattern));
+        // Ranges compare bytes: SQLite's default; PostgreSQL is told so
+        // (its own index of codes is in that order too).
+        let code = match store.backend() {
+            crate::Backend::Sqlite => "s.code",
+            crate::Backend::Postgres => "s.code COLLATE \"C\"",
+        };
+        let mut code_ranges = Vec::new();
+        for prefix in [query.to_owned(), query.to_uppercase()] {
+            let low = next(&mut binds, Bind::Text(prefix.clone()));
+            let high = next(&mut binds, Bind::Text(format!("{prefix}\u{10FFFF}")));
+            code_ranges.push(format!("({code} >= {low} AND {code} < {high})"));
+        }
+        sql.push_str(&format!(
+            " AND (LOWER(title) LIKE {title} OR p.id IN (SELECT s.product_id FROM skus s \
+             WHERE s.seller_id = $1 AND s.code IS NOT NULL AND s.removed_at IS NULL AND ({})))",
+            code_ranges.join(" OR ")
+        ));
+    }
+    if let Some(cursor) = after {
+        let at = next(&mut binds, Bind::Int(cursor.updated_at));
+        let id = next(&mut binds, Bind::Text(cursor.id.to_string()));
+        sql.push_str(&format!(
+            " AND (updated_at < {at} OR (updated_at = {at} AND id < {id}))"
+        ));
+    }
+    let n = next(&mut binds, Bind::Int(limit));
+    sql.push_str(&format!(" ORDER BY updated_at DESC, id DESC LIMIT {n}"));
+    let rows: Vec<ProductRow> = on_pool!(store, pool => {
+        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+        for bind in &binds {
+            query = match bind {
+                Bind::Text(t) => query.bind(t.clone()),
+                Bind::Int(i) => query.bind(*i),
+            };
+        }
+        query.fetch_all(pool).await
+    })?;
     rows.into_iter().map(Product::try_from).collect()
 }
 
@@ -776,21 +862,24 @@ pub async fn catalog_counts(store: &Store, seller: SellerId) -> StoreResult<Cata
 
 // ---- copy detection -----------------------------------------------------------
 
-/// Replaces a product's description signature and band keys (none when the
-/// description is too short to compare).
-pub async fn replace_description_signature(
-    tx: &mut Tx,
-    seller: SellerId,
-    product: ProductId,
-    signature: Option<(&str, &[i64])>,
-) -> StoreResult<()> {
+/// Removes a product's description signature and band keys.
+pub async fn delete_description_signature(tx: &mut Tx, product: ProductId) -> StoreResult<()> {
     on_tx!(tx, conn => sqlx::query("DELETE FROM description_bands WHERE product_id = $1")
         .bind(product.to_string()).execute(conn).await.map(|_| ()))?;
     on_tx!(tx, conn => sqlx::query("DELETE FROM description_signatures WHERE product_id = $1")
         .bind(product.to_string()).execute(conn).await.map(|_| ()))?;
-    let Some((text, bands)) = signature else {
-        return Ok(());
-    };
+    Ok(())
+}
+
+/// Stores a product's description signature and its band keys (the product
+/// has none yet).
+pub async fn insert_description_signature(
+    tx: &mut Tx,
+    seller: SellerId,
+    product: ProductId,
+    text: &str,
+    bands: &[i64],
+) -> StoreResult<()> {
     on_tx!(tx, conn => sqlx::query(
         "INSERT INTO description_signatures (product_id, seller_id, signature) VALUES ($1, $2, $3)")
         .bind(product.to_string()).bind(seller.to_string()).bind(text)
@@ -798,12 +887,40 @@ pub async fn replace_description_signature(
     let mut unique: Vec<i64> = bands.to_vec();
     unique.sort_unstable();
     unique.dedup();
-    for band in unique {
-        on_tx!(tx, conn => sqlx::query(
-            "INSERT INTO description_bands (band_key, product_id) VALUES ($1, $2)")
-            .bind(band).bind(product.to_string()).execute(conn).await.map(|_| ()))?;
+    if unique.is_empty() {
+        return Ok(());
     }
+    // One statement for all bands.
+    let values: Vec<String> = (0..unique.len())
+        .map(|i| format!("(${}, $1)", i + 2))
+        .collect();
+    let sql = format!(
+        "INSERT INTO description_bands (band_key, product_id) VALUES {}",
+        values.join(", ")
+    );
+    on_tx!(tx, conn => {
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(product.to_string());
+        for band in &unique {
+            query = query.bind(*band);
+        }
+        query.execute(conn).await.map(|_| ())
+    })?;
     Ok(())
+}
+
+/// Replaces a product's description signature (none when the description
+/// is too short to compare).
+pub async fn replace_description_signature(
+    tx: &mut Tx,
+    seller: SellerId,
+    product: ProductId,
+    signature: Option<(&str, &[i64])>,
+) -> StoreResult<()> {
+    delete_description_signature(tx, product).await?;
+    match signature {
+        Some((text, bands)) => insert_description_signature(tx, seller, product, text, bands).await,
+        None => Ok(()),
+    }
 }
 
 /// A listing that shares a band with the one being checked.
@@ -972,4 +1089,54 @@ pub async fn sku_codes(
             ))
         })
         .collect()
+}
+
+/// A new SKU with the stock it starts with.
+pub struct NewSku<'a> {
+    pub id: SkuId,
+    pub content: SkuContent<'a>,
+    pub stock: i64,
+}
+
+/// Inserts a new product's SKUs in one statement (their starting stock is
+/// recorded in the ledger by the caller, see `inventory::record_starting`).
+pub async fn insert_skus(
+    tx: &mut Tx,
+    seller: SellerId,
+    product: ProductId,
+    skus: &[NewSku<'_>],
+    now: Timestamp,
+) -> StoreResult<()> {
+    if skus.is_empty() {
+        return Ok(());
+    }
+    const COLUMNS: usize = 16;
+    let rows: Vec<String> = (0..skus.len())
+        .map(|r| {
+            let cells: Vec<String> = (1..=COLUMNS)
+                .map(|c| format!("${}", r * COLUMNS + c))
+                .collect();
+            format!("({})", cells.join(", "))
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO skus (id, product_id, seller_id, position, combination, code, price, \
+         original_price, stock, weight_grams, length_cm, width_cm, height_cm, barcode, \
+         created_at, updated_at) VALUES {}",
+        rows.join(", ")
+    );
+    on_tx!(tx, conn => {
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+        for s in skus {
+            let (l, w, h) = split(s.content.dimensions);
+            query = query
+                .bind(s.id.to_string()).bind(product.to_string()).bind(seller.to_string())
+                .bind(s.content.position).bind(to_json(&s.content.combination))
+                .bind(s.content.code).bind(s.content.price).bind(s.content.original_price)
+                .bind(s.stock).bind(s.content.weight_grams).bind(l).bind(w).bind(h)
+                .bind(s.content.barcode).bind(now.unix_millis()).bind(now.unix_millis());
+        }
+        query.execute(conn).await.map(|_| ())
+    })?;
+    Ok(())
 }

@@ -233,3 +233,44 @@ pub async fn set_low_stock_threshold(
         .execute(conn).await.map(|_| ()))?;
     Ok(())
 }
+
+/// Records the starting levels of new SKUs (inserted with that stock) in
+/// one statement; zero levels need no line.
+pub async fn record_starting(
+    tx: &mut Tx,
+    seller: SellerId,
+    levels: &[(SkuId, i64)],
+    reason: StockReason,
+    actor: Actor,
+    now: Timestamp,
+) -> StoreResult<()> {
+    let levels: Vec<&(SkuId, i64)> = levels.iter().filter(|(_, l)| *l > 0).collect();
+    if levels.is_empty() {
+        return Ok(());
+    }
+    const COLUMNS: usize = 9;
+    let rows: Vec<String> = (0..levels.len())
+        .map(|r| {
+            let cells: Vec<String> = (1..=COLUMNS)
+                .map(|c| format!("${}", r * COLUMNS + c))
+                .collect();
+            format!("({})", cells.join(", "))
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO stock_ledger (id, seller_id, sku_id, delta, level_after, reason, note, actor, created_at) \
+         VALUES {}",
+        rows.join(", ")
+    );
+    on_tx!(tx, conn => {
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+        for (sku, level) in &levels {
+            query = query
+                .bind(StockMoveId::generate().to_string()).bind(seller.to_string())
+                .bind(sku.to_string()).bind(*level).bind(*level).bind(reason.as_str())
+                .bind(None::<String>).bind(actor.as_text()).bind(now.unix_millis());
+        }
+        query.execute(conn).await.map(|_| ())
+    })?;
+    Ok(())
+}

@@ -9,6 +9,7 @@
 
 mod error;
 mod pool;
+pub mod rows;
 
 pub mod accounts;
 pub mod api_keys;

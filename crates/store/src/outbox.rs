@@ -47,6 +47,44 @@ pub async fn append<P: Serialize>(
     Ok(id)
 }
 
+/// Several events at once (bulk operations), in the order given.
+pub async fn append_many<P: Serialize>(
+    tx: &mut Tx,
+    events: &[NewEvent<'_, P>],
+    now: Timestamp,
+) -> StoreResult<()> {
+    use crate::rows::{self, Cell};
+    let mut rows: Vec<Vec<Cell>> = Vec::with_capacity(events.len());
+    for event in events {
+        let payload = serde_json::to_string(event.payload)
+            .map_err(|e| crate::StoreError::Corrupt(format!("event payload: {e}")))?;
+        rows.push(vec![
+            EventId::generate().to_string().into(),
+            event.topic.into(),
+            event.aggregate_type.into(),
+            event.aggregate_id.into(),
+            event.seller_id.map(|s| s.to_string()).into(),
+            payload.into(),
+            now.unix_millis().into(),
+        ]);
+    }
+    rows::insert(
+        tx,
+        "outbox",
+        &[
+            "event_id",
+            "topic",
+            "aggregate_type",
+            "aggregate_id",
+            "seller_id",
+            "payload",
+            "created_at",
+        ],
+        &rows,
+    )
+    .await
+}
+
 /// Events after `after_seq`, oldest first.
 ///
 /// On SQLite the single writer makes `seq` order commit order. On PostgreSQL

@@ -68,6 +68,7 @@ async fn product_with_sku(
         product,
         seller,
         &content(title, &attributes),
+        &ListingColumns::default(),
         Actor::System,
         NOW,
     )
@@ -249,6 +250,7 @@ async fn sku_codes_are_unique_per_shop_while_in_use(backend: Backend) {
             product,
             a,
             &content("Lain", &attributes),
+            &ListingColumns::default(),
             Actor::System,
             NOW,
         )

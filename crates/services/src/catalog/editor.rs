@@ -112,38 +112,138 @@ pub async fn create(
     let now = svc.now();
     let mut tx = svc.store.write().await?;
     check_codes_free(&mut tx, scope, None, &draft).await?;
-    create_in(&mut tx, svc, scope, id, &draft, StockReason::Initial, now).await?;
+    let mut log = SaveLog::default();
+    create_in(
+        &mut tx,
+        scope,
+        id,
+        &draft,
+        StockReason::Initial,
+        now,
+        &mut log,
+    )
+    .await?;
+    log.flush(&mut tx, now).await?;
     tx.commit().await?;
     Ok(id)
 }
 
 /// Creates a product inside the caller's transaction (its SKU codes were
 /// checked by the caller); starting stock is recorded with `reason`.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn create_in(
     tx: &mut Tx,
-    svc: &Services,
     scope: &SellerScope,
     id: ProductId,
     draft: &ProductDraft,
     reason: StockReason,
     now: Timestamp,
+    log: &mut SaveLog,
 ) -> ServiceResult<()> {
     let options = option_pairs(&draft.options);
+    let content = content(draft, &options);
+    let new: Vec<etalase_store::catalog::NewSku<'_>> = draft
+        .skus
+        .iter()
+        .enumerate()
+        .map(|(position, sku)| etalase_store::catalog::NewSku {
+            id: SkuId::generate(),
+            content: sku_content(position, sku),
+            stock: sku.stock.units(),
+        })
+        .collect();
+    // Everything derived is computed from the values at hand, so the
+    // product goes in whole: one statement for it, one for its SKUs (with
+    // their starting stock), one for their ledger lines.
+    let (product, skus) = stored_form(scope, id, &content, &new, now);
+    let (quality, columns, signature) = listing::score_new(tx, &product, &skus).await?;
     catalog::insert_product(
         tx,
         id,
         scope.seller_id,
-        &content(draft, &options),
+        &content,
+        &columns,
         scope.actor(),
         now,
     )
     .await?;
-    for (position, sku) in draft.skus.iter().enumerate() {
-        let sku_id = SkuId::generate();
-        insert_sku(tx, scope, id, sku_id, position, sku, now).await?;
-        starting_stock(tx, scope, sku_id, sku.stock.units(), reason, now).await?;
+    catalog::insert_skus(tx, scope.seller_id, id, &new, now)
+        .await
+        .map_err(code_conflict(0))?;
+    let levels: Vec<(SkuId, i64)> = new.iter().map(|s| (s.id, s.stock)).collect();
+    inventory::record_starting(tx, scope.seller_id, &levels, reason, scope.actor(), now).await?;
+    if let Some(signature) = signature {
+        signature.store(tx, &product).await?;
     }
-    finish_save(tx, svc, scope, id, 1, draft, "product.created", now).await
+    let known = Announced {
+        version: 1,
+        status: ProductStatus::Draft,
+        columns: &columns,
+    };
+    log.push(
+        scope,
+        id,
+        1,
+        draft,
+        "product.created",
+        quality.score,
+        &known,
+    )
+}
+
+/// A new product as it will be stored, to score it before it is.
+fn stored_form(
+    scope: &SellerScope,
+    id: ProductId,
+    c: &ProductContent<'_>,
+    skus: &[etalase_store::catalog::NewSku<'_>],
+    now: Timestamp,
+) -> (etalase_store::catalog::Product, Vec<Sku>) {
+    let product = etalase_store::catalog::Product {
+        id,
+        seller_id: scope.seller_id,
+        status: ProductStatus::Draft,
+        version: 1,
+        title: c.title.to_owned(),
+        description_html: c.description_html.to_owned(),
+        description_text: c.description_text.to_owned(),
+        bullets: c.bullets.to_vec(),
+        category: c.category.map(str::to_owned),
+        brand: c.brand.map(str::to_owned),
+        attributes: c.attributes.clone(),
+        condition: c.condition.to_owned(),
+        tags: c.tags.to_vec(),
+        gtin: c.gtin.map(str::to_owned),
+        cod_allowed: c.cod_allowed,
+        preorder_days: c.preorder_days,
+        options: c.options.to_vec(),
+        listing: Default::default(),
+        moderation_reason: None,
+        review_requested_at: None,
+        created_at: now,
+        updated_at: now,
+        updated_by: Some(scope.actor()),
+        published_at: None,
+    };
+    let skus = skus
+        .iter()
+        .map(|s| Sku {
+            id: s.id,
+            product_id: id,
+            position: s.content.position,
+            combination: s.content.combination.to_vec(),
+            code: s.content.code.map(str::to_owned),
+            price: s.content.price,
+            original_price: s.content.original_price,
+            stock: s.stock,
+            low_stock_threshold: None,
+            weight_grams: s.content.weight_grams,
+            dimensions: s.content.dimensions,
+            barcode: s.content.barcode.map(str::to_owned),
+            image_id: None,
+        })
+        .collect();
+    (product, skus)
 }
 
 async fn insert_sku(
@@ -258,8 +358,10 @@ pub async fn save(
         .map(|(s, l)| (s.combination.clone(), *l))
         .collect();
     let stock = StockMode::Editor(&loaded);
-    match save_in(&mut tx, svc, scope, &before, base, &draft, &stock, now).await? {
+    let mut log = SaveLog::default();
+    match save_in(&mut tx, scope, &before, base, &draft, &stock, now, &mut log).await? {
         VersionCheck::Written { version } => {
+            log.flush(&mut tx, now).await?;
             tx.commit().await?;
             Ok(SaveOutcome::Saved { version })
         }
@@ -285,13 +387,13 @@ pub(crate) enum StockMode<'a> {
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn save_in(
     tx: &mut Tx,
-    svc: &Services,
     scope: &SellerScope,
     before: &etalase_store::catalog::Product,
     base: i32,
     draft: &ProductDraft,
     stock: &StockMode<'_>,
     now: Timestamp,
+    log: &mut SaveLog,
 ) -> ServiceResult<VersionCheck> {
     let options = option_pairs(&draft.options);
     let id = before.id;
@@ -311,7 +413,7 @@ pub(crate) async fn save_in(
     let old_options = stored_options(&before.options);
     let existing = catalog::skus_in_tx(tx, scope.seller_id, id).await?;
     reconcile_skus(tx, scope, id, &old_options, existing, draft, stock, now).await?;
-    finish_save(tx, svc, scope, id, version, draft, "product.saved", now).await?;
+    finish_save(tx, scope, id, version, draft, "product.saved", log).await?;
     Ok(check)
 }
 
@@ -441,28 +543,128 @@ pub(crate) async fn set_level(
 #[allow(clippy::too_many_arguments)]
 async fn finish_save(
     tx: &mut Tx,
-    svc: &Services,
     scope: &SellerScope,
     id: ProductId,
     version: i32,
     draft: &ProductDraft,
-    action: &str,
-    now: Timestamp,
+    action: &'static str,
+    log: &mut SaveLog,
 ) -> ServiceResult<()> {
-    let quality = listing::refresh(tx, scope.seller_id, id).await?;
-    let snapshot = serde_json::to_string(&Snapshot::of(draft)).map_err(ServiceError::internal)?;
-    catalog::insert_revision(tx, id, version, &snapshot, scope.actor(), now).await?;
-    let subject = id.to_string();
-    audit::record(
-        tx,
-        audit::AuditEntry {
-            after: Some(format!("version={version} score={}", quality.score)),
-            ..scope.audit(action, "product", &subject)
-        },
-        svc.now(),
+    let refreshed = listing::refresh_full(tx, scope.seller_id, id).await?;
+    let known = Announced {
+        version: refreshed.version,
+        status: refreshed.status,
+        columns: &refreshed.columns,
+    };
+    log.push(
+        scope,
+        id,
+        version,
+        draft,
+        action,
+        refreshed.quality.score,
+        &known,
     )
-    .await?;
-    product_changed(tx, scope.seller_id, id, now).await
+}
+
+/// The records of saves — revision, audit line, outbox event — collected
+/// and written together: right away for one save, per batch for an import.
+#[derive(Default)]
+pub(crate) struct SaveLog {
+    revisions: Vec<(ProductId, i32, String, Actor)>,
+    audits: Vec<(
+        Actor,
+        etalase_domain::id::SellerId,
+        &'static str,
+        String,
+        String,
+    )>,
+    events: Vec<(etalase_domain::id::SellerId, ProductId, serde_json::Value)>,
+}
+
+impl SaveLog {
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &mut self,
+        scope: &SellerScope,
+        id: ProductId,
+        version: i32,
+        draft: &ProductDraft,
+        action: &'static str,
+        score: u8,
+        known: &Announced<'_>,
+    ) -> ServiceResult<()> {
+        let snapshot =
+            serde_json::to_string(&Snapshot::of(draft)).map_err(ServiceError::internal)?;
+        self.revisions.push((id, version, snapshot, scope.actor()));
+        self.audits.push((
+            scope.actor(),
+            scope.seller_id,
+            action,
+            id.to_string(),
+            format!("version={version} score={score}"),
+        ));
+        self.events
+            .push((scope.seller_id, id, event_payload(id, known)));
+        Ok(())
+    }
+
+    /// Writes what was collected (three statements) and empties the log.
+    pub(crate) async fn flush(&mut self, tx: &mut Tx, now: Timestamp) -> ServiceResult<()> {
+        if self.revisions.is_empty() {
+            return Ok(());
+        }
+        catalog::insert_revisions(tx, &self.revisions, now).await?;
+        let audits: Vec<audit::AuditEntry<'_>> = self
+            .audits
+            .iter()
+            .map(
+                |(actor, seller, action, subject, after)| audit::AuditEntry {
+                    actor: *actor,
+                    seller_id: Some(*seller),
+                    action,
+                    subject_type: "product",
+                    subject_id: subject,
+                    before: None,
+                    after: Some(after.clone()),
+                },
+            )
+            .collect();
+        audit::record_many(tx, &audits, now).await?;
+        let ids: Vec<String> = self
+            .events
+            .iter()
+            .map(|(_, id, _)| id.to_string())
+            .collect();
+        let events: Vec<outbox::NewEvent<'_, serde_json::Value>> = self
+            .events
+            .iter()
+            .zip(&ids)
+            .map(|((seller, _, payload), id)| outbox::NewEvent {
+                topic: PRODUCT_CHANGED,
+                aggregate_type: "product",
+                aggregate_id: id,
+                seller_id: Some(*seller),
+                payload,
+            })
+            .collect();
+        outbox::append_many(tx, &events, now).await?;
+        *self = SaveLog::default();
+        Ok(())
+    }
+}
+
+/// The outbox topic of every change the Shop could show.
+pub const PRODUCT_CHANGED: &str = "catalog.product_changed";
+
+fn event_payload(id: ProductId, product: &Announced<'_>) -> serde_json::Value {
+    serde_json::json!({
+        "product_id": id,
+        "version": product.version,
+        "status": product.status.as_str(),
+        "min_price": product.columns.min_price,
+        "total_stock": product.columns.total_stock,
+    })
 }
 
 /// Tells the sync that the product (content, SKUs, prices, stock or status)
@@ -474,20 +676,37 @@ pub(crate) async fn product_changed(
     now: Timestamp,
 ) -> ServiceResult<()> {
     let product = catalog::lock_product(tx, seller, id).await?;
+    let known = Announced {
+        version: product.version,
+        status: product.status,
+        columns: &product.listing,
+    };
+    announce(tx, seller, id, &known, now).await
+}
+
+/// What the outbox event of a product change says.
+struct Announced<'a> {
+    version: i32,
+    status: ProductStatus,
+    columns: &'a etalase_store::catalog::ListingColumns,
+}
+
+/// The outbox event of a product change, from values already at hand.
+async fn announce(
+    tx: &mut Tx,
+    seller: etalase_domain::id::SellerId,
+    id: ProductId,
+    product: &Announced<'_>,
+    now: Timestamp,
+) -> ServiceResult<()> {
     outbox::append(
         tx,
         outbox::NewEvent {
-            topic: "catalog.product_changed",
+            topic: PRODUCT_CHANGED,
             aggregate_type: "product",
             aggregate_id: &id.to_string(),
             seller_id: Some(seller),
-            payload: &serde_json::json!({
-                "product_id": id,
-                "version": product.version,
-                "status": product.status.as_str(),
-                "min_price": product.listing.min_price,
-                "total_stock": product.listing.total_stock,
-            }),
+            payload: &event_payload(id, product),
         },
         now,
     )

@@ -19,7 +19,7 @@ use etalase_store::inventory::StockReason;
 use etalase_store::{Tx, audit, sellers};
 use serde::{Deserialize, Serialize};
 
-use super::editor::{StockMode, create_in, save_in};
+use super::editor::{SaveLog, StockMode, create_in, save_in};
 use super::listing;
 use crate::teams::SellerScope;
 use crate::{ServiceError, ServiceResult, Services};
@@ -308,30 +308,34 @@ pub async fn run(
     let (mut created, mut updated, mut done_rows) = (0i64, 0i64, error_rows as usize);
     let all_at_once = job.mode == ImportMode::AllOrNothing;
     let mut tx = svc.store.write().await?;
+    let mut log = SaveLog::default();
     for (n, (product, draft, owner)) in plan.iter().enumerate() {
         let now = svc.now();
         match owner {
             None => {
                 create_in(
                     &mut tx,
-                    svc,
                     scope,
                     ProductId::generate(),
                     draft,
                     StockReason::Import,
                     now,
+                    &mut log,
                 )
                 .await?;
                 created += 1;
             }
             Some(existing) => {
-                if write_update(&mut tx, svc, scope, *existing, draft, now).await? {
+                if write_update(&mut tx, scope, *existing, draft, now, &mut log).await? {
                     updated += 1;
                 }
             }
         }
         done_rows += product.rows.len();
         let batch_full = (n + 1) % BATCH == 0;
+        if batch_full {
+            log.flush(&mut tx, svc.now()).await?;
+        }
         if batch_full && !all_at_once {
             tx.commit().await?;
             imports::progress(&svc.store, id, done_rows as i64).await?;
@@ -341,6 +345,7 @@ pub async fn run(
             progress(done_rows, total);
         }
     }
+    log.flush(&mut tx, svc.now()).await?;
     audit::record(
         &mut tx,
         audit::AuditEntry {
@@ -372,11 +377,11 @@ pub async fn run(
 /// codes are free, so it is never the owner.
 async fn write_update(
     tx: &mut Tx,
-    svc: &Services,
     scope: &SellerScope,
     id: ProductId,
     draft: &etalase_domain::catalog::product::ProductDraft,
     now: etalase_domain::Timestamp,
+    log: &mut SaveLog,
 ) -> ServiceResult<bool> {
     let before = catalog::lock_product(tx, scope.seller_id, id).await?;
     let skus = catalog::skus_in_tx(tx, scope.seller_id, id).await?;
@@ -393,13 +398,13 @@ async fn write_update(
     }
     match save_in(
         tx,
-        svc,
         scope,
         &before,
         before.version,
         draft,
         &StockMode::Set(StockReason::Import),
         now,
+        log,
     )
     .await?
     {

@@ -118,14 +118,71 @@ pub fn assess(
 /// Recomputes everything derived from a product, inside the caller's
 /// transaction: the copy check of its description, then the list columns.
 pub async fn refresh(tx: &mut Tx, seller: SellerId, id: ProductId) -> ServiceResult<Quality> {
+    Ok(refresh_full(tx, seller, id).await?.quality)
+}
+
+/// What a refresh computed, for callers that go on to announce the change.
+pub struct Refreshed {
+    pub quality: Quality,
+    pub version: i32,
+    pub status: etalase_domain::catalog::lifecycle::ProductStatus,
+    pub columns: ListingColumns,
+}
+
+pub async fn refresh_full(
+    tx: &mut Tx,
+    seller: SellerId,
+    id: ProductId,
+) -> ServiceResult<Refreshed> {
     let product = catalog::lock_product(tx, seller, id).await?;
     let skus = catalog::skus_in_tx(tx, seller, id).await?;
     let images = catalog::images_in_tx(tx, seller, id).await?;
-    let copied = find_copy(tx, &product).await?;
+    let signature = DescriptionSignature::of(&product);
+    let copied = match &signature {
+        Some(sig) => sig.best_copy(tx, &product).await?,
+        None => None,
+    };
+    catalog::delete_description_signature(tx, id).await?;
+    if let Some(sig) = &signature {
+        sig.store(tx, &product).await?;
+    }
+    let (quality, columns) = columns(&product, &skus, &images, copied);
+    catalog::set_listing_columns(tx, id, &columns).await?;
+    Ok(Refreshed {
+        quality,
+        version: product.version,
+        status: product.status,
+        columns,
+    })
+}
+
+/// The score and list columns of a product not stored yet (its values are
+/// at hand); store its signature once the product row exists.
+pub async fn score_new(
+    tx: &mut Tx,
+    product: &Product,
+    skus: &[Sku],
+) -> ServiceResult<(Quality, ListingColumns, Option<DescriptionSignature>)> {
+    let signature = DescriptionSignature::of(product);
+    let copied = match &signature {
+        Some(sig) => sig.best_copy(tx, product).await?,
+        None => None,
+    };
+    let (quality, columns) = columns(product, skus, &[], copied);
+    Ok((quality, columns, signature))
+}
+
+/// The list columns of a product from its values.
+fn columns(
+    product: &Product,
+    skus: &[Sku],
+    images: &[ProductImage],
+    copied: Option<(ProductId, String)>,
+) -> (Quality, ListingColumns) {
     let quality = assess(
-        &product,
-        &skus,
-        &images,
+        product,
+        skus,
+        images,
         copied.as_ref().map(|(_, title)| title.clone()),
     );
     let prices: Vec<i64> = skus.iter().filter_map(|s| s.price).collect();
@@ -141,42 +198,62 @@ pub async fn refresh(tx: &mut Tx, seller: SellerId, id: ProductId) -> ServiceRes
         needs_attention: quality.needs_attention(),
         copied_from: copied.map(|(id, _)| id),
     };
-    catalog::set_listing_columns(tx, id, &columns).await?;
-    Ok(quality)
+    (quality, columns)
 }
 
-/// Stores the description's signature and returns the earlier listing it
-/// nearly copies (its id and title), if any.
-async fn find_copy(tx: &mut Tx, product: &Product) -> ServiceResult<Option<(ProductId, String)>> {
-    let Some(signature) = similarity::signature(&product.description_text) else {
-        catalog::replace_description_signature(tx, product.seller_id, product.id, None).await?;
-        return Ok(None);
-    };
-    let bands = similarity::band_keys(&signature);
-    let encoded = similarity::encode(&signature);
-    catalog::replace_description_signature(
-        tx,
-        product.seller_id,
-        product.id,
-        Some((&encoded, &bands)),
-    )
-    .await?;
-    let candidates = catalog::copy_candidates(
-        tx,
-        product.seller_id,
-        product.id,
-        product.created_at,
-        &bands,
-        20,
-    )
-    .await?;
-    let best = candidates
-        .into_iter()
-        .filter_map(|c| {
-            let other = similarity::decode(&c.signature)?;
-            let score = similarity::similarity(&signature, &other);
-            (score >= similarity::COPY_THRESHOLD).then_some((score, c))
+/// A description's MinHash signature and band keys (none for a text too
+/// short to compare).
+pub struct DescriptionSignature {
+    signature: similarity::Signature,
+    bands: [i64; similarity::BANDS],
+}
+
+impl DescriptionSignature {
+    pub fn of(product: &Product) -> Option<DescriptionSignature> {
+        let signature = similarity::signature(&product.description_text)?;
+        Some(DescriptionSignature {
+            bands: similarity::band_keys(&signature),
+            signature,
         })
-        .max_by(|a, b| a.0.total_cmp(&b.0));
-    Ok(best.map(|(_, c)| (c.product_id, c.title)))
+    }
+
+    /// The earlier listing this description nearly copies (id and title).
+    async fn best_copy(
+        &self,
+        tx: &mut Tx,
+        product: &Product,
+    ) -> ServiceResult<Option<(ProductId, String)>> {
+        let candidates = catalog::copy_candidates(
+            tx,
+            product.seller_id,
+            product.id,
+            product.created_at,
+            &self.bands,
+            20,
+        )
+        .await?;
+        let best = candidates
+            .into_iter()
+            .filter_map(|c| {
+                let other = similarity::decode(&c.signature)?;
+                let score = similarity::similarity(&self.signature, &other);
+                (score >= similarity::COPY_THRESHOLD).then_some((score, c))
+            })
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        Ok(best.map(|(_, c)| (c.product_id, c.title)))
+    }
+
+    /// Stores it for later listings to be compared with.
+    pub async fn store(&self, tx: &mut Tx, product: &Product) -> ServiceResult<()> {
+        let encoded = similarity::encode(&self.signature);
+        catalog::insert_description_signature(
+            tx,
+            product.seller_id,
+            product.id,
+            &encoded,
+            &self.bands,
+        )
+        .await?;
+        Ok(())
+    }
 }

@@ -81,6 +81,9 @@ CREATE INDEX skus_product_idx ON skus (product_id, position);
 -- on both backends.
 CREATE UNIQUE INDEX skus_seller_id_skus_code_key ON skus (seller_id, code)
     WHERE code IS NOT NULL AND removed_at IS NULL;
+-- Codes in byte order, for searching them by their beginning.
+CREATE INDEX skus_seller_code_bytes_idx ON skus (seller_id, code COLLATE "C")
+    WHERE code IS NOT NULL AND removed_at IS NULL;
 CREATE INDEX skus_seller_low_stock_idx ON skus (seller_id, stock) WHERE removed_at IS NULL;
 
 -- Every stock change: how much, the level after, why, who, when. `seq`
