@@ -125,7 +125,7 @@ test('a seller builds a 2 × 3 product, raises its score and publishes it', asyn
   assert.ok(withPhotos > first, `${withPhotos} > ${first}`);
 
   // Fix the rest of the checklist.
-  await page.getByTestId('title').fill('Batik Sari Kemeja Batik Tulis Pria Lengan Panjang Katun Primisima');
+  await page.getByTestId('title').fill('Batik Sari Kemeja Batik Cap Pria Lengan Pendek Katun Halus');
   await page.locator('input[name=brand]').fill('Batik Sari');
   await page.getByTestId('description-editor').click();
   await page.keyboard.type('Kemeja batik tulis asli dari Solo, dibuat oleh pengrajin berpengalaman dengan bahan katun primisima yang adem dan nyaman dipakai seharian. Motif parang klasik diwarnai dengan pewarna alami sehingga warnanya lembut dan tidak mudah luntur.');
@@ -146,7 +146,7 @@ test('a seller builds a 2 × 3 product, raises its score and publishes it', asyn
 
   // The list shows it with its score and stock.
   await page.goto(`${BASE}/seller/products?status=active`);
-  const listed = page.getByTestId('product-row').filter({ hasText: 'Kemeja Batik Tulis Pria' });
+  const listed = page.getByTestId('product-row').filter({ hasText: 'Kemeja Batik Cap Pria Lengan Pendek' });
   await listed.waitFor();
   assert.match(await listed.textContent(), /Rp150\.000 – Rp155\.000/);
   await page.screenshot({ path: `${SHOTS}catalog-list.png`, fullPage: true });
@@ -173,5 +173,32 @@ test('a stale save in a second tab shows what the first one changed', async () =
   // Saving again, having seen it, goes through.
   await page.getByTestId('save').click();
   await page.waitForURL(/notice=saved/);
+  await page.context().close();
+});
+
+test('a seller imports a CSV with two bad rows and sees their errors', async () => {
+  const page = await signedIn();
+  await page.goto(`${BASE}/seller/products`);
+  await page.getByTestId('import-link').click();
+  const sheet = join(files, 'produk.csv');
+  writeFileSync(sheet, [
+    'Kunci Produk;Nama Produk;Kategori;Nama Varian 1;Pilihan Varian 1;Kode SKU;Harga;Stok;Berat (gram);Panjang (cm);Lebar (cm);Tinggi (cm);Atribut',
+    'SRG;Sarung Tenun Samarinda Motif Kotak;fashion-muslim/sarung;Warna;Hijau;SRG-H;185.000;8;450;30;20;5;"bahan=Katun"',
+    'SRG;;;Warna;Merah;SRG-M;185.000;6;450;30;20;5;',
+    'PECI;Peci Hitam Beludru Nasional;fashion-muslim/peci-kopiah;;;PECI-1;0;20;120;20;12;10;"bahan=Beludru"',
+    'KAIN;Kain Batik Cap Motif Parang;;;;KAIN-1;95.000;-4;300;30;20;2;',
+  ].join('\n'));
+  await page.getByTestId('import-file').setInputFiles(sheet);
+  await page.getByTestId('import-submit').click();
+  await page.waitForURL(/\/seller\/products\/import\/imp_/);
+  await page.locator('[data-testid=import-job][data-status=done]').waitFor({ timeout: 15000 });
+  const problems = page.getByTestId('import-problem');
+  assert.equal(await problems.count(), 2);
+  assert.match(await problems.nth(0).textContent(), /4\s*Harga\s*Harga harus antara Rp100/);
+  assert.match(await problems.nth(1).textContent(), /5\s*Stok\s*Stok harus bilangan bulat/);
+  assert.match(await page.getByTestId('import-counts').textContent(), /1 produk dibuat/);
+  await page.screenshot({ path: `${SHOTS}catalog-import.png`, fullPage: true });
+  await page.goto(`${BASE}/seller/products?q=SRG`);
+  await page.getByTestId('product-row').filter({ hasText: 'Sarung Tenun Samarinda' }).waitFor();
   await page.context().close();
 });

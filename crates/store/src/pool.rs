@@ -164,6 +164,31 @@ impl Store {
         })
     }
 
+    /// Brings the planner's statistics up to date after a bulk load (an
+    /// import), so the next queries get plans made for the new size of the
+    /// tables instead of waiting for the database to notice.
+    pub async fn refresh_statistics(&self) -> StoreResult<()> {
+        match &self.pool {
+            Pool::Sqlite { write, .. } => {
+                sqlx::query("PRAGMA optimize").execute(write).await?;
+            }
+            Pool::Postgres(pool) => {
+                for table in [
+                    "products",
+                    "skus",
+                    "stock_ledger",
+                    "description_bands",
+                    "product_revisions",
+                ] {
+                    sqlx::query(sqlx::AssertSqlSafe(format!("ANALYZE {table}")))
+                        .execute(pool)
+                        .await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Answers whether the database is reachable (for `/readyz`).
     pub async fn ping(&self) -> StoreResult<()> {
         on_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;

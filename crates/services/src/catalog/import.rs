@@ -368,6 +368,12 @@ pub async fn run(
         failure: None,
     };
     imports::finish(&svc.store, id, &outcome, svc.now()).await?;
+    if created + updated >= 1000 {
+        // A bulk load changes the tables' sizes a lot at once.
+        if let Err(e) = svc.store.refresh_statistics().await {
+            tracing::warn!(error = %e, "cannot refresh the planner's statistics");
+        }
+    }
     progress(total, total);
     Ok(imports::get(&svc.store, scope.seller_id, id).await?)
 }

@@ -43,6 +43,8 @@ CREATE TABLE products (
 CREATE INDEX products_seller_updated_idx ON products (seller_id, updated_at, id);
 CREATE INDEX products_seller_status_idx ON products (seller_id, status, updated_at, id);
 CREATE INDEX products_seller_attention_idx ON products (seller_id, needs_attention, updated_at, id);
+-- Covers the catalog's tab counts without reading the (wide) product rows.
+CREATE INDEX products_seller_counts_idx ON products (seller_id, status, needs_attention, total_stock);
 
 CREATE TABLE product_revisions (
     product_id TEXT NOT NULL REFERENCES products (id),
