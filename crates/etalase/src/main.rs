@@ -379,7 +379,23 @@ fn calendar(settings: &Settings) -> anyhow::Result<WorkingCalendar> {
         .map_err(|e| anyhow::anyhow!("holidays file {}: {e}", path.display()))
 }
 
-/// The scope of a shop's first owner, for commands run by the operator.
+/// The store, the services and a shop's first owner's scope, for commands
+/// the operator runs on a shop's behalf.
+async fn as_shop_owner(
+    settings: &Settings,
+    slug: &str,
+) -> anyhow::Result<(Store, Services, SellerScope)> {
+    let store = open_store(settings, None).await?;
+    let svc = services(
+        store.clone(),
+        settings,
+        default_public_url("127.0.0.1:8080"),
+    )?;
+    let scope = owner_scope(&svc, slug).await?;
+    Ok((store, svc, scope))
+}
+
+/// The scope of a shop's first owner.
 async fn owner_scope(svc: &Services, slug: &str) -> anyhow::Result<SellerScope> {
     let seller = etalase_store::sellers::find_seller_by_slug(&svc.store, slug)
         .await?
@@ -400,13 +416,7 @@ async fn catalog_import(
 ) -> anyhow::Result<()> {
     use etalase_services::catalog::import;
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let store = open_store(settings, None).await?;
-    let svc = services(
-        store.clone(),
-        settings,
-        default_public_url("127.0.0.1:8080"),
-    )?;
-    let scope = owner_scope(&svc, slug).await?;
+    let (store, svc, scope) = as_shop_owner(settings, slug).await?;
     let mode = if all_or_nothing {
         etalase_store::imports::ImportMode::AllOrNothing
     } else {
@@ -459,13 +469,7 @@ async fn catalog_export(
 ) -> anyhow::Result<()> {
     let lang =
         etalase_domain::Lang::parse(lang).ok_or_else(|| anyhow::anyhow!("--lang is id or en"))?;
-    let store = open_store(settings, None).await?;
-    let svc = services(
-        store.clone(),
-        settings,
-        default_public_url("127.0.0.1:8080"),
-    )?;
-    let scope = owner_scope(&svc, slug).await?;
+    let (store, svc, scope) = as_shop_owner(settings, slug).await?;
     let text = etalase_services::catalog::export::csv(&svc, &scope, lang)
         .await
         .map_err(|e| anyhow::anyhow!("cannot export: {}", e.code))?;

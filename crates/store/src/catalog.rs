@@ -1107,36 +1107,53 @@ pub async fn insert_skus(
     skus: &[NewSku<'_>],
     now: Timestamp,
 ) -> StoreResult<()> {
-    if skus.is_empty() {
-        return Ok(());
-    }
-    const COLUMNS: usize = 16;
-    let rows: Vec<String> = (0..skus.len())
-        .map(|r| {
-            let cells: Vec<String> = (1..=COLUMNS)
-                .map(|c| format!("${}", r * COLUMNS + c))
-                .collect();
-            format!("({})", cells.join(", "))
+    use crate::rows::{self, Cell};
+    let rows: Vec<Vec<Cell>> = skus
+        .iter()
+        .map(|s| {
+            let (l, w, h) = split(s.content.dimensions);
+            vec![
+                s.id.to_string().into(),
+                product.to_string().into(),
+                seller.to_string().into(),
+                s.content.position.into(),
+                to_json(&s.content.combination).into(),
+                s.content.code.map(str::to_owned).into(),
+                Cell::Int(s.content.price),
+                Cell::Int(s.content.original_price),
+                s.stock.into(),
+                Cell::Int4(s.content.weight_grams),
+                Cell::Int4(l),
+                Cell::Int4(w),
+                Cell::Int4(h),
+                s.content.barcode.map(str::to_owned).into(),
+                now.unix_millis().into(),
+                now.unix_millis().into(),
+            ]
         })
         .collect();
-    let sql = format!(
-        "INSERT INTO skus (id, product_id, seller_id, position, combination, code, price, \
-         original_price, stock, weight_grams, length_cm, width_cm, height_cm, barcode, \
-         created_at, updated_at) VALUES {}",
-        rows.join(", ")
-    );
-    on_tx!(tx, conn => {
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
-        for s in skus {
-            let (l, w, h) = split(s.content.dimensions);
-            query = query
-                .bind(s.id.to_string()).bind(product.to_string()).bind(seller.to_string())
-                .bind(s.content.position).bind(to_json(&s.content.combination))
-                .bind(s.content.code).bind(s.content.price).bind(s.content.original_price)
-                .bind(s.stock).bind(s.content.weight_grams).bind(l).bind(w).bind(h)
-                .bind(s.content.barcode).bind(now.unix_millis()).bind(now.unix_millis());
-        }
-        query.execute(conn).await.map(|_| ())
-    })?;
-    Ok(())
+    rows::insert(
+        tx,
+        "skus",
+        &[
+            "id",
+            "product_id",
+            "seller_id",
+            "position",
+            "combination",
+            "code",
+            "price",
+            "original_price",
+            "stock",
+            "weight_grams",
+            "length_cm",
+            "width_cm",
+            "height_cm",
+            "barcode",
+            "created_at",
+            "updated_at",
+        ],
+        &rows,
+    )
+    .await
 }

@@ -244,33 +244,39 @@ pub async fn record_starting(
     actor: Actor,
     now: Timestamp,
 ) -> StoreResult<()> {
-    let levels: Vec<&(SkuId, i64)> = levels.iter().filter(|(_, l)| *l > 0).collect();
-    if levels.is_empty() {
-        return Ok(());
-    }
-    const COLUMNS: usize = 9;
-    let rows: Vec<String> = (0..levels.len())
-        .map(|r| {
-            let cells: Vec<String> = (1..=COLUMNS)
-                .map(|c| format!("${}", r * COLUMNS + c))
-                .collect();
-            format!("({})", cells.join(", "))
+    use crate::rows::{self, Cell};
+    let rows: Vec<Vec<Cell>> = levels
+        .iter()
+        .filter(|(_, level)| *level > 0)
+        .map(|(sku, level)| {
+            vec![
+                StockMoveId::generate().to_string().into(),
+                seller.to_string().into(),
+                sku.to_string().into(),
+                (*level).into(),
+                (*level).into(),
+                reason.as_str().into(),
+                Cell::Text(None),
+                actor.as_text().into(),
+                now.unix_millis().into(),
+            ]
         })
         .collect();
-    let sql = format!(
-        "INSERT INTO stock_ledger (id, seller_id, sku_id, delta, level_after, reason, note, actor, created_at) \
-         VALUES {}",
-        rows.join(", ")
-    );
-    on_tx!(tx, conn => {
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
-        for (sku, level) in &levels {
-            query = query
-                .bind(StockMoveId::generate().to_string()).bind(seller.to_string())
-                .bind(sku.to_string()).bind(*level).bind(*level).bind(reason.as_str())
-                .bind(None::<String>).bind(actor.as_text()).bind(now.unix_millis());
-        }
-        query.execute(conn).await.map(|_| ())
-    })?;
-    Ok(())
+    rows::insert(
+        tx,
+        "stock_ledger",
+        &[
+            "id",
+            "seller_id",
+            "sku_id",
+            "delta",
+            "level_after",
+            "reason",
+            "note",
+            "actor",
+            "created_at",
+        ],
+        &rows,
+    )
+    .await
 }

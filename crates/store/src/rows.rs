@@ -53,6 +53,9 @@ pub(crate) async fn insert(
     columns: &[&str],
     rows: &[Vec<Cell>],
 ) -> StoreResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
     let width = columns.len();
     let per_statement = (MAX_BINDS / width).max(1);
     for chunk in rows.chunks(per_statement) {
