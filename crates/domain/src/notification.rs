@@ -10,14 +10,18 @@ pub enum NotificationKind {
     VerificationRejected,
     ShopSuspended,
     ShopReinstated,
+    ProductDeactivated,
+    ProductReinstated,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 4] = [
+    pub const ALL: [NotificationKind; 6] = [
         NotificationKind::VerificationApproved,
         NotificationKind::VerificationRejected,
         NotificationKind::ShopSuspended,
         NotificationKind::ShopReinstated,
+        NotificationKind::ProductDeactivated,
+        NotificationKind::ProductReinstated,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -26,6 +30,8 @@ impl NotificationKind {
             NotificationKind::VerificationRejected => "verification_rejected",
             NotificationKind::ShopSuspended => "shop_suspended",
             NotificationKind::ShopReinstated => "shop_reinstated",
+            NotificationKind::ProductDeactivated => "product_deactivated",
+            NotificationKind::ProductReinstated => "product_reinstated",
         }
     }
 
@@ -40,6 +46,8 @@ impl NotificationKind {
             | NotificationKind::VerificationRejected
             | NotificationKind::ShopSuspended
             | NotificationKind::ShopReinstated => "/seller/verification",
+            NotificationKind::ProductDeactivated => "/seller/products?status=platform_deactivated",
+            NotificationKind::ProductReinstated => "/seller/products?status=active",
         }
     }
 
@@ -47,7 +55,9 @@ impl NotificationKind {
     pub fn needs_action(self) -> bool {
         matches!(
             self,
-            NotificationKind::VerificationRejected | NotificationKind::ShopSuspended
+            NotificationKind::VerificationRejected
+                | NotificationKind::ShopSuspended
+                | NotificationKind::ProductDeactivated
         )
     }
 }

@@ -1157,3 +1157,67 @@ pub async fn insert_skus(
     )
     .await
 }
+
+// ---- moderation (admins, across shops) ---------------------------------------
+
+/// A product as moderators list it, with its shop.
+#[derive(Debug, Clone)]
+pub struct ModerationRow {
+    pub product: Product,
+    pub shop_name: String,
+    pub shop_slug: String,
+}
+
+/// Products across shops: those whose sellers asked for a review first,
+/// then the newest changes; `query` matches the title or the shop's name.
+pub async fn moderation_list(
+    store: &Store,
+    query: Option<&str>,
+    review_requested_only: bool,
+    limit: i64,
+) -> StoreResult<Vec<ModerationRow>> {
+    let pattern = query
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .map(|q| format!("%{}%", q.to_lowercase().replace(['%', '_'], "")));
+    let columns = PRODUCT_COLUMNS
+        .split(", ")
+        .map(|c| format!("p.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT {columns}, s.name AS shop_name, s.slug AS shop_slug FROM products p \
+         JOIN sellers s ON s.id = p.seller_id \
+         WHERE p.status <> 'deleted' AND ($1 = FALSE OR p.review_requested_at IS NOT NULL) \
+           AND ($2 IS NULL OR LOWER(p.title) LIKE $2 OR LOWER(s.name) LIKE $2) \
+         ORDER BY (p.review_requested_at IS NULL), p.review_requested_at, p.updated_at DESC, p.id DESC \
+         LIMIT $3"
+    );
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        product: ProductRow,
+        shop_name: String,
+        shop_slug: String,
+    }
+    let rows: Vec<Row> = on_pool!(store, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(review_requested_only).bind(pattern.as_deref()).bind(limit)
+        .fetch_all(pool).await)?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(ModerationRow {
+                product: r.product.try_into()?,
+                shop_name: r.shop_name,
+                shop_slug: r.shop_slug,
+            })
+        })
+        .collect()
+}
+
+/// A product by id in any shop (for moderators).
+pub async fn find_any(store: &Store, id: ProductId) -> StoreResult<Product> {
+    let sql = format!("SELECT {PRODUCT_COLUMNS} FROM products WHERE id = $1");
+    let row: ProductRow = on_pool!(store, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(id.to_string()).fetch_one(pool).await)?;
+    row.try_into()
+}

@@ -38,8 +38,8 @@ pub use state::{AppState, Secret, WebConfig};
 
 use crate::errors::AppError;
 use crate::routes::{
-    account, admin, admin_verification, auth, catalog, notifications, ops, seller, shop,
-    verification,
+    account, admin, admin_catalog, admin_verification, auth, catalog, notifications, ops, seller,
+    shop, verification,
 };
 
 /// The app as a router, for tests that do not need a socket.
@@ -196,6 +196,13 @@ pub fn router(services: Services, config: WebConfig) -> Router {
         .route("/regions/{code}", get(verification::region_children))
         // Admin
         .route("/admin", get(admin::dashboard))
+        .route("/admin/products", get(admin_catalog::list))
+        .route("/admin/products/{id}", get(admin_catalog::show))
+        .route(
+            "/admin/products/{id}/images/{image}/{size}",
+            get(admin_catalog::image),
+        )
+        .route("/admin/products/{id}/{action}", post(admin_catalog::decide))
         .route("/admin/verifications", get(admin_verification::queue))
         .route("/admin/verifications/{id}", get(admin_verification::case))
         .route(

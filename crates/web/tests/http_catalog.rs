@@ -398,4 +398,114 @@ on_both_backends!(
     a_stale_save_answers_409_with_the_changes,
     stock_and_bulk_edits_through_the_pages,
     roles_and_shops_are_kept_apart,
+    moderation_takes_a_product_out_and_puts_it_back,
 );
+
+async fn moderation_takes_a_product_out_and_puts_it_back(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    etalase_services::accounts::create_user(
+        &app.services,
+        "moderator@etalase.test",
+        "Moderator",
+        common::PASSWORD,
+        true,
+    )
+    .await
+    .unwrap();
+    let admin = app.browser();
+    app.submit(
+        &admin,
+        "/admin/signin",
+        "/admin/signin",
+        &[
+            ("email", "moderator@etalase.test"),
+            ("password", common::PASSWORD),
+        ],
+    )
+    .await;
+    let owner = app.seller("sari@contoh.id", "batik-sari").await;
+    assert_eq!(
+        app.get(&owner, "/admin/products").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let product = create(
+        &app,
+        &owner,
+        "Batik Sari Kemeja Batik Tulis Pria Lengan Panjang",
+    )
+    .await;
+    upload(&app, &owner, &product, photo(800)).await;
+    app.submit(&owner, &product, &format!("{product}/publish"), &[])
+        .await;
+    let id = product.rsplit('/').next().unwrap();
+    let case = format!("/admin/products/{id}");
+
+    let list = app
+        .get(&admin, "/admin/products?q=toko+batik-sari")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(list.contains("Batik Sari Kemeja Batik Tulis"), "{list}");
+    let no_reason = app
+        .submit(
+            &admin,
+            &case,
+            &format!("{case}/deactivate"),
+            &[("reason", " ")],
+        )
+        .await;
+    assert_eq!(no_reason.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let done = app
+        .submit(
+            &admin,
+            &case,
+            &format!("{case}/deactivate"),
+            &[("reason", "Foto memakai watermark marketplace lain")],
+        )
+        .await;
+    assert_eq!(location(&done), format!("{case}?notice=decision_saved"));
+
+    let page = app.get(&owner, &product).await.text().await.unwrap();
+    assert!(page.contains("Foto memakai watermark marketplace lain"));
+    assert!(
+        page.contains("data-testid=\"unread-count\""),
+        "the team is told in-app"
+    );
+    let publish = app
+        .submit(&owner, &product, &format!("{product}/publish"), &[])
+        .await;
+    assert_eq!(
+        publish.status(),
+        StatusCode::CONFLICT,
+        "the seller cannot publish it back"
+    );
+    let asked = app
+        .submit(&owner, &product, &format!("{product}/request-review"), &[])
+        .await;
+    assert_eq!(
+        location(&asked),
+        format!("{product}?notice=review_requested")
+    );
+
+    let queue = app
+        .get(&admin, "/admin/products?review=1")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(queue.contains("Batik Sari Kemeja Batik Tulis"));
+    let image = app.get(&admin, &case).await.text().await.unwrap();
+    let at = image.find("/images/img_").unwrap();
+    let src = &image[at - case.len()..at + image[at..].find('"').unwrap()];
+    assert_eq!(
+        app.get(&admin, src).await.headers()["content-type"],
+        "image/jpeg"
+    );
+    let back = app
+        .submit(&admin, &case, &format!("{case}/reinstate"), &[])
+        .await;
+    assert_eq!(location(&back), format!("{case}?notice=decision_saved"));
+    let page = app.get(&owner, &product).await.text().await.unwrap();
+    assert!(page.contains("data-testid=\"product-status\">Aktif<"));
+}

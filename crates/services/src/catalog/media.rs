@@ -258,6 +258,32 @@ pub async fn bytes(
         .ok_or_else(|| ErrorCode::NotFound.into())
 }
 
+/// An image's bytes for a moderator (any shop's product).
+pub async fn bytes_for_moderation(
+    svc: &Services,
+    reviewer: &etalase_store::accounts::User,
+    product: ProductId,
+    image: ImageId,
+    size: Option<u32>,
+) -> ServiceResult<Vec<u8>> {
+    if !reviewer.is_admin {
+        return Err(ErrorCode::AdminOnly.into());
+    }
+    if size.is_some_and(|s| !THUMBNAILS.contains(&s)) {
+        return Err(ErrorCode::NotFound.into());
+    }
+    let stored = catalog::find_any(&svc.store, product).await?;
+    let images = catalog::images_of(&svc.store, stored.seller_id, product).await?;
+    if !images.iter().any(|i| i.id == image) {
+        return Err(ErrorCode::NotFound.into());
+    }
+    svc.objects
+        .get(&key(stored.seller_id, product, image, size))
+        .await
+        .map_err(ServiceError::internal)?
+        .ok_or_else(|| ErrorCode::NotFound.into())
+}
+
 /// Puts the images in this order; the first is the primary image.
 pub async fn reorder(
     svc: &Services,

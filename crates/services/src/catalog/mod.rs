@@ -22,7 +22,10 @@ use crate::teams::SellerScope;
 use crate::{ServiceError, ServiceResult, Services};
 
 pub use editor::{ProductForm, SaveOutcome, create, save};
-pub use status::{deactivate, delete, moderate, publish, reinstate, request_review};
+pub use status::{
+    deactivate, delete, moderate, moderation_list, moderation_view, publish, reinstate,
+    request_review,
+};
 
 /// Domain problems as field errors (every one at once).
 pub fn problems(list: Vec<Problem>) -> ServiceError {

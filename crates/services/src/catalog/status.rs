@@ -6,6 +6,7 @@ use etalase_domain::ErrorCode;
 use etalase_domain::audit::Actor;
 use etalase_domain::catalog::lifecycle::{ProductEvent, ProductStatus};
 use etalase_domain::id::{ProductId, SellerId};
+use etalase_domain::notification::NotificationKind;
 use etalase_domain::policy::{Area, SellerAction};
 use etalase_store::accounts::User;
 use etalase_store::catalog;
@@ -263,6 +264,55 @@ async fn admin_transition(
     )
     .await?;
     product_changed(&mut tx, seller, id, now).await?;
+    // The whole team learns of it in the Seller Center.
+    let kind = match event {
+        ProductEvent::PlatformDeactivate => NotificationKind::ProductDeactivated,
+        _ => NotificationKind::ProductReinstated,
+    };
+    crate::notifications::tell_team(&mut tx, svc, seller, kind).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Products for moderators, across shops (review requests first).
+pub async fn moderation_list(
+    svc: &Services,
+    reviewer: &User,
+    query: Option<&str>,
+    review_requested_only: bool,
+) -> ServiceResult<Vec<catalog::ModerationRow>> {
+    admin(reviewer)?;
+    Ok(catalog::moderation_list(&svc.store, query, review_requested_only, 100).await?)
+}
+
+/// One product for moderators: the product, its SKUs and images.
+pub async fn moderation_view(
+    svc: &Services,
+    reviewer: &User,
+    id: ProductId,
+) -> ServiceResult<super::ProductView> {
+    admin(reviewer)?;
+    let product = catalog::find_any(&svc.store, id).await?;
+    let seller = product.seller_id;
+    let skus = catalog::skus_of(&svc.store, seller, id).await?;
+    let images = catalog::images_of(&svc.store, seller, id).await?;
+    let copied_from = match product.listing.copied_from {
+        Some(other) => catalog::product_title_and_shop(&svc.store, other).await?,
+        None => None,
+    };
+    let quality = listing::assess(
+        &product,
+        &skus,
+        &images,
+        copied_from.as_ref().map(|(title, _)| title.clone()),
+    );
+    let publish_problems = listing::publish_problems(&product, &skus, images.len());
+    Ok(super::ProductView {
+        product,
+        skus,
+        images,
+        quality,
+        publish_problems,
+        copied_from,
+    })
 }
