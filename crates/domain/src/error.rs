@@ -147,6 +147,9 @@ error_codes! {
     CsvMalformed = ("csv_malformed", 422);
     ImportRowsRefused = ("import_rows_refused", 422);
     BulkEditRefused = ("bulk_edit_refused", 422);
+    InvalidIdempotencyKey = ("invalid_idempotency_key", 400);
+    IdempotencyKeyReused = ("idempotency_key_reused", 422);
+    IdempotencyInProgress = ("idempotency_in_progress", 409);
     TooManyAttempts = ("too_many_attempts", 429);
     // 5xx: ours, never the user's.
     Internal = ("internal", 500);

@@ -9,6 +9,7 @@ pub mod clock;
 pub mod demo;
 pub mod documents;
 mod error;
+pub mod idempotency;
 pub mod inventory;
 pub mod kyc;
 pub mod mail;

@@ -15,6 +15,7 @@ pub mod accounts;
 pub mod api_keys;
 pub mod audit;
 pub mod catalog;
+pub mod idempotency;
 pub mod imports;
 pub mod inventory;
 pub mod kyc;

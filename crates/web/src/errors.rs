@@ -169,8 +169,10 @@ pub async fn render_errors(
             rendered.headers_mut().append(name.clone(), value.clone());
         }
     }
-    if let Some(id) = response.headers().get("x-request-id") {
-        rendered.headers_mut().insert("x-request-id", id.clone());
+    for name in ["x-request-id", "idempotent-replayed"] {
+        if let Some(value) = response.headers().get(name) {
+            rendered.headers_mut().insert(name, value.clone());
+        }
     }
     rendered
 }

@@ -2,6 +2,7 @@
 //! (`Authorization: Bearer etk_…`), never by cookies, so it needs no CSRF
 //! token. Its OpenAPI document is derived from the router itself.
 
+pub mod catalog;
 mod extract;
 pub mod shop;
 pub mod team;
@@ -33,6 +34,7 @@ use crate::state::AppState;
     tags(
         (name = "shop", description = "The shop behind the API key"),
         (name = "team", description = "The shop's team members"),
+        (name = "catalog", description = "Products, their SKUs and stock"),
     ),
 )]
 struct ApiDoc;
@@ -62,6 +64,11 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(verification::status))
         .routes(routes!(team::list_members))
         .routes(routes!(team::get_member))
+        .routes(routes!(catalog::list, catalog::create))
+        .routes(routes!(catalog::get, catalog::update))
+        .routes(routes!(catalog::publish))
+        .routes(routes!(catalog::deactivate))
+        .routes(routes!(catalog::change_stock))
         .split_for_parts()
 }
 

@@ -1,0 +1,70 @@
+//! Idempotency keys (migration `0007_idempotency.sql`).
+
+use etalase_domain::Timestamp;
+
+use crate::pool::on_tx;
+use crate::{StoreResult, Tx};
+
+/// What is known of a key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredKey {
+    pub request_hash: String,
+    /// The response, once the first request finished.
+    pub response: Option<(u16, String)>,
+    pub created_at: Timestamp,
+}
+
+pub async fn find(tx: &mut Tx, principal: &str, key: &str) -> StoreResult<Option<StoredKey>> {
+    let row: Option<(String, Option<i32>, Option<String>, i64)> = on_tx!(tx, conn => sqlx::query_as(
+        "SELECT request_hash, status, body, created_at FROM idempotency_keys \
+         WHERE principal = $1 AND idempotency_key = $2")
+        .bind(principal).bind(key).fetch_optional(conn).await)?;
+    Ok(row.map(|(request_hash, status, body, at)| StoredKey {
+        request_hash,
+        response: status.zip(body).map(|(s, b)| (s as u16, b)),
+        created_at: Timestamp::from_unix_millis(at),
+    }))
+}
+
+/// Claims the key for a request that is about to run (replacing an expired claim).
+pub async fn claim(
+    tx: &mut Tx,
+    principal: &str,
+    key: &str,
+    request_hash: &str,
+    now: Timestamp,
+) -> StoreResult<()> {
+    on_tx!(tx, conn => sqlx::query(
+        "DELETE FROM idempotency_keys WHERE principal = $1 AND idempotency_key = $2")
+        .bind(principal).bind(key).execute(conn).await.map(|_| ()))?;
+    on_tx!(tx, conn => sqlx::query(
+        "INSERT INTO idempotency_keys (principal, idempotency_key, request_hash, created_at) \
+         VALUES ($1, $2, $3, $4)")
+        .bind(principal).bind(key).bind(request_hash).bind(now.unix_millis())
+        .execute(conn).await.map(|_| ()))?;
+    Ok(())
+}
+
+pub async fn complete(
+    tx: &mut Tx,
+    principal: &str,
+    key: &str,
+    status: u16,
+    body: &str,
+    now: Timestamp,
+) -> StoreResult<()> {
+    on_tx!(tx, conn => sqlx::query(
+        "UPDATE idempotency_keys SET status = $3, body = $4, completed_at = $5 \
+         WHERE principal = $1 AND idempotency_key = $2")
+        .bind(principal).bind(key).bind(i32::from(status)).bind(body).bind(now.unix_millis())
+        .execute(conn).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// Lets a key be used again (the request it claimed failed on our side).
+pub async fn release(tx: &mut Tx, principal: &str, key: &str) -> StoreResult<()> {
+    on_tx!(tx, conn => sqlx::query(
+        "DELETE FROM idempotency_keys WHERE principal = $1 AND idempotency_key = $2 AND status IS NULL")
+        .bind(principal).bind(key).execute(conn).await.map(|_| ()))?;
+    Ok(())
+}
