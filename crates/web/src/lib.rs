@@ -159,6 +159,10 @@ pub fn router(services: Services, config: WebConfig) -> Router {
             post(catalog::stock::change),
         )
         .route(
+            "/seller/products/{id}/skus/{sku}/image",
+            post(catalog::stock::image),
+        )
+        .route(
             "/seller/products/{id}/skus/{sku}/threshold",
             post(catalog::stock::threshold),
         )

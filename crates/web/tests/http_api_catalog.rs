@@ -214,7 +214,63 @@ async fn catalog_keys_reach_only_their_scope_and_shop(backend: Backend) {
     assert!(list["items"].as_array().unwrap().is_empty());
 }
 
+async fn a_sheet_is_imported_through_the_api(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.seller("api@contoh.id", "toko-api").await;
+    let key = app
+        .api_key(&owner, &["catalog:write", "inventory:write"])
+        .await;
+    let api = Client::new();
+    let sheet = "Kunci Produk;Nama Produk;Kode SKU;Harga;Stok;Berat (gram)\n\
+                 K1;Kaos Polos Cotton Combed Lengan Pendek;API-K1;59.000;10;180\n\
+                 K2;Kaos Polos Cotton Combed Lengan Panjang;API-K2;0;10;200\n";
+    let queued = api
+        .post(app.url("/api/v1/products/import?mode=valid_rows&file_name=kaos.csv"))
+        .bearer_auth(&key)
+        .header("Content-Type", "text/csv")
+        .body(sheet)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(queued.status(), StatusCode::ACCEPTED);
+    let job: Value = queued.json().await.unwrap();
+    let id = job["id"].as_str().unwrap().to_owned();
+    let mut job = job;
+    for _ in 0..100 {
+        if job["status"] == "done" || job["status"] == "failed" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        job = api
+            .get(app.url(&format!("/api/v1/imports/{id}")))
+            .bearer_auth(&key)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    }
+    assert_eq!(job["status"], "done");
+    assert_eq!(
+        (job["created"].as_i64(), job["error_rows"].as_i64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(job["problems"][0]["row"], 3);
+    assert_eq!(job["problems"][0]["column"], "price");
+    assert_eq!(job["problems"][0]["code"], "price_out_of_range");
+    let unknown = api
+        .post(app.url("/api/v1/products/import?mode=semua"))
+        .bearer_auth(&key)
+        .body(sheet)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
 on_both_backends!(
+    a_sheet_is_imported_through_the_api,
     products_are_written_once_per_key_and_versioned,
     catalog_keys_reach_only_their_scope_and_shop,
 );

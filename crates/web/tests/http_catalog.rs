@@ -210,6 +210,24 @@ async fn a_product_is_created_refused_kept_and_published(backend: Backend) {
     let thumb = app.get(&owner, src).await;
     assert_eq!(thumb.headers()["content-type"], "image/jpeg");
 
+    // A SKU can show one of the product's images.
+    let image_id = &src[src.find("img_").unwrap()..src.rfind('/').unwrap()];
+    let at = page.find(&format!("{product}/skus/sku_")).unwrap();
+    let sku_page = page[at..at + page[at..].find('"').unwrap()].to_owned();
+    let chosen = app
+        .submit(
+            &owner,
+            &sku_page,
+            &format!("{sku_page}/image"),
+            &[("image", image_id)],
+        )
+        .await;
+    assert_eq!(location(&chosen), format!("{sku_page}?notice=saved"));
+    let shown = app.get(&owner, &sku_page).await.text().await.unwrap();
+    assert!(
+        shown.contains(&format!("value=\"{image_id}\" checked")),
+        "{shown}"
+    );
     let published = app.submit(&owner, &product, &publish, &[]).await;
     assert_eq!(
         location(&published),

@@ -69,6 +69,8 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(catalog::publish))
         .routes(routes!(catalog::deactivate))
         .routes(routes!(catalog::change_stock))
+        .routes(routes!(catalog::import))
+        .routes(routes!(catalog::import_status))
         .split_for_parts()
 }
 

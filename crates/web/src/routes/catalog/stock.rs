@@ -47,6 +47,10 @@ struct SkuPage {
     threshold: String,
     ledger: Vec<LedgerRow>,
     can_change: bool,
+    /// The product's images (id, thumbnail) and which one the SKU shows.
+    images: Vec<(String, String)>,
+    image: String,
+    can_edit_catalog: bool,
     errors: FormErrors,
 }
 
@@ -113,6 +117,18 @@ async fn sku_page(
             .unwrap_or_default(),
         ledger,
         can_change: s.scope.may(SellerAction::write(Area::Inventory)),
+        images: view
+            .images
+            .iter()
+            .map(|i| {
+                (
+                    i.id.to_string(),
+                    format!("/seller/products/{product}/images/{}/160", i.id),
+                )
+            })
+            .collect(),
+        image: row.image_id.map(|i| i.to_string()).unwrap_or_default(),
+        can_edit_catalog: s.scope.may(SellerAction::write(Area::Catalog)),
         errors,
     })
 }
@@ -179,6 +195,32 @@ pub async fn change(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+#[derive(Deserialize)]
+pub struct ImageForm {
+    #[serde(default)]
+    pub image: String,
+}
+
+/// Which of the product's images the SKU shows (none: the product's).
+pub async fn image(
+    s: SellerCtx,
+    Path((product, sku)): Path<(String, String)>,
+    Form(form): Form<ImageForm>,
+) -> AppResult<Response> {
+    let (product, sku): (ProductId, SkuId) = (parse_id(&product)?, parse_id(&sku)?);
+    let image = if form.image.trim().is_empty() {
+        None
+    } else {
+        Some(parse_id(&form.image)?)
+    };
+    etalase_services::catalog::media::set_sku_image(&s.ctx.state.services, &s.scope, sku, image)
+        .await?;
+    Ok(Redirect::to(&format!(
+        "/seller/products/{product}/skus/{sku}?notice=saved"
+    ))
+    .into_response())
 }
 
 #[derive(Deserialize)]
