@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Json, Response};
+use axum::response::{Json, Response};
 use etalase_domain::ErrorCode;
 use etalase_domain::catalog::lifecycle::ProductStatus;
 use etalase_domain::catalog::product::{ProductInput, SkuInput};
@@ -15,14 +15,14 @@ use etalase_domain::id::{ProductId, SkuId};
 use etalase_domain::policy::{Area, SellerAction};
 use etalase_services::catalog::{self, ProductForm, ProductView, SaveOutcome};
 use etalase_services::inventory::{self, StockRequest};
-use etalase_services::teams::SellerScope;
-use etalase_services::{FieldError, ServiceError, idempotency};
+use etalase_services::{FieldError, ServiceError};
 use etalase_store::catalog::{ListCursor, ProductFilter};
 use etalase_store::inventory::StockReason;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::ApiAuth;
+use super::idempotent::once;
 use crate::errors::{AppError, AppResult, Problem};
 use crate::state::AppState;
 
@@ -389,112 +389,6 @@ pub async fn get(
     ))
 }
 
-/// What a run under an idempotency key produced, as kept for replays.
-#[derive(Serialize, Deserialize)]
-enum Kept {
-    Ok {
-        status: u16,
-        body: serde_json::Value,
-    },
-    Refused {
-        code: ErrorCode,
-        fields: Vec<(String, ErrorCode)>,
-    },
-}
-
-fn replay(kept: Kept) -> Response {
-    let mut response = match kept {
-        Kept::Ok { status, body } => (
-            StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
-            Json(body),
-        )
-            .into_response(),
-        Kept::Refused { code, fields } => {
-            let fields = fields
-                .into_iter()
-                .map(|(f, c)| FieldError::new(f, c))
-                .collect();
-            let mut error = ServiceError::fields(fields);
-            error.code = code;
-            AppError::from(error).into_response()
-        }
-    };
-    response.headers_mut().insert(
-        "idempotent-replayed",
-        axum::http::HeaderValue::from_static("true"),
-    );
-    response
-}
-
-/// Runs a creating request once per `Idempotency-Key` (when one is given).
-async fn once<F, Fut>(
-    state: &AppState,
-    scope: &SellerScope,
-    headers: &HeaderMap,
-    (method, path, body): (&str, &str, &[u8]),
-    run: F,
-) -> Response
-where
-    F: FnOnce() -> Fut,
-    Fut: std::future::Future<Output = AppResult<(StatusCode, serde_json::Value)>>,
-{
-    let key = headers
-        .get("idempotency-key")
-        .map(|v| v.to_str().map(str::to_owned).unwrap_or_default());
-    let Some(key) = key else {
-        return match run().await {
-            Ok((status, body)) => (status, Json(body)).into_response(),
-            Err(e) => e.into_response(),
-        };
-    };
-    let svc = &state.services;
-    let principal = scope.actor().as_text();
-    let hash = idempotency::fingerprint(method, path, body);
-    match idempotency::begin(svc, &principal, &key, &hash).await {
-        Ok(idempotency::Begin::Replay { body, .. }) => match serde_json::from_str::<Kept>(&body) {
-            Ok(kept) => replay(kept),
-            Err(e) => AppError::from(ServiceError::internal(e)).into_response(),
-        },
-        Ok(idempotency::Begin::Run) => {
-            let result = run().await;
-            let kept = match &result {
-                Ok((status, body)) => Some(Kept::Ok {
-                    status: status.as_u16(),
-                    body: body.clone(),
-                }),
-                Err(AppError(e)) if e.code.status() < 500 => Some(Kept::Refused {
-                    code: e.code,
-                    fields: e
-                        .fields
-                        .iter()
-                        .map(|f| (f.field.to_string(), f.code))
-                        .collect(),
-                }),
-                Err(_) => None,
-            };
-            let stored = match &kept {
-                Some(kept) => {
-                    let status = match kept {
-                        Kept::Ok { status, .. } => *status,
-                        Kept::Refused { code, .. } => code.status(),
-                    };
-                    let text = serde_json::to_string(kept).unwrap_or_default();
-                    idempotency::finish(svc, &principal, &key, status, &text).await
-                }
-                None => idempotency::abandon(svc, &principal, &key).await,
-            };
-            if let Err(e) = stored {
-                tracing::error!(error = %e, "idempotency key not stored");
-            }
-            match result {
-                Ok((status, body)) => (status, Json(body)).into_response(),
-                Err(e) => e.into_response(),
-            }
-        }
-        Err(e) => AppError::from(e).into_response(),
-    }
-}
-
 fn body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> AppResult<T> {
     serde_json::from_slice(bytes).map_err(|_| AppError::from(ErrorCode::MalformedJson))
 }
@@ -697,126 +591,4 @@ pub async fn change_stock(
         },
     )
     .await
-}
-
-/// An import job and, once it finished, what it found.
-#[derive(Serialize, ToSchema)]
-pub struct ImportJob {
-    pub id: String,
-    /// `queued`, `running`, `done` or `failed`.
-    pub status: String,
-    /// `valid_rows` or `all_or_nothing`.
-    pub mode: String,
-    pub total_rows: i64,
-    pub processed_rows: i64,
-    pub created: i64,
-    pub updated: i64,
-    pub error_rows: i64,
-    /// Why the whole file was refused (an error code), if it was.
-    pub failure: Option<String>,
-    pub problems: Vec<ImportProblem>,
-}
-
-/// A problem found in a row of the sheet.
-#[derive(Serialize, ToSchema)]
-pub struct ImportProblem {
-    /// The sheet's row (1 is the header).
-    pub row: usize,
-    /// The column's key, such as `price` or `sku_code`.
-    pub column: String,
-    pub code: String,
-}
-
-impl From<etalase_store::imports::ImportJob> for ImportJob {
-    fn from(job: etalase_store::imports::ImportJob) -> Self {
-        let problems = catalog::import::problems(&job)
-            .into_iter()
-            .map(|p| ImportProblem {
-                row: p.row,
-                column: p.column,
-                code: p.code.code().to_owned(),
-            })
-            .collect();
-        ImportJob {
-            id: job.id.to_string(),
-            status: job.status.as_str().to_owned(),
-            mode: job.mode.as_str().to_owned(),
-            total_rows: job.total_rows,
-            processed_rows: job.processed_rows,
-            created: job.created_count,
-            updated: job.updated_count,
-            error_rows: job.error_rows,
-            failure: job.failure,
-            problems,
-        }
-    }
-}
-
-#[derive(Deserialize, IntoParams)]
-pub struct ImportQuery {
-    /// `valid_rows` (default: import the valid rows, report the others) or
-    /// `all_or_nothing`.
-    mode: Option<String>,
-    /// A name to show for the file.
-    file_name: Option<String>,
-}
-
-#[utoipa::path(post, path = "/api/v1/products/import", tag = "catalog",
-    security(("api_key" = ["catalog:write", "inventory:write"])),
-    params(ImportQuery),
-    request_body(content = String, content_type = "text/csv", description = "A catalog sheet (the columns of the Seller Center's template), up to 50 MB"),
-    responses(
-        (status = 202, body = ImportJob, description = "Queued; follow it at /api/v1/imports/{import_id}"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json", description = "An empty body or an unknown mode"),
-    ))]
-pub async fn import(
-    ApiAuth(scope): ApiAuth,
-    State(state): State<AppState>,
-    Query(q): Query<ImportQuery>,
-    body: axum::body::Body,
-) -> AppResult<(StatusCode, Json<ImportJob>)> {
-    use etalase_store::imports::ImportMode;
-    let mode = match q.mode.as_deref() {
-        None => ImportMode::ValidRows,
-        Some(m) => ImportMode::parse(m).ok_or_else(|| {
-            AppError::from(ServiceError::field("mode", ErrorCode::ValidationFailed))
-        })?,
-    };
-    // The sheet may be far larger than the API's usual body limit.
-    let bytes = axum::body::to_bytes(body, catalog::import::MAX_BYTES)
-        .await
-        .map_err(|_| AppError::from(ErrorCode::PayloadTooLarge))?;
-    let name = q.file_name.unwrap_or_else(|| "API upload".into());
-    let svc = &state.services;
-    let id = catalog::import::start(svc, &scope, &name, bytes.to_vec(), mode).await?;
-    let job = catalog::import::job(svc, &scope, id).await?;
-    Ok((StatusCode::ACCEPTED, Json(job.into())))
-}
-
-#[utoipa::path(get, path = "/api/v1/imports/{import_id}", tag = "catalog",
-    security(("api_key" = ["catalog:read"])),
-    params(("import_id" = String, Path, description = "An import id, `imp_…`")),
-    responses(
-        (status = 200, body = ImportJob),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-    ))]
-pub async fn import_status(
-    ApiAuth(scope): ApiAuth,
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-) -> AppResult<Json<ImportJob>> {
-    scope.authorize(SellerAction::read(Area::Catalog))?;
-    let id = id
-        .parse()
-        .map_err(|_| AppError::from(ErrorCode::NotFound))?;
-    Ok(Json(
-        catalog::import::job(&state.services, &scope, id)
-            .await?
-            .into(),
-    ))
 }

@@ -4,6 +4,8 @@
 
 pub mod catalog;
 mod extract;
+mod idempotent;
+pub mod imports;
 pub mod shop;
 pub mod team;
 pub mod verification;
@@ -69,8 +71,8 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(catalog::publish))
         .routes(routes!(catalog::deactivate))
         .routes(routes!(catalog::change_stock))
-        .routes(routes!(catalog::import))
-        .routes(routes!(catalog::import_status))
+        .routes(routes!(imports::import))
+        .routes(routes!(imports::import_status))
         .split_for_parts()
 }
 

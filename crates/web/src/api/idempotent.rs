@@ -1,0 +1,119 @@
+//! Creating requests run once per `Idempotency-Key`: the first answer
+//! (success or refusal) is kept and replayed to retries, with the header
+//! `idempotent-replayed: true`; see `etalase_services::idempotency`.
+
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Json, Response};
+use etalase_domain::ErrorCode;
+use etalase_services::teams::SellerScope;
+use etalase_services::{FieldError, ServiceError, idempotency};
+use serde::{Deserialize, Serialize};
+
+use crate::errors::{AppError, AppResult};
+use crate::state::AppState;
+
+/// What a run under an idempotency key produced, as kept for replays.
+#[derive(Serialize, Deserialize)]
+enum Kept {
+    Ok {
+        status: u16,
+        body: serde_json::Value,
+    },
+    Refused {
+        code: ErrorCode,
+        fields: Vec<(String, ErrorCode)>,
+    },
+}
+
+fn replay(kept: Kept) -> Response {
+    let mut response = match kept {
+        Kept::Ok { status, body } => (
+            StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
+            Json(body),
+        )
+            .into_response(),
+        Kept::Refused { code, fields } => {
+            let fields = fields
+                .into_iter()
+                .map(|(f, c)| FieldError::new(f, c))
+                .collect();
+            let mut error = ServiceError::fields(fields);
+            error.code = code;
+            AppError::from(error).into_response()
+        }
+    };
+    response.headers_mut().insert(
+        "idempotent-replayed",
+        axum::http::HeaderValue::from_static("true"),
+    );
+    response
+}
+
+/// Runs a creating request once per `Idempotency-Key` (when one is given).
+pub async fn once<F, Fut>(
+    state: &AppState,
+    scope: &SellerScope,
+    headers: &HeaderMap,
+    (method, path, body): (&str, &str, &[u8]),
+    run: F,
+) -> Response
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = AppResult<(StatusCode, serde_json::Value)>>,
+{
+    let key = headers
+        .get("idempotency-key")
+        .map(|v| v.to_str().map(str::to_owned).unwrap_or_default());
+    let Some(key) = key else {
+        return match run().await {
+            Ok((status, body)) => (status, Json(body)).into_response(),
+            Err(e) => e.into_response(),
+        };
+    };
+    let svc = &state.services;
+    let principal = scope.actor().as_text();
+    let hash = idempotency::fingerprint(method, path, body);
+    match idempotency::begin(svc, &principal, &key, &hash).await {
+        Ok(idempotency::Begin::Replay { body, .. }) => match serde_json::from_str::<Kept>(&body) {
+            Ok(kept) => replay(kept),
+            Err(e) => AppError::from(ServiceError::internal(e)).into_response(),
+        },
+        Ok(idempotency::Begin::Run) => {
+            let result = run().await;
+            let kept = match &result {
+                Ok((status, body)) => Some(Kept::Ok {
+                    status: status.as_u16(),
+                    body: body.clone(),
+                }),
+                Err(AppError(e)) if e.code.status() < 500 => Some(Kept::Refused {
+                    code: e.code,
+                    fields: e
+                        .fields
+                        .iter()
+                        .map(|f| (f.field.to_string(), f.code))
+                        .collect(),
+                }),
+                Err(_) => None,
+            };
+            let stored = match &kept {
+                Some(kept) => {
+                    let status = match kept {
+                        Kept::Ok { status, .. } => *status,
+                        Kept::Refused { code, .. } => code.status(),
+                    };
+                    let text = serde_json::to_string(kept).unwrap_or_default();
+                    idempotency::finish(svc, &principal, &key, status, &text).await
+                }
+                None => idempotency::abandon(svc, &principal, &key).await,
+            };
+            if let Err(e) = stored {
+                tracing::error!(error = %e, "idempotency key not stored");
+            }
+            match result {
+                Ok((status, body)) => (status, Json(body)).into_response(),
+                Err(e) => e.into_response(),
+            }
+        }
+        Err(e) => AppError::from(e).into_response(),
+    }
+}
