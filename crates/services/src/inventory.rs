@@ -16,8 +16,8 @@ use etalase_store::inventory::{
 };
 use etalase_store::{Tx, audit};
 
-use crate::catalog::editor::product_changed;
 use crate::catalog::listing;
+use crate::catalog::records::product_changed;
 use crate::teams::SellerScope;
 use crate::{ServiceError, ServiceResult, Services};
 

@@ -11,10 +11,11 @@ use etalase_domain::catalog::variants::{self, Combination, OptionDimension, Opti
 use etalase_domain::id::{ProductId, SkuId};
 use etalase_domain::policy::{Area, SellerAction};
 use etalase_domain::{ErrorCode, Timestamp};
+use etalase_store::Tx;
 use etalase_store::catalog::{self, ProductContent, Sku, SkuContent, VersionCheck};
 use etalase_store::inventory::{self, StockChange, StockOutcome, StockReason};
-use etalase_store::{Tx, audit, outbox};
 
+use super::records::{Announced, SaveLog};
 use super::{listing, problems};
 use crate::teams::SellerScope;
 use crate::{ServiceError, ServiceResult, Services};
@@ -565,153 +566,6 @@ async fn finish_save(
         refreshed.quality.score,
         &known,
     )
-}
-
-/// The records of saves — revision, audit line, outbox event — collected
-/// and written together: right away for one save, per batch for an import.
-#[derive(Default)]
-pub(crate) struct SaveLog {
-    revisions: Vec<(ProductId, i32, String, Actor)>,
-    audits: Vec<(
-        Actor,
-        etalase_domain::id::SellerId,
-        &'static str,
-        String,
-        String,
-    )>,
-    events: Vec<(etalase_domain::id::SellerId, ProductId, serde_json::Value)>,
-}
-
-impl SaveLog {
-    #[allow(clippy::too_many_arguments)]
-    fn push(
-        &mut self,
-        scope: &SellerScope,
-        id: ProductId,
-        version: i32,
-        draft: &ProductDraft,
-        action: &'static str,
-        score: u8,
-        known: &Announced<'_>,
-    ) -> ServiceResult<()> {
-        let snapshot =
-            serde_json::to_string(&Snapshot::of(draft)).map_err(ServiceError::internal)?;
-        self.revisions.push((id, version, snapshot, scope.actor()));
-        self.audits.push((
-            scope.actor(),
-            scope.seller_id,
-            action,
-            id.to_string(),
-            format!("version={version} score={score}"),
-        ));
-        self.events
-            .push((scope.seller_id, id, event_payload(id, known)));
-        Ok(())
-    }
-
-    /// Writes what was collected (three statements) and empties the log.
-    pub(crate) async fn flush(&mut self, tx: &mut Tx, now: Timestamp) -> ServiceResult<()> {
-        if self.revisions.is_empty() {
-            return Ok(());
-        }
-        catalog::insert_revisions(tx, &self.revisions, now).await?;
-        let audits: Vec<audit::AuditEntry<'_>> = self
-            .audits
-            .iter()
-            .map(
-                |(actor, seller, action, subject, after)| audit::AuditEntry {
-                    actor: *actor,
-                    seller_id: Some(*seller),
-                    action,
-                    subject_type: "product",
-                    subject_id: subject,
-                    before: None,
-                    after: Some(after.clone()),
-                },
-            )
-            .collect();
-        audit::record_many(tx, &audits, now).await?;
-        let ids: Vec<String> = self
-            .events
-            .iter()
-            .map(|(_, id, _)| id.to_string())
-            .collect();
-        let events: Vec<outbox::NewEvent<'_, serde_json::Value>> = self
-            .events
-            .iter()
-            .zip(&ids)
-            .map(|((seller, _, payload), id)| outbox::NewEvent {
-                topic: PRODUCT_CHANGED,
-                aggregate_type: "product",
-                aggregate_id: id,
-                seller_id: Some(*seller),
-                payload,
-            })
-            .collect();
-        outbox::append_many(tx, &events, now).await?;
-        *self = SaveLog::default();
-        Ok(())
-    }
-}
-
-/// The outbox topic of every change the Shop could show.
-pub const PRODUCT_CHANGED: &str = "catalog.product_changed";
-
-fn event_payload(id: ProductId, product: &Announced<'_>) -> serde_json::Value {
-    serde_json::json!({
-        "product_id": id,
-        "version": product.version,
-        "status": product.status.as_str(),
-        "min_price": product.columns.min_price,
-        "total_stock": product.columns.total_stock,
-    })
-}
-
-/// Tells the sync that the product (content, SKUs, prices, stock or status)
-/// changed; the projector reads the product back from the system of record.
-pub(crate) async fn product_changed(
-    tx: &mut Tx,
-    seller: etalase_domain::id::SellerId,
-    id: ProductId,
-    now: Timestamp,
-) -> ServiceResult<()> {
-    let product = catalog::lock_product(tx, seller, id).await?;
-    let known = Announced {
-        version: product.version,
-        status: product.status,
-        columns: &product.listing,
-    };
-    announce(tx, seller, id, &known, now).await
-}
-
-/// What the outbox event of a product change says.
-struct Announced<'a> {
-    version: i32,
-    status: ProductStatus,
-    columns: &'a etalase_store::catalog::ListingColumns,
-}
-
-/// The outbox event of a product change, from values already at hand.
-async fn announce(
-    tx: &mut Tx,
-    seller: etalase_domain::id::SellerId,
-    id: ProductId,
-    product: &Announced<'_>,
-    now: Timestamp,
-) -> ServiceResult<()> {
-    outbox::append(
-        tx,
-        outbox::NewEvent {
-            topic: PRODUCT_CHANGED,
-            aggregate_type: "product",
-            aggregate_id: &id.to_string(),
-            seller_id: Some(seller),
-            payload: &event_payload(id, product),
-        },
-        now,
-    )
-    .await?;
-    Ok(())
 }
 
 /// The other editor's changes since `base`, for a refused save.

@@ -19,8 +19,9 @@ use etalase_store::inventory::StockReason;
 use etalase_store::{Tx, audit, sellers};
 use serde::{Deserialize, Serialize};
 
-use super::editor::{SaveLog, StockMode, create_in, save_in};
+use super::editor::{StockMode, create_in, save_in};
 use super::listing;
+use super::records::SaveLog;
 use crate::teams::SellerScope;
 use crate::{ServiceError, ServiceResult, Services};
 

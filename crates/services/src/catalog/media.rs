@@ -12,8 +12,8 @@ use etalase_store::audit;
 use etalase_store::catalog::{self, ProductImage};
 use image::{DynamicImage, ImageFormat, RgbImage};
 
-use super::editor::product_changed;
 use super::listing;
+use super::records::product_changed;
 use crate::documents::{decode_oriented, header_dimensions, sharpness};
 use crate::teams::SellerScope;
 use crate::{ServiceError, ServiceResult, Services};

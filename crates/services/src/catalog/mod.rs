@@ -7,6 +7,7 @@ pub mod export;
 pub mod import;
 pub mod listing;
 pub mod media;
+pub(crate) mod records;
 pub mod status;
 
 use etalase_domain::catalog::Problem;

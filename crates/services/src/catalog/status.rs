@@ -13,7 +13,7 @@ use etalase_store::catalog;
 use etalase_store::inventory::{self, StockChange, StockReason};
 use etalase_store::{Tx, audit};
 
-use super::editor::product_changed;
+use super::records::product_changed;
 use super::{listing, problems};
 use crate::teams::SellerScope;
 use crate::{ServiceError, ServiceResult, Services};

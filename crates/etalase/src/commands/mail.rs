@@ -1,0 +1,50 @@
+//! `etalase mail test|status`.
+
+use etalase_services::mail;
+
+use crate::{MailCommand, Settings, default_public_url, open_store, services};
+
+pub async fn mail_command(settings: &Settings, command: MailCommand) -> anyhow::Result<()> {
+    let store = open_store(settings, None).await?;
+    let svc = services(
+        store.clone(),
+        settings,
+        default_public_url("127.0.0.1:8080"),
+    )?;
+    let result = match command {
+        MailCommand::Test { address } => {
+            let message = etalase_services::OutgoingMail {
+                to: address.clone(),
+                subject: "Tes surel etalase / etalase test e-mail".into(),
+                body: "Pengaturan surel etalase berfungsi. / etalase can send e-mail.\n".into(),
+            };
+            match svc.mailer.send(&message, svc.now()).await {
+                Ok(()) => {
+                    println!(
+                        "Sent a test message to {address} via {}.",
+                        svc.mailer.describe()
+                    );
+                    Ok(())
+                }
+                Err(e) => Err(anyhow::anyhow!(
+                    "not sent via {}: {e}",
+                    svc.mailer.describe()
+                )),
+            }
+        }
+        MailCommand::Status => {
+            let counts = mail::counts(&svc)
+                .await
+                .map_err(|e| anyhow::anyhow!("mail queue: {e}"))?;
+            println!(
+                "Transport: {}\nWaiting: {}\nGiven up: {}",
+                svc.mailer.describe(),
+                counts.pending,
+                counts.failed
+            );
+            Ok(())
+        }
+    };
+    store.close().await;
+    result
+}

@@ -1,0 +1,4 @@
+//! Commands that act on the data rather than serve it.
+
+pub mod catalog;
+pub mod mail;
