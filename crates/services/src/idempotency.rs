@@ -4,7 +4,7 @@
 //! while the first is still running is told so (409). A request that failed
 //! on our side (5xx) frees its key, so the retry runs.
 
-use etalase_domain::ErrorCode;
+use etalase_domain::{ErrorCode, Timestamp};
 use etalase_store::idempotency;
 use sha2::{Digest, Sha256};
 
@@ -60,7 +60,15 @@ pub async fn begin(
             None => Err(ErrorCode::IdempotencyInProgress.into()),
         };
     }
-    idempotency::claim(&mut tx, principal, key, request_hash, now).await?;
+    let expired_before = Timestamp::from_unix_millis(now.unix_millis() - RETENTION_MS);
+    match idempotency::claim(&mut tx, principal, key, request_hash, now, expired_before).await {
+        Ok(()) => {}
+        // Another request claimed the key between our read and our claim.
+        Err(e) if matches!(e, etalase_store::StoreError::Conflict { .. }) => {
+            return Err(ErrorCode::IdempotencyInProgress.into());
+        }
+        Err(e) => return Err(e.into()),
+    }
     tx.commit().await?;
     Ok(Begin::Run)
 }

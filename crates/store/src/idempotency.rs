@@ -26,17 +26,23 @@ pub async fn find(tx: &mut Tx, principal: &str, key: &str) -> StoreResult<Option
     }))
 }
 
-/// Claims the key for a request that is about to run (replacing an expired claim).
+/// Claims the key for a request that is about to run. A claim older than
+/// `expired_before` is replaced; a live one is left alone and answered with
+/// a conflict (on PostgreSQL a concurrent claim of the same key waits for
+/// the first, then gets that conflict), so two requests never both run.
 pub async fn claim(
     tx: &mut Tx,
     principal: &str,
     key: &str,
     request_hash: &str,
     now: Timestamp,
+    expired_before: Timestamp,
 ) -> StoreResult<()> {
     on_tx!(tx, conn => sqlx::query(
-        "DELETE FROM idempotency_keys WHERE principal = $1 AND idempotency_key = $2")
-        .bind(principal).bind(key).execute(conn).await.map(|_| ()))?;
+        "DELETE FROM idempotency_keys WHERE principal = $1 AND idempotency_key = $2 \
+         AND created_at < $3")
+        .bind(principal).bind(key).bind(expired_before.unix_millis())
+        .execute(conn).await.map(|_| ()))?;
     on_tx!(tx, conn => sqlx::query(
         "INSERT INTO idempotency_keys (principal, idempotency_key, request_hash, created_at) \
          VALUES ($1, $2, $3, $4)")

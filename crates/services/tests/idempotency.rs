@@ -1,0 +1,78 @@
+//! Idempotency keys on both backends: one run per key, whatever runs at
+//! the same time; replays; reuse for another request; expiry.
+
+use std::sync::Arc;
+
+use etalase_domain::{ErrorCode, Timestamp};
+use etalase_services::clock::ManualClock;
+use etalase_services::idempotency::{self, Begin};
+use etalase_services::mail::MemoryMailer;
+use etalase_services::{ServiceConfig, Services};
+use etalase_testkit::{Backend, database, on_both_backends};
+
+async fn concurrent_requests_with_one_key_run_once(backend: Backend) {
+    let db = database(backend).await;
+    let clock = Arc::new(ManualClock::new(Timestamp::from_unix_millis(
+        1_795_000_000_000,
+    )));
+    let svc = Services::new(
+        db.store.clone(),
+        clock.clone(),
+        Arc::new(MemoryMailer::default()),
+        Arc::new(etalase_services::vault::Vault::ephemeral()),
+        etalase_store::objects::ObjectStore::memory(),
+        ServiceConfig::default(),
+    );
+    let hash = idempotency::fingerprint("POST", "/api/v1/products", b"{}");
+    let mut tasks = Vec::new();
+    for _ in 0..12 {
+        let (svc, hash) = (svc.clone(), hash.clone());
+        tasks.push(tokio::spawn(async move {
+            idempotency::begin(&svc, "key_1", "buat-1", &hash).await
+        }));
+    }
+    let (mut runs, mut waiting) = (0, 0);
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(Begin::Run) => runs += 1,
+            Err(e) if e.code == ErrorCode::IdempotencyInProgress => waiting += 1,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!((runs, waiting), (1, 11));
+
+    idempotency::finish(&svc, "key_1", "buat-1", 201, "{\"id\":1}")
+        .await
+        .unwrap();
+    assert_eq!(
+        idempotency::begin(&svc, "key_1", "buat-1", &hash)
+            .await
+            .unwrap(),
+        Begin::Replay {
+            status: 201,
+            body: "{\"id\":1}".into()
+        }
+    );
+    let other = idempotency::fingerprint("POST", "/api/v1/products", b"{\"x\":1}");
+    let reused = idempotency::begin(&svc, "key_1", "buat-1", &other)
+        .await
+        .unwrap_err();
+    assert_eq!(reused.code, ErrorCode::IdempotencyKeyReused);
+    // Another API key may use the same key text.
+    assert_eq!(
+        idempotency::begin(&svc, "key_2", "buat-1", &other)
+            .await
+            .unwrap(),
+        Begin::Run
+    );
+    // After 24 hours the key is free again.
+    clock.advance_secs(24 * 3600 + 1);
+    assert_eq!(
+        idempotency::begin(&svc, "key_1", "buat-1", &other)
+            .await
+            .unwrap(),
+        Begin::Run
+    );
+}
+
+on_both_backends!(concurrent_requests_with_one_key_run_once);
