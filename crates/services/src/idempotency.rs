@@ -64,7 +64,7 @@ pub async fn begin(
     match idempotency::claim(&mut tx, principal, key, request_hash, now, expired_before).await {
         Ok(()) => {}
         // Another request claimed the key between our read and our claim.
-        Err(e) if matches!(e, etalase_store::StoreError::Conflict { .. }) => {
+        Err(etalase_store::StoreError::Conflict { .. }) => {
             return Err(ErrorCode::IdempotencyInProgress.into());
         }
         Err(e) => return Err(e.into()),
