@@ -2,7 +2,8 @@
 //! ledger, low-stock alerts, and bulk edits of price and stock previewed
 //! before they are applied. Every level change is a ledger row.
 
-use std::collections::BTreeSet;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeSet, HashMap};
 
 use etalase_domain::ErrorCode;
 use etalase_domain::catalog::bulk::{PriceEdit, StockEdit};
@@ -123,6 +124,8 @@ pub struct BulkEdit {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BulkLine {
     pub sku: Sku,
+    /// The title of the SKU's product, to show the line.
+    pub product_title: String,
     pub price_after: Option<i64>,
     pub stock_after: i64,
     /// Why this line cannot be applied.
@@ -149,7 +152,7 @@ fn authorize_bulk(scope: &SellerScope, edit: &BulkEdit) -> ServiceResult<()> {
     Ok(())
 }
 
-fn line(sku: Sku, edit: &BulkEdit) -> BulkLine {
+fn line(sku: Sku, product_title: String, edit: &BulkEdit) -> BulkLine {
     let mut problem = None;
     let price_after = match edit.price {
         Some(e) => match e.apply(sku.price.and_then(|p| Price::new(p).ok())) {
@@ -173,28 +176,39 @@ fn line(sku: Sku, edit: &BulkEdit) -> BulkLine {
     };
     BulkLine {
         sku,
+        product_title,
         price_after,
         stock_after,
         problem,
     }
 }
 
+/// The lines of a bulk edit inside the transaction that applies it.
 async fn lines(
     tx: &mut Tx,
     scope: &SellerScope,
     skus: &[SkuId],
     edit: &BulkEdit,
 ) -> ServiceResult<Vec<BulkLine>> {
+    let mut titles: HashMap<ProductId, String> = HashMap::new();
     let mut out = Vec::with_capacity(skus.len());
-    let unique: BTreeSet<SkuId> = skus.iter().copied().collect();
-    for id in unique {
+    for id in skus.iter().copied().collect::<BTreeSet<SkuId>>() {
         let sku = catalog::sku_in_tx(tx, scope.seller_id, id).await?;
-        out.push(line(sku, edit));
+        if let Entry::Vacant(slot) = titles.entry(sku.product_id) {
+            slot.insert(
+                catalog::lock_product(tx, scope.seller_id, sku.product_id)
+                    .await?
+                    .title,
+            );
+        }
+        let title = titles[&sku.product_id].clone();
+        out.push(line(sku, title, edit));
     }
     Ok(out)
 }
 
-/// What a bulk edit would do, line by line; nothing is written.
+/// What a bulk edit would do, line by line; nothing is written (and no
+/// write lock is taken: a preview only reads).
 pub async fn preview(
     svc: &Services,
     scope: &SellerScope,
@@ -202,10 +216,21 @@ pub async fn preview(
     edit: &BulkEdit,
 ) -> ServiceResult<Vec<BulkLine>> {
     authorize_bulk(scope, edit)?;
-    let mut tx = svc.store.write().await?;
-    let lines = lines(&mut tx, scope, skus, edit).await?;
-    drop(tx);
-    Ok(lines)
+    let mut titles: HashMap<ProductId, String> = HashMap::new();
+    let mut out = Vec::with_capacity(skus.len());
+    for id in skus.iter().copied().collect::<BTreeSet<SkuId>>() {
+        let sku = catalog::live_sku(&svc.store, scope.seller_id, id).await?;
+        if let Entry::Vacant(slot) = titles.entry(sku.product_id) {
+            slot.insert(
+                catalog::get_product(&svc.store, scope.seller_id, sku.product_id)
+                    .await?
+                    .title,
+            );
+        }
+        let title = titles[&sku.product_id].clone();
+        out.push(line(sku, title, edit));
+    }
+    Ok(out)
 }
 
 /// Applies a bulk edit whole, or nothing when any line is refused (the

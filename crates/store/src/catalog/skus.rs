@@ -187,6 +187,17 @@ pub async fn skus_by_code_in_tx(
     row.map(Sku::try_from).transpose()
 }
 
+/// A live SKU (not removed from its matrix) of the seller, read outside a
+/// transaction.
+pub async fn live_sku(store: &Store, seller: SellerId, id: SkuId) -> StoreResult<Sku> {
+    let sql = format!(
+        "SELECT {SKU_COLUMNS} FROM skus WHERE id = $1 AND seller_id = $2 AND removed_at IS NULL"
+    );
+    let row: SkuRow = on_pool!(store, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(id.to_string()).bind(seller.to_string()).fetch_one(pool).await)?;
+    row.try_into()
+}
+
 /// A live SKU inside a write transaction (the seller's only).
 pub async fn sku_in_tx(tx: &mut Tx, seller: SellerId, id: SkuId) -> StoreResult<Sku> {
     let sql = format!(

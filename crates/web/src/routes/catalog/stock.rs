@@ -465,17 +465,13 @@ fn bulk_edit(fields: &BulkFields) -> Result<BulkEdit, ServiceError> {
     Ok(BulkEdit { price, stock })
 }
 
-fn preview_rows(s: &SellerCtx, lines: &[BulkLine], titles: &[(SkuId, String)]) -> Vec<PreviewRow> {
+fn preview_rows(s: &SellerCtx, lines: &[BulkLine]) -> Vec<PreviewRow> {
     let t = &s.ctx.t;
     let price = |p: Option<i64>| p.map(|p| t.rupiah(p)).unwrap_or_else(|| "—".into());
     lines
         .iter()
         .map(|l| PreviewRow {
-            title: titles
-                .iter()
-                .find(|(id, _)| *id == l.sku.id)
-                .map(|(_, t)| t.clone())
-                .unwrap_or_default(),
+            title: l.product_title.clone(),
             label: l.sku.combination.join(" / "),
             price_before: price(l.sku.price),
             price_after: price(l.price_after),
@@ -522,13 +518,7 @@ pub async fn bulk(s: SellerCtx, Form(pairs): Form<Vec<(String, String)>>) -> App
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, html(&page)).into_response());
         }
     };
-    let titles: Vec<(SkuId, String)> =
-        etalase_store::catalog::sku_list(&svc.store, s.scope.seller_id, None, 100_000)
-            .await?
-            .into_iter()
-            .filter(|(sku, _)| selected.contains(&sku.id))
-            .map(|(sku, title)| (sku.id, title))
-            .collect();
+
     if one("action") == "apply" {
         match inventory::apply(svc, &s.scope, &selected, &edit).await? {
             Ok(count) => {
@@ -536,7 +526,7 @@ pub async fn bulk(s: SellerCtx, Form(pairs): Form<Vec<(String, String)>>) -> App
                 return Ok(Redirect::to("/seller/stock?notice=bulk_applied").into_response());
             }
             Err(lines) => {
-                let preview = preview_rows(&s, &lines, &titles);
+                let preview = preview_rows(&s, &lines);
                 let errors = FormErrors::summary_only(&s.ctx.t, ErrorCode::BulkEditRefused);
                 let page = stock_page(&s, &query, &selected, fields, preview, errors, None).await?;
                 return Ok((StatusCode::UNPROCESSABLE_ENTITY, html(&page)).into_response());
@@ -544,7 +534,7 @@ pub async fn bulk(s: SellerCtx, Form(pairs): Form<Vec<(String, String)>>) -> App
         }
     }
     let lines = inventory::preview(svc, &s.scope, &selected, &edit).await?;
-    let preview = preview_rows(&s, &lines, &titles);
+    let preview = preview_rows(&s, &lines);
     let page = stock_page(
         &s,
         &query,
