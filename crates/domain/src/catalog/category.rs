@@ -352,7 +352,6 @@ mod tests {
 
     #[test]
     fn bad_data_is_refused_with_its_line() {
-        let header = "id,parent,name_id,name_en\n";
         let attrs = "category,key,name_id,name_en,required,values\n";
         let orphan: &'static str = "id,parent,name_id,name_en\nb/c,b,C,C\n";
         assert!(
@@ -367,7 +366,6 @@ mod tests {
                 .contains("twice")
         );
         let unknown: &'static str = "category,key,name_id,name_en,required,values\nx,k,K,K,true,\n";
-        let _ = header;
         assert!(
             CategoryTree::from_csv("id,parent,name_id,name_en\na,,A,A\n", unknown)
                 .unwrap_err()

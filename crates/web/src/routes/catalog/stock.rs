@@ -504,7 +504,6 @@ pub async fn bulk(s: SellerCtx, Form(pairs): Form<Vec<(String, String)>>) -> App
     };
     let query = one("q");
     let svc = &s.ctx.state.services;
-    let refuse = |e: ServiceError| e;
     let edit = match bulk_edit(&fields) {
         Ok(edit) if !selected.is_empty() => edit,
         Ok(_) => {
@@ -513,7 +512,7 @@ pub async fn bulk(s: SellerCtx, Form(pairs): Form<Vec<(String, String)>>) -> App
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, html(&page)).into_response());
         }
         Err(e) => {
-            let errors = FormErrors::from_service(&s.ctx.t, &refuse(e));
+            let errors = FormErrors::from_service(&s.ctx.t, &e);
             let page = stock_page(&s, &query, &selected, fields, Vec::new(), errors, None).await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, html(&page)).into_response());
         }
@@ -521,8 +520,7 @@ pub async fn bulk(s: SellerCtx, Form(pairs): Form<Vec<(String, String)>>) -> App
 
     if one("action") == "apply" {
         match inventory::apply(svc, &s.scope, &selected, &edit).await? {
-            Ok(count) => {
-                let _ = count;
+            Ok(_) => {
                 return Ok(Redirect::to("/seller/stock?notice=bulk_applied").into_response());
             }
             Err(lines) => {
