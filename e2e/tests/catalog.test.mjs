@@ -182,13 +182,19 @@ test('a seller imports a CSV with two bad rows and sees their errors', async () 
   await page.getByTestId('import-link').click();
   const sheet = join(files, 'produk.csv');
   writeFileSync(sheet, [
-    'Kunci Produk;Nama Produk;Kategori;Nama Varian 1;Pilihan Varian 1;Kode SKU;Harga;Stok;Berat (gram);Panjang (cm);Lebar (cm);Tinggi (cm);Atribut',
-    'SRG;Sarung Tenun Samarinda Motif Kotak;fashion-muslim/sarung;Warna;Hijau;SRG-H;185.000;8;450;30;20;5;"bahan=Katun"',
-    'SRG;;;Warna;Merah;SRG-M;185.000;6;450;30;20;5;',
-    'PECI;Peci Hitam Beludru Nasional;fashion-muslim/peci-kopiah;;;PECI-1;0;20;120;20;12;10;"bahan=Beludru"',
-    'KAIN;Kain Batik Cap Motif Parang;;;;KAIN-1;95.000;-4;300;30;20;2;',
+    'Kunci Produk;Nama Produk;Kategori;Nama Varian 1;Pilihan Varian 1;Kode SKU;Harga;Stok;Berat (gram);Panjang (cm);Lebar (cm);Tinggi (cm);Atribut;Foto',
+    'SRG;Sarung Tenun Samarinda Motif Kotak;fashion-muslim/sarung;Warna;Hijau;SRG-H;185.000;8;450;30;20;5;"bahan=Katun";foto/sarung-depan.png',
+    'SRG;;;Warna;Merah;SRG-M;185.000;6;450;30;20;5;;sarung-belakang.png',
+    'PECI;Peci Hitam Beludru Nasional;fashion-muslim/peci-kopiah;;;PECI-1;0;20;120;20;12;10;"bahan=Beludru";',
+    'KAIN;Kain Batik Cap Motif Parang;;;;KAIN-1;95.000;-4;300;30;20;2;;',
   ].join('\n'));
+  const front = join(files, 'sarung-depan.png');
+  const back = join(files, 'Sarung-Belakang.PNG');
+  writeFileSync(front, photo(640, 40));
+  writeFileSync(back, photo(600, 200));
   await page.getByTestId('import-file').setInputFiles(sheet);
+  // The photos the Foto column names travel with the sheet.
+  await page.getByTestId('import-photos').setInputFiles([front, back]);
   await page.getByTestId('import-submit').click();
   await page.waitForURL(/\/seller\/products\/import\/imp_/);
   await page.locator('[data-testid=import-job][data-status=done]').waitFor({ timeout: 15000 });
@@ -199,6 +205,15 @@ test('a seller imports a CSV with two bad rows and sees their errors', async () 
   assert.match(await page.getByTestId('import-counts').textContent(), /1 produk dibuat/);
   await page.screenshot({ path: `${SHOTS}catalog-import.png`, fullPage: true });
   await page.goto(`${BASE}/seller/products?q=SRG`);
-  await page.getByTestId('product-row').filter({ hasText: 'Sarung Tenun Samarinda' }).waitFor();
+  const row = page.getByTestId('product-row').filter({ hasText: 'Sarung Tenun Samarinda' });
+  await row.waitFor();
+  // Its two photos arrived: the first is the thumbnail of the list.
+  const thumb = row.locator('td.thumb img');
+  await thumb.waitFor();
+  assert.ok(await thumb.evaluate((img) => img.complete && img.naturalWidth > 0));
+  await row.getByRole('link').first().click();
+  await page.waitForURL(/\/seller\/products\/prd_/);
+  assert.match(await page.locator('h2', { hasText: /Foto/ }).first().textContent(), /2\/9/);
+  await page.screenshot({ path: `${SHOTS}catalog-import-photos.png`, fullPage: true });
   await page.context().close();
 });

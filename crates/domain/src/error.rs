@@ -137,6 +137,11 @@ error_codes! {
     TooManyImages = ("too_many_images", 422);
     ImageTooSmall = ("image_too_small", 422);
     ImageTooLarge = ("image_too_large", 422);
+    ImageUrlInvalid = ("image_url_invalid", 422);
+    ImageFileNameInvalid = ("image_file_name_invalid", 422);
+    ImageFileMissing = ("image_file_missing", 422);
+    ImageAddressRefused = ("image_address_refused", 422);
+    ImageDownloadFailed = ("image_download_failed", 422);
     ProductNotEditable = ("product_not_editable", 422);
     NothingSelected = ("nothing_selected", 422);
     SkuCodeRequired = ("sku_code_required", 422);
@@ -146,6 +151,7 @@ error_codes! {
     CsvMissingColumns = ("csv_missing_columns", 422);
     CsvMalformed = ("csv_malformed", 422);
     ImportRowsRefused = ("import_rows_refused", 422);
+    ImportTooLarge = ("import_too_large", 413);
     BulkEditRefused = ("bulk_edit_refused", 422);
     InvalidIdempotencyKey = ("invalid_idempotency_key", 400);
     IdempotencyKeyReused = ("idempotency_key_reused", 422);

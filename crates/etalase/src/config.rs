@@ -32,6 +32,9 @@ pub struct FileConfig {
     pub production: Option<bool>,
     /// Holidays added to the built-in ones (see `--holidays-file`).
     pub holidays_file: Option<PathBuf>,
+    /// Address ranges photo downloads may reach besides the internet (see
+    /// `--fetch-allow`).
+    pub fetch_allow: Option<Vec<String>>,
     /// The SMTP relay URL (see `--smtp-url`); without it mail goes to files.
     pub smtp_url: Option<String>,
     /// The sender address of outgoing e-mail.

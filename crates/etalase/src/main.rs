@@ -80,6 +80,19 @@ struct StorageArgs {
     )]
     holidays_file: Option<PathBuf>,
 
+    /// Address ranges besides the public internet that photo downloads
+    /// (the photo addresses of an imported sheet) may reach, e.g.
+    /// `10.20.0.0/16` for an image server on the office network. Internal
+    /// addresses are refused otherwise.
+    #[arg(
+        long,
+        global = true,
+        env = "ETALASE_FETCH_ALLOW",
+        value_name = "CIDR",
+        value_delimiter = ','
+    )]
+    fetch_allow: Vec<String>,
+
     /// Production mode: refuse to start without an explicit key file.
     #[arg(long, global = true, env = "ETALASE_PRODUCTION")]
     production: bool,
@@ -130,6 +143,10 @@ enum Command {
         /// valid rows and list the others).
         #[arg(long)]
         all_or_nothing: bool,
+        /// Where the photo files the sheet names are (searched with its
+        /// folders) [default: the CSV file's folder].
+        #[arg(long, value_name = "DIR")]
+        photos: Option<PathBuf>,
         /// The CSV file (UTF-8; `,` or `;` between fields).
         file: PathBuf,
     },
@@ -235,6 +252,7 @@ struct Settings {
     pii_key_file: Option<PathBuf>,
     production: bool,
     holidays_file: Option<PathBuf>,
+    fetch_allow: Vec<ipnet::IpNet>,
     smtp_url: Option<String>,
     mail_from: String,
     file: FileConfig,
@@ -269,6 +287,11 @@ fn settings(cli: &Cli) -> anyhow::Result<Settings> {
             .holidays_file
             .clone()
             .or_else(|| file.holidays_file.clone()),
+        fetch_allow: address_ranges(if cli.storage.fetch_allow.is_empty() {
+            file.fetch_allow.as_deref().unwrap_or_default()
+        } else {
+            &cli.storage.fetch_allow
+        })?,
         smtp_url: cli
             .mail
             .smtp_url
@@ -351,6 +374,7 @@ fn services(store: Store, settings: &Settings, public_url: String) -> anyhow::Re
             .verification_sla_working_days
             .unwrap_or(defaults_service.verification_sla_working_days),
         calendar: Arc::new(calendar(settings)?),
+        fetch_allow: settings.fetch_allow.clone(),
         ..ServiceConfig::default()
     };
     let mailer = mailer(settings)?;
@@ -364,6 +388,24 @@ fn services(store: Store, settings: &Settings, public_url: String) -> anyhow::Re
         objects,
         config,
     ))
+}
+
+/// `10.0.0.0/8` or a single address such as `192.168.1.5`.
+fn address_ranges(texts: &[String]) -> anyhow::Result<Vec<ipnet::IpNet>> {
+    texts
+        .iter()
+        .map(|t| t.trim())
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            t.parse::<ipnet::IpNet>()
+                .or_else(|_| t.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| {
+                    anyhow::anyhow!(
+                        "--fetch-allow: {t} is not an address or a range such as 10.0.0.0/8"
+                    )
+                })
+        })
+        .collect()
 }
 
 /// The built-in holidays, plus the operator's file when one is given.
@@ -455,10 +497,17 @@ async fn main() -> anyhow::Result<()> {
         Command::Import {
             seller,
             all_or_nothing,
+            photos,
             file,
         } => {
             init_logging(false);
-            commands::catalog::catalog_import(&settings, &seller, all_or_nothing, &file).await
+            let photos = photos.unwrap_or_else(|| {
+                file.parent()
+                    .map(std::path::Path::to_path_buf)
+                    .unwrap_or_default()
+            });
+            commands::catalog::catalog_import(&settings, &seller, all_or_nothing, &file, &photos)
+                .await
         }
         Command::Export { seller, lang, file } => {
             init_logging(false);

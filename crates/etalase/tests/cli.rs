@@ -415,3 +415,53 @@ fn import_and_export_a_catalog_from_the_command_line() {
     let unknown = etalase(&dir, &["export", "--seller", "tidak-ada"]);
     assert!(text(&unknown).contains("no shop with the address tidak-ada"));
 }
+
+#[test]
+fn an_import_takes_the_photo_files_its_sheet_names_from_beside_it() {
+    let dir = temp_dir("import-photos");
+    assert!(etalase(&dir, &["demo"]).status.success());
+    let upload = dir.join("unggah");
+    std::fs::create_dir_all(upload.join("foto").join("topi")).unwrap();
+    std::fs::write(
+        upload.join("foto").join("topi").join("Topi-Depan.png"),
+        etalase_testkit::files::product_photo(600),
+    )
+    .unwrap();
+    let sheet = upload.join("topi.csv");
+    std::fs::write(
+        &sheet,
+        "Kunci Produk;Nama Produk;Kode SKU;Harga;Stok;Foto\n\
+         T1;Topi Rajut;CLI-T1;45.000;10;foto/topi/topi-depan.png\n\
+         T2;Topi Bucket;CLI-T2;45.000;10;tidak-ada.png\n",
+    )
+    .unwrap();
+    let out = etalase(
+        &dir,
+        &["import", "--seller", "shop", sheet.to_str().unwrap()],
+    );
+    let said = text(&out);
+    assert!(said.contains("1 products created"), "{said}");
+    assert!(
+        said.contains("row 3, column images: image_file_missing"),
+        "{said}"
+    );
+    let refused = etalase(
+        &dir,
+        &["--fetch-allow", "10.0.0.0/8,kantor", "mail", "status"],
+    );
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused).contains("--fetch-allow: kantor"),
+        "{}",
+        text(&refused)
+    );
+    let allowed = etalase(
+        &dir,
+        &["--fetch-allow", "10.0.0.0/8, 192.168.1.5", "mail", "status"],
+    );
+    assert!(allowed.status.success(), "{}", text(&allowed));
+    let exported = etalase(&dir, &["export", "--seller", "shop"]);
+    let csv = String::from_utf8_lossy(&exported.stdout);
+    let topi = csv.lines().find(|l| l.contains("CLI-T1")).unwrap();
+    assert!(topi.ends_with(",topi-depan.png"), "{topi}");
+}

@@ -9,6 +9,7 @@ pub mod clock;
 pub mod demo;
 pub mod documents;
 mod error;
+pub mod fetch;
 pub mod idempotency;
 pub mod inventory;
 pub mod kyc;
@@ -79,6 +80,10 @@ pub struct ServiceConfig {
     pub verification_sla_working_days: u32,
     /// Indonesian working days: the built-in holidays plus any the operator added.
     pub calendar: Arc<etalase_domain::calendar::WorkingCalendar>,
+    /// Address ranges besides the public internet that photo downloads
+    /// may reach (an image server on the office network; 127.0.0.1 in
+    /// tests). Empty: public addresses only.
+    pub fetch_allow: Vec<ipnet::IpNet>,
 }
 
 impl Default for ServiceConfig {
@@ -91,6 +96,7 @@ impl Default for ServiceConfig {
             max_shops_per_nik: 2,
             verification_sla_working_days: 5,
             calendar: Arc::new(etalase_domain::calendar::indonesia().clone()),
+            fetch_allow: Vec::new(),
         }
     }
 }

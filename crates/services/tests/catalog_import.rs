@@ -30,15 +30,10 @@ mod importing {
         bytes: &[u8],
         mode: ImportMode,
     ) -> etalase_store::imports::ImportJob {
-        let id = etalase_services::catalog::import::queue(
-            &w.svc,
-            scope,
-            "produk.csv",
-            bytes.to_vec(),
-            mode,
-        )
-        .await
-        .unwrap();
+        let upload = etalase_services::catalog::import::Upload::sheet("produk.csv", bytes.to_vec());
+        let id = etalase_services::catalog::import::queue(&w.svc, scope, upload, mode)
+            .await
+            .unwrap();
         etalase_services::catalog::import::run(&w.svc, scope, id, |_, _| {})
             .await
             .unwrap()
@@ -186,8 +181,7 @@ async fn a_file_that_is_not_a_sheet_fails_the_job_with_the_reason(backend: Backe
     let id = import::queue(
         &w.svc,
         &scope,
-        "produk.csv",
-        importing::SHEET.as_bytes().to_vec(),
+        import::Upload::sheet("produk.csv", importing::SHEET.as_bytes().to_vec()),
         ImportMode::ValidRows,
     )
     .await
@@ -204,7 +198,266 @@ async fn a_file_that_is_not_a_sheet_fails_the_job_with_the_reason(backend: Backe
     assert_eq!((job.status, job.created_count), (ImportStatus::Done, 2));
 }
 
+mod photos {
+    use super::*;
+    use etalase_services::ServiceConfig;
+    use etalase_services::catalog::import::{self, Upload};
+    use etalase_store::imports::ImportJob;
+
+    pub use etalase_store::imports::ImportMode;
+
+    pub const HEADER: &str = "Kunci Produk,Nama Produk,Kode SKU,Harga,Stok,Foto\n";
+
+    /// A world whose photo downloads may reach this machine (127.0.0.1
+    /// only: 127.0.0.2 stays internal).
+    pub async fn local_world(backend: Backend) -> World {
+        world_with(
+            backend,
+            ServiceConfig {
+                fetch_allow: vec!["127.0.0.1/32".parse().unwrap()],
+                ..ServiceConfig::default()
+            },
+        )
+        .await
+    }
+
+    pub async fn import(
+        w: &World,
+        scope: &SellerScope,
+        sheet: &str,
+        files: Vec<(&str, Vec<u8>)>,
+        mode: ImportMode,
+    ) -> ImportJob {
+        let upload = Upload {
+            file_name: "produk.csv".into(),
+            sheet: sheet.as_bytes().to_vec(),
+            photos: files.into_iter().map(|(n, b)| (n.to_owned(), b)).collect(),
+        };
+        let id = import::queue(&w.svc, scope, upload, mode).await.unwrap();
+        import::run(&w.svc, scope, id, |_, _| {}).await.unwrap()
+    }
+
+    pub fn problems(job: &ImportJob) -> Vec<(usize, String, ErrorCode)> {
+        import::problems(job)
+            .into_iter()
+            .map(|p| (p.row, p.column, p.code))
+            .collect()
+    }
+
+    pub async fn product_titled(
+        w: &World,
+        scope: &SellerScope,
+        title: &str,
+    ) -> Option<catalog::ProductView> {
+        let listed = catalog::list(&w.svc, scope, &Default::default(), None, 50)
+            .await
+            .unwrap()
+            .products;
+        match listed.iter().find(|p| p.title == title) {
+            Some(p) => Some(catalog::view(&w.svc, scope, p.id).await.unwrap()),
+            None => None,
+        }
+    }
+}
+
+async fn photos_named_in_a_sheet_are_downloaded_or_taken_from_the_upload(backend: Backend) {
+    use photos::*;
+    use support::Answer;
+    let w = local_world(backend).await;
+    let scope = shop(&w.svc, "sari@contoh.id", "batik-sari").await;
+    let server = PhotoServer::start(vec![
+        ("/kemeja-1.png", Answer::Ok(photo(800))),
+        ("/lama.png", Answer::Redirect("/kemeja-2.png".into())),
+        ("/kemeja-2.png", Answer::Ok(photo(700))),
+        ("/dokumen.png", Answer::Ok(b"%PDF-1.7 not a photo".to_vec())),
+        ("/besar.png", Answer::Ok(vec![0x89; 6 * 1024 * 1024])),
+        ("/error.png", Answer::Status(500)),
+    ])
+    .await;
+    let inside = format!("http://127.0.0.2:{}/kemeja-1.png", server.port);
+    let sheet = format!(
+        "{HEADER}\
+         KMJ,Kemeja Batik,KMJ-1,150.000,5,{} | {} | foto/Depan.PNG\n\
+         A,Kaos A,A-1,50.000,5,{}\n\
+         B,Kaos B,B-1,50.000,5,{}\n\
+         C,Kaos C,C-1,50.000,5,{}\n\
+         D,Kaos D,D-1,50.000,5,{}\n\
+         E,Kaos E,E-1,50.000,5,{inside}\n\
+         F,Kaos F,F-1,50.000,5,belakang.png\n\
+         G,Kaos G,G-1,50.000,5,ftp://example.id/g.png\n",
+        server.url("/kemeja-1.png"),
+        server.url("/lama.png"),
+        server.url("/hilang.png"),
+        server.url("/dokumen.png"),
+        server.url("/besar.png"),
+        server.url("/error.png"),
+    );
+    let job = import(
+        &w,
+        &scope,
+        &sheet,
+        vec![("depan.png", photo(600))],
+        ImportMode::ValidRows,
+    )
+    .await;
+    assert_eq!(
+        problems(&job),
+        [
+            (3, "images".into(), ErrorCode::ImageDownloadFailed),
+            (4, "images".into(), ErrorCode::ImageTypeNotAccepted),
+            (5, "images".into(), ErrorCode::DocumentTooLarge),
+            (6, "images".into(), ErrorCode::ImageDownloadFailed),
+            (7, "images".into(), ErrorCode::ImageAddressRefused),
+            (8, "images".into(), ErrorCode::ImageFileMissing),
+            (9, "images".into(), ErrorCode::ImageUrlInvalid),
+        ]
+    );
+    assert_eq!((job.created_count, job.error_rows), (1, 7));
+    // A row whose photo failed is not imported, like any refused row.
+    assert!(product_titled(&w, &scope, "Kaos A").await.is_none());
+    assert!(product_titled(&w, &scope, "Kaos G").await.is_none());
+
+    let kemeja = product_titled(&w, &scope, "Kemeja Batik").await.unwrap();
+    let sources: Vec<Option<String>> = kemeja.images.iter().map(|i| i.source.clone()).collect();
+    assert_eq!(
+        sources,
+        [
+            Some(server.url("/kemeja-1.png")),
+            Some(server.url("/lama.png")),
+            Some("file:depan.png".into()),
+        ]
+    );
+    assert_eq!(
+        kemeja.images.iter().map(|i| i.width).collect::<Vec<_>>(),
+        [800, 700, 600]
+    );
+    // Stored and served like uploaded photos, thumbnails included.
+    let first = kemeja.images[0].id;
+    let thumb = catalog::media::bytes(&w.svc, &scope, kemeja.product.id, first, Some(160))
+        .await
+        .unwrap();
+    assert_eq!(&thumb[..3], &[0xFF, 0xD8, 0xFF]);
+    // The list's columns and the quality score counted them.
+    assert_eq!(kemeja.product.listing.image_count, 3);
+    assert_eq!(kemeja.product.listing.primary_image, Some(first));
+    // The files sent with the sheet are gone once the job is done.
+    let folder = format!("imports/{}", scope.seller_id.to_string().to_lowercase());
+    let left: Vec<String> = w.svc.objects.list(&folder).await.unwrap();
+    assert!(left.iter().all(|k| !k.contains("/photos/")), "{left:?}");
+
+    // The same sheet again fetches nothing and adds nothing.
+    let again = import(&w, &scope, &sheet, vec![], ImportMode::ValidRows).await;
+    assert_eq!((again.created_count, again.updated_count), (0, 0));
+    assert_eq!(server.hits("/kemeja-1.png"), 1);
+    assert_eq!(server.hits("/lama.png"), 1);
+    let same = product_titled(&w, &scope, "Kemeja Batik").await.unwrap();
+    assert_eq!(same.images, kemeja.images);
+
+    // Listing the photos in another order reorders them, still unfetched;
+    // a photo uploaded on the product page stays, after the listed ones.
+    let uploaded = catalog::media::upload(&w.svc, &scope, kemeja.product.id, photo(900))
+        .await
+        .unwrap();
+    let reordered = format!(
+        "{HEADER}KMJ,Kemeja Batik,KMJ-1,150.000,5,depan.png | {}\n",
+        server.url("/kemeja-1.png")
+    );
+    let job = import(&w, &scope, &reordered, vec![], ImportMode::ValidRows).await;
+    assert_eq!((job.updated_count, job.error_rows), (1, 0));
+    let after = product_titled(&w, &scope, "Kemeja Batik").await.unwrap();
+    let order: Vec<_> = after.images.iter().map(|i| i.id).collect();
+    assert_eq!(
+        order,
+        [
+            kemeja.images[2].id,
+            kemeja.images[0].id,
+            kemeja.images[1].id,
+            uploaded.id
+        ]
+    );
+    assert_eq!(server.hits("/kemeja-1.png"), 1);
+
+    // An export names the imported photos, and imports back unchanged.
+    let exported = catalog::export::csv(&w.svc, &scope, Lang::Id)
+        .await
+        .unwrap();
+    assert!(exported.contains(&format!("depan.png | {}", server.url("/kemeja-1.png"))));
+    let back = import(&w, &scope, &exported, vec![], ImportMode::ValidRows).await;
+    assert_eq!(
+        (back.created_count, back.updated_count, back.error_rows),
+        (0, 0, 0),
+        "{:?}",
+        problems(&back)
+    );
+    assert_eq!(server.hits("/kemeja-1.png"), 1);
+}
+
+async fn internal_photo_addresses_are_refused_without_connecting(backend: Backend) {
+    use photos::*;
+    use support::Answer;
+    // The platform's default: public addresses only.
+    let w = world(backend).await;
+    let scope = shop(&w.svc, "sari@contoh.id", "batik-sari").await;
+    let server = PhotoServer::start(vec![("/kemeja-1.png", Answer::Ok(photo(800)))]).await;
+    let sheet = format!(
+        "{HEADER}\
+         A,Kaos A,A-1,50.000,5,{}\n\
+         B,Kaos B,B-1,50.000,5,http://localhost:{}/kemeja-1.png\n\
+         C,Kaos C,C-1,50.000,5,http://169.254.169.254/latest/meta-data/\n",
+        server.url("/kemeja-1.png"),
+        server.port
+    );
+    let job = import(&w, &scope, &sheet, vec![], ImportMode::ValidRows).await;
+    assert_eq!(
+        problems(&job),
+        (2..=4)
+            .map(|row| (row, "images".to_string(), ErrorCode::ImageAddressRefused))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(job.created_count, 0);
+    assert_eq!(server.hits("/kemeja-1.png"), 0);
+}
+
+async fn a_failing_photo_in_all_or_nothing_leaves_nothing_behind(backend: Backend) {
+    use photos::*;
+    use support::Answer;
+    let w = local_world(backend).await;
+    let scope = shop(&w.svc, "sari@contoh.id", "batik-sari").await;
+    let server = PhotoServer::start(vec![("/kemeja-1.png", Answer::Ok(photo(800)))]).await;
+    let sheet = format!(
+        "{HEADER}\
+         A,Kaos A,A-1,50.000,5,{} | depan.png\n\
+         B,Kaos B,B-1,50.000,5,{}\n",
+        server.url("/kemeja-1.png"),
+        server.url("/hilang.png"),
+    );
+    let job = import(
+        &w,
+        &scope,
+        &sheet,
+        vec![("depan.png", photo(600))],
+        ImportMode::AllOrNothing,
+    )
+    .await;
+    assert_eq!(
+        problems(&job),
+        [(3, "images".to_string(), ErrorCode::ImageDownloadFailed)]
+    );
+    assert_eq!(job.created_count, 0);
+    assert!(product_titled(&w, &scope, "Kaos A").await.is_none());
+    // Kaos A's photos were fetched and stored, then removed with the refusal.
+    assert_eq!(server.hits("/kemeja-1.png"), 1);
+    let products = format!("products/{}", scope.seller_id.to_string().to_lowercase());
+    assert!(w.svc.objects.list(&products).await.unwrap().is_empty());
+    let imports = format!("imports/{}", scope.seller_id.to_string().to_lowercase());
+    let left = w.svc.objects.list(&imports).await.unwrap();
+    assert!(left.iter().all(|k| k.ends_with(".csv")), "{left:?}");
+}
+
 on_both_backends!(
+    photos_named_in_a_sheet_are_downloaded_or_taken_from_the_upload,
+    internal_photo_addresses_are_refused_without_connecting,
+    a_failing_photo_in_all_or_nothing_leaves_nothing_behind,
     an_import_takes_valid_rows_and_names_the_bad_ones,
     an_export_imports_back_unchanged,
     a_file_that_is_not_a_sheet_fails_the_job_with_the_reason,

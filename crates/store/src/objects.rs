@@ -107,6 +107,69 @@ impl ObjectStore {
             }
         }
     }
+
+    /// Removes a folder's objects (`imports/slr_…/imp_…` removes
+    /// `imports/slr_…/imp_…/photos/…`).
+    pub async fn delete_folder(&self, folder: &str) -> Result<(), ObjectError> {
+        let folder = Self::checked(folder)?;
+        match self {
+            ObjectStore::Local(root) => {
+                match tokio::fs::remove_dir_all(Self::path(root, folder)).await {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+                    _ => Ok(()),
+                }
+            }
+            ObjectStore::Memory(map) => {
+                let prefix = format!("{folder}/");
+                map.lock()
+                    .expect("object map lock")
+                    .retain(|k, _| !k.starts_with(&prefix));
+                Ok(())
+            }
+        }
+    }
+
+    /// The keys of a folder's objects, sorted.
+    pub async fn list(&self, folder: &str) -> Result<Vec<String>, ObjectError> {
+        let folder = Self::checked(folder)?;
+        let mut keys = Vec::new();
+        match self {
+            ObjectStore::Local(root) => {
+                let mut pending = vec![(Self::path(root, folder), folder.to_owned())];
+                while let Some((dir, prefix)) = pending.pop() {
+                    let mut entries = match tokio::fs::read_dir(&dir).await {
+                        Ok(entries) => entries,
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                        Err(e) => return Err(e.into()),
+                    };
+                    while let Some(entry) = entries.next_entry().await? {
+                        let name = entry.file_name().to_string_lossy().into_owned();
+                        let key = format!("{prefix}/{name}");
+                        if entry.file_type().await?.is_dir() {
+                            pending.push((entry.path(), key));
+                        } else if valid_key(&key) {
+                            // Half-written files (`.part-…`) are not objects yet.
+                            if !name.contains(".part-") {
+                                keys.push(key);
+                            }
+                        }
+                    }
+                }
+            }
+            ObjectStore::Memory(map) => {
+                let prefix = format!("{folder}/");
+                keys.extend(
+                    map.lock()
+                        .expect("object map lock")
+                        .keys()
+                        .filter(|k| k.starts_with(&prefix))
+                        .cloned(),
+                );
+            }
+        }
+        keys.sort();
+        Ok(keys)
+    }
 }
 
 #[cfg(test)]
@@ -146,6 +209,23 @@ mod tests {
             store.put("../escape", vec![]).await,
             Err(ObjectError::InvalidKey(_))
         ));
+        for key in [
+            "imp/a/photos/1",
+            "imp/a/photos/2",
+            "imp/a/sheet.csv",
+            "imp/ab/x",
+        ] {
+            store.put(key, b"x".to_vec()).await.unwrap();
+        }
+        assert_eq!(
+            store.list("imp/a").await.unwrap(),
+            ["imp/a/photos/1", "imp/a/photos/2", "imp/a/sheet.csv"]
+        );
+        store.delete_folder("imp/a/photos").await.unwrap();
+        store.delete_folder("imp/a/photos").await.unwrap();
+        assert_eq!(store.list("imp/a").await.unwrap(), ["imp/a/sheet.csv"]);
+        assert_eq!(store.list("imp/ab").await.unwrap(), ["imp/ab/x"]);
+        assert!(store.list("nothing/here").await.unwrap().is_empty());
     }
 
     #[tokio::test]

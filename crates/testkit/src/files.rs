@@ -1,4 +1,21 @@
-//! Hostile files for upload tests.
+//! Files for upload tests: a good product photo, and hostile files.
+
+/// A product photo as sellers should take it: a sharp pattern on a white
+/// background, `side` × `side` pixels, as PNG.
+pub fn product_photo(side: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(side, side, |x, y| {
+        let inside = x > side / 5 && x < side * 4 / 5 && y > side / 5 && y < side * 4 / 5;
+        if inside && (x / 7 + y / 11) % 2 == 0 {
+            image::Rgb([30, 60, 120])
+        } else {
+            image::Rgb([255, 255, 255])
+        }
+    });
+    let mut out = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .expect("a PNG encodes into memory");
+    out
+}
 
 fn crc32(bytes: &[u8]) -> u32 {
     let mut crc = 0xFFFF_FFFFu32;

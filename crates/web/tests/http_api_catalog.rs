@@ -4,7 +4,9 @@
 mod common;
 
 use common::TestApp;
+use etalase_testkit::files::product_photo as photo;
 use etalase_testkit::{Backend, on_both_backends};
+use reqwest::multipart::{Form, Part};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
@@ -67,15 +69,7 @@ async fn products_are_written_once_per_key_and_versioned(backend: Backend) {
     assert_eq!(bad_again.headers()["idempotent-replayed"], "true");
     assert_eq!(bad_again.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
-    let list: Value = api
-        .get(app.url("/api/v1/products?q=batik"))
-        .bearer_auth(&key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.api_json("/api/v1/products?q=batik", &key).await;
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
     let id = created["id"].as_str().unwrap();
 
@@ -202,15 +196,7 @@ async fn catalog_keys_reach_only_their_scope_and_shop(backend: Backend) {
             .unwrap();
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
     }
-    let list: Value = api
-        .get(app.url("/api/v1/products"))
-        .bearer_auth(&foreign)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.api_json("/api/v1/products", &foreign).await;
     assert!(list["items"].as_array().unwrap().is_empty());
 }
 
@@ -233,24 +219,7 @@ async fn a_sheet_is_imported_through_the_api(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(queued.status(), StatusCode::ACCEPTED);
-    let job: Value = queued.json().await.unwrap();
-    let id = job["id"].as_str().unwrap().to_owned();
-    let mut job = job;
-    for _ in 0..100 {
-        if job["status"] == "done" || job["status"] == "failed" {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        job = api
-            .get(app.url(&format!("/api/v1/imports/{id}")))
-            .bearer_auth(&key)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-    }
+    let job = finished(&app, &key, queued.json().await.unwrap()).await;
     assert_eq!(job["status"], "done");
     assert_eq!(
         (job["created"].as_i64(), job["error_rows"].as_i64()),
@@ -267,6 +236,60 @@ async fn a_sheet_is_imported_through_the_api(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A multipart form brings the photo files the sheet names.
+    let sheet = "Kunci Produk;Nama Produk;Kode SKU;Harga;Stok;Foto\n\
+                 T1;Topi Rajut;API-T1;45.000;10;topi-depan.png | topi-samping.png\n\
+                 T2;Topi Bucket;API-T2;45.000;10;tidak-ada.png\n";
+    let form = Form::new()
+        .part("file", Part::text(sheet).file_name("topi.csv"))
+        .part(
+            "photos",
+            Part::bytes(photo(600)).file_name("Topi-Depan.PNG"),
+        )
+        .part(
+            "photos",
+            Part::bytes(photo(500)).file_name("topi-samping.png"),
+        );
+    let queued = api
+        .post(app.url("/api/v1/products/import"))
+        .bearer_auth(&key)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(queued.status(), StatusCode::ACCEPTED);
+    let job = finished(&app, &key, queued.json().await.unwrap()).await;
+    assert_eq!(
+        (job["created"].as_i64(), job["error_rows"].as_i64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(job["problems"][0]["row"], 3);
+    assert_eq!(job["problems"][0]["column"], "images");
+    assert_eq!(job["problems"][0]["code"], "image_file_missing");
+    let list: Value = app.api_json("/api/v1/products?q=Topi", &key).await;
+    let topi = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["title"] == "Topi Rajut")
+        .unwrap_or_else(|| panic!("{list}"));
+    let path = format!("/api/v1/products/{}", topi["id"].as_str().unwrap());
+    let detail = app.api_json(&path, &key).await;
+    assert_eq!(detail["image_count"], 2, "{detail}");
+}
+
+/// The job once it finished (it runs in the background).
+async fn finished(app: &TestApp, key: &str, mut job: Value) -> Value {
+    let id = job["id"].as_str().unwrap().to_owned();
+    for _ in 0..200 {
+        if job["status"] == "done" || job["status"] == "failed" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        job = app.api_json(&format!("/api/v1/imports/{id}"), key).await;
+    }
+    job
 }
 
 on_both_backends!(

@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::io::Cursor;
-
 use common::{TestApp, location};
 use etalase_testkit::{Backend, on_both_backends};
 use reqwest::multipart::{Form, Part};
@@ -13,20 +11,7 @@ use reqwest::{Client, StatusCode};
 
 const CATEGORY: &str = "batik-kain-tradisional/batik/kemeja";
 
-fn photo(side: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(side, side, |x, y| {
-        let inside = x > side / 5 && x < side * 4 / 5 && y > side / 5 && y < side * 4 / 5;
-        if inside && (x / 7 + y / 11) % 2 == 0 {
-            image::Rgb([30, 60, 120])
-        } else {
-            image::Rgb([255, 255, 255])
-        }
-    });
-    let mut out = Vec::new();
-    img.write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png)
-        .unwrap();
-    out
-}
+use etalase_testkit::files::product_photo as photo;
 
 /// The editor's fields for a 2 × 2 product; `price` for every SKU.
 fn product_fields(title: &str, price: &str) -> Vec<(String, String)> {

@@ -6,6 +6,7 @@
 pub mod bulk;
 pub mod category;
 pub mod gtin;
+pub mod image_source;
 pub mod lifecycle;
 pub mod product;
 pub mod quality;

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use super::Problem;
+use super::image_source::{ImageSource, MAX_IMAGES};
 use super::product::{ProductDraft, ProductInput, SkuInput};
 use crate::{ErrorCode, Lang};
 
@@ -155,8 +156,9 @@ pub struct SheetProduct {
     pub key: String,
     pub rows: Vec<usize>,
     pub input: ProductInput,
-    /// Image URLs or file names, as listed.
-    pub images: Vec<String>,
+    /// The photos listed on its rows, in order, each once, with the row
+    /// that names it.
+    pub images: Vec<(usize, ImageSource)>,
 }
 
 /// A read sheet: products, and the rows that could not be read into one.
@@ -301,9 +303,28 @@ pub fn read(bytes: &[u8]) -> Result<Sheet, SheetError> {
                     preorder_days: cell("preorder_days"),
                     ..ProductInput::default()
                 },
-                images: split_list(&cell("images")),
+                images: Vec::new(),
             }
         });
+        for entry in split_list(&cell("images")) {
+            match ImageSource::parse(&entry) {
+                Ok(source) if group.images.iter().any(|(_, s)| s.key() == source.key()) => {}
+                Ok(_) if group.images.len() == MAX_IMAGES => {
+                    sheet.problems.push(SheetProblem {
+                        row,
+                        column: "images",
+                        code: ErrorCode::TooManyImages,
+                    });
+                    break;
+                }
+                Ok(source) => group.images.push((row, source)),
+                Err(code) => sheet.problems.push(SheetProblem {
+                    row,
+                    column: "images",
+                    code,
+                }),
+            }
+        }
         match attributes(&cell("attributes")) {
             Ok(attrs) => group.input.attributes.extend(attrs),
             Err(code) => sheet.problems.push(SheetProblem {
@@ -526,6 +547,38 @@ mod tests {
         );
         let c = sheet.products[1].draft().unwrap_err();
         assert_eq!((c[0].row, c[0].column), (4, "stock"));
+    }
+
+    #[test]
+    fn photos_gather_over_a_products_rows_each_once() {
+        let text = "Product Key,Product Name,SKU Code,Price,Stock,Images\n\
+                    A,Kaos Polos,K-1,10000,3,https://cdn.example.id/a.jpg | kaos-depan.JPG\n\
+                    A,,K-2,10000,3,foto/kaos-depan.jpg | ftp://example.id/b.jpg | kaos-belakang.png\n";
+        let sheet = read(text.as_bytes()).unwrap();
+        assert_eq!(
+            sheet.problems,
+            [SheetProblem {
+                row: 3,
+                column: "images",
+                code: ErrorCode::ImageUrlInvalid
+            }]
+        );
+        assert_eq!(
+            sheet.products[0].images,
+            [
+                (2, ImageSource::Url("https://cdn.example.id/a.jpg".into())),
+                (2, ImageSource::File("kaos-depan.JPG".into())),
+                (3, ImageSource::File("kaos-belakang.png".into())),
+            ]
+        );
+        let ten: Vec<String> = (0..10).map(|i| format!("f{i}.jpg")).collect();
+        let text = format!(
+            "Product Name,SKU Code,Price,Stock,Images\nKaos,K-1,10000,3,{}\n",
+            ten.join(" | ")
+        );
+        let sheet = read(text.as_bytes()).unwrap();
+        assert_eq!(sheet.products[0].images.len(), MAX_IMAGES);
+        assert_eq!(sheet.problems[0].code, ErrorCode::TooManyImages);
     }
 
     #[test]

@@ -1,5 +1,8 @@
 //! `etalase import` and `etalase export`: a shop's catalog as a CSV sheet.
 
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
 use anyhow::{Context, bail};
 use etalase_services::Services;
 use etalase_services::teams::SellerScope;
@@ -39,9 +42,11 @@ pub async fn catalog_import(
     slug: &str,
     all_or_nothing: bool,
     file: &std::path::Path,
+    photo_dir: &std::path::Path,
 ) -> anyhow::Result<()> {
     use etalase_services::catalog::import;
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let photos = photo_files(&bytes, photo_dir)?;
     let (store, svc, scope) = as_shop_owner(settings, slug).await?;
     let mode = if all_or_nothing {
         etalase_store::imports::ImportMode::AllOrNothing
@@ -52,7 +57,12 @@ pub async fn catalog_import(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "produk.csv".into());
-    let id = import::queue(&svc, &scope, &name, bytes, mode)
+    let upload = import::Upload {
+        file_name: name,
+        sheet: bytes,
+        photos,
+    };
+    let id = import::queue(&svc, &scope, upload, mode)
         .await
         .map_err(|e| anyhow::anyhow!("cannot import: {}", e.code))?;
     let bar = indicatif::ProgressBar::new(0);
@@ -103,6 +113,76 @@ pub async fn catalog_export(
         Some(path) => std::fs::write(path, text)
             .with_context(|| format!("cannot write {}", path.display()))?,
         None => print!("{text}"),
+    }
+    Ok(())
+}
+
+/// The photo files a sheet names, found by name in `dir` or its folders
+/// (a name the sheet gives that is not found is reported on its row by the
+/// import, like a missing upload).
+fn photo_files(sheet: &[u8], dir: &Path) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    use etalase_domain::catalog::image_source::ImageSource;
+    let Ok(read) = etalase_domain::catalog::sheet::read(sheet) else {
+        // The import reports why the file is not a sheet.
+        return Ok(Vec::new());
+    };
+    let mut wanted: BTreeMap<String, String> = BTreeMap::new();
+    for product in &read.products {
+        for (_, source) in &product.images {
+            if let ImageSource::File(name) = source {
+                wanted.insert(name.to_lowercase(), name.clone());
+            }
+        }
+    }
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut found: BTreeMap<String, PathBuf> = BTreeMap::new();
+    find_files(dir, 0, &wanted, &mut found)?;
+    found
+        .into_iter()
+        .map(|(key, path)| {
+            let bytes =
+                std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            Ok((wanted[&key].clone(), bytes))
+        })
+        .collect()
+}
+
+/// Folders deep enough for `foto/produk/kemeja-1.jpg` beside the sheet.
+const PHOTO_DEPTH: usize = 4;
+
+fn find_files(
+    dir: &Path,
+    depth: usize,
+    wanted: &BTreeMap<String, String>,
+    found: &mut BTreeMap<String, PathBuf>,
+) -> anyhow::Result<()> {
+    let entries = std::fs::read_dir(if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    })
+    .with_context(|| format!("cannot read the photo folder {}", dir.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().to_lowercase();
+        if name.starts_with('.') {
+            continue;
+        }
+        let kind = entry.file_type()?;
+        if kind.is_dir() && depth < PHOTO_DEPTH {
+            find_files(&path, depth + 1, wanted, found)?;
+        } else if kind.is_file() && wanted.contains_key(&name) {
+            if let Some(other) = found.get(&name) {
+                bail!(
+                    "two photo files are named {name}: {} and {}; rename one",
+                    other.display(),
+                    path.display()
+                );
+            }
+            found.insert(name, path);
+        }
     }
     Ok(())
 }

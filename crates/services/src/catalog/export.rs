@@ -72,6 +72,13 @@ pub async fn csv(svc: &Services, scope: &SellerScope, lang: Lang) -> ServiceResu
     for (sku, _) in catalog::sku_list(&svc.store, scope.seller_id, None, i64::MAX).await? {
         skus.entry(sku.product_id).or_default().push(sku);
     }
+    // Photos that came from a sheet go back into it, so a re-import
+    // recognises them (uploaded photos have no address to write).
+    let mut photos: HashMap<ProductId, Vec<String>> = HashMap::new();
+    for (product, source) in catalog::image_sources(&svc.store, scope.seller_id).await? {
+        let entry = source.strip_prefix("file:").unwrap_or(&source).to_owned();
+        photos.entry(product).or_default().push(entry);
+    }
     let mut out = csv::WriterBuilder::new().from_writer(Vec::new());
     out.write_record(COLUMNS.iter().map(|c| c.header(lang)))
         .map_err(ServiceError::internal)?;
@@ -86,8 +93,11 @@ pub async fn csv(svc: &Services, scope: &SellerScope, lang: Lang) -> ServiceResu
         )
         .await?;
         for product in &page {
-            for sku in skus.get(&product.id).into_iter().flatten() {
-                let c = cells(product, sku);
+            for (n, sku) in skus.get(&product.id).into_iter().flatten().enumerate() {
+                let mut c = cells(product, sku);
+                if let Some(list) = photos.get(&product.id).filter(|_| n == 0) {
+                    c.insert("images", list.join(" | "));
+                }
                 out.write_record(
                     COLUMNS
                         .iter()

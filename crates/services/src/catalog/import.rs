@@ -4,7 +4,7 @@
 //! is stored as it goes (the Seller Center shows a bar; the command line
 //! prints one), and a job a restart interrupted runs again from the file.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use etalase_domain::ErrorCode;
 use etalase_domain::audit::Actor;
@@ -20,15 +20,36 @@ use etalase_store::{Tx, audit, sellers};
 use serde::{Deserialize, Serialize};
 
 use super::editor::{StockMode, create_in, save_in};
+use super::import_photos::{self, ProductPhotos, Wanted, attachment_key, attachments_folder};
 use super::listing;
-use super::records::SaveLog;
+use super::records::{SaveLog, product_changed};
 use crate::teams::SellerScope;
 use crate::{ServiceError, ServiceResult, Services};
 
 /// Products written per transaction (progress is stored between them).
 const BATCH: usize = 250;
-/// The largest sheet accepted (bytes).
+/// The largest upload accepted: the sheet and any photo files (bytes).
 pub const MAX_BYTES: usize = 50 * 1024 * 1024;
+
+/// What a seller sends to import: the sheet, and the photo files it
+/// names (photos can also be named by web address, which needs no file).
+#[derive(Debug, Clone, Default)]
+pub struct Upload {
+    pub file_name: String,
+    pub sheet: Vec<u8>,
+    /// `(file name, bytes)`; matched to the sheet by name, ignoring case.
+    pub photos: Vec<(String, Vec<u8>)>,
+}
+
+impl Upload {
+    pub fn sheet(file_name: &str, sheet: Vec<u8>) -> Upload {
+        Upload {
+            file_name: file_name.to_owned(),
+            sheet,
+            photos: Vec::new(),
+        }
+    }
+}
 
 /// A problem as stored with the job.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,27 +82,34 @@ fn authorize(scope: &SellerScope) -> ServiceResult<()> {
     scope.authorize(SellerAction::write(Area::Inventory))
 }
 
-/// Keeps the file and queues the job (run it with [`run`]).
+/// Keeps the files and queues the job (run it with [`run`]).
 pub async fn queue(
     svc: &Services,
     scope: &SellerScope,
-    file_name: &str,
-    bytes: Vec<u8>,
+    upload: Upload,
     mode: ImportMode,
 ) -> ServiceResult<ImportId> {
     authorize(scope)?;
-    if bytes.is_empty() {
+    if upload.sheet.is_empty() {
         return Err(ServiceError::field("file", ErrorCode::CsvEmpty));
     }
-    if bytes.len() > MAX_BYTES {
-        return Err(ServiceError::field("file", ErrorCode::DocumentTooLarge));
+    let total = upload.sheet.len() + upload.photos.iter().map(|(_, b)| b.len()).sum::<usize>();
+    if total > MAX_BYTES {
+        return Err(ServiceError::field("file", ErrorCode::ImportTooLarge));
     }
     let id = ImportId::generate();
+    for (name, bytes) in upload.photos {
+        svc.objects
+            .put(&attachment_key(scope.seller_id, id, &name), bytes)
+            .await
+            .map_err(ServiceError::internal)?;
+    }
     svc.objects
-        .put(&object_key(scope.seller_id, id), bytes)
+        .put(&object_key(scope.seller_id, id), upload.sheet)
         .await
         .map_err(ServiceError::internal)?;
-    let name: String = file_name
+    let name: String = upload
+        .file_name
         .chars()
         .filter(|c| !c.is_control())
         .take(200)
@@ -103,11 +131,10 @@ pub async fn queue(
 pub async fn start(
     svc: &Services,
     scope: &SellerScope,
-    file_name: &str,
-    bytes: Vec<u8>,
+    upload: Upload,
     mode: ImportMode,
 ) -> ServiceResult<ImportId> {
-    let id = queue(svc, scope, file_name, bytes, mode).await?;
+    let id = queue(svc, scope, upload, mode).await?;
     let (svc, scope) = (svc.clone(), scope.clone());
     tokio::spawn(async move {
         if let Err(e) = run(&svc, &scope, id, |_, _| {}).await {
@@ -180,6 +207,24 @@ pub async fn run(
     id: ImportId,
     progress: impl Fn(usize, usize),
 ) -> ServiceResult<ImportJob> {
+    let job = run_job(svc, scope, id, progress).await?;
+    if job.status.finished() {
+        // The photos sent with the sheet now live on as product photos; a
+        // job that stopped half-way keeps them to run again.
+        let folder = attachments_folder(scope.seller_id, id);
+        if let Err(e) = svc.objects.delete_folder(&folder).await {
+            tracing::warn!(import = %id, error = %e, "cannot remove the import's photo files");
+        }
+    }
+    Ok(job)
+}
+
+async fn run_job(
+    svc: &Services,
+    scope: &SellerScope,
+    id: ImportId,
+    progress: impl Fn(usize, usize),
+) -> ServiceResult<ImportJob> {
     authorize(scope)?;
     let job = imports::get(&svc.store, scope.seller_id, id).await?;
     let bytes = svc
@@ -204,8 +249,13 @@ pub async fn run(
         .collect();
 
     // Check every product first: what it would create or update, or why not.
+    let refused_rows: HashSet<usize> = problems.iter().map(|p| p.row).collect();
     let mut plan = Vec::with_capacity(sheet.products.len());
     for product in &sheet.products {
+        if product.rows.iter().any(|r| refused_rows.contains(r)) {
+            // A row the sheet could not read in full is not imported.
+            continue;
+        }
         let draft = match product.draft() {
             Ok(d) => d,
             Err(list) => {
@@ -280,7 +330,16 @@ pub async fn run(
                 }
             }
         }
-        plan.push((product, draft, owner));
+        plan.push(Planned {
+            product,
+            draft,
+            id: owner.unwrap_or_else(ProductId::generate),
+            exists: owner.is_some(),
+            photos: None,
+        });
+    }
+    if job.mode == ImportMode::ValidRows || problems.is_empty() {
+        plan = with_photos(svc, scope, id, plan, &mut problems).await?;
     }
     problems.sort_by(|a, b| (a.row, &a.column).cmp(&(b.row, &b.column)));
     let error_rows = {
@@ -292,6 +351,7 @@ pub async fn run(
     let total = sheet.rows;
 
     if job.mode == ImportMode::AllOrNothing && !problems.is_empty() {
+        discard_photos(svc, &plan).await;
         let outcome = Outcome {
             status: ImportStatus::Done,
             processed_rows: total as i64,
@@ -308,44 +368,66 @@ pub async fn run(
 
     let (mut created, mut updated, mut done_rows) = (0i64, 0i64, error_rows as usize);
     let all_at_once = job.mode == ImportMode::AllOrNothing;
-    let mut tx = svc.store.write().await?;
-    let mut log = SaveLog::default();
-    for (n, (product, draft, owner)) in plan.iter().enumerate() {
-        let now = svc.now();
-        match owner {
-            None => {
+    // Photos of products not yet committed are removed if writing fails.
+    let mut committed = 0;
+    let written = async {
+        let mut tx = svc.store.write().await?;
+        let mut log = SaveLog::default();
+        for (n, planned) in plan.iter().enumerate() {
+            let now = svc.now();
+            let announced = if planned.exists {
+                let changed =
+                    write_update(&mut tx, scope, planned.id, &planned.draft, now, &mut log).await?;
+                updated += i64::from(changed);
+                changed
+            } else {
                 create_in(
                     &mut tx,
                     scope,
-                    ProductId::generate(),
-                    draft,
+                    planned.id,
+                    &planned.draft,
                     StockReason::Import,
                     now,
                     &mut log,
                 )
                 .await?;
                 created += 1;
-            }
-            Some(existing) => {
-                if write_update(&mut tx, scope, *existing, draft, now, &mut log).await? {
+                true
+            };
+            if let Some(photos) = &planned.photos
+                && import_photos::attach(&mut tx, scope, photos, now).await?
+            {
+                listing::refresh(&mut tx, scope.seller_id, planned.id).await?;
+                if !announced {
+                    product_changed(&mut tx, scope.seller_id, planned.id, now).await?;
                     updated += 1;
                 }
             }
+            done_rows += planned.product.rows.len();
+            let batch_full = (n + 1) % BATCH == 0;
+            if batch_full {
+                log.flush(&mut tx, svc.now()).await?;
+            }
+            if batch_full && !all_at_once {
+                tx.commit().await?;
+                committed = n + 1;
+                imports::progress(&svc.store, id, done_rows as i64).await?;
+                progress(done_rows, total);
+                tx = svc.store.write().await?;
+            } else if batch_full {
+                progress(done_rows, total);
+            }
         }
-        done_rows += product.rows.len();
-        let batch_full = (n + 1) % BATCH == 0;
-        if batch_full {
-            log.flush(&mut tx, svc.now()).await?;
-        }
-        if batch_full && !all_at_once {
-            tx.commit().await?;
-            imports::progress(&svc.store, id, done_rows as i64).await?;
-            progress(done_rows, total);
-            tx = svc.store.write().await?;
-        } else if batch_full {
-            progress(done_rows, total);
-        }
+        ServiceResult::Ok((tx, log))
     }
+    .await;
+    let (mut tx, mut log) = match written {
+        Ok(open) => open,
+        Err(e) => {
+            discard_photos(svc, &plan[committed..]).await;
+            return Err(e);
+        }
+    };
     log.flush(&mut tx, svc.now()).await?;
     audit::record(
         &mut tx,
@@ -377,6 +459,72 @@ pub async fn run(
     }
     progress(total, total);
     Ok(imports::get(&svc.store, scope.seller_id, id).await?)
+}
+
+/// A product the sheet will create or update.
+struct Planned<'a> {
+    product: &'a sheet::SheetProduct,
+    draft: etalase_domain::catalog::product::ProductDraft,
+    /// The product's id: its own, or the one it will be created with.
+    id: ProductId,
+    exists: bool,
+    photos: Option<ProductPhotos>,
+}
+
+/// Prepares the photos the planned products list; products whose photos
+/// cannot all be had leave the plan with their problems.
+async fn with_photos<'a>(
+    svc: &Services,
+    scope: &SellerScope,
+    job: ImportId,
+    plan: Vec<Planned<'a>>,
+    problems: &mut Vec<RowProblem>,
+) -> ServiceResult<Vec<Planned<'a>>> {
+    let mut wanted = Vec::new();
+    for planned in plan.iter().filter(|p| !p.product.images.is_empty()) {
+        let existing = if planned.exists {
+            catalog::images_of(&svc.store, scope.seller_id, planned.id).await?
+        } else {
+            Vec::new()
+        };
+        wanted.push(Wanted {
+            product: planned.id,
+            existing,
+            listed: planned.product.images.clone(),
+        });
+    }
+    let mut prepared: HashMap<ProductId, _> = HashMap::new();
+    let mut refused: HashSet<ProductId> = HashSet::new();
+    let ids: Vec<ProductId> = wanted.iter().map(|w| w.product).collect();
+    for (product, result) in ids
+        .into_iter()
+        .zip(import_photos::prepare(svc, scope, job, wanted).await?)
+    {
+        match result {
+            Ok(photos) => {
+                prepared.insert(product, photos);
+            }
+            Err(list) => {
+                problems.extend(list);
+                refused.insert(product);
+            }
+        }
+    }
+    Ok(plan
+        .into_iter()
+        .filter(|p| !refused.contains(&p.id))
+        .map(|mut p| {
+            p.photos = prepared.remove(&p.id);
+            p
+        })
+        .collect())
+}
+
+/// Removes the stored photos of products that were not written.
+async fn discard_photos(svc: &Services, plan: &[Planned<'_>]) {
+    for photos in plan.iter().filter_map(|p| p.photos.as_ref()) {
+        super::media::delete_objects(svc, &photos.objects).await;
+    }
 }
 
 /// Updates a product from its rows, unless they say what it already says

@@ -18,7 +18,7 @@ use crate::documents::{decode_oriented, header_dimensions, sharpness};
 use crate::teams::SellerScope;
 use crate::{ServiceError, ServiceResult, Services};
 
-pub const MAX_IMAGES: usize = 9;
+pub use etalase_domain::catalog::image_source::MAX_IMAGES;
 pub const MAX_BYTES: usize = 5 * 1024 * 1024;
 pub const MIN_SIDE: u32 = 300;
 pub const MAX_SIDE: u32 = 4000;
@@ -168,28 +168,11 @@ pub async fn upload(
     if existing.len() >= MAX_IMAGES {
         return Err(ServiceError::field("images", ErrorCode::TooManyImages));
     }
-    let processed = tokio::task::spawn_blocking(move || process(&bytes))
-        .await
-        .map_err(ServiceError::internal)?
+    let processed = process_off_thread(bytes)
+        .await?
         .map_err(|code| ServiceError::field("images", code))?;
     let id = ImageId::generate();
-    let keys: Vec<(String, Vec<u8>)> = std::iter::once((
-        key(scope.seller_id, product, id, None),
-        processed.full.clone(),
-    ))
-    .chain(processed.thumbnails.iter().map(|(size, bytes)| {
-        (
-            key(scope.seller_id, product, id, Some(*size)),
-            bytes.clone(),
-        )
-    }))
-    .collect();
-    for (k, bytes) in &keys {
-        svc.objects
-            .put(k, bytes.clone())
-            .await
-            .map_err(ServiceError::internal)?;
-    }
+    let keys = store_objects(svc, scope.seller_id, product, id, &processed).await?;
     let now = svc.now();
     let written = async {
         let mut tx = svc.store.write().await?;
@@ -203,17 +186,7 @@ pub async fn upload(
         if count >= MAX_IMAGES {
             return Err(ServiceError::field("images", ErrorCode::TooManyImages));
         }
-        let image = ProductImage {
-            id,
-            product_id: product,
-            position: count as i32,
-            width: processed.width as i32,
-            height: processed.height as i32,
-            bytes: processed.full.len() as i64,
-            sharpness: processed.sharpness,
-            blurry: processed.blurry,
-            white_background: processed.white_background,
-        };
+        let image = image_row(id, product, count, &processed, None);
         catalog::insert_image(&mut tx, scope.seller_id, &image, now).await?;
         listing::refresh(&mut tx, scope.seller_id, product).await?;
         audit::record(
@@ -228,11 +201,73 @@ pub async fn upload(
     }
     .await;
     if written.is_err() {
-        for (k, _) in &keys {
-            let _ = svc.objects.delete(k).await;
-        }
+        delete_objects(svc, &keys).await;
     }
     written
+}
+
+/// Stores a processed image and its thumbnails; returns their keys.
+pub(crate) async fn store_objects(
+    svc: &Services,
+    seller: SellerId,
+    product: ProductId,
+    id: ImageId,
+    processed: &ProcessedImage,
+) -> ServiceResult<Vec<String>> {
+    let mut stored = Vec::new();
+    let parts = std::iter::once((None, &processed.full)).chain(
+        processed
+            .thumbnails
+            .iter()
+            .map(|(size, b)| (Some(*size), b)),
+    );
+    for (size, bytes) in parts {
+        let k = key(seller, product, id, size);
+        if let Err(e) = svc.objects.put(&k, bytes.clone()).await {
+            delete_objects(svc, &stored).await;
+            return Err(ServiceError::internal(e));
+        }
+        stored.push(k);
+    }
+    Ok(stored)
+}
+
+/// Removes stored objects of an image that was not kept (best effort).
+pub(crate) async fn delete_objects(svc: &Services, keys: &[String]) {
+    for k in keys {
+        let _ = svc.objects.delete(k).await;
+    }
+}
+
+/// The row of a processed image at `position`.
+pub(crate) fn image_row(
+    id: ImageId,
+    product: ProductId,
+    position: usize,
+    processed: &ProcessedImage,
+    source: Option<String>,
+) -> ProductImage {
+    ProductImage {
+        id,
+        product_id: product,
+        position: position as i32,
+        width: processed.width as i32,
+        height: processed.height as i32,
+        bytes: processed.full.len() as i64,
+        sharpness: processed.sharpness,
+        blurry: processed.blurry,
+        white_background: processed.white_background,
+        source,
+    }
+}
+
+/// [`process`] on a blocking thread.
+pub(crate) async fn process_off_thread(
+    bytes: Vec<u8>,
+) -> ServiceResult<Result<ProcessedImage, ErrorCode>> {
+    tokio::task::spawn_blocking(move || process(&bytes))
+        .await
+        .map_err(ServiceError::internal)
 }
 
 /// An image's bytes (the full image, or one of [`THUMBNAILS`]).

@@ -5,6 +5,7 @@
 pub mod editor;
 pub mod export;
 pub mod import;
+mod import_photos;
 pub mod listing;
 pub mod media;
 pub(crate) mod records;

@@ -3,7 +3,6 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
-use std::io::Cursor;
 use std::sync::Arc;
 
 use etalase_domain::catalog::category::tree;
@@ -25,6 +24,10 @@ pub struct World {
 }
 
 pub async fn world(backend: Backend) -> World {
+    world_with(backend, ServiceConfig::default()).await
+}
+
+pub async fn world_with(backend: Backend, config: ServiceConfig) -> World {
     let db = database(backend).await;
     let clock = Arc::new(ManualClock::new(Timestamp::from_unix_millis(
         1_795_000_000_000,
@@ -35,7 +38,7 @@ pub async fn world(backend: Backend) -> World {
         Arc::new(MemoryMailer::default()),
         Arc::new(etalase_services::vault::Vault::ephemeral()),
         etalase_store::objects::ObjectStore::memory(),
-        ServiceConfig::default(),
+        config,
     );
     World {
         svc,
@@ -143,21 +146,7 @@ pub fn form(input: ProductInput, base_version: Option<i32>) -> ProductForm {
     }
 }
 
-/// A photo: a sharp pattern on a white background.
-pub fn photo(side: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(side, side, |x, y| {
-        let inside = x > side / 5 && x < side * 4 / 5 && y > side / 5 && y < side * 4 / 5;
-        if inside && (x / 7 + y / 11) % 2 == 0 {
-            image::Rgb([30, 60, 120])
-        } else {
-            image::Rgb([255, 255, 255])
-        }
-    });
-    let mut bytes = Vec::new();
-    img.write_to(&mut Cursor::new(&mut bytes), image::ImageFormat::Png)
-        .unwrap();
-    bytes
-}
+pub use etalase_testkit::files::product_photo as photo;
 
 pub fn fields(error: &ServiceError) -> Vec<(String, ErrorCode)> {
     error
@@ -165,4 +154,77 @@ pub fn fields(error: &ServiceError) -> Vec<(String, ErrorCode)> {
         .iter()
         .map(|f| (f.field.to_string(), f.code))
         .collect()
+}
+
+/// What the test web server answers on a path.
+#[derive(Clone)]
+pub enum Answer {
+    Ok(Vec<u8>),
+    Redirect(String),
+    Status(u16),
+}
+
+/// A web server on 127.0.0.1 that serves photos (and failures) and counts
+/// the requests for each path.
+pub struct PhotoServer {
+    pub port: u16,
+    hits: Arc<std::sync::Mutex<BTreeMap<String, usize>>>,
+}
+
+impl PhotoServer {
+    pub async fn start(answers: Vec<(&str, Answer)>) -> PhotoServer {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let answers: Arc<BTreeMap<String, Answer>> = Arc::new(
+            answers
+                .into_iter()
+                .map(|(p, a)| (p.to_owned(), a))
+                .collect(),
+        );
+        let hits = Arc::new(std::sync::Mutex::new(BTreeMap::new()));
+        let counted = hits.clone();
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let (answers, hits) = (answers.clone(), counted.clone());
+                tokio::spawn(async move {
+                    let mut request = Vec::new();
+                    let mut buf = [0u8; 1024];
+                    while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match socket.read(&mut buf).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => request.extend_from_slice(&buf[..n]),
+                        }
+                    }
+                    let text = String::from_utf8_lossy(&request);
+                    let path = text.split_whitespace().nth(1).unwrap_or("/").to_owned();
+                    *hits.lock().unwrap().entry(path.clone()).or_insert(0) += 1;
+                    let (status, headers, body) = match answers.get(&path) {
+                        Some(Answer::Ok(body)) => (200, String::new(), body.clone()),
+                        Some(Answer::Redirect(to)) => {
+                            (302, format!("Location: {to}\r\n"), Vec::new())
+                        }
+                        Some(Answer::Status(code)) => (*code, String::new(), Vec::new()),
+                        None => (404, String::new(), Vec::new()),
+                    };
+                    let head = format!(
+                        "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n{headers}\r\n",
+                        body.len()
+                    );
+                    let _ = socket.write_all(head.as_bytes()).await;
+                    let _ = socket.write_all(&body).await;
+                    let _ = socket.shutdown().await;
+                });
+            }
+        });
+        PhotoServer { port, hits }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    pub fn hits(&self, path: &str) -> usize {
+        self.hits.lock().unwrap().get(path).copied().unwrap_or(0)
+    }
 }

@@ -13,6 +13,10 @@ pub struct ProductImage {
     pub sharpness: f64,
     pub blurry: bool,
     pub white_background: bool,
+    /// Where an imported photo came from (see
+    /// `etalase_domain::catalog::image_source::ImageSource::key`); none
+    /// for a photo uploaded on the product page.
+    pub source: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -26,6 +30,7 @@ struct ImageRow {
     sharpness: f64,
     blurry: bool,
     white_background: bool,
+    source: Option<String>,
 }
 
 pub async fn insert_image(
@@ -36,17 +41,18 @@ pub async fn insert_image(
 ) -> StoreResult<()> {
     on_tx!(tx, conn => sqlx::query(
         "INSERT INTO product_images (id, product_id, seller_id, position, width, height, bytes, \
-         sharpness, blurry, white_background, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+         sharpness, blurry, white_background, created_at, source) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
         .bind(image.id.to_string()).bind(image.product_id.to_string()).bind(seller.to_string())
         .bind(image.position).bind(image.width).bind(image.height).bind(image.bytes)
         .bind(image.sharpness).bind(image.blurry).bind(image.white_background)
-        .bind(now.unix_millis()).execute(conn).await.map(|_| ()))?;
+        .bind(now.unix_millis()).bind(image.source.as_deref())
+        .execute(conn).await.map(|_| ()))?;
     Ok(())
 }
 
 const IMAGE_SELECT: &str = "SELECT id, product_id, position, width, height, bytes, sharpness, \
-    blurry, white_background FROM product_images WHERE product_id = $1 AND seller_id = $2 \
+    blurry, white_background, source FROM product_images WHERE product_id = $1 AND seller_id = $2 \
     ORDER BY position";
 
 fn image(r: ImageRow) -> StoreResult<ProductImage> {
@@ -60,6 +66,7 @@ fn image(r: ImageRow) -> StoreResult<ProductImage> {
         sharpness: r.sharpness,
         blurry: r.blurry,
         white_background: r.white_background,
+        source: r.source,
     })
 }
 
@@ -81,6 +88,21 @@ pub async fn images_in_tx(
     let rows: Vec<ImageRow> = on_tx!(tx, conn => sqlx::query_as(IMAGE_SELECT)
         .bind(product.to_string()).bind(seller.to_string()).fetch_all(conn).await)?;
     rows.into_iter().map(image).collect()
+}
+
+/// Where a seller's imported photos came from, by product, in each
+/// product's photo order (photos uploaded on the product page have none).
+pub async fn image_sources(
+    store: &Store,
+    seller: SellerId,
+) -> StoreResult<Vec<(ProductId, String)>> {
+    let rows: Vec<(String, String)> = on_pool!(store, pool => sqlx::query_as(
+        "SELECT product_id, source FROM product_images \
+         WHERE seller_id = $1 AND source IS NOT NULL ORDER BY product_id, position")
+        .bind(seller.to_string()).fetch_all(pool).await)?;
+    rows.into_iter()
+        .map(|(product, source)| Ok((product.parse().map_err(corrupt)?, source)))
+        .collect()
 }
 
 /// Puts the images in the given order (positions 0, 1, …); ids not of this

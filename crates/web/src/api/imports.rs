@@ -1,7 +1,8 @@
-//! Bulk import through the API: a CSV body queued as a job, and its status.
+//! Bulk import through the API: a CSV body (or a multipart form with the
+//! sheet and the photo files it names) queued as a job, and its status.
 
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Json;
 use etalase_domain::ErrorCode;
 use etalase_domain::policy::{Area, SellerAction};
@@ -79,7 +80,10 @@ pub struct ImportQuery {
 #[utoipa::path(post, path = "/api/v1/products/import", tag = "catalog",
     security(("api_key" = ["catalog:write", "inventory:write"])),
     params(ImportQuery),
-    request_body(content = String, content_type = "text/csv", description = "A catalog sheet (the columns of the Seller Center's template), up to 50 MB"),
+    request_body(content(
+        (String = "text/csv"),
+        (ImportForm = "multipart/form-data"),
+    ), description = "A catalog sheet (the columns of the Seller Center's template) as the body, photos named by web address; or a multipart form with the sheet as `file` and the photo files its Images column names as `photos` (repeated). Up to 50 MB in all."),
     responses(
         (status = 202, body = ImportJob, description = "Queued; follow it at /api/v1/imports/{import_id}"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -91,6 +95,7 @@ pub async fn import(
     ApiAuth(scope): ApiAuth,
     State(state): State<AppState>,
     Query(q): Query<ImportQuery>,
+    headers: HeaderMap,
     body: axum::body::Body,
 ) -> AppResult<(StatusCode, Json<ImportJob>)> {
     use etalase_store::imports::ImportMode;
@@ -100,15 +105,61 @@ pub async fn import(
             AppError::from(ServiceError::field("mode", ErrorCode::ValidationFailed))
         })?,
     };
-    // The sheet may be far larger than the API's usual body limit.
-    let bytes = axum::body::to_bytes(body, catalog::import::MAX_BYTES)
+    // The sheet may be far larger than the API's usual body limit (a
+    // multipart form adds its boundaries to the 50 MB of files).
+    let bytes = axum::body::to_bytes(body, catalog::import::MAX_BYTES + 1024 * 1024)
         .await
-        .map_err(|_| AppError::from(ErrorCode::PayloadTooLarge))?;
+        .map_err(|_| AppError::from(ErrorCode::ImportTooLarge))?;
     let name = q.file_name.unwrap_or_else(|| "API upload".into());
     let svc = &state.services;
-    let id = catalog::import::start(svc, &scope, &name, bytes.to_vec(), mode).await?;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let upload = match multer::parse_boundary(content_type) {
+        Ok(boundary) => form_upload(bytes, boundary, name).await?,
+        Err(_) => catalog::import::Upload::sheet(&name, bytes.to_vec()),
+    };
+    let id = catalog::import::start(svc, &scope, upload, mode).await?;
     let job = catalog::import::job(svc, &scope, id).await?;
     Ok((StatusCode::ACCEPTED, Json(job.into())))
+}
+
+/// The multipart form of an import.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ImportForm {
+    /// The CSV sheet.
+    #[schema(format = Binary, value_type = String)]
+    file: Vec<u8>,
+    /// Photo files, matched to the Images column by file name (case ignored).
+    #[schema(format = Binary, value_type = Option<Vec<String>>)]
+    photos: Option<Vec<Vec<u8>>>,
+}
+
+async fn form_upload(
+    bytes: axum::body::Bytes,
+    boundary: String,
+    name: String,
+) -> AppResult<catalog::import::Upload> {
+    let malformed = |_| AppError::from(ErrorCode::MalformedRequest);
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(bytes) });
+    let mut form = multer::Multipart::new(stream, boundary);
+    let mut upload = catalog::import::Upload {
+        file_name: name,
+        ..Default::default()
+    };
+    while let Some(field) = form.next_field().await.map_err(malformed)? {
+        let part = field.name().unwrap_or_default().to_owned();
+        let file_name = field.file_name().unwrap_or_default().to_owned();
+        let content = field.bytes().await.map_err(malformed)?.to_vec();
+        match part.as_str() {
+            "file" => upload.sheet = content,
+            "photos" if !content.is_empty() => upload.photos.push((file_name, content)),
+            _ => {}
+        }
+    }
+    Ok(upload)
 }
 
 #[utoipa::path(get, path = "/api/v1/imports/{import_id}", tag = "catalog",

@@ -208,6 +208,19 @@ impl TestApp {
         value_of(&body, "data-testid=\"new-key\"").expect("secret shown once")
     }
 
+    /// The JSON an API `GET` answers with `key`.
+    pub async fn api_json(&self, path: &str, key: &str) -> serde_json::Value {
+        Client::new()
+            .get(self.url(path))
+            .bearer_auth(key)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     /// Member ids of the shop of `owner`, read from the team page.
     pub async fn member_ids(&self, owner: &Client) -> Vec<String> {
         let body = self.get(owner, "/seller/team").await.text().await.unwrap();

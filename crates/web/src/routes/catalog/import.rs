@@ -127,20 +127,30 @@ pub async fn page(s: SellerCtx, Query(q): Query<Notice>) -> AppResult<Response> 
 }
 
 pub async fn upload(s: SellerCtx, mut multipart: Multipart) -> AppResult<Response> {
-    let (mut bytes, mut name, mut mode) = (Vec::new(), String::new(), ImportMode::ValidRows);
+    let (mut upload, mut mode) = (import::Upload::default(), ImportMode::ValidRows);
     while let Some(field) = multipart
         .next_field()
         .await
         .map_err(|_| AppError::from(ErrorCode::MalformedRequest))?
     {
-        match field.name() {
-            Some("file") => {
-                name = field.file_name().unwrap_or("produk.csv").to_owned();
-                bytes = field
+        let name = field.name().map(str::to_owned);
+        match name.as_deref() {
+            Some(part @ ("file" | "photos")) => {
+                let file_name = field.file_name().unwrap_or_default().to_owned();
+                let bytes = field
                     .bytes()
                     .await
                     .map_err(|_| AppError::from(ErrorCode::PayloadTooLarge))?
                     .to_vec();
+                if part == "file" {
+                    upload.file_name = Some(file_name)
+                        .filter(|n| !n.is_empty())
+                        .unwrap_or_else(|| "produk.csv".into());
+                    upload.sheet = bytes;
+                } else if !bytes.is_empty() {
+                    // A browser sends an empty part when no photo is chosen.
+                    upload.photos.push((file_name, bytes));
+                }
             }
             Some("mode") => {
                 let text = field.text().await.unwrap_or_default();
@@ -149,12 +159,14 @@ pub async fn upload(s: SellerCtx, mut multipart: Multipart) -> AppResult<Respons
             _ => {}
         }
     }
-    match import::start(&s.ctx.state.services, &s.scope, &name, bytes, mode).await {
+    match import::start(&s.ctx.state.services, &s.scope, upload, mode).await {
         Ok(id) => Ok(Redirect::to(&format!("/seller/products/import/{id}")).into_response()),
-        Err(e) if e.code.status() == 422 => {
+        Err(e) if matches!(e.code.status(), 413 | 422) => {
+            let status =
+                StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
             let errors = FormErrors::from_service(&s.ctx.t, &e);
             let page = import_page(&s, None, errors).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, html(&page)).into_response())
+            Ok((status, html(&page)).into_response())
         }
         Err(e) => Err(e.into()),
     }
