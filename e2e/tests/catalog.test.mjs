@@ -3,11 +3,11 @@
 // edit by a second tab shows what changed. In a real Chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { deflateSync } from 'node:zlib';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launch } from '../lib/browser.mjs';
+import { photo } from '../lib/png.mjs';
 
 const BASE = process.env.ETALASE_URL;
 const SHOTS = new URL('../screenshots/', import.meta.url).pathname;
@@ -16,50 +16,10 @@ const files = mkdtempSync(join(tmpdir(), 'etalase-catalog-'));
 let browser;
 before(async () => {
   assert.ok(BASE, 'ETALASE_URL is set by e2e/run');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-  });
+  browser = await launch();
 });
 after(async () => browser && browser.close());
 
-// A PNG written by hand (zlib is all it needs): a patterned product on white.
-function crc32(bytes) {
-  let crc = 0xffffffff;
-  for (const b of bytes) {
-    crc ^= b;
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}
-function chunk(type, data) {
-  const out = Buffer.alloc(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  out.write(type, 4, 'ascii');
-  data.copy(out, 8);
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-  return out;
-}
-function photo(side, hue) {
-  const raw = Buffer.alloc(side * (side * 3 + 1), 255);
-  for (let y = 0; y < side; y++) {
-    raw[y * (side * 3 + 1)] = 0;
-    for (let x = 0; x < side; x++) {
-      const inside = x > side / 5 && x < (side * 4) / 5 && y > side / 5 && y < (side * 4) / 5;
-      if (inside && (Math.floor(x / 7) + Math.floor(y / 11)) % 2 === 0) {
-        const at = y * (side * 3 + 1) + 1 + x * 3;
-        raw[at] = hue; raw[at + 1] = 60; raw[at + 2] = 255 - hue;
-      }
-    }
-  }
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(side, 0); header.writeUInt32BE(side, 4);
-  header[8] = 8; header[9] = 2;
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 async function signedIn() {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'id-ID' });

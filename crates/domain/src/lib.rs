@@ -11,6 +11,7 @@ pub mod error;
 pub mod id;
 pub mod kyc;
 pub mod lang;
+pub mod listing;
 pub mod money;
 pub mod notification;
 pub mod phone;

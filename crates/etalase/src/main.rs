@@ -150,6 +150,14 @@ enum Command {
         /// The CSV file (UTF-8; `,` or `;` between fields).
         file: PathBuf,
     },
+    /// Rebuild the Shop's read model from the system of record: every
+    /// product judged and projected again. The Shop keeps serving meanwhile.
+    RebuildShop {
+        /// Empty the read model first (a product the rebuild does not reach
+        /// again would otherwise stay as it was).
+        #[arg(long)]
+        from_scratch: bool,
+    },
     /// Write a shop's catalog as CSV (the import's columns) to a file or stdout.
     Export {
         #[arg(long)]
@@ -350,6 +358,17 @@ fn vault(settings: &Settings) -> anyhow::Result<Vault> {
     Vault::open_or_create(&path).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
+/// The store and the services, for commands run beside the server.
+async fn offline(settings: &Settings) -> anyhow::Result<(Store, Services)> {
+    let store = open_store(settings, None).await?;
+    let svc = services(
+        store.clone(),
+        settings,
+        default_public_url("127.0.0.1:8080"),
+    )?;
+    Ok((store, svc))
+}
+
 fn services(store: Store, settings: &Settings, public_url: String) -> anyhow::Result<Services> {
     let defaults = SessionPolicy::default();
     let defaults_service = ServiceConfig::default();
@@ -509,6 +528,10 @@ async fn main() -> anyhow::Result<()> {
             commands::catalog::catalog_import(&settings, &seller, all_or_nothing, &file, &photos)
                 .await
         }
+        Command::RebuildShop { from_scratch } => {
+            init_logging(false);
+            commands::shop::rebuild_shop(&settings, from_scratch).await
+        }
         Command::Export { seller, lang, file } => {
             init_logging(false);
             commands::catalog::catalog_export(&settings, &seller, &lang, file.as_deref()).await
@@ -633,7 +656,11 @@ async fn serve(args: ServeArgs, settings: Settings) -> anyhow::Result<()> {
     // the background, retried until the relay takes it.
     let (svc, mail_dispatcher) = mail::spawn_dispatcher(svc);
     tracing::info!(transport = %svc.mailer.describe(), "mail dispatcher started");
+    // The sync: the Shop's read model follows every committed change.
+    let projector = etalase_services::sync::spawn(svc.clone());
+    tracing::info!("sync projector started (in-process)");
     // Imports a restart interrupted run again from their files.
+
     match etalase_services::catalog::import::resume(&svc).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(jobs = n, "resumed interrupted imports"),
@@ -683,6 +710,7 @@ async fn serve(args: ServeArgs, settings: Settings) -> anyhow::Result<()> {
     println!("Press Ctrl+C to stop.");
     app.run_until(shutdown_signal()).await?;
     mail_dispatcher.abort();
+    projector.abort();
     store.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -17,6 +17,8 @@ pub mod mail;
 pub mod notifications;
 mod passwords;
 mod redact;
+pub mod storefront;
+pub mod sync;
 pub mod teams;
 mod tokens;
 pub mod vault;
@@ -116,6 +118,8 @@ pub struct Services {
     /// ([`mail::spawn_dispatcher`]); without one, mail is delivered inline.
     pub mail_wake: Option<Arc<tokio::sync::Notify>>,
     pub config: Arc<ServiceConfig>,
+    /// Which products the sync just projected, for pages that watch.
+    pub sync_notices: Arc<sync::SyncNotices>,
 }
 
 impl Services {
@@ -135,6 +139,7 @@ impl Services {
             mailer,
             mail_wake: None,
             config: Arc::new(config),
+            sync_notices: Arc::default(),
         }
     }
 

@@ -2,7 +2,6 @@
 //! and a resubmission, working-day deadlines, who may see what, and proof
 //! that no personal value is stored in the clear.
 
-use std::io::Cursor;
 use std::sync::Arc;
 
 use etalase_domain::verification::VerificationState;
@@ -10,7 +9,7 @@ use etalase_domain::{ErrorCode, Lang, Timestamp};
 use etalase_services::accounts::{self, ClientInfo, ShopDetails, SignUp};
 use etalase_services::clock::ManualClock;
 use etalase_services::kyc::review::{self, Decision, FindingForm};
-use etalase_services::kyc::wizard::{self, AddressForm, IdentityForm};
+use etalase_services::kyc::wizard;
 use etalase_services::mail::MemoryMailer;
 use etalase_services::teams::SellerScope;
 use etalase_services::vault::Vault;
@@ -20,9 +19,9 @@ use etalase_store::objects::ObjectStore;
 use etalase_store::{audit, kyc, outbox, sellers};
 use etalase_testkit::{Backend, TestDatabase, database, on_both_backends};
 
-const NIK: &str = "3201015205950002"; // a woman born 12 May 1995
-const NPWP: &str = "09.254.294.3-407.000";
-const ACCOUNT: &str = "8730123456";
+mod support;
+
+use support::verification::{ACCOUNT, NIK, NPWP, address, fill_wizard, identity, photo};
 
 struct World {
     svc: Services,
@@ -83,84 +82,7 @@ async fn seller(w: &World, email: &str, slug: &str) -> (User, SellerScope) {
 }
 
 async fn admin(w: &World) -> User {
-    accounts::create_user(
-        &w.svc,
-        "reviewer@etalase.test",
-        "Reviewer",
-        "kata sandi reviewer",
-        true,
-    )
-    .await
-    .unwrap()
-}
-
-/// A sharp, card-sized photo; `shade` makes each one different.
-fn photo(shade: u8) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(1000, 640, |x, y| {
-        if (x / 9 + y / 13) % 3 == 0 {
-            image::Rgb([shade, 20, 20])
-        } else {
-            image::Rgb([250, 250, 250])
-        }
-    });
-    let mut out = Vec::new();
-    img.write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png)
-        .unwrap();
-    out
-}
-
-fn identity<'a>(nik: &'a str, birth_date: &'a str, gender: &'a str) -> IdentityForm<'a> {
-    IdentityForm {
-        full_name: "Sari Wulandari",
-        nik,
-        birth_date,
-        gender,
-        company_name: "",
-        nib: "",
-    }
-}
-
-fn address<'a>() -> AddressForm<'a> {
-    AddressForm {
-        street: "Jl. Pajajaran No. 10, RT 02/RW 03",
-        district_code: "320101",
-        postal_code: "16810",
-        phone: "0812-3456-7890",
-    }
-}
-
-async fn fill_wizard(w: &World, scope: &SellerScope) {
-    wizard::save_shop(&w.svc, scope, "Batik Sari Bogor", "fashion")
-        .await
-        .unwrap();
-    wizard::save_business_type(&w.svc, scope, "individual")
-        .await
-        .unwrap();
-    wizard::save_identity(&w.svc, scope, identity(NIK, "1995-05-12", "female"))
-        .await
-        .unwrap();
-    wizard::save_tax(&w.svc, scope, NPWP).await.unwrap();
-    wizard::save_addresses(&w.svc, scope, address(), None)
-        .await
-        .unwrap();
-    let bank = wizard::save_bank_account(&w.svc, scope, "bca", ACCOUNT, "SARI WULANDARI")
-        .await
-        .unwrap();
-    assert!(!bank.holder_name_differs);
-    for (slot, shade) in [
-        ("ktp_photo", 10),
-        ("selfie_with_ktp", 30),
-        ("npwp_card", 50),
-    ] {
-        let uploaded = wizard::upload_document(&w.svc, scope, slot, &photo(shade))
-            .await
-            .unwrap();
-        assert!(
-            uploaded.warnings.is_empty(),
-            "{slot}: {:?}",
-            uploaded.warnings
-        );
-    }
+    support::verification::reviewer(&w.svc).await
 }
 
 async fn a_seller_is_rejected_fixes_a_document_and_is_approved(backend: Backend) {
@@ -172,7 +94,7 @@ async fn a_seller_is_rejected_fixes_a_document_and_is_approved(backend: Backend)
     assert_eq!(early.code, ErrorCode::StepsIncomplete);
     assert!(early.fields.iter().any(|f| f.field == "identity"));
 
-    fill_wizard(&w, &scope).await;
+    fill_wizard(&w.svc, &scope).await;
     let submitted = wizard::submit(&w.svc, &scope).await.unwrap();
     assert_eq!(submitted.state, VerificationState::Submitted);
     // Five working days after Tuesday 17 March 2026, skipping Nyepi, Idul Fitri
@@ -461,7 +383,7 @@ async fn a_year_end_estimate_uses_the_holidays_the_operator_added(backend: Backe
     const YEAR_END: i64 = 1_798_426_800_000;
     let w = world_at(backend, YEAR_END, ServiceConfig::default()).await;
     let (_, scope) = seller(&w, "sari@contoh.id", "batik-sari").await;
-    fill_wizard(&w, &scope).await;
+    fill_wizard(&w.svc, &scope).await;
     let built_in = wizard::submit(&w.svc, &scope).await.unwrap();
     assert_eq!(built_in.decision_due_on.as_deref(), Some("2027-01-04"));
     assert!(built_in.decision_due_is_estimate, "2027 is not known yet");
@@ -476,7 +398,7 @@ async fn a_year_end_estimate_uses_the_holidays_the_operator_added(backend: Backe
     };
     let w = world_at(backend, YEAR_END, config).await;
     let (_, scope) = seller(&w, "sari@contoh.id", "batik-sari").await;
-    fill_wizard(&w, &scope).await;
+    fill_wizard(&w.svc, &scope).await;
     let added = wizard::submit(&w.svc, &scope).await.unwrap();
     assert_eq!(added.decision_due_on.as_deref(), Some("2027-01-05"));
     assert!(!added.decision_due_is_estimate);
@@ -502,7 +424,7 @@ async fn one_person_verifies_a_limited_number_of_shops(backend: Backend) {
 async fn only_owners_and_admins_see_personal_values(backend: Backend) {
     let w = world(backend).await;
     let (owner, scope) = seller(&w, "pemilik@contoh.id", "toko-rahasia").await;
-    fill_wizard(&w, &scope).await;
+    fill_wizard(&w.svc, &scope).await;
     let status = wizard::status(&w.svc, &scope).await.unwrap();
     assert_eq!(status.identity.unwrap().nik_masked, "3201••••••••0002");
     assert_eq!(wizard::reveal(&w.svc, &scope, "nik").await.unwrap(), NIK);
@@ -607,7 +529,7 @@ async fn only_owners_and_admins_see_personal_values(backend: Backend) {
 async fn nothing_personal_is_stored_in_the_clear(backend: Backend) {
     let w = world(backend).await;
     let (_, scope) = seller(&w, "bersih@contoh.id", "toko-bersih").await;
-    fill_wizard(&w, &scope).await;
+    fill_wizard(&w.svc, &scope).await;
     wizard::submit(&w.svc, &scope).await.unwrap();
     let secrets = [NIK, "0092542943407000", "092542943407000", ACCOUNT];
     let tables = [

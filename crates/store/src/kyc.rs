@@ -107,10 +107,7 @@ pub async fn get_verification(store: &Store, seller: SellerId) -> StoreResult<Ve
 /// Reads the record inside a write transaction, locking it on PostgreSQL
 /// (SQLite's single writer already serialises).
 pub async fn lock_verification(tx: &mut Tx, seller: SellerId) -> StoreResult<Verification> {
-    let lock = match tx {
-        Tx::Sqlite(_) => "",
-        Tx::Postgres(_) => " FOR UPDATE",
-    };
+    let lock = tx.lock_clause();
     let sql = format!(
         "SELECT {VERIFICATION_COLUMNS} FROM seller_verifications WHERE seller_id = $1{lock}"
     );

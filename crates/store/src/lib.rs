@@ -24,6 +24,8 @@ pub mod notifications;
 pub mod objects;
 pub mod outbox;
 pub mod sellers;
+pub mod shop;
+pub mod sync;
 
 pub use error::{StoreError, StoreResult};
 pub use pool::{Backend, Store, StoreOptions, Tx};

@@ -44,6 +44,7 @@ pub async fn append<P: Serialize>(
         .bind(event.aggregate_id).bind(event.seller_id.map(|s| s.to_string()))
         .bind(&payload).bind(now.unix_millis())
         .execute(conn).await.map(|_| ()))?;
+    tx.wrote_events = true;
     Ok(id)
 }
 
@@ -82,7 +83,9 @@ pub async fn append_many<P: Serialize>(
         ],
         &rows,
     )
-    .await
+    .await?;
+    tx.wrote_events |= !events.is_empty();
+    Ok(())
 }
 
 /// Events after `after_seq`, oldest first.

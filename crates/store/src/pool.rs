@@ -1,5 +1,8 @@
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
+
+use tokio::sync::watch;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -57,10 +60,20 @@ pub(crate) enum Pool {
 #[derive(Clone)]
 pub struct Store {
     pub(crate) pool: Pool,
+    /// Counts commits that wrote outbox events, so the sync's projector
+    /// (and anyone else in this process) wakes at once instead of polling.
+    events: Arc<watch::Sender<u64>>,
 }
 
-/// One write transaction; dropped without [`Tx::commit`] it rolls back.
-pub enum Tx {
+/// One write transaction; dropped without [`Tx::commit`] it rolls back. It
+/// remembers whether it wrote outbox events, to announce them on commit.
+pub struct Tx {
+    pub(crate) inner: TxInner,
+    pub(crate) wrote_events: bool,
+    events: Arc<watch::Sender<u64>>,
+}
+
+pub(crate) enum TxInner {
     Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
     Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
 }
@@ -78,12 +91,12 @@ macro_rules! on_pool {
 /// Runs the same statement inside a transaction on either backend.
 macro_rules! on_tx {
     ($tx:expr, $conn:ident => $body:expr) => {
-        match $tx {
-            $crate::pool::Tx::Sqlite(tx) => {
+        match &mut $tx.inner {
+            $crate::pool::TxInner::Sqlite(tx) => {
                 let $conn = &mut **tx;
                 $body
             }
-            $crate::pool::Tx::Postgres(tx) => {
+            $crate::pool::TxInner::Postgres(tx) => {
                 let $conn = &mut **tx;
                 $body
             }
@@ -104,9 +117,7 @@ impl Store {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(connect)
                 .await?;
-            return Ok(Store {
-                pool: Pool::Postgres(pool),
-            });
+            return Ok(Store::with_pool(Pool::Postgres(pool)));
         }
         if !url.starts_with("sqlite:") {
             return Err(StoreError::Corrupt(format!(
@@ -120,18 +131,32 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(options.busy_timeout);
+        // The one writer keeps 32 MB of pages (SQLite's default is 2 MB): a
+        // bulk transaction (an import batch) then neither spills dirty pages
+        // to the WAL half-way nor reads them back.
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(30))
-            .connect_with(connect.clone())
+            .connect_with(connect.clone().pragma("cache_size", "-32768"))
             .await?;
         let read = SqlitePoolOptions::new()
             .max_connections(options.max_connections.max(1))
             .connect_with(connect.read_only(true))
             .await?;
-        Ok(Store {
-            pool: Pool::Sqlite { read, write },
-        })
+        Ok(Store::with_pool(Pool::Sqlite { read, write }))
+    }
+
+    fn with_pool(pool: Pool) -> Store {
+        Store {
+            pool,
+            events: Arc::new(watch::Sender::new(0)),
+        }
+    }
+
+    /// Changes whenever a transaction that wrote outbox events commits in
+    /// this process.
+    pub fn event_commits(&self) -> watch::Receiver<u64> {
+        self.events.subscribe()
     }
 
     pub async fn connect_and_migrate(url: &str, options: &StoreOptions) -> StoreResult<Store> {
@@ -158,9 +183,16 @@ impl Store {
 
     /// Opens a write transaction (`BEGIN IMMEDIATE` on SQLite).
     pub async fn write(&self) -> StoreResult<Tx> {
-        Ok(match &self.pool {
-            Pool::Sqlite { write, .. } => Tx::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?),
-            Pool::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        let inner = match &self.pool {
+            Pool::Sqlite { write, .. } => {
+                TxInner::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?)
+            }
+            Pool::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
+        };
+        Ok(Tx {
+            inner,
+            wrote_events: false,
+            events: self.events.clone(),
         })
     }
 
@@ -225,11 +257,30 @@ impl Store {
 
 impl Tx {
     pub async fn commit(self) -> StoreResult<()> {
-        match self {
-            Tx::Sqlite(tx) => tx.commit().await?,
-            Tx::Postgres(tx) => tx.commit().await?,
+        match self.inner {
+            TxInner::Sqlite(tx) => tx.commit().await?,
+            TxInner::Postgres(tx) => tx.commit().await?,
+        }
+        if self.wrote_events {
+            self.events.send_modify(|n| *n = n.wrapping_add(1));
         }
         Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.inner {
+            TxInner::Sqlite(_) => Backend::Sqlite,
+            TxInner::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// ` FOR UPDATE` on PostgreSQL, to lock what a transaction reads;
+    /// nothing on SQLite, whose single writer already serialises.
+    pub fn lock_clause(&self) -> &'static str {
+        match self.backend() {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR UPDATE",
+        }
     }
 }
 

@@ -65,6 +65,13 @@ pub async fn get_seller(store: &Store, id: SellerId) -> StoreResult<Seller> {
     row.try_into()
 }
 
+pub async fn get_seller_tx(tx: &mut Tx, id: SellerId) -> StoreResult<Seller> {
+    let row: SellerRow = on_tx!(tx, conn => sqlx::query_as(
+        "SELECT id, slug, name, status, created_at FROM sellers WHERE id = $1")
+        .bind(id.to_string()).fetch_one(conn).await)?;
+    row.try_into()
+}
+
 pub async fn find_seller_by_slug(store: &Store, slug: &str) -> StoreResult<Option<Seller>> {
     let row: Option<SellerRow> = on_pool!(store, pool => sqlx::query_as(
         "SELECT id, slug, name, status, created_at FROM sellers WHERE slug = $1")

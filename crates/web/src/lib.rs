@@ -38,8 +38,8 @@ pub use state::{AppState, Secret, WebConfig};
 
 use crate::errors::AppError;
 use crate::routes::{
-    account, admin, admin_catalog, admin_verification, auth, catalog, notifications, ops, seller,
-    shop, verification,
+    account, admin, admin_catalog, admin_sync, admin_verification, auth, catalog, notifications,
+    ops, seller, shop, verification,
 };
 
 /// The app as a router, for tests that do not need a socket.
@@ -62,6 +62,8 @@ pub fn router(services: Services, config: WebConfig) -> Router {
     let pages = Router::new()
         // Shop
         .route("/", get(shop::home))
+        .route("/p/{handle}", get(shop::product))
+        .route("/p/{id}/images/{image}/{size}", get(shop::product_image))
         .route(
             "/signin",
             get(auth::shop_sign_in_page).post(auth::shop_sign_in),
@@ -110,6 +112,8 @@ pub fn router(services: Services, config: WebConfig) -> Router {
         .route("/seller/api-keys/{id}/revoke", post(seller::revoke_key))
         .route("/seller/shop", get(seller::shop).post(seller::rename_shop))
         .route("/seller/products", get(catalog::list))
+        .route("/seller/products/sync-events", get(catalog::sync::watch))
+        .route("/seller/sync", get(catalog::sync::health))
         .route(
             csrf::IMPORT_PATH,
             get(catalog::import::page)
@@ -201,6 +205,7 @@ pub fn router(services: Services, config: WebConfig) -> Router {
         // Admin
         .route("/admin", get(admin::dashboard))
         .route("/admin/products", get(admin_catalog::list))
+        .route("/admin/sync", get(admin_sync::health))
         .route("/admin/products/{id}", get(admin_catalog::show))
         .route(
             "/admin/products/{id}/images/{image}/{size}",

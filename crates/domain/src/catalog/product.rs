@@ -414,7 +414,7 @@ impl ProductDraft {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     pub(crate) fn leaf_with_required() -> (&'static str, BTreeMap<String, String>) {
@@ -436,7 +436,8 @@ mod tests {
         (leaf.id, values)
     }
 
-    fn complete() -> ProductInput {
+    /// A product that publishes: 2 colours × 3 sizes, every field filled.
+    pub(crate) fn complete() -> ProductInput {
         let (category, attributes) = leaf_with_required();
         ProductInput {
             title: "Batik Keris Kemeja Batik Pria Lengan Panjang Katun Halus".into(),

@@ -8,7 +8,7 @@ use etalase_services::Services;
 use etalase_services::teams::SellerScope;
 use etalase_store::Store;
 
-use crate::{Settings, default_public_url, open_store, services};
+use crate::{Settings, offline};
 
 /// The store, the services and a shop's first owner's scope, for commands
 /// the operator runs on a shop's behalf.
@@ -16,12 +16,7 @@ async fn as_shop_owner(
     settings: &Settings,
     slug: &str,
 ) -> anyhow::Result<(Store, Services, SellerScope)> {
-    let store = open_store(settings, None).await?;
-    let svc = services(
-        store.clone(),
-        settings,
-        default_public_url("127.0.0.1:8080"),
-    )?;
+    let (store, svc) = offline(settings).await?;
     let scope = owner_scope(&svc, slug).await?;
     Ok((store, svc, scope))
 }

@@ -2,15 +2,10 @@
 
 use etalase_services::mail;
 
-use crate::{MailCommand, Settings, default_public_url, open_store, services};
+use crate::{MailCommand, Settings, offline};
 
 pub async fn mail_command(settings: &Settings, command: MailCommand) -> anyhow::Result<()> {
-    let store = open_store(settings, None).await?;
-    let svc = services(
-        store.clone(),
-        settings,
-        default_public_url("127.0.0.1:8080"),
-    )?;
+    let (store, svc) = offline(settings).await?;
     let result = match command {
         MailCommand::Test { address } => {
             let message = etalase_services::OutgoingMail {

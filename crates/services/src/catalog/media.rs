@@ -293,6 +293,24 @@ pub async fn bytes(
         .ok_or_else(|| ErrorCode::NotFound.into())
 }
 
+/// A stored image's bytes, once the caller has decided it may be seen.
+pub(crate) async fn stored_bytes(
+    svc: &Services,
+    seller: SellerId,
+    product: ProductId,
+    image: ImageId,
+    size: Option<u32>,
+) -> ServiceResult<Vec<u8>> {
+    if size.is_some_and(|s| !THUMBNAILS.contains(&s)) {
+        return Err(ErrorCode::NotFound.into());
+    }
+    svc.objects
+        .get(&key(seller, product, image, size))
+        .await
+        .map_err(ServiceError::internal)?
+        .ok_or_else(|| ErrorCode::NotFound.into())
+}
+
 /// An image's bytes for a moderator (any shop's product).
 pub async fn bytes_for_moderation(
     svc: &Services,

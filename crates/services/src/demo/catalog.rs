@@ -1,6 +1,7 @@
 //! The demo shop's catalog: a product at every stage a newcomer should see
 //! — excellent and live, live with low stock, a draft whose checklist says
-//! what to fix, and one the seller paused.
+//! what to fix, one the seller paused, and one sold out (its Shop page says
+//! "Stok habis", and the sync panel says why it left search).
 
 use std::collections::BTreeMap;
 use std::io::Cursor;
@@ -166,6 +167,21 @@ pub async fn load(svc: &Services, scope: &SellerScope, seller: SellerId) -> Serv
         ..ProductInput::default()
     };
 
+    let selendang = ProductInput {
+        title: "Selendang Tenun Ikat Sumba Motif Kuda Katun Pewarna Alami".into(),
+        description: "Selendang tenun ikat dari Sumba Timur, ditenun tangan dengan benang \
+            katun dan diwarnai akar mengkudu serta daun nila. Motif kuda melambangkan \
+            kebanggaan dan kerja keras; setiap lembar selesai dalam beberapa minggu."
+            .into(),
+        bullets: "Tenun tangan\nPewarna alami\nMotif kuda Sumba".into(),
+        category: "batik-kain-tradisional/tenun".into(),
+        brand: "Tenun Sumba".into(),
+        attributes: attributes(&[("bahan", "Katun"), ("asal_daerah", "Sumba Timur")]),
+        tags: "tenun ikat, selendang, sumba".into(),
+        skus: vec![sku(&[], "SUMBA-KUDA", "450.000", "0", "300")],
+        ..ProductInput::default()
+    };
+
     let create = |input: ProductInput| async move {
         crate::catalog::create(
             svc,
@@ -203,5 +219,10 @@ pub async fn load(svc: &Services, scope: &SellerScope, seller: SellerId) -> Serv
     media::upload(svc, scope, tas, photo([150, 110, 60], true, 1)).await?;
     crate::catalog::publish(svc, scope, tas).await?;
     crate::catalog::deactivate(svc, scope, tas).await?;
+
+    // Sold out: reachable in the Shop as "Stok habis", out of search.
+    let selendang = create(selendang).await?;
+    media::upload(svc, scope, selendang, photo([140, 40, 40], true, 3)).await?;
+    crate::catalog::publish(svc, scope, selendang).await?;
     Ok(())
 }

@@ -2,6 +2,8 @@
 //! 2 × 3 product, a photo.
 #![allow(dead_code)]
 
+pub mod verification;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -146,6 +148,7 @@ pub fn form(input: ProductInput, base_version: Option<i32>) -> ProductForm {
     }
 }
 
+#[allow(unused_imports)]
 pub use etalase_testkit::files::product_photo as photo;
 
 pub fn fields(error: &ServiceError) -> Vec<(String, ErrorCode)> {

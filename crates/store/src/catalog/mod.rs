@@ -276,10 +276,7 @@ pub async fn update_content(
 pub async fn lock_product(tx: &mut Tx, seller: SellerId, id: ProductId) -> StoreResult<Product> {
     let sql = format!(
         "SELECT {PRODUCT_COLUMNS} FROM products WHERE id = $1 AND seller_id = $2{}",
-        match tx {
-            Tx::Sqlite(_) => "",
-            Tx::Postgres(_) => " FOR UPDATE",
-        }
+        tx.lock_clause()
     );
     let row: ProductRow = on_tx!(tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
         .bind(id.to_string()).bind(seller.to_string()).fetch_one(conn).await)?;
@@ -437,6 +434,15 @@ pub async fn bump_version(
         .bind(id.to_string()).bind(seller.to_string()).bind(now.unix_millis())
         .bind(actor.as_text()).fetch_one(conn).await)?;
     Ok(version)
+}
+
+/// A product by id in any shop, inside a transaction (the sync's
+/// projector); none when there is no such product.
+pub async fn find_any_in_tx(tx: &mut Tx, id: ProductId) -> StoreResult<Option<Product>> {
+    let sql = format!("SELECT {PRODUCT_COLUMNS} FROM products WHERE id = $1");
+    let row: Option<ProductRow> = on_tx!(tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(id.to_string()).fetch_optional(conn).await)?;
+    row.map(TryInto::try_into).transpose()
 }
 
 /// A product by id in any shop (for moderators).

@@ -6,6 +6,7 @@ pub mod catalog;
 mod extract;
 mod idempotent;
 pub mod imports;
+pub mod listing;
 pub mod shop;
 pub mod team;
 pub mod verification;
@@ -70,6 +71,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(catalog::get, catalog::update))
         .routes(routes!(catalog::publish))
         .routes(routes!(catalog::deactivate))
+        .routes(routes!(listing::listing))
         .routes(routes!(catalog::change_stock))
         .routes(routes!(imports::import))
         .routes(routes!(imports::import_status))

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod admin;
 pub mod admin_catalog;
+pub mod admin_sync;
 pub mod admin_verification;
 pub mod auth;
 pub mod catalog;

@@ -1,14 +1,19 @@
 //! The Shop, buyers' side (phone first).
 
 use askama::Template;
-use axum::extract::Query;
-use axum::response::Response;
+use axum::extract::{Path, Query};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use etalase_domain::ErrorCode;
+use etalase_domain::id::{ImageId, ProductId};
+use etalase_domain::listing::Visibility;
 use etalase_domain::seller::SellerStatus;
+use etalase_services::storefront;
 use etalase_store::sellers;
 
 use super::NoticeQuery;
 use crate::ctx::Ctx;
-use crate::errors::AppResult;
+use crate::errors::{AppError, AppResult};
 use crate::pages::{Chrome, html};
 
 pub struct ShopCard {
@@ -40,4 +45,130 @@ pub async fn home(ctx: Ctx, Query(query): Query<NoticeQuery>) -> AppResult<Respo
     let mut c = Chrome::new(&ctx);
     c.notice = query.notice.as_deref().and_then(|n| ctx.t.notice(n));
     Ok(html(&HomePage { c, shops }))
+}
+
+pub struct VariantRow {
+    pub label: String,
+    pub price: String,
+    pub sold_out: bool,
+}
+
+/// A product page as the Shop shows it.
+pub struct ProductView {
+    pub id: String,
+    pub title: String,
+    pub shop_name: String,
+    pub shop_slug: String,
+    pub price: String,
+    pub original_price: Option<String>,
+    pub sold_out: bool,
+    pub stock_hint: Option<String>,
+    pub images: Vec<String>,
+    pub description_html: String,
+    pub bullets: Vec<String>,
+    pub attributes: Vec<(String, String)>,
+    pub variants: Vec<VariantRow>,
+    pub cod: bool,
+    pub canonical: String,
+}
+
+#[derive(Template)]
+#[template(path = "shop/product.html")]
+struct ProductPage {
+    c: Chrome,
+    p: ProductView,
+}
+
+/// `/p/<slug>-<id>`: the product, from the Shop's read model only. An old
+/// slug (the product was renamed) redirects to the current one.
+pub async fn product(ctx: Ctx, Path(handle): Path<String>) -> AppResult<Response> {
+    let at = handle.rfind("prd_").ok_or(ErrorCode::NotFound)?;
+    let id: ProductId = handle[at..]
+        .parse()
+        .map_err(|_| AppError::from(ErrorCode::NotFound))?;
+    let slug = handle[..at].trim_end_matches('-');
+    let found = storefront::product(&ctx.state.services, id)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    let l = &found.listing;
+    let canonical = format!("/p/{}-{}", l.slug, l.product_id);
+    if slug != l.slug {
+        // A renamed product keeps its old links working (301 for search engines).
+        return Ok((
+            axum::http::StatusCode::MOVED_PERMANENTLY,
+            [(header::LOCATION, canonical)],
+        )
+            .into_response());
+    }
+    let t = &ctx.t;
+    let d = &found.document;
+    let sold_out = l.visibility == Visibility::SoldOut;
+    let tree = etalase_domain::catalog::category::tree();
+    let view = ProductView {
+        id: l.product_id.to_string(),
+        title: l.title.clone(),
+        shop_name: l.shop_name.clone(),
+        shop_slug: l.shop_slug.clone(),
+        price: super::catalog::price_range(t, Some(l.min_price), Some(l.max_price)),
+        original_price: l.original_price.map(|p| t.rupiah(p)),
+        sold_out,
+        stock_hint: (!sold_out && l.total_stock <= 5)
+            .then(|| t.tf1("shop.product.stock_left", &l.total_stock.to_string())),
+        images: d
+            .images
+            .iter()
+            .map(|i| format!("/p/{}/images/{i}/960", l.product_id))
+            .collect(),
+        description_html: d.description_html.clone(),
+        bullets: d.bullets.clone(),
+        attributes: d
+            .attributes
+            .iter()
+            .map(|(k, v)| {
+                let name = tree
+                    .attribute_name(k, t.lang)
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| k.replace('_', " "));
+                (name, v.clone())
+            })
+            .collect(),
+        variants: d
+            .skus
+            .iter()
+            .filter(|s| !s.combination.is_empty())
+            .map(|s| VariantRow {
+                label: s.combination.join(" / "),
+                price: t.rupiah(s.price),
+                sold_out: s.stock == 0,
+            })
+            .collect(),
+        cod: l.cod_allowed,
+        canonical,
+    };
+    Ok(html(&ProductPage {
+        c: Chrome::new(&ctx),
+        p: view,
+    }))
+}
+
+/// A photo of a product buyers can open.
+pub async fn product_image(
+    ctx: Ctx,
+    Path((id, image, size)): Path<(String, String, u32)>,
+) -> AppResult<Response> {
+    let id: ProductId = id
+        .parse()
+        .map_err(|_| AppError::from(ErrorCode::NotFound))?;
+    let image: ImageId = image
+        .parse()
+        .map_err(|_| AppError::from(ErrorCode::NotFound))?;
+    let bytes = storefront::image(&ctx.state.services, id, image, Some(size)).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/jpeg"),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        bytes,
+    )
+        .into_response())
 }

@@ -81,6 +81,7 @@ struct EditorPage {
     moderation_reason: Option<String>,
     review_requested: bool,
     copied_from: Option<String>,
+    shop: Option<super::sync::ShopPanel>,
 }
 
 impl EditorPage {
@@ -273,7 +274,26 @@ fn page(
                 .as_ref()
                 .map(|(title, shop)| t.tf2("quality.original_description.named", title, shop))
         }),
+        shop: None,
     }
+}
+
+/// The "why isn't it in the Shop?" panel of a product.
+async fn shop_panel(s: &SellerCtx, view: &ProductView) -> AppResult<super::sync::ShopPanel> {
+    let svc = &s.ctx.state.services;
+    let status = etalase_services::sync::status(svc, &s.scope, view.product.id).await?;
+    let href = format!(
+        "/p/{}-{}",
+        etalase_domain::listing::slug_of(&view.product.title),
+        view.product.id
+    );
+    Ok(super::sync::panel(
+        &s.ctx.t,
+        &status,
+        &view.skus,
+        Some(href),
+        |field, skus| field_label(&s.ctx.t, field, skus),
+    ))
 }
 
 fn no_extras() -> Extras {
@@ -359,13 +379,9 @@ pub async fn edit_page(
     let id: ProductId = parse_id(&id)?;
     let view = catalog::view(&s.ctx.state.services, &s.scope, id).await?;
     let fields = EditorFields::of(&view.product, &view.skus);
-    Ok(html(&page(
-        &s,
-        Some(&view),
-        fields,
-        no_extras(),
-        q.notice.as_deref(),
-    )))
+    let mut editor = page(&s, Some(&view), fields, no_extras(), q.notice.as_deref());
+    editor.shop = Some(shop_panel(&s, &view).await?);
+    Ok(html(&editor))
 }
 
 async fn actor_name(s: &SellerCtx, actor: Option<Actor>) -> Option<String> {
@@ -444,6 +460,9 @@ pub async fn act(s: SellerCtx, Path((id, action)): Path<(String, String)>) -> Ap
         "request-review" => catalog::request_review(svc, &s.scope, id)
             .await
             .map(|_| "review_requested"),
+        "resync" => etalase_services::sync::resync(svc, &s.scope, id)
+            .await
+            .map(|_| "resync_requested"),
         "delete" => {
             catalog::delete(svc, &s.scope, id).await?;
             return Ok(Redirect::to("/seller/products?notice=product_deleted").into_response());

@@ -5,6 +5,7 @@ pub mod form;
 pub mod images;
 pub mod import;
 pub mod stock;
+pub mod sync;
 
 use askama::Template;
 use axum::extract::Query;
@@ -51,6 +52,7 @@ pub struct ProductRow {
     pub grade: String,
     pub needs_attention: bool,
     pub updated: String,
+    pub sync: Option<sync::SyncBadge>,
 }
 
 #[derive(Template)]
@@ -140,10 +142,13 @@ pub async fn list(s: SellerCtx, Query(q): Query<ListQuery>) -> AppResult<Respons
             active: status == Some(st),
         });
     }
+    let ids: Vec<_> = page.products.iter().map(|p| p.id).collect();
+    let mut badges = sync::badges(&s, &ids).await?;
     let rows = page
         .products
         .iter()
         .map(|p| ProductRow {
+            sync: badges.remove(&p.id),
             id: p.id.to_string(),
             title: p.title.clone(),
             thumb: p

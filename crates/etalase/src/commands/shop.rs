@@ -1,0 +1,26 @@
+//! `etalase rebuild-shop`: the Shop's read model rebuilt from the system of
+//! record (after a restore, a new Shop database, or to check the sync).
+
+use crate::{Settings, offline};
+
+pub async fn rebuild_shop(settings: &Settings, from_scratch: bool) -> anyhow::Result<()> {
+    let (store, svc) = offline(settings).await?;
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{elapsed_precise} {spinner} {pos} products ({per_sec})",
+        )
+        .map_err(|e| anyhow::anyhow!("{e}"))?,
+    );
+    let report =
+        etalase_services::sync::rebuild(&svc, from_scratch, |done| bar.set_position(done as u64))
+            .await
+            .map_err(|e| anyhow::anyhow!("rebuild failed: {}", e.code))?;
+    bar.finish_and_clear();
+    store.close().await;
+    println!(
+        "Rebuilt the Shop from {} products: {} listed, {} sold out, {} not shown, {} failed (see /admin/sync).",
+        report.products, report.listed, report.sold_out, report.hidden, report.failed
+    );
+    Ok(())
+}

@@ -1,0 +1,221 @@
+//! One product projected into the Shop: read back from the system of
+//! record, judged by the listing rules, written to the read model with
+//! its sync state. State-based, so applying it twice (or rebuilding)
+//! gives the same rows.
+
+use std::collections::BTreeMap;
+
+use etalase_domain::Timestamp;
+use etalase_domain::id::{ImageId, ProductId, SellerId, SkuId};
+use etalase_domain::listing::{self, Eligibility, ListingFacts, Reason, Visibility};
+use etalase_store::catalog::{self, Product, ProductImage, Sku};
+use etalase_store::shop::{self, ShopListing};
+use etalase_store::sync::{self as states, SyncOutcome, SyncState};
+use etalase_store::{Tx, sellers};
+use serde::{Deserialize, Serialize};
+
+use crate::ServiceError;
+use crate::catalog::listing::draft_of;
+
+/// What a listing row carries besides its columns: everything the
+/// product page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListingDocument {
+    pub description_html: String,
+    pub bullets: Vec<String>,
+    pub attributes: BTreeMap<String, String>,
+    pub condition: String,
+    pub tags: Vec<String>,
+    pub preorder_days: Option<i32>,
+    pub options: Vec<(String, Vec<String>)>,
+    pub images: Vec<ImageId>,
+    pub skus: Vec<ListingSku>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListingSku {
+    pub id: SkuId,
+    pub combination: Vec<String>,
+    pub price: i64,
+    pub original_price: Option<i64>,
+    pub stock: i64,
+    pub image: Option<ImageId>,
+}
+
+/// The event a projection answers: its place in the outbox and when it
+/// was committed (for the lag).
+#[derive(Debug, Clone, Copy)]
+pub struct Cause {
+    pub seq: i64,
+    pub committed_at: Timestamp,
+}
+
+/// What a projection found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Projected {
+    pub product: ProductId,
+    pub seller: SellerId,
+    pub eligibility: Eligibility,
+    pub lag_ms: i64,
+}
+
+/// Why a product could not be projected.
+#[derive(Debug)]
+pub enum ProjectError {
+    /// The product the event names does not exist.
+    Missing,
+    Failed(ServiceError),
+}
+
+impl From<ServiceError> for ProjectError {
+    fn from(e: ServiceError) -> Self {
+        ProjectError::Failed(e)
+    }
+}
+
+impl From<etalase_store::StoreError> for ProjectError {
+    fn from(e: etalase_store::StoreError) -> Self {
+        ProjectError::Failed(e.into())
+    }
+}
+
+impl std::fmt::Display for ProjectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProjectError::Missing => f.write_str("the product does not exist"),
+            ProjectError::Failed(e) => write!(f, "{}", e),
+        }
+    }
+}
+
+/// Projects one product, inside `tx`.
+pub async fn project(
+    tx: &mut Tx,
+    id: ProductId,
+    cause: Cause,
+    now: Timestamp,
+) -> Result<Projected, ProjectError> {
+    let product = catalog::find_any_in_tx(tx, id)
+        .await?
+        .ok_or(ProjectError::Missing)?;
+    let seller = sellers::get_seller_tx(tx, product.seller_id).await?;
+    let skus = catalog::skus_in_tx(tx, product.seller_id, id).await?;
+    let images = catalog::images_in_tx(tx, product.seller_id, id).await?;
+    let draft = draft_of(&product, &skus);
+    let eligibility = listing::eligibility(&ListingFacts {
+        seller: seller.status,
+        status: product.status,
+        draft: draft.as_ref().map_err(Vec::as_slice),
+        images: images.len(),
+    });
+    if eligibility.visibility.reachable() {
+        let row = listing_row(&product, &seller, &skus, &images, eligibility.visibility)?;
+        shop::put(tx, &row).await?;
+    } else {
+        shop::remove(tx, id).await?;
+    }
+    let before = states::state_in_tx(tx, id).await?;
+    let listed_since = match (&before, eligibility.visibility) {
+        (_, visibility) if visibility != Visibility::Listed => None,
+        (Some(b), _) if b.visibility == Some(Visibility::Listed) && b.listed_since.is_some() => {
+            b.listed_since
+        }
+        _ => Some(cause.committed_at),
+    };
+    let lag_ms = (now.unix_millis() - cause.committed_at.unix_millis()).max(0);
+    let reasons = serde_json::to_string(&eligibility.reasons).map_err(ServiceError::internal)?;
+    states::put_state(
+        tx,
+        &SyncState {
+            product_id: id,
+            seller_id: product.seller_id,
+            outcome: SyncOutcome::Synced,
+            synced_seq: before
+                .as_ref()
+                .map_or(cause.seq, |b| b.synced_seq.max(cause.seq)),
+            synced_version: Some(product.version),
+            synced_at: Some(now),
+            lag_ms: Some(lag_ms),
+            visibility: Some(eligibility.visibility),
+            reasons,
+            listed_since,
+            error: None,
+            attempts: 0,
+            next_retry_at: None,
+        },
+        now,
+    )
+    .await?;
+    Ok(Projected {
+        product: id,
+        seller: product.seller_id,
+        eligibility,
+        lag_ms,
+    })
+}
+
+/// The stored reasons of a sync state.
+pub fn reasons_of(state: &SyncState) -> Vec<Reason> {
+    serde_json::from_str(&state.reasons).unwrap_or_default()
+}
+
+fn listing_row(
+    product: &Product,
+    seller: &sellers::Seller,
+    skus: &[Sku],
+    images: &[ProductImage],
+    visibility: Visibility,
+) -> Result<ShopListing, ProjectError> {
+    let priced: Vec<&Sku> = skus.iter().filter(|s| s.price.is_some()).collect();
+    let cheapest = priced.iter().min_by_key(|s| s.price).copied();
+    let document = ListingDocument {
+        description_html: product.description_html.clone(),
+        bullets: product.bullets.clone(),
+        attributes: product.attributes.clone(),
+        condition: product.condition.clone(),
+        tags: product.tags.clone(),
+        preorder_days: product.preorder_days,
+        options: product.options.clone(),
+        images: images.iter().map(|i| i.id).collect(),
+        skus: priced
+            .iter()
+            .map(|s| ListingSku {
+                id: s.id,
+                combination: s.combination.clone(),
+                price: s.price.unwrap_or_default(),
+                original_price: s.original_price,
+                stock: s.stock,
+                image: s.image_id,
+            })
+            .collect(),
+    };
+    Ok(ShopListing {
+        product_id: product.id,
+        seller_id: product.seller_id,
+        shop_slug: seller.slug.clone(),
+        shop_name: seller.name.clone(),
+        slug: listing::slug_of(&product.title),
+        title: product.title.clone(),
+        visibility,
+        category: product.category.clone(),
+        brand: product.brand.clone(),
+        min_price: priced
+            .iter()
+            .filter_map(|s| s.price)
+            .min()
+            .unwrap_or_default(),
+        max_price: priced
+            .iter()
+            .filter_map(|s| s.price)
+            .max()
+            .unwrap_or_default(),
+        original_price: cheapest.and_then(|s| s.original_price),
+        total_stock: skus.iter().map(|s| s.stock).sum(),
+        primary_image: images.first().map(|i| i.id),
+        quality_score: product.listing.quality_score,
+        product_version: product.version,
+        cod_allowed: product.cod_allowed,
+        document: serde_json::to_string(&document).map_err(ServiceError::internal)?,
+        product_updated_at: product.updated_at,
+    })
+}

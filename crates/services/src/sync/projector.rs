@@ -1,0 +1,403 @@
+//! The projector: reads the outbox in order from its stored position and
+//! projects every product an event concerns (a product's own events; a
+//! seller's events concern all its products). Projections are state-based,
+//! so an event applied twice changes nothing, and a product whose
+//! projection fails is marked failed, retried with backoff, and never
+//! holds up the others.
+//!
+//! On PostgreSQL a sequence number is taken at insert, so an event can
+//! become visible after a later one: the position never moves past such a
+//! gap until the gap is old enough to be a rolled-back transaction's
+//! (events beyond it are applied meanwhile, once). A sweep re-projects any
+//! product whose latest event is older than its last projection, so even
+//! a transaction slower than the grace is not lost.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::time::{Duration, Instant};
+
+use etalase_domain::Timestamp;
+use etalase_domain::id::{ProductId, SellerId};
+use etalase_store::outbox::{self, OutboxEvent};
+use etalase_store::sync::{self as states, SyncOutcome, SyncState};
+
+use super::project::{Cause, ProjectError, Projected, project};
+use crate::{ServiceError, ServiceResult, Services};
+
+/// The name the projector's position is stored under.
+pub const CONSUMER: &str = "shop";
+/// Events read at once.
+const READ_BATCH: i64 = 1000;
+/// Products projected per transaction.
+const WRITE_BATCH: usize = 200;
+/// How long a hole in the outbox's sequence may be an in-flight
+/// transaction before it counts as a rolled-back one.
+const GAP_GRACE: Duration = Duration::from_secs(10);
+/// Lag samples are kept this long.
+const LAG_KEPT_MS: i64 = 24 * 3600 * 1000;
+
+/// Backoff before the next attempt after `attempts` failures: 5 s, 30 s,
+/// 2 min, 10 min, then every hour.
+pub fn retry_delay_ms(attempts: i32) -> i64 {
+    match attempts {
+        ..=1 => 5_000,
+        2 => 30_000,
+        3 => 120_000,
+        4 => 600_000,
+        _ => 3_600_000,
+    }
+}
+
+/// What one pass did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Pass {
+    pub events: usize,
+    pub projected: Vec<Projected>,
+    pub failed: Vec<(ProductId, SellerId)>,
+}
+
+pub struct Projector {
+    svc: Services,
+    position: i64,
+    /// Events beyond a gap already applied (not applied again).
+    applied: BTreeSet<i64>,
+    /// When each missing seq was first noticed.
+    gaps: HashMap<i64, Instant>,
+    /// Whether projections record their lag (not in a rebuild).
+    sample_lags: bool,
+}
+
+impl Projector {
+    pub async fn load(svc: &Services) -> ServiceResult<Projector> {
+        Ok(Projector {
+            svc: svc.clone(),
+            position: states::position(&svc.store, CONSUMER).await?,
+            applied: BTreeSet::new(),
+            gaps: HashMap::new(),
+            sample_lags: true,
+        })
+    }
+
+    pub fn position(&self) -> i64 {
+        self.position
+    }
+
+    /// Applies the events waiting after the position (one read batch).
+    pub async fn step(&mut self) -> ServiceResult<Pass> {
+        let events = outbox::read_after(&self.svc.store, self.position, READ_BATCH).await?;
+        let fresh: Vec<&OutboxEvent> = events
+            .iter()
+            .filter(|e| !self.applied.contains(&e.seq))
+            .collect();
+        let mut pass = Pass {
+            events: fresh.len(),
+            ..Pass::default()
+        };
+        let wanted = self.wanted(&fresh).await?;
+        self.apply(wanted, &mut pass).await?;
+        self.advance(&events).await?;
+        Ok(pass)
+    }
+
+    /// Projects again the failed products whose next attempt is due.
+    pub async fn retry_due(&mut self) -> ServiceResult<Pass> {
+        let now = self.svc.now();
+        let due = states::due_retries(&self.svc.store, now, WRITE_BATCH as i64).await?;
+        let wanted = due
+            .into_iter()
+            .map(|(product, _, seq)| {
+                (
+                    product,
+                    Cause {
+                        seq,
+                        committed_at: now,
+                    },
+                )
+            })
+            .collect();
+        let mut pass = Pass::default();
+        self.apply(wanted, &mut pass).await?;
+        Ok(pass)
+    }
+
+    /// Projects these products now, as of event `seq` (a rebuild: no lag
+    /// is recorded).
+    pub async fn project_now(&mut self, products: &[ProductId], seq: i64) -> ServiceResult<Pass> {
+        let now = self.svc.now();
+        let cause = Cause {
+            seq,
+            committed_at: now,
+        };
+        let wanted = products.iter().map(|p| (*p, cause)).collect();
+        let mut pass = Pass::default();
+        self.sample_lags = false;
+        let applied = self.apply(wanted, &mut pass).await;
+        self.sample_lags = true;
+        applied?;
+        Ok(pass)
+    }
+
+    /// Moves the position to `seq` if it is behind (after a rebuild, the
+    /// events up to it are already reflected).
+    pub async fn skip_to(&mut self, seq: i64) -> ServiceResult<()> {
+        if seq > self.position {
+            self.position = seq;
+            self.applied = self.applied.split_off(&(seq + 1));
+            self.gaps.retain(|s, _| *s > seq);
+            let mut tx = self.svc.store.write().await?;
+            states::set_position(&mut tx, CONSUMER, seq, self.svc.now()).await?;
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+
+    /// The products the events concern, each with its latest event.
+    async fn wanted(&self, events: &[&OutboxEvent]) -> ServiceResult<BTreeMap<ProductId, Cause>> {
+        let mut wanted: BTreeMap<ProductId, Cause> = BTreeMap::new();
+        let mut want = |product: ProductId, event: &OutboxEvent| {
+            wanted.insert(
+                product,
+                Cause {
+                    seq: event.seq,
+                    committed_at: Timestamp::from_unix_millis(event.created_at),
+                },
+            );
+        };
+        for event in events {
+            match event.aggregate_type.as_str() {
+                "product" => match event.aggregate_id.parse::<ProductId>() {
+                    Ok(product) => want(product, event),
+                    Err(_) => self.dead(event, "not a product id").await?,
+                },
+                "seller" => match event.aggregate_id.parse::<SellerId>() {
+                    Ok(seller) => {
+                        for product in states::products_of(&self.svc.store, seller).await? {
+                            want(product, event);
+                        }
+                    }
+                    Err(_) => self.dead(event, "not a seller id").await?,
+                },
+                // Team members, accounts …: nothing the Shop shows.
+                _ => {}
+            }
+        }
+        Ok(wanted)
+    }
+
+    async fn dead(&self, event: &OutboxEvent, error: &str) -> ServiceResult<()> {
+        tracing::warn!(seq = event.seq, topic = %event.topic, error, "sync: event skipped");
+        let mut tx = self.svc.store.write().await?;
+        states::dead_event(&mut tx, event.seq, &event.topic, error, self.svc.now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Projects products in transactions of [`WRITE_BATCH`]; a batch with
+    /// a failing product is redone one product at a time, so only that one
+    /// is marked failed.
+    async fn apply(
+        &self,
+        wanted: BTreeMap<ProductId, Cause>,
+        pass: &mut Pass,
+    ) -> ServiceResult<()> {
+        let items: Vec<(ProductId, Cause)> = wanted.into_iter().collect();
+        for chunk in items.chunks(WRITE_BATCH) {
+            match self.apply_together(chunk).await? {
+                Ok(projected) => pass.projected.extend(projected),
+                Err(()) => {
+                    for item in chunk {
+                        match self.try_together(std::slice::from_ref(item)).await? {
+                            Ok(projected) => pass.projected.extend(projected),
+                            Err(e) => {
+                                if let Some(seller) =
+                                    self.record_failure(item.0, item.1, &e).await?
+                                {
+                                    pass.failed.push((item.0, seller));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `Err(())` when a product failed (nothing of the batch is written).
+    async fn apply_together(
+        &self,
+        items: &[(ProductId, Cause)],
+    ) -> ServiceResult<Result<Vec<Projected>, ()>> {
+        Ok(self.try_together(items).await?.map_err(|_| ()))
+    }
+
+    async fn try_together(
+        &self,
+        items: &[(ProductId, Cause)],
+    ) -> ServiceResult<Result<Vec<Projected>, ProjectError>> {
+        let now = self.svc.now();
+        let mut tx = self.svc.store.write().await?;
+        let mut done = Vec::with_capacity(items.len());
+        for (product, cause) in items {
+            match project(&mut tx, *product, *cause, now).await {
+                Ok(p) => done.push(p),
+                Err(e) => return Ok(Err(e)),
+            }
+        }
+        if self.sample_lags {
+            let lags: Vec<(SellerId, i64)> = done.iter().map(|p| (p.seller, p.lag_ms)).collect();
+            let keep = Timestamp::from_unix_millis(now.unix_millis() - LAG_KEPT_MS);
+            states::add_lags(&mut tx, &lags, now, keep).await?;
+        }
+        tx.commit().await?;
+        Ok(Ok(done))
+    }
+
+    async fn record_failure(
+        &self,
+        product: ProductId,
+        cause: Cause,
+        error: &ProjectError,
+    ) -> ServiceResult<Option<SellerId>> {
+        tracing::warn!(product = %product, seq = cause.seq, error = %error, "sync: projection failed");
+        let now = self.svc.now();
+        let mut tx = self.svc.store.write().await?;
+        let before = states::state_in_tx(&mut tx, product).await?;
+        let seller = match &before {
+            Some(b) => b.seller_id,
+            None => match states::seller_of(&mut tx, product).await? {
+                Some(seller) => seller,
+                None => {
+                    // No product, no shop: nothing to show a failure on.
+                    let topic = "catalog.product_changed";
+                    states::dead_event(&mut tx, cause.seq, topic, &error.to_string(), now).await?;
+                    tx.commit().await?;
+                    return Ok(None);
+                }
+            },
+        };
+        let attempts = before.as_ref().map_or(0, |b| b.attempts) + 1;
+        let state = SyncState {
+            product_id: product,
+            seller_id: seller,
+            outcome: SyncOutcome::Failed,
+            synced_seq: before.as_ref().map_or(0, |b| b.synced_seq),
+            error: Some(error.to_string()),
+            attempts,
+            next_retry_at: Some(Timestamp::from_unix_millis(
+                now.unix_millis() + retry_delay_ms(attempts),
+            )),
+            ..before.unwrap_or(SyncState {
+                product_id: product,
+                seller_id: seller,
+                outcome: SyncOutcome::Failed,
+                synced_seq: 0,
+                synced_version: None,
+                synced_at: None,
+                lag_ms: None,
+                visibility: None,
+                reasons: "[]".into(),
+                listed_since: None,
+                error: None,
+                attempts: 0,
+                next_retry_at: None,
+            })
+        };
+        states::put_state(&mut tx, &state, now).await?;
+        tx.commit().await?;
+        Ok(Some(seller))
+    }
+
+    /// Moves the position over the events read, but not past a gap an
+    /// in-flight transaction may still fill.
+    async fn advance(&mut self, events: &[OutboxEvent]) -> ServiceResult<()> {
+        let mut next = self.position + 1;
+        for event in events {
+            if event.seq != next {
+                let first_seen = *self.gaps.entry(next).or_insert_with(Instant::now);
+                if first_seen.elapsed() < GAP_GRACE {
+                    break;
+                }
+                self.gaps.remove(&next);
+            }
+            next = event.seq + 1;
+        }
+        let reached = next - 1;
+        for event in events.iter().filter(|e| e.seq > reached) {
+            self.applied.insert(event.seq);
+        }
+        if reached > self.position {
+            self.position = reached;
+            self.applied = self.applied.split_off(&(reached + 1));
+            self.gaps.retain(|seq, _| *seq > reached);
+            let mut tx = self.svc.store.write().await?;
+            states::set_position(&mut tx, CONSUMER, reached, self.svc.now()).await?;
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+}
+
+/// Runs passes until nothing waits (tests, the command line, `catch_up`).
+pub async fn catch_up(svc: &Services) -> ServiceResult<Pass> {
+    let mut projector = Projector::load(svc).await?;
+    let mut total = Pass::default();
+    loop {
+        let pass = projector.step().await?;
+        let idle = pass.events == 0;
+        total.events += pass.events;
+        total.projected.extend(pass.projected);
+        total.failed.extend(pass.failed);
+        if idle {
+            break;
+        }
+    }
+    let retried = projector.retry_due().await?;
+    total.projected.extend(retried.projected);
+    total.failed.extend(retried.failed);
+    Ok(total)
+}
+
+/// Runs the projector in this process: woken by every commit that wrote
+/// outbox events, and every second besides (events from other processes,
+/// retries that fell due).
+pub fn spawn(svc: Services) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut commits = svc.store.event_commits();
+        let mut projector = loop {
+            match Projector::load(&svc).await {
+                Ok(p) => break p,
+                Err(e) => {
+                    tracing::error!(error = %e, "sync: cannot load the projector's position");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
+        };
+        loop {
+            commits.borrow_and_update();
+            let result: Result<(), ServiceError> = async {
+                loop {
+                    let pass = projector.step().await?;
+                    svc.sync_notices.publish(&pass);
+                    if pass.events == 0 {
+                        break;
+                    }
+                }
+                let retried = projector.retry_due().await?;
+                svc.sync_notices.publish(&retried);
+                Ok(())
+            }
+            .await;
+            if let Err(e) = result {
+                tracing::error!(error = %e, "sync: projector pass failed");
+            }
+            tokio::select! {
+                changed = commits.changed() => {
+                    if changed.is_err() {
+                        return;
+                    }
+                }
+                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            }
+        }
+    })
+}

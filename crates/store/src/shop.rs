@@ -1,0 +1,160 @@
+//! The Shop's read model: the listings the sync's projector keeps (see
+//! DESIGN.md §5). The Shop reads only these rows; the projector is the
+//! only writer.
+
+use etalase_domain::Timestamp;
+use etalase_domain::id::{ImageId, ProductId, SellerId};
+use etalase_domain::listing::Visibility;
+
+use crate::error::corrupt;
+use crate::pool::{on_pool, on_tx};
+use crate::{Store, StoreResult, Tx};
+
+/// One product as the Shop shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShopListing {
+    pub product_id: ProductId,
+    pub seller_id: SellerId,
+    pub shop_slug: String,
+    pub shop_name: String,
+    pub slug: String,
+    pub title: String,
+    /// Listed or sold out (hidden products have no row).
+    pub visibility: Visibility,
+    pub category: Option<String>,
+    pub brand: Option<String>,
+    pub min_price: i64,
+    pub max_price: i64,
+    pub original_price: Option<i64>,
+    pub total_stock: i64,
+    pub primary_image: Option<ImageId>,
+    pub quality_score: i32,
+    pub product_version: i32,
+    pub cod_allowed: bool,
+    /// The rest, as JSON (the services own its shape).
+    pub document: String,
+    pub product_updated_at: Timestamp,
+}
+
+#[derive(sqlx::FromRow)]
+struct ListingRow {
+    product_id: String,
+    seller_id: String,
+    shop_slug: String,
+    shop_name: String,
+    slug: String,
+    title: String,
+    visibility: String,
+    category: Option<String>,
+    brand: Option<String>,
+    min_price: i64,
+    max_price: i64,
+    original_price: Option<i64>,
+    total_stock: i64,
+    primary_image: Option<String>,
+    quality_score: i32,
+    product_version: i32,
+    cod_allowed: bool,
+    document: String,
+    product_updated_at: i64,
+}
+
+const COLUMNS: &str = "product_id, seller_id, shop_slug, shop_name, slug, title, visibility, \
+    category, brand, min_price, max_price, original_price, total_stock, primary_image, \
+    quality_score, product_version, cod_allowed, document, product_updated_at";
+
+impl TryFrom<ListingRow> for ShopListing {
+    type Error = crate::StoreError;
+
+    fn try_from(r: ListingRow) -> StoreResult<ShopListing> {
+        Ok(ShopListing {
+            product_id: r.product_id.parse().map_err(corrupt)?,
+            seller_id: r.seller_id.parse().map_err(corrupt)?,
+            shop_slug: r.shop_slug,
+            shop_name: r.shop_name,
+            slug: r.slug,
+            title: r.title,
+            visibility: Visibility::parse(&r.visibility).ok_or_else(|| corrupt(&r.visibility))?,
+            category: r.category,
+            brand: r.brand,
+            min_price: r.min_price,
+            max_price: r.max_price,
+            original_price: r.original_price,
+            total_stock: r.total_stock,
+            primary_image: r
+                .primary_image
+                .map(|i| i.parse())
+                .transpose()
+                .map_err(corrupt)?,
+            quality_score: r.quality_score,
+            product_version: r.product_version,
+            cod_allowed: r.cod_allowed,
+            document: r.document,
+            product_updated_at: Timestamp::from_unix_millis(r.product_updated_at),
+        })
+    }
+}
+
+/// Writes the listing, replacing the one there.
+pub async fn put(tx: &mut Tx, l: &ShopListing) -> StoreResult<()> {
+    let sql = format!(
+        "INSERT INTO shop_listings ({COLUMNS}) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) \
+         ON CONFLICT (product_id) DO UPDATE SET seller_id = excluded.seller_id, \
+         shop_slug = excluded.shop_slug, shop_name = excluded.shop_name, slug = excluded.slug, \
+         title = excluded.title, visibility = excluded.visibility, category = excluded.category, \
+         brand = excluded.brand, min_price = excluded.min_price, max_price = excluded.max_price, \
+         original_price = excluded.original_price, total_stock = excluded.total_stock, \
+         primary_image = excluded.primary_image, quality_score = excluded.quality_score, \
+         product_version = excluded.product_version, cod_allowed = excluded.cod_allowed, \
+         document = excluded.document, product_updated_at = excluded.product_updated_at"
+    );
+    on_tx!(tx, conn => sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(l.product_id.to_string()).bind(l.seller_id.to_string())
+        .bind(&l.shop_slug).bind(&l.shop_name).bind(&l.slug).bind(&l.title)
+        .bind(l.visibility.as_str()).bind(l.category.as_deref()).bind(l.brand.as_deref())
+        .bind(l.min_price).bind(l.max_price).bind(l.original_price).bind(l.total_stock)
+        .bind(l.primary_image.map(|i| i.to_string())).bind(l.quality_score)
+        .bind(l.product_version).bind(l.cod_allowed).bind(&l.document)
+        .bind(l.product_updated_at.unix_millis())
+        .execute(conn).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// Takes a product out of the Shop (nothing happens if it was not there).
+pub async fn remove(tx: &mut Tx, product: ProductId) -> StoreResult<()> {
+    on_tx!(tx, conn => sqlx::query("DELETE FROM shop_listings WHERE product_id = $1")
+        .bind(product.to_string()).execute(conn).await.map(|_| ()))?;
+    Ok(())
+}
+
+pub async fn get(store: &Store, product: ProductId) -> StoreResult<Option<ShopListing>> {
+    let sql = format!("SELECT {COLUMNS} FROM shop_listings WHERE product_id = $1");
+    let row: Option<ListingRow> = on_pool!(store, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(product.to_string()).fetch_optional(pool).await)?;
+    row.map(TryInto::try_into).transpose()
+}
+
+/// Every listing, by product id (rebuild checks and tests).
+pub async fn all(store: &Store) -> StoreResult<Vec<ShopListing>> {
+    let sql = format!("SELECT {COLUMNS} FROM shop_listings ORDER BY product_id");
+    let rows: Vec<ListingRow> = on_pool!(store, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .fetch_all(pool).await)?;
+    rows.into_iter().map(TryInto::try_into).collect()
+}
+
+/// Listings whose product no longer exists (a rebuild removes them).
+pub async fn remove_orphans(tx: &mut Tx) -> StoreResult<u64> {
+    let gone = on_tx!(tx, conn => sqlx::query(
+        "DELETE FROM shop_listings WHERE NOT EXISTS \
+         (SELECT 1 FROM products p WHERE p.id = shop_listings.product_id)")
+        .execute(conn).await.map(|r| r.rows_affected()))?;
+    Ok(gone)
+}
+
+pub async fn count(store: &Store, visibility: Visibility) -> StoreResult<i64> {
+    let n: i64 = on_pool!(store, pool => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM shop_listings WHERE visibility = $1")
+        .bind(visibility.as_str()).fetch_one(pool).await)?;
+    Ok(n)
+}
