@@ -12,9 +12,8 @@ products="${1:-20000}"
 duration="${2:-10s}"
 port="${ETALASE_BENCH_PORT:-18081}"
 
-touch crates/etalase/src/main.rs bench/load/src/main.rs
-cargo build --release --locked -q -p etalase -p etalase-load
-target="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
+. bench/scenarios/lib.sh
+build_release
 etalase="$target/release/etalase"
 work="$(mktemp -d /tmp/etalase-bench-catalog.XXXXXX)"
 trap 'kill ${server:-0} 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -38,10 +37,8 @@ list_on() {
   ETALASE_LOG=warn "$etalase" --data-dir "$work/$name" --database-url "$url" serve --listen "127.0.0.1:$port" \
     >"$work/$name/server.log" 2>&1 &
   server=$!
-  for _ in $(seq 1 50); do
-    curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
-    sleep 0.2
-  done
+  wait_ready "$port"
+  wait_synced "$name" "$url"
   echo "## catalog list on $name ($products products): first page + filtered page, 1 connection, $duration"
   "$target/release/etalase-load" --threads 1 --connections 1 --warmup 2s --duration "$duration" \
     flow bench/flows/catalog-list.flow --base "http://127.0.0.1:$port"

@@ -9,18 +9,13 @@ cd "$(dirname "$0")/../.."
 duration="${1:-10s}"
 port="${ETALASE_BENCH_PORT:-18080}"
 
-# Rebuild the binaries of this checkout even if the target directory is shared.
-touch crates/etalase/src/main.rs bench/load/src/main.rs
-cargo build --release --locked -q -p etalase -p etalase-load
-target="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
+. bench/scenarios/lib.sh
+build_release
 data="$(mktemp -d /tmp/etalase-bench.XXXXXX)"
 ETALASE_LOG=warn "$target/release/etalase" --data-dir "$data" serve --demo --listen "127.0.0.1:$port" >"$data/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$data"' EXIT
-for _ in $(seq 1 50); do
-  curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
-  sleep 0.2
-done
+wait_ready "$port"
 
 load="$target/release/etalase-load"
 echo "## GET /healthz, 64 connections, $duration"

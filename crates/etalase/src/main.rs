@@ -15,7 +15,7 @@ use etalase_services::vault::Vault;
 use etalase_services::{ServiceConfig, Services, SessionPolicy, SystemClock, demo};
 use etalase_store::objects::ObjectStore;
 use etalase_store::{Backend, Store, StoreOptions};
-use etalase_web::{Application, Secret, WebConfig};
+use etalase_web::{Application, Secret, ServeRole, WebConfig};
 
 use crate::config::FileConfig;
 
@@ -216,6 +216,29 @@ struct ServeArgs {
     /// Log as JSON lines instead of text.
     #[arg(long, env = "ETALASE_LOG_JSON")]
     log_json: bool,
+
+    /// What this process serves: `all`, `seller-center` (Seller Center,
+    /// Admin, API; relays the outbox to NATS) or `shop` (the buyers' pages;
+    /// keeps the Shop's data current). Split roles share one PostgreSQL.
+    #[arg(long, env = "ETALASE_ROLE", value_name = "ROLE", default_value = "all",
+          value_parser = ["all", "seller-center", "shop"])]
+    role: String,
+
+    /// Carry the sync over NATS JetStream (`nats://127.0.0.1:4222`) instead
+    /// of in-process: Seller Center processes publish the outbox, Shop
+    /// processes consume it.
+    #[arg(long, env = "ETALASE_EVENT_BUS", value_name = "URL")]
+    event_bus: Option<String>,
+
+    /// The name this installation's stream and subjects use on the NATS
+    /// server (several installations can share one server).
+    #[arg(
+        long,
+        env = "ETALASE_EVENT_BUS_PREFIX",
+        value_name = "NAME",
+        default_value = "etalase"
+    )]
+    event_bus_prefix: String,
 }
 
 #[derive(Subcommand)]
@@ -356,6 +379,45 @@ fn vault(settings: &Settings) -> anyhow::Result<Vault> {
     }
     let path = settings.data_dir.join("keys").join("pii.keys");
     Vault::open_or_create(&path).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// The sync's background work for this process's role.
+fn sync_workers(
+    svc: &Services,
+    role: ServeRole,
+    event_bus: Option<&str>,
+    prefix: &str,
+) -> anyhow::Result<Vec<tokio::task::JoinHandle<()>>> {
+    use etalase_services::sync::{self, bus};
+    let seller_center = role != ServeRole::Shop;
+    let shop = role != ServeRole::SellerCenter;
+    let mut workers = Vec::new();
+    match event_bus {
+        None => {
+            if shop {
+                workers.push(sync::spawn(svc.clone()));
+                tracing::info!("sync projector started (in-process)");
+            }
+        }
+        Some(url) => {
+            if !url.starts_with("nats://") {
+                anyhow::bail!("--event-bus: {url} is not a nats:// address");
+            }
+            let config = bus::BusConfig {
+                url: url.to_owned(),
+                prefix: prefix.to_owned(),
+            };
+            if seller_center {
+                workers.push(bus::spawn_relay(svc.clone(), config.clone()));
+                tracing::info!(%url, "outbox relay to NATS started");
+            }
+            if shop {
+                workers.push(bus::spawn_consumer(svc.clone(), config));
+                tracing::info!(%url, "Shop consumer of NATS started");
+            }
+        }
+    }
+    Ok(workers)
 }
 
 /// The store and the services, for commands run beside the server.
@@ -656,9 +718,15 @@ async fn serve(args: ServeArgs, settings: Settings) -> anyhow::Result<()> {
     // the background, retried until the relay takes it.
     let (svc, mail_dispatcher) = mail::spawn_dispatcher(svc);
     tracing::info!(transport = %svc.mailer.describe(), "mail dispatcher started");
-    // The sync: the Shop's read model follows every committed change.
-    let projector = etalase_services::sync::spawn(svc.clone());
-    tracing::info!("sync projector started (in-process)");
+    // The sync: the Shop's read model follows every committed change, in
+    // this process or through NATS.
+    let role = ServeRole::parse(&args.role).unwrap_or_default();
+    let workers = sync_workers(
+        &svc,
+        role,
+        args.event_bus.as_deref(),
+        &args.event_bus_prefix,
+    )?;
     // Imports a restart interrupted run again from their files.
 
     match etalase_services::catalog::import::resume(&svc).await {
@@ -689,6 +757,7 @@ async fn serve(args: ServeArgs, settings: Settings) -> anyhow::Result<()> {
         request_timeout: Duration::from_secs(settings.file.request_timeout_secs.unwrap_or(30)),
         body_limit: settings.file.body_limit_bytes.unwrap_or(1024 * 1024),
         behind_proxy: args.behind_proxy || settings.file.behind_proxy.unwrap_or(false),
+        role: ServeRole::parse(&args.role).unwrap_or_default(),
     };
     let app = Application::build(svc, web, &listen)
         .await
@@ -710,7 +779,9 @@ async fn serve(args: ServeArgs, settings: Settings) -> anyhow::Result<()> {
     println!("Press Ctrl+C to stop.");
     app.run_until(shutdown_signal()).await?;
     mail_dispatcher.abort();
-    projector.abort();
+    for worker in workers {
+        worker.abort();
+    }
     store.close().await;
     tracing::info!("stopped");
     Ok(())

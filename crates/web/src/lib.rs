@@ -34,7 +34,7 @@ use tower_http::request_id::{
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-pub use state::{AppState, Secret, WebConfig};
+pub use state::{AppState, Secret, ServeRole, WebConfig};
 
 use crate::errors::AppError;
 use crate::routes::{
@@ -47,6 +47,21 @@ use crate::routes::{
 /// Pages that answer a form by rendering (to show a secret once) keep their
 /// POST address in the browser; a GET there — a reload, a language switch —
 /// goes back to the page the form was on.
+/// Answers 404 for another role's surface (a Shop process has no Seller
+/// Center, and the other way round).
+async fn role_guard(
+    axum::extract::State(role): axum::extract::State<ServeRole>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if role.serves(request.uri().path()) {
+        next.run(request).await
+    } else {
+        AppError::from(ErrorCode::NotFound).into_response()
+    }
+}
+
 pub fn router(services: Services, config: WebConfig) -> Router {
     let (api_routes, openapi) = api::router();
     let openapi = openapi
@@ -251,6 +266,7 @@ pub fn router(services: Services, config: WebConfig) -> Router {
     pages
         .merge(api_routes)
         .fallback(|| async { AppError::from(ErrorCode::NotFound) })
+        .layer(axum::middleware::from_fn_with_state(state.config.role, role_guard))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(CatchPanicLayer::new())
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, timeout))

@@ -38,6 +38,43 @@ pub struct WebConfig {
     /// `X-Forwarded-For` entry (the one our proxy added). Off, the header is
     /// ignored, so nobody can dodge the sign-in throttle by sending one.
     pub behind_proxy: bool,
+    /// Which surfaces this process serves.
+    pub role: ServeRole,
+}
+
+/// Which surfaces a process serves: everything, or — scaled out, the
+/// processes sharing one database and the NATS stream — the Seller Center
+/// side (Seller Center, Admin, API) or the Shop side (the buyers' pages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ServeRole {
+    #[default]
+    All,
+    SellerCenter,
+    Shop,
+}
+
+impl ServeRole {
+    pub fn parse(text: &str) -> Option<ServeRole> {
+        match text {
+            "all" => Some(ServeRole::All),
+            "seller-center" => Some(ServeRole::SellerCenter),
+            "shop" => Some(ServeRole::Shop),
+            _ => None,
+        }
+    }
+
+    /// Whether this process answers `path` (the rest is another role's).
+    pub fn serves(self, path: &str) -> bool {
+        let shop = path == "/" || path.starts_with("/p/");
+        let seller_center = ["/seller", "/admin", "/api"]
+            .iter()
+            .any(|p| path == *p || path.starts_with(&format!("{p}/")));
+        match self {
+            ServeRole::All => true,
+            ServeRole::SellerCenter => !shop,
+            ServeRole::Shop => !seller_center,
+        }
+    }
 }
 
 impl Default for WebConfig {
@@ -48,6 +85,7 @@ impl Default for WebConfig {
             request_timeout: Duration::from_secs(30),
             body_limit: 1024 * 1024,
             behind_proxy: false,
+            role: ServeRole::All,
         }
     }
 }

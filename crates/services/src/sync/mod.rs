@@ -4,6 +4,8 @@
 //! product, whether it is in the Shop, since when, and every reason when
 //! it is not.
 
+pub mod bus;
+pub mod cursor;
 pub mod project;
 pub mod projector;
 

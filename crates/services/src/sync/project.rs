@@ -48,6 +48,10 @@ pub struct ListingSku {
 pub struct Cause {
     pub seq: i64,
     pub committed_at: Timestamp,
+    /// Project even if an event this late was applied already (a rebuild,
+    /// a retry); otherwise such an event is delivered again (NATS redelivers
+    /// what was not acknowledged) and is skipped.
+    pub force: bool,
 }
 
 /// What a projection found.
@@ -88,13 +92,21 @@ impl std::fmt::Display for ProjectError {
     }
 }
 
-/// Projects one product, inside `tx`.
+/// Projects one product, inside `tx`; none when the event was applied
+/// already.
 pub async fn project(
     tx: &mut Tx,
     id: ProductId,
     cause: Cause,
     now: Timestamp,
-) -> Result<Projected, ProjectError> {
+) -> Result<Option<Projected>, ProjectError> {
+    let before = states::state_in_tx(tx, id).await?;
+    let applied = before
+        .as_ref()
+        .is_some_and(|b| b.outcome == SyncOutcome::Synced && b.synced_seq >= cause.seq);
+    if applied && !cause.force {
+        return Ok(None);
+    }
     let product = catalog::find_any_in_tx(tx, id)
         .await?
         .ok_or(ProjectError::Missing)?;
@@ -114,7 +126,6 @@ pub async fn project(
     } else {
         shop::remove(tx, id).await?;
     }
-    let before = states::state_in_tx(tx, id).await?;
     let listed_since = match (&before, eligibility.visibility) {
         (_, visibility) if visibility != Visibility::Listed => None,
         (Some(b), _) if b.visibility == Some(Visibility::Listed) && b.listed_since.is_some() => {
@@ -146,12 +157,12 @@ pub async fn project(
         now,
     )
     .await?;
-    Ok(Projected {
+    Ok(Some(Projected {
         product: id,
         seller: product.seller_id,
         eligibility,
         lag_ms,
-    })
+    }))
 }
 
 /// The stored reasons of a sync state.

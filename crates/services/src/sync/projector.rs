@@ -5,21 +5,20 @@
 //! projection fails is marked failed, retried with backoff, and never
 //! holds up the others.
 //!
-//! On PostgreSQL a sequence number is taken at insert, so an event can
-//! become visible after a later one: the position never moves past such a
-//! gap until the gap is old enough to be a rolled-back transaction's
-//! (events beyond it are applied meanwhile, once). A sweep re-projects any
-//! product whose latest event is older than its last projection, so even
-//! a transaction slower than the grace is not lost.
+//! Its place in the outbox is an [`OutboxCursor`], which minds the gaps
+//! PostgreSQL's sequences can leave. Events may also come from NATS
+//! JetStream ([`super::bus`]) instead of the outbox: the same projection
+//! applies them.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::time::{Duration, Instant};
+use std::collections::BTreeMap;
+use std::time::Duration;
 
 use etalase_domain::Timestamp;
 use etalase_domain::id::{ProductId, SellerId};
-use etalase_store::outbox::{self, OutboxEvent};
+use etalase_store::outbox::OutboxEvent;
 use etalase_store::sync::{self as states, SyncOutcome, SyncState};
 
+use super::cursor::OutboxCursor;
 use super::project::{Cause, ProjectError, Projected, project};
 use crate::{ServiceError, ServiceResult, Services};
 
@@ -29,9 +28,6 @@ pub const CONSUMER: &str = "shop";
 const READ_BATCH: i64 = 1000;
 /// Products projected per transaction.
 const WRITE_BATCH: usize = 200;
-/// How long a hole in the outbox's sequence may be an in-flight
-/// transaction before it counts as a rolled-back one.
-const GAP_GRACE: Duration = Duration::from_secs(10);
 /// Lag samples are kept this long.
 const LAG_KEPT_MS: i64 = 24 * 3600 * 1000;
 
@@ -57,11 +53,7 @@ pub struct Pass {
 
 pub struct Projector {
     svc: Services,
-    position: i64,
-    /// Events beyond a gap already applied (not applied again).
-    applied: BTreeSet<i64>,
-    /// When each missing seq was first noticed.
-    gaps: HashMap<i64, Instant>,
+    cursor: OutboxCursor,
     /// Whether projections record their lag (not in a rebuild).
     sample_lags: bool,
 }
@@ -70,31 +62,31 @@ impl Projector {
     pub async fn load(svc: &Services) -> ServiceResult<Projector> {
         Ok(Projector {
             svc: svc.clone(),
-            position: states::position(&svc.store, CONSUMER).await?,
-            applied: BTreeSet::new(),
-            gaps: HashMap::new(),
+            cursor: OutboxCursor::load(svc, CONSUMER).await?,
             sample_lags: true,
         })
     }
 
     pub fn position(&self) -> i64 {
-        self.position
+        self.cursor.position()
     }
 
     /// Applies the events waiting after the position (one read batch).
     pub async fn step(&mut self) -> ServiceResult<Pass> {
-        let events = outbox::read_after(&self.svc.store, self.position, READ_BATCH).await?;
-        let fresh: Vec<&OutboxEvent> = events
-            .iter()
-            .filter(|e| !self.applied.contains(&e.seq))
-            .collect();
+        let (events, fresh) = self.cursor.read(&self.svc, READ_BATCH).await?;
+        let pass = self.apply_events(&fresh).await?;
+        self.cursor.advance(&self.svc, &events).await?;
+        Ok(pass)
+    }
+
+    /// Applies events, wherever they were read (the outbox, or NATS).
+    pub async fn apply_events(&self, events: &[OutboxEvent]) -> ServiceResult<Pass> {
         let mut pass = Pass {
-            events: fresh.len(),
+            events: events.len(),
             ..Pass::default()
         };
-        let wanted = self.wanted(&fresh).await?;
+        let wanted = self.wanted(events).await?;
         self.apply(wanted, &mut pass).await?;
-        self.advance(&events).await?;
         Ok(pass)
     }
 
@@ -110,6 +102,7 @@ impl Projector {
                     Cause {
                         seq,
                         committed_at: now,
+                        force: true,
                     },
                 )
             })
@@ -126,6 +119,7 @@ impl Projector {
         let cause = Cause {
             seq,
             committed_at: now,
+            force: true,
         };
         let wanted = products.iter().map(|p| (*p, cause)).collect();
         let mut pass = Pass::default();
@@ -139,19 +133,11 @@ impl Projector {
     /// Moves the position to `seq` if it is behind (after a rebuild, the
     /// events up to it are already reflected).
     pub async fn skip_to(&mut self, seq: i64) -> ServiceResult<()> {
-        if seq > self.position {
-            self.position = seq;
-            self.applied = self.applied.split_off(&(seq + 1));
-            self.gaps.retain(|s, _| *s > seq);
-            let mut tx = self.svc.store.write().await?;
-            states::set_position(&mut tx, CONSUMER, seq, self.svc.now()).await?;
-            tx.commit().await?;
-        }
-        Ok(())
+        self.cursor.skip_to(&self.svc, seq).await
     }
 
     /// The products the events concern, each with its latest event.
-    async fn wanted(&self, events: &[&OutboxEvent]) -> ServiceResult<BTreeMap<ProductId, Cause>> {
+    async fn wanted(&self, events: &[OutboxEvent]) -> ServiceResult<BTreeMap<ProductId, Cause>> {
         let mut wanted: BTreeMap<ProductId, Cause> = BTreeMap::new();
         let mut want = |product: ProductId, event: &OutboxEvent| {
             wanted.insert(
@@ -159,6 +145,7 @@ impl Projector {
                 Cause {
                     seq: event.seq,
                     committed_at: Timestamp::from_unix_millis(event.created_at),
+                    force: false,
                 },
             );
         };
@@ -239,7 +226,8 @@ impl Projector {
         let mut done = Vec::with_capacity(items.len());
         for (product, cause) in items {
             match project(&mut tx, *product, *cause, now).await {
-                Ok(p) => done.push(p),
+                Ok(Some(p)) => done.push(p),
+                Ok(None) => {}
                 Err(e) => return Ok(Err(e)),
             }
         }
@@ -305,35 +293,6 @@ impl Projector {
         states::put_state(&mut tx, &state, now).await?;
         tx.commit().await?;
         Ok(Some(seller))
-    }
-
-    /// Moves the position over the events read, but not past a gap an
-    /// in-flight transaction may still fill.
-    async fn advance(&mut self, events: &[OutboxEvent]) -> ServiceResult<()> {
-        let mut next = self.position + 1;
-        for event in events {
-            if event.seq != next {
-                let first_seen = *self.gaps.entry(next).or_insert_with(Instant::now);
-                if first_seen.elapsed() < GAP_GRACE {
-                    break;
-                }
-                self.gaps.remove(&next);
-            }
-            next = event.seq + 1;
-        }
-        let reached = next - 1;
-        for event in events.iter().filter(|e| e.seq > reached) {
-            self.applied.insert(event.seq);
-        }
-        if reached > self.position {
-            self.position = reached;
-            self.applied = self.applied.split_off(&(reached + 1));
-            self.gaps.retain(|seq, _| *seq > reached);
-            let mut tx = self.svc.store.write().await?;
-            states::set_position(&mut tx, CONSUMER, reached, self.svc.now()).await?;
-            tx.commit().await?;
-        }
-        Ok(())
     }
 }
 
