@@ -25,15 +25,15 @@ query() {
   esac
 }
 
-# Waits until the server's sync has applied every outbox event (a server
-# started on a fresh import first projects it all); prints how long it took.
+# Waits until the Shop's read model reflects every product event in the
+# outbox (a server started on a fresh import first projects it all, in
+# process or from NATS); prints how long it took.
 wait_synced() {
-  local started=$SECONDS head position
-  head="$(query "$1" "$2" "SELECT COALESCE(MAX(seq), 0) FROM outbox")"
+  local started=$SECONDS behind
   while :; do
-    position="$(query "$1" "$2" "SELECT COALESCE(MAX(seq), 0) FROM sync_positions WHERE consumer = 'shop'")"
-    [ "${position:-0}" -ge "$head" ] && break
+    behind="$(query "$1" "$2" "SELECT COUNT(*) FROM outbox o WHERE o.aggregate_type = 'product' AND NOT EXISTS (SELECT 1 FROM sync_states s WHERE s.product_id = o.aggregate_id AND s.synced_seq >= o.seq)")"
+    [ "${behind:-1}" = 0 ] && break
     sleep 0.5
   done
-  echo "   (the sync applied the outbox's $head events in $((SECONDS - started)) s)"
+  echo "   (the Shop caught up with the outbox in $((SECONDS - started)) s)"
 }

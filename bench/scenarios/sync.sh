@@ -5,8 +5,11 @@
 # time of the change → its row in the Shop's read model); then the rebuild of
 # the read model for PRODUCTS listed products (`etalase rebuild-shop
 # --from-scratch`), timed with /usr/bin/time.
-# SQLite always; PostgreSQL too when ETALASE_BENCH_POSTGRES_URL names a
-# server whose user may create databases.
+# SQLite always (one process, the sync in-process). With
+# ETALASE_BENCH_POSTGRES_URL (a server whose user may create databases) and
+# ETALASE_BENCH_NATS_URL (a NATS server with JetStream), the lag also through
+# NATS: a seller-center process and a shop process on one PostgreSQL
+# (ETALASE_BENCH_SKIP_SQLITE=1 runs that part only).
 # Usage: bench/scenarios/sync.sh [edits, default 10000] [products, default 100000]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -18,7 +21,7 @@ port="${ETALASE_BENCH_PORT:-18082}"
 build_release
 etalase="$target/release/etalase"
 work="$(mktemp -d /tmp/etalase-bench-sync.XXXXXX)"
-trap 'kill ${server:-0} 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill ${server:-0} ${shop_server:-} 2>/dev/null || true; rm -rf "$work"' EXIT
 
 percentiles() {
   python3 -c '
@@ -29,12 +32,23 @@ def q(p):
 print(f"samples {len(lags)}  p50 {q(50)} ms  p90 {q(90)} ms  p99 {q(99)} ms  max {lags[-1]} ms")'
 }
 
+# lag_on BACKEND URL [NATS_URL]: with a NATS URL, the edits go to a
+# seller-center process and a shop process projects them from the stream.
 lag_on() {
-  local name="$1" url="$2" data="$work/$1-lag"
+  local name="$1" url="$2" nats="${3:-}" data="$work/$1-lag"
   mkdir -p "$data"
   ETALASE_LOG=warn "$etalase" --data-dir "$data" --database-url "$url" demo >/dev/null
-  ETALASE_LOG=warn "$etalase" --data-dir "$data" --database-url "$url" serve --listen "127.0.0.1:$port" \
-    >"$data/server.log" 2>&1 &
+  if [ -n "$nats" ]; then
+    local bus=(--event-bus "$nats" --event-bus-prefix "bench$$")
+    ETALASE_LOG=warn "$etalase" --data-dir "$data" --database-url "$url" serve --role shop \
+      --listen "127.0.0.1:$((port + 1))" "${bus[@]}" >"$data/shop.log" 2>&1 &
+    shop_server=$!
+    ETALASE_LOG=warn "$etalase" --data-dir "$data" --database-url "$url" serve --role seller-center \
+      --listen "127.0.0.1:$port" "${bus[@]}" >"$data/server.log" 2>&1 &
+  else
+    ETALASE_LOG=warn "$etalase" --data-dir "$data" --database-url "$url" serve --listen "127.0.0.1:$port" \
+      >"$data/server.log" 2>&1 &
+  fi
   server=$!
   wait_ready "$port"
   wait_synced "$name" "$url"
@@ -49,7 +63,8 @@ lag_on() {
     flow "$data/stock.flow" --base "http://127.0.0.1:$port" | grep -E "^requests|^errors|^all"
   sleep 2
   query "$name" "$url" "SELECT lag_ms FROM sync_lag_samples WHERE at >= $start" | percentiles
-  kill "$server"; wait "$server" 2>/dev/null || true
+  kill "$server" ${shop_server:-}; wait "$server" ${shop_server:-} 2>/dev/null || true
+  shop_server=""
 }
 
 rebuild_on() {
@@ -67,15 +82,14 @@ rebuild_on() {
   grep -E "Elapsed|Maximum resident" "$data/time.txt"
 }
 
-lag_on sqlite "sqlite://$work/sqlite-lag/etalase.db"
-rebuild_on sqlite "sqlite://$work/sqlite-rebuild/etalase.db"
+if [ -z "${ETALASE_BENCH_SKIP_SQLITE:-}" ]; then
+  lag_on sqlite "sqlite://$work/sqlite-lag/etalase.db"
+  rebuild_on sqlite "sqlite://$work/sqlite-rebuild/etalase.db"
+fi
 
-if [ -n "${ETALASE_BENCH_POSTGRES_URL:-}" ]; then
-  base="${ETALASE_BENCH_POSTGRES_URL%/*}"
-  for step in lag rebuild; do
-    db="etalase_bench_${step}_$$"
-    psql "$ETALASE_BENCH_POSTGRES_URL" -qc "CREATE DATABASE $db" >/dev/null
-    "${step}_on" postgres "$base/$db"
-    psql "$ETALASE_BENCH_POSTGRES_URL" -qc "DROP DATABASE $db" >/dev/null
-  done
+if [ -n "${ETALASE_BENCH_POSTGRES_URL:-}" ] && [ -n "${ETALASE_BENCH_NATS_URL:-}" ]; then
+  db="etalase_bench_sync_$$"
+  psql "$ETALASE_BENCH_POSTGRES_URL" -qc "CREATE DATABASE $db" >/dev/null
+  lag_on postgres "${ETALASE_BENCH_POSTGRES_URL%/*}/$db" "$ETALASE_BENCH_NATS_URL"
+  psql "$ETALASE_BENCH_POSTGRES_URL" -qc "DROP DATABASE $db" >/dev/null
 fi

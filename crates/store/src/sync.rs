@@ -138,21 +138,28 @@ pub async fn states_of(
     if products.is_empty() {
         return Ok(HashMap::new());
     }
-    let marks: Vec<String> = (0..products.len()).map(|i| format!("${}", i + 2)).collect();
+    // By product id only (the primary key): with the shop in the condition
+    // too, SQLite may walk the shop's index over every one of its products.
+    let marks: Vec<String> = (0..products.len()).map(|i| format!("${}", i + 1)).collect();
     let sql = format!(
-        "SELECT {STATE_COLUMNS} FROM sync_states WHERE seller_id = $1 AND product_id IN ({})",
+        "SELECT {STATE_COLUMNS} FROM sync_states WHERE product_id IN ({})",
         marks.join(", ")
     );
     let rows: Vec<StateRow> = on_pool!(store, pool => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(seller.to_string());
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
         for p in products {
             q = q.bind(p.to_string());
         }
         q.fetch_all(pool).await
     })?;
-    rows.into_iter()
-        .map(|r| SyncState::try_from(r).map(|s| (s.product_id, s)))
-        .collect()
+    let mut found = HashMap::new();
+    for row in rows {
+        let state = SyncState::try_from(row)?;
+        if state.seller_id == seller {
+            found.insert(state.product_id, state);
+        }
+    }
+    Ok(found)
 }
 
 /// The seq of the latest event that concerns each product: its own
