@@ -505,7 +505,11 @@ async fn with_photos<'a>(
                 prepared.insert(product, photos);
             }
             Err(list) => {
-                problems.extend(list);
+                problems.extend(list.into_iter().map(|p| RowProblem {
+                    row: p.row,
+                    column: "images".into(),
+                    code: p.code,
+                }));
                 refused.insert(product);
             }
         }

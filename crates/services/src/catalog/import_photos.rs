@@ -20,7 +20,6 @@ use etalase_store::{Tx, audit};
 use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
 
-use super::import::RowProblem;
 use super::media;
 use crate::fetch::{FetchError, Fetcher};
 use crate::teams::SellerScope;
@@ -73,7 +72,7 @@ pub(super) async fn prepare(
     scope: &SellerScope,
     job: ImportId,
     wanted: Vec<Wanted>,
-) -> ServiceResult<Vec<Result<ProductPhotos, Vec<RowProblem>>>> {
+) -> ServiceResult<Vec<Result<ProductPhotos, Vec<PhotoProblem>>>> {
     if wanted.is_empty() {
         return Ok(Vec::new());
     }
@@ -104,7 +103,7 @@ async fn prepare_one(
     fetcher: &Fetcher,
     gate: &Semaphore,
     wanted: Wanted,
-) -> ServiceResult<Result<ProductPhotos, Vec<RowProblem>>> {
+) -> ServiceResult<Result<ProductPhotos, Vec<PhotoProblem>>> {
     let mut photos = ProductPhotos {
         product: wanted.product,
         listed: wanted.listed.iter().map(|(_, s)| s.key()).collect(),
@@ -178,12 +177,16 @@ async fn prepare_one(
     }
 }
 
-fn problem(row: usize, code: ErrorCode) -> RowProblem {
-    RowProblem {
-        row,
-        column: "images".into(),
-        code,
-    }
+/// A photo that cannot be had: the sheet row naming it, and why (the
+/// column is always the photos column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct PhotoProblem {
+    pub row: usize,
+    pub code: ErrorCode,
+}
+
+fn problem(row: usize, code: ErrorCode) -> PhotoProblem {
+    PhotoProblem { row, code }
 }
 
 /// Records the new photos and puts the listed ones first, in the sheet's
