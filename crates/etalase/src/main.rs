@@ -397,6 +397,8 @@ fn sync_workers(
             if shop {
                 workers.push(sync::spawn(svc.clone()));
                 tracing::info!("sync projector started (in-process)");
+            } else {
+                workers.push(sync::spawn_notice_follower(svc.clone()));
             }
         }
         Some(url) => {
@@ -410,6 +412,10 @@ fn sync_workers(
             if seller_center {
                 workers.push(bus::spawn_relay(svc.clone(), config.clone()));
                 tracing::info!(%url, "outbox relay to NATS started");
+            }
+            if !shop {
+                // The badges of this process's pages follow the Shop's sync.
+                workers.push(sync::spawn_notice_follower(svc.clone()));
             }
             if shop {
                 workers.push(bus::spawn_consumer(svc.clone(), config));

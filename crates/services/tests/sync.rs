@@ -427,7 +427,29 @@ async fn resync_announces_the_product_again(backend: Backend) {
     );
 }
 
+async fn a_process_that_does_not_project_follows_the_states(backend: Backend) {
+    let w = world(backend).await;
+    let scope = shop(&w.svc, "sari@contoh.id", "batik-sari").await;
+    let id = live_product(&w, &scope).await;
+    // A Seller Center process of a split setup: its own watchers, no projector.
+    let mut seller_center = w.svc.clone();
+    seller_center.sync_notices = Default::default();
+    let mut notices = seller_center.sync_notices.subscribe();
+    let follower = sync::spawn_notice_follower(seller_center);
+    w.clock.advance_secs(1);
+    // The Shop process projects …
+    sync::catch_up(&w.svc).await.unwrap();
+    // … and the Seller Center's watchers hear of it.
+    let notice = tokio::time::timeout(std::time::Duration::from_secs(5), notices.recv())
+        .await
+        .expect("a notice within 5 s")
+        .unwrap();
+    assert_eq!((notice.product, notice.seller), (id, scope.seller_id));
+    follower.abort();
+}
+
 on_both_backends!(
+    a_process_that_does_not_project_follows_the_states,
     every_reason_takes_a_product_out_and_its_fix_brings_it_back,
     a_draft_lists_everything_it_lacks_until_published,
     the_projector_applies_each_event_once_and_resumes_where_it_stopped,

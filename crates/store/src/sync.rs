@@ -231,6 +231,22 @@ pub async fn due_retries(
         .collect()
 }
 
+/// Products whose sync state changed after `since` (milliseconds), oldest
+/// change first: `(product, shop, when)`.
+pub async fn changed_since(
+    store: &Store,
+    since: i64,
+    limit: i64,
+) -> StoreResult<Vec<(ProductId, SellerId, i64)>> {
+    let rows: Vec<(String, String, i64)> = on_pool!(store, pool => sqlx::query_as(
+        "SELECT product_id, seller_id, updated_at FROM sync_states WHERE updated_at > $1 \
+         ORDER BY updated_at LIMIT $2")
+        .bind(since).bind(limit).fetch_all(pool).await)?;
+    rows.into_iter()
+        .map(|(p, s, at)| Ok((p.parse().map_err(corrupt)?, s.parse().map_err(corrupt)?, at)))
+        .collect()
+}
+
 /// Failed products, the latest first (one seller's, or all).
 pub async fn failures(
     store: &Store,

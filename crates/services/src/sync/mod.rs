@@ -173,6 +173,32 @@ impl SyncNotices {
     pub fn subscribe(&self) -> broadcast::Receiver<SyncNotice> {
         self.sender.subscribe()
     }
+
+    fn send(&self, seller: SellerId, product: ProductId) {
+        let _ = self.sender.send(SyncNotice { seller, product });
+    }
+}
+
+/// For a process that does not project (a Seller Center whose Shop runs
+/// elsewhere): tells its watchers about the sync states that changed, as
+/// it finds them in the database every half second.
+pub fn spawn_notice_follower(svc: Services) -> tokio::task::JoinHandle<()> {
+    // From now, not from whenever the task first runs.
+    let mut since = svc.now().unix_millis();
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            match states::changed_since(&svc.store, since, 1000).await {
+                Ok(changed) => {
+                    for (product, seller, at) in changed {
+                        svc.sync_notices.send(seller, product);
+                        since = since.max(at);
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "sync notices: cannot read the states"),
+            }
+        }
+    })
 }
 
 /// The sync's health: how far behind, how fast, what failed.
