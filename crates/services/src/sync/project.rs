@@ -92,6 +92,10 @@ impl std::fmt::Display for ProjectError {
     }
 }
 
+/// The shops a batch of projections has read (most products of a batch
+/// share a few shops; a rebuild walks a whole shop's catalog).
+pub type Shops = std::collections::HashMap<SellerId, sellers::Seller>;
+
 /// Projects one product, inside `tx`; none when the event was applied
 /// already.
 pub async fn project(
@@ -99,6 +103,7 @@ pub async fn project(
     id: ProductId,
     cause: Cause,
     now: Timestamp,
+    shops: &mut Shops,
 ) -> Result<Option<Projected>, ProjectError> {
     let before = states::state_in_tx(tx, id).await?;
     let applied = before
@@ -110,7 +115,14 @@ pub async fn project(
     let product = catalog::find_any_in_tx(tx, id)
         .await?
         .ok_or(ProjectError::Missing)?;
-    let seller = sellers::get_seller_tx(tx, product.seller_id).await?;
+    let seller = match shops.get(&product.seller_id) {
+        Some(seller) => seller.clone(),
+        None => {
+            let seller = sellers::get_seller_tx(tx, product.seller_id).await?;
+            shops.insert(seller.id, seller.clone());
+            seller
+        }
+    };
     let skus = catalog::skus_in_tx(tx, product.seller_id, id).await?;
     let images = catalog::images_in_tx(tx, product.seller_id, id).await?;
     let draft = draft_of(&product, &skus);

@@ -19,7 +19,7 @@ use etalase_store::outbox::OutboxEvent;
 use etalase_store::sync::{self as states, SyncOutcome, SyncState};
 
 use super::cursor::OutboxCursor;
-use super::project::{Cause, ProjectError, Projected, project};
+use super::project::{Cause, ProjectError, Projected, Shops, project};
 use crate::{ServiceError, ServiceResult, Services};
 
 /// The name the projector's position is stored under.
@@ -224,8 +224,9 @@ impl Projector {
         let now = self.svc.now();
         let mut tx = self.svc.store.write().await?;
         let mut done = Vec::with_capacity(items.len());
+        let mut shops = Shops::default();
         for (product, cause) in items {
-            match project(&mut tx, *product, *cause, now).await {
+            match project(&mut tx, *product, *cause, now, &mut shops).await {
                 Ok(Some(p)) => done.push(p),
                 Ok(None) => {}
                 Err(e) => return Ok(Err(e)),
