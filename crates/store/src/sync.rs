@@ -311,13 +311,8 @@ pub async fn count_after(store: &Store, seq: i64) -> StoreResult<i64> {
     Ok(n)
 }
 
-/// Records commit-to-Shop lags, and forgets those older than `keep_after`.
-pub async fn add_lags(
-    tx: &mut Tx,
-    samples: &[(SellerId, i64)],
-    now: Timestamp,
-    keep_after: Timestamp,
-) -> StoreResult<()> {
+/// Records commit-to-Shop lags.
+pub async fn add_lags(tx: &mut Tx, samples: &[(SellerId, i64)], now: Timestamp) -> StoreResult<()> {
     use crate::rows::{self, Cell};
     if samples.is_empty() {
         return Ok(());
@@ -338,9 +333,13 @@ pub async fn add_lags(
         &["at", "seller_id", "lag_ms"],
         &rows,
     )
-    .await?;
+    .await
+}
+
+/// Forgets the lags recorded before `before`.
+pub async fn forget_lags(tx: &mut Tx, before: Timestamp) -> StoreResult<()> {
     on_tx!(tx, conn => sqlx::query("DELETE FROM sync_lag_samples WHERE at < $1")
-        .bind(keep_after.unix_millis()).execute(conn).await.map(|_| ()))?;
+        .bind(before.unix_millis()).execute(conn).await.map(|_| ()))?;
     Ok(())
 }
 

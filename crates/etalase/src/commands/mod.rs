@@ -2,4 +2,5 @@
 
 pub mod catalog;
 pub mod mail;
+pub mod serve;
 pub mod shop;

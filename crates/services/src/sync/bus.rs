@@ -258,6 +258,5 @@ async fn consume(svc: &Services, config: &BusConfig) -> ServiceResult<()> {
         for message in messages {
             message.ack().await.map_err(bus_error)?;
         }
-        let _ = &mut projector;
     }
 }

@@ -11,6 +11,7 @@
 //! applies them.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 use etalase_domain::Timestamp;
@@ -28,8 +29,10 @@ pub const CONSUMER: &str = "shop";
 const READ_BATCH: i64 = 1000;
 /// Products projected per transaction.
 const WRITE_BATCH: usize = 200;
-/// Lag samples are kept this long.
+/// Lag samples are kept this long …
 const LAG_KEPT_MS: i64 = 24 * 3600 * 1000;
+/// … and the older ones forgotten at most this often (not on every batch).
+const LAG_PRUNE_EVERY_MS: i64 = 60 * 1000;
 
 /// Backoff before the next attempt after `attempts` failures: 5 s, 30 s,
 /// 2 min, 10 min, then every hour.
@@ -56,6 +59,8 @@ pub struct Projector {
     cursor: OutboxCursor,
     /// Whether projections record their lag (not in a rebuild).
     sample_lags: bool,
+    /// When old lag samples were last forgotten (milliseconds).
+    lags_pruned_at: AtomicI64,
 }
 
 impl Projector {
@@ -64,6 +69,7 @@ impl Projector {
             svc: svc.clone(),
             cursor: OutboxCursor::load(svc, CONSUMER).await?,
             sample_lags: true,
+            lags_pruned_at: AtomicI64::new(0),
         })
     }
 
@@ -234,8 +240,14 @@ impl Projector {
         }
         if self.sample_lags {
             let lags: Vec<(SellerId, i64)> = done.iter().map(|p| (p.seller, p.lag_ms)).collect();
-            let keep = Timestamp::from_unix_millis(now.unix_millis() - LAG_KEPT_MS);
-            states::add_lags(&mut tx, &lags, now, keep).await?;
+            states::add_lags(&mut tx, &lags, now).await?;
+            let pruned = self.lags_pruned_at.load(Ordering::Relaxed);
+            if now.unix_millis() - pruned >= LAG_PRUNE_EVERY_MS {
+                let before = Timestamp::from_unix_millis(now.unix_millis() - LAG_KEPT_MS);
+                states::forget_lags(&mut tx, before).await?;
+                self.lags_pruned_at
+                    .store(now.unix_millis(), Ordering::Relaxed);
+            }
         }
         tx.commit().await?;
         Ok(Ok(done))
