@@ -55,6 +55,14 @@ id_kinds! {
     StockMoveKind = "stk";
     /// A bulk import of products from a CSV file.
     ImportKind = "imp";
+    /// A seller's promotion: a product discount or a flash sale.
+    PromotionKind = "prm";
+    /// A voucher, a seller's or the platform's.
+    VoucherKind = "vch";
+    /// A short video with tagged products.
+    VideoKind = "vid";
+    /// A live shopping session.
+    LiveKind = "liv";
 }
 
 pub type UserId = Id<UserKind>;
@@ -72,6 +80,10 @@ pub type SkuId = Id<SkuKind>;
 pub type ImageId = Id<ImageKind>;
 pub type StockMoveId = Id<StockMoveKind>;
 pub type ImportId = Id<ImportKind>;
+pub type PromotionId = Id<PromotionKind>;
+pub type VoucherId = Id<VoucherKind>;
+pub type VideoId = Id<VideoKind>;
+pub type LiveId = Id<LiveKind>;
 
 pub struct Id<K: IdKind> {
     ulid: Ulid,

@@ -16,6 +16,7 @@ pub mod money;
 pub mod notification;
 pub mod phone;
 pub mod policy;
+pub mod pricing;
 pub mod regions;
 pub mod seller;
 pub mod time;
