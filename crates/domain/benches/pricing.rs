@@ -84,7 +84,10 @@ fn bench(c: &mut Criterion) {
             cap: Some(25_000),
         },
     );
-    let shipping = voucher(Issuer::Platform, Benefit::FreeShipping { cap: Some(20_000) });
+    let shipping = voucher(
+        Issuer::Platform,
+        Benefit::FreeShipping { cap: Some(20_000) },
+    );
     let products: Vec<ProductId> = skus.iter().map(|_| ProductId::generate()).collect();
     let cart = Cart {
         shops: sellers

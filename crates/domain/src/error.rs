@@ -155,6 +155,7 @@ error_codes! {
     BulkEditRefused = ("bulk_edit_refused", 422);
     PercentOutOfRange = ("percent_out_of_range", 422);
     EndsBeforeStart = ("ends_before_start", 422);
+    EndsInPast = ("ends_in_past", 422);
     PromotionNameRequired = ("promotion_name_required", 422);
     PromotionEmpty = ("promotion_empty", 422);
     PromotionBelowFloor = ("promotion_below_floor", 422);
@@ -174,6 +175,8 @@ error_codes! {
     VoucherLimitReached = ("voucher_limit_reached", 409);
     VoucherMinSpendNotMet = ("voucher_min_spend_not_met", 422);
     VoucherNotApplicable = ("voucher_not_applicable", 422);
+    VoucherStacking = ("voucher_stacking", 422);
+    QuantityOutOfRange = ("quantity_out_of_range", 422);
     InvalidIdempotencyKey = ("invalid_idempotency_key", 400);
     IdempotencyKeyReused = ("idempotency_key_reused", 422);
     IdempotencyInProgress = ("idempotency_in_progress", 409);

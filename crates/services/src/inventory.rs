@@ -273,20 +273,7 @@ pub async fn apply(
         }
     }
     for product in &products {
-        if priced.contains(product) {
-            let version =
-                catalog::bump_version(&mut tx, scope.seller_id, *product, scope.actor(), now)
-                    .await?;
-            let stored = catalog::lock_product(&mut tx, scope.seller_id, *product).await?;
-            let skus = catalog::skus_in_tx(&mut tx, scope.seller_id, *product).await?;
-            let snapshot = listing::draft_of(&stored, &skus)
-                .map(|d| Snapshot::of(&d))
-                .map_err(crate::catalog::problems)?;
-            let text = serde_json::to_string(&snapshot).map_err(ServiceError::internal)?;
-            catalog::insert_revision(&mut tx, *product, version, &text, scope.actor(), now).await?;
-        }
-        listing::refresh(&mut tx, scope.seller_id, *product).await?;
-        product_changed(&mut tx, scope.seller_id, *product, now).await?;
+        product_edited(&mut tx, scope, *product, priced.contains(product), now).await?;
     }
     audit::record(
         &mut tx,
@@ -303,4 +290,29 @@ pub async fn apply(
     .await?;
     tx.commit().await?;
     Ok(Ok(changed))
+}
+
+/// What an edit of SKU prices or stock leaves on its product: a new
+/// version and revision when a price changed (prices are part of the
+/// product's content), fresh list columns, and the event for the sync.
+pub(crate) async fn product_edited(
+    tx: &mut Tx,
+    scope: &SellerScope,
+    product: ProductId,
+    priced: bool,
+    now: etalase_domain::Timestamp,
+) -> ServiceResult<()> {
+    if priced {
+        let version =
+            catalog::bump_version(tx, scope.seller_id, product, scope.actor(), now).await?;
+        let stored = catalog::lock_product(tx, scope.seller_id, product).await?;
+        let skus = catalog::skus_in_tx(tx, scope.seller_id, product).await?;
+        let snapshot = listing::draft_of(&stored, &skus)
+            .map(|d| Snapshot::of(&d))
+            .map_err(crate::catalog::problems)?;
+        let text = serde_json::to_string(&snapshot).map_err(ServiceError::internal)?;
+        catalog::insert_revision(tx, product, version, &text, scope.actor(), now).await?;
+    }
+    listing::refresh(tx, scope.seller_id, product).await?;
+    product_changed(tx, scope.seller_id, product, now).await
 }

@@ -16,6 +16,7 @@ pub mod kyc;
 pub mod mail;
 pub mod notifications;
 mod passwords;
+pub mod pricing;
 mod redact;
 pub mod storefront;
 pub mod sync;
@@ -86,6 +87,8 @@ pub struct ServiceConfig {
     /// may reach (an image server on the office network; 127.0.0.1 in
     /// tests). Empty: public addresses only.
     pub fetch_allow: Vec<ipnet::IpNet>,
+    /// The platform's pricing rules (the floor no promotion goes under).
+    pub pricer: etalase_domain::pricing::Pricer,
 }
 
 impl Default for ServiceConfig {
@@ -99,6 +102,7 @@ impl Default for ServiceConfig {
             verification_sla_working_days: 5,
             calendar: Arc::new(etalase_domain::calendar::indonesia().clone()),
             fetch_allow: Vec::new(),
+            pricer: etalase_domain::pricing::Pricer::default(),
         }
     }
 }

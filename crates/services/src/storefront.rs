@@ -7,14 +7,59 @@ use etalase_domain::id::{ImageId, ProductId};
 use etalase_store::shop::{self, ShopListing};
 
 use crate::catalog::media;
-use crate::sync::ListingDocument;
+use crate::sync::{ListingDocument, ListingSku};
 use crate::{ServiceError, ServiceResult, Services};
+use etalase_domain::Timestamp;
+use etalase_domain::pricing::{BuyerContext, Channel, Pricer, SkuPricing, UnitPrice};
 
 /// A product as its Shop page shows it.
 #[derive(Debug, Clone)]
 pub struct ShopProduct {
     pub listing: ShopListing,
     pub document: ListingDocument,
+}
+
+impl ShopProduct {
+    /// Each SKU's price for a buyer on `channel` at `at`, by the one
+    /// pricing function over the offers the projection carried.
+    pub fn prices(
+        &self,
+        pricer: &Pricer,
+        buyer: &BuyerContext,
+        channel: Channel,
+        at: Timestamp,
+    ) -> Vec<UnitPrice> {
+        self.document
+            .skus
+            .iter()
+            .map(|s| pricer.price(&pricing_of(s), buyer, channel, at))
+            .collect()
+    }
+
+    /// The price a card or the page head shows: the cheapest SKU's (the
+    /// first one on a tie) and the highest unit price, for a range.
+    pub fn headline(&self, prices: &[UnitPrice]) -> Option<Headline> {
+        let cheapest = prices.iter().min_by_key(|p| p.unit)?.clone();
+        let highest = prices.iter().map(|p| p.unit).max().unwrap_or(cheapest.unit);
+        Some(Headline { cheapest, highest })
+    }
+}
+
+/// The price at the head of a product page or on its card.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Headline {
+    pub cheapest: UnitPrice,
+    pub highest: i64,
+}
+
+/// A listed SKU as the pricing function sees it.
+pub fn pricing_of(sku: &ListingSku) -> SkuPricing {
+    SkuPricing {
+        sku: sku.id,
+        base: sku.price,
+        compare_at: sku.original_price,
+        offers: sku.offers.clone(),
+    }
 }
 
 /// The product, if buyers can open it (listed or sold out).

@@ -23,6 +23,7 @@ pub mod mail_queue;
 pub mod notifications;
 pub mod objects;
 pub mod outbox;
+pub mod pricing;
 pub mod sellers;
 pub mod shop;
 pub mod sync;

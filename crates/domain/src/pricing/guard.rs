@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::offer::{Offer, OfferKind, OfferRule};
 use super::unit::Pricer;
+use super::voucher::Benefit;
 use crate::ErrorCode;
 use crate::id::{PromotionId, SkuId};
 
@@ -162,6 +163,48 @@ impl Pricer {
     }
 }
 
+/// What the guard finds about a voucher before it is scheduled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum VoucherFinding {
+    /// More uses than units in stock to use them on.
+    QuotaAboveStock { quota: i64, stock: i64 },
+    /// It takes off more than the threshold of what it needs spent.
+    DeepDiscount { percent: i64 },
+}
+
+impl VoucherFinding {
+    pub fn name(self) -> &'static str {
+        match self {
+            VoucherFinding::QuotaAboveStock { .. } => "quota_above_stock",
+            VoucherFinding::DeepDiscount { .. } => "deep_discount",
+        }
+    }
+}
+
+/// The voucher guard; `stock` is the units the voucher could be used on
+/// (none for a platform voucher, which covers every shop).
+pub fn voucher_findings(
+    benefit: Benefit,
+    min_spend: i64,
+    quota: i64,
+    stock: Option<i64>,
+) -> Vec<VoucherFinding> {
+    let mut findings = Vec::new();
+    if let Some(stock) = stock.filter(|s| quota > *s) {
+        findings.push(VoucherFinding::QuotaAboveStock { quota, stock });
+    }
+    let percent = match benefit {
+        Benefit::PercentOff { percent, .. } => Some(percent.value() as i64),
+        Benefit::AmountOff { amount } if min_spend > 0 => Some(amount * 100 / min_spend),
+        _ => None,
+    };
+    if let Some(percent) = percent.filter(|p| *p > DEEP_DISCOUNT_PERCENT) {
+        findings.push(VoucherFinding::DeepDiscount { percent });
+    }
+    findings
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,5 +291,22 @@ mod tests {
             ]
         );
         assert!(found.iter().all(|f| !f.refuses()));
+    }
+
+    #[test]
+    fn a_voucher_beyond_stock_or_too_deep_is_flagged() {
+        let amount = Benefit::AmountOff { amount: 80_000 };
+        assert_eq!(
+            voucher_findings(amount, 100_000, 500, Some(120)),
+            vec![
+                VoucherFinding::QuotaAboveStock {
+                    quota: 500,
+                    stock: 120
+                },
+                VoucherFinding::DeepDiscount { percent: 80 }
+            ]
+        );
+        assert!(voucher_findings(amount, 200_000, 100, Some(120)).is_empty());
+        assert!(voucher_findings(amount, 0, 100, None).is_empty());
     }
 }

@@ -183,6 +183,9 @@ pub enum VoucherProblem {
     /// Nothing in the cart is covered (another shop's voucher, or other
     /// products).
     NothingCovered,
+    /// Its place (the shop's, the platform's, shipping) already holds a
+    /// voucher: they do not stack.
+    SlotTaken,
     /// It was put in a place it does not belong (a shipping voucher as the
     /// platform voucher, a seller's voucher on another shop).
     WrongSlot,
@@ -197,6 +200,7 @@ impl VoucherProblem {
             VoucherProblem::UsedUp => ErrorCode::VoucherUsedUp,
             VoucherProblem::BuyerLimitReached => ErrorCode::VoucherLimitReached,
             VoucherProblem::MinSpendNotMet { .. } => ErrorCode::VoucherMinSpendNotMet,
+            VoucherProblem::SlotTaken => ErrorCode::VoucherStacking,
             VoucherProblem::NothingCovered | VoucherProblem::WrongSlot => {
                 ErrorCode::VoucherNotApplicable
             }

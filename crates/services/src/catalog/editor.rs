@@ -242,6 +242,7 @@ fn stored_form(
             dimensions: s.content.dimensions,
             barcode: s.content.barcode.map(str::to_owned),
             image_id: None,
+            cost: None,
         })
         .collect();
     (product, skus)

@@ -40,6 +40,11 @@ pub struct ListingSku {
     pub original_price: Option<i64>,
     pub stock: i64,
     pub image: Option<ImageId>,
+    /// Scheduled and ongoing promotions on it: the Shop prices it with the
+    /// one pricing function at the moment a page is asked for, so a
+    /// promotion starts and ends on time without waiting for an event.
+    #[serde(default)]
+    pub offers: Vec<etalase_domain::pricing::Offer>,
 }
 
 /// The event a projection answers: its place in the outbox and when it
@@ -125,6 +130,7 @@ pub async fn project(
     };
     let skus = catalog::skus_in_tx(tx, product.seller_id, id).await?;
     let images = catalog::images_in_tx(tx, product.seller_id, id).await?;
+    let offers = etalase_store::pricing::live_offers_of_products(tx, &[id], now).await?;
     let draft = draft_of(&product, &skus);
     let eligibility = listing::eligibility(&ListingFacts {
         seller: seller.status,
@@ -133,7 +139,14 @@ pub async fn project(
         images: images.len(),
     });
     if eligibility.visibility.reachable() {
-        let row = listing_row(&product, &seller, &skus, &images, eligibility.visibility)?;
+        let row = listing_row(
+            &product,
+            &seller,
+            &skus,
+            &images,
+            &offers,
+            eligibility.visibility,
+        )?;
         shop::put(tx, &row).await?;
     } else {
         shop::remove(tx, id).await?;
@@ -187,6 +200,7 @@ fn listing_row(
     seller: &sellers::Seller,
     skus: &[Sku],
     images: &[ProductImage],
+    offers: &[etalase_store::pricing::SkuOffer],
     visibility: Visibility,
 ) -> Result<ShopListing, ProjectError> {
     let priced: Vec<&Sku> = skus.iter().filter(|s| s.price.is_some()).collect();
@@ -209,6 +223,11 @@ fn listing_row(
                 original_price: s.original_price,
                 stock: s.stock,
                 image: s.image_id,
+                offers: offers
+                    .iter()
+                    .filter(|o| o.sku_id == s.id)
+                    .map(|o| o.offer)
+                    .collect(),
             })
             .collect(),
     };

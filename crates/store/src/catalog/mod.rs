@@ -452,3 +452,12 @@ pub async fn find_any(store: &Store, id: ProductId) -> StoreResult<Product> {
         .bind(id.to_string()).fetch_one(pool).await)?;
     row.try_into()
 }
+
+/// Units in stock over a seller's active products (what a whole-shop
+/// voucher could be used on).
+pub async fn active_stock(tx: &mut Tx, seller: SellerId) -> StoreResult<i64> {
+    let total: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(
+        "SELECT CAST(SUM(total_stock) AS BIGINT) FROM products WHERE seller_id = $1 AND status = 'active'")
+        .bind(seller.to_string()).fetch_one(conn).await)?;
+    Ok(total.unwrap_or(0))
+}

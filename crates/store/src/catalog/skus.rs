@@ -17,10 +17,13 @@ pub struct Sku {
     pub dimensions: Option<(i32, i32, i32)>,
     pub barcode: Option<String>,
     pub image_id: Option<ImageId>,
+    /// What the unit costs the seller, when recorded (the price guards
+    /// warn about promotions below it).
+    pub cost: Option<i64>,
 }
 
 pub(crate) const SKU_COLUMNS: &str = "id, product_id, position, combination, code, price, original_price, \
-    stock, low_stock_threshold, weight_grams, length_cm, width_cm, height_cm, barcode, image_id";
+    stock, low_stock_threshold, weight_grams, length_cm, width_cm, height_cm, barcode, image_id, cost";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct SkuRow {
@@ -39,6 +42,7 @@ pub(crate) struct SkuRow {
     height_cm: Option<i32>,
     barcode: Option<String>,
     image_id: Option<String>,
+    cost: Option<i64>,
 }
 
 impl TryFrom<SkuRow> for Sku {
@@ -61,6 +65,7 @@ impl TryFrom<SkuRow> for Sku {
             },
             barcode: r.barcode,
             image_id: r.image_id.map(|i| i.parse()).transpose().map_err(corrupt)?,
+            cost: r.cost,
         })
     }
 }
@@ -224,6 +229,21 @@ pub async fn set_sku_price(
     Ok(())
 }
 
+/// Records (or clears) what a unit costs the seller.
+pub async fn set_sku_cost(
+    tx: &mut Tx,
+    seller: SellerId,
+    sku: SkuId,
+    cost: Option<i64>,
+    now: Timestamp,
+) -> StoreResult<()> {
+    on_tx!(tx, conn => sqlx::query(
+        "UPDATE skus SET cost = $3, updated_at = $4 WHERE id = $1 AND seller_id = $2")
+        .bind(sku.to_string()).bind(seller.to_string()).bind(cost).bind(now.unix_millis())
+        .execute(conn).await.map(|_| ()))?;
+    Ok(())
+}
+
 /// Every live SKU code of a seller with its product and SKU (imports match
 /// rows by code; one read instead of one per row).
 pub async fn sku_codes(
@@ -310,4 +330,34 @@ pub async fn insert_skus(
         &rows,
     )
     .await
+}
+
+#[derive(sqlx::FromRow)]
+struct SellerSkuRow {
+    seller_id: String,
+    #[sqlx(flatten)]
+    sku: SkuRow,
+}
+
+/// Live SKUs of any shop by id, with their seller (a buyer's cart or
+/// quote names SKUs across shops).
+pub async fn skus_by_ids(store: &Store, ids: &[SkuId]) -> StoreResult<Vec<(SellerId, Sku)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT seller_id, {SKU_COLUMNS} FROM skus WHERE removed_at IS NULL AND id IN ({})",
+        marks.join(", ")
+    );
+    let rows: Vec<SellerSkuRow> = on_pool!(store, pool => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+        for id in ids {
+            q = q.bind(id.to_string());
+        }
+        q.fetch_all(pool).await
+    })?;
+    rows.into_iter()
+        .map(|r| Ok((r.seller_id.parse().map_err(corrupt)?, r.sku.try_into()?)))
+        .collect()
 }

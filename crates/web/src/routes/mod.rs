@@ -10,6 +10,7 @@ pub mod auth;
 pub mod catalog;
 pub mod notifications;
 pub mod ops;
+pub mod price_tag;
 pub mod seller;
 pub mod shop;
 pub mod verification;

@@ -12,9 +12,11 @@ use etalase_services::storefront;
 use etalase_store::sellers;
 
 use super::NoticeQuery;
+use super::price_tag::PriceTag;
 use crate::ctx::Ctx;
 use crate::errors::{AppError, AppResult};
 use crate::pages::{Chrome, html};
+use etalase_domain::pricing::{BuyerContext, Channel};
 
 pub struct ShopCard {
     pub name: String,
@@ -49,7 +51,7 @@ pub async fn home(ctx: Ctx, Query(query): Query<NoticeQuery>) -> AppResult<Respo
 
 pub struct VariantRow {
     pub label: String,
-    pub price: String,
+    pub tag: PriceTag,
     pub sold_out: bool,
 }
 
@@ -59,8 +61,8 @@ pub struct ProductView {
     pub title: String,
     pub shop_name: String,
     pub shop_slug: String,
-    pub price: String,
-    pub original_price: Option<String>,
+    /// The headline price: the cheapest SKU's now, with the range.
+    pub tag: PriceTag,
     pub sold_out: bool,
     pub stock_hint: Option<String>,
     pub images: Vec<String>,
@@ -103,14 +105,21 @@ pub async fn product(ctx: Ctx, Path(handle): Path<String>) -> AppResult<Response
     let t = &ctx.t;
     let d = &found.document;
     let sold_out = l.visibility == Visibility::SoldOut;
+    let svc = &ctx.state.services;
+    let prices = found.prices(
+        &svc.config.pricer,
+        &BuyerContext::anonymous(),
+        Channel::Shop,
+        svc.now(),
+    );
+    let headline = found.headline(&prices).ok_or(ErrorCode::NotFound)?;
     let tree = etalase_domain::catalog::category::tree();
     let view = ProductView {
         id: l.product_id.to_string(),
         title: l.title.clone(),
         shop_name: l.shop_name.clone(),
         shop_slug: l.shop_slug.clone(),
-        price: super::catalog::price_range(t, Some(l.min_price), Some(l.max_price)),
-        original_price: l.original_price.map(|p| t.rupiah(p)),
+        tag: PriceTag::new(t, &headline.cheapest, Some(headline.highest)),
         sold_out,
         stock_hint: (!sold_out && l.total_stock <= 5)
             .then(|| t.tf1("shop.product.stock_left", &l.total_stock.to_string())),
@@ -135,10 +144,11 @@ pub async fn product(ctx: Ctx, Path(handle): Path<String>) -> AppResult<Response
         variants: d
             .skus
             .iter()
-            .filter(|s| !s.combination.is_empty())
-            .map(|s| VariantRow {
+            .zip(&prices)
+            .filter(|(s, _)| !s.combination.is_empty())
+            .map(|(s, price)| VariantRow {
                 label: s.combination.join(" / "),
-                price: t.rupiah(s.price),
+                tag: PriceTag::new(t, price, None),
                 sold_out: s.stock == 0,
             })
             .collect(),

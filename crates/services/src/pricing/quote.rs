@@ -1,0 +1,299 @@
+//! "What would this cart cost now": the pricing function over the system
+//! of record — SKU prices, the offers that hold, vouchers with their
+//! counters and what the buyer holds of them. Checkout prices the same way
+//! inside its transaction, so a quote and an order agree.
+
+use std::collections::{BTreeMap, HashMap};
+
+use etalase_domain::id::{PromotionId, SellerId, SkuId, UserId, VoucherId};
+use etalase_domain::pricing::{
+    BuyerContext, Cart, CartBreakdown, CartLine, Channel, ShopCart, SkuPricing, Slot, Voucher,
+    VoucherCode, VoucherProblem,
+};
+use etalase_domain::{ErrorCode, Timestamp};
+use etalase_store::catalog::{self, Sku};
+use etalase_store::pricing::{self as store, Holding, StoredVoucher};
+use etalase_store::shop;
+
+use crate::{FieldError, ServiceError, ServiceResult, Services};
+
+/// A line asked for.
+#[derive(Debug, Clone, Copy)]
+pub struct QuoteLine {
+    pub sku: SkuId,
+    pub quantity: i64,
+    pub channel: Channel,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct QuoteRequest {
+    pub lines: Vec<QuoteLine>,
+    /// Voucher codes typed or picked, at most one per place (a shop's, the
+    /// platform's, shipping); their places follow from the vouchers.
+    pub voucher_codes: Vec<String>,
+    /// Shipping per shop, when chosen (the checkout's shipping quotes).
+    pub shipping: Vec<(SellerId, i64)>,
+}
+
+/// A SKU as a quote names it.
+#[derive(Debug, Clone)]
+pub struct QuotedSku {
+    pub title: String,
+    pub label: String,
+    pub seller: SellerId,
+    pub shop_name: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Quote {
+    pub at: Timestamp,
+    pub breakdown: CartBreakdown,
+    pub skus: BTreeMap<SkuId, QuotedSku>,
+    /// Codes that matched no voucher.
+    pub unknown_codes: Vec<String>,
+}
+
+/// The quantity one line may ask for.
+const MAX_QUANTITY: i64 = 999;
+
+/// Prices a cart now for `buyer` (none for a guest).
+pub async fn quote(
+    svc: &Services,
+    buyer: Option<UserId>,
+    request: &QuoteRequest,
+) -> ServiceResult<Quote> {
+    let now = svc.now();
+    validate(request)?;
+    let ids: Vec<SkuId> = request.lines.iter().map(|l| l.sku).collect();
+    let found: HashMap<SkuId, (SellerId, Sku)> = catalog::skus_by_ids(&svc.store, &ids)
+        .await?
+        .into_iter()
+        .map(|(seller, sku)| (sku.id, (seller, sku)))
+        .collect();
+    let mut skus = BTreeMap::new();
+    let mut problems = Vec::new();
+    for (n, line) in request.lines.iter().enumerate() {
+        let listing = match found.get(&line.sku) {
+            Some((_, sku)) if sku.price.is_some() => shop::get(&svc.store, sku.product_id).await?,
+            _ => None,
+        };
+        match (found.get(&line.sku), listing) {
+            (Some((seller, sku)), Some(listing)) => {
+                skus.insert(
+                    sku.id,
+                    QuotedSku {
+                        title: listing.title.clone(),
+                        label: super::sku_label(&listing.title, &sku.combination),
+                        seller: *seller,
+                        shop_name: listing.shop_name.clone(),
+                    },
+                );
+            }
+            _ => problems.push(FieldError::new(
+                format!("lines[{n}].sku"),
+                ErrorCode::NotFound,
+            )),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ServiceError::fields(problems));
+    }
+    let offers = store::live_offers_of_skus(&svc.store, &ids, now).await?;
+    let pricing: HashMap<SkuId, SkuPricing> = found
+        .values()
+        .map(|(_, sku)| {
+            let pricing = SkuPricing {
+                sku: sku.id,
+                base: sku.price.unwrap_or_default(),
+                compare_at: sku.original_price,
+                offers: offers
+                    .iter()
+                    .filter(|o| o.sku_id == sku.id)
+                    .map(|o| o.offer)
+                    .collect(),
+            };
+            (sku.id, pricing)
+        })
+        .collect();
+    let buyer_context = match buyer {
+        Some(buyer) => {
+            let promotions: Vec<PromotionId> = offers.iter().map(|o| o.offer.promotion).collect();
+            BuyerContext {
+                flash_bought: store::flash_units_bought(
+                    &svc.store,
+                    &buyer.to_string(),
+                    &promotions,
+                )
+                .await?
+                .into_iter()
+                .collect(),
+            }
+        }
+        None => BuyerContext::anonymous(),
+    };
+    let (vouchers, unknown_codes) = vouchers_for(svc, buyer, &request.voucher_codes).await?;
+    let mut shops: Vec<ShopCart<'_>> = Vec::new();
+    for line in &request.lines {
+        let (seller, sku) = &found[&line.sku];
+        let cart_line = CartLine {
+            product: sku.product_id,
+            sku: &pricing[&line.sku],
+            quantity: line.quantity,
+            channel: line.channel,
+        };
+        match shops.iter_mut().find(|s| s.seller == *seller) {
+            Some(shop) => shop.lines.push(cart_line),
+            None => shops.push(ShopCart {
+                seller: *seller,
+                lines: vec![cart_line],
+                shipping: request
+                    .shipping
+                    .iter()
+                    .find(|(s, _)| s == seller)
+                    .map_or(0, |(_, cost)| *cost),
+                voucher: None,
+            }),
+        }
+    }
+    let mut cart = Cart {
+        shops,
+        platform_voucher: None,
+        shipping_voucher: None,
+    };
+    let mut refused: Vec<(VoucherId, VoucherProblem)> = Vec::new();
+    for voucher in &vouchers {
+        let taken = match (voucher.slot(), voucher.issuer) {
+            (Slot::Shop, etalase_domain::pricing::Issuer::Seller(seller)) => {
+                match cart.shops.iter_mut().find(|s| s.seller == seller) {
+                    Some(shop) if shop.voucher.is_none() => {
+                        shop.voucher = Some(voucher);
+                        false
+                    }
+                    Some(_) => true,
+                    None => {
+                        refused.push((voucher.id, VoucherProblem::NothingCovered));
+                        continue;
+                    }
+                }
+            }
+            (Slot::Platform, _) => !place(&mut cart.platform_voucher, voucher),
+            (Slot::Shipping, _) => !place(&mut cart.shipping_voucher, voucher),
+            (Slot::Shop, etalase_domain::pricing::Issuer::Platform) => true,
+        };
+        if taken {
+            // One voucher per place: the first one given stays.
+            refused.push((voucher.id, VoucherProblem::SlotTaken));
+        }
+    }
+    let mut breakdown = svc.config.pricer.price_cart(&cart, &buyer_context, now);
+    refused.append(&mut breakdown.refused);
+    breakdown.refused = refused;
+    Ok(Quote {
+        at: now,
+        breakdown,
+        skus,
+        unknown_codes,
+    })
+}
+
+/// Puts a voucher in an empty place; false when the place is taken.
+fn place<'a>(slot: &mut Option<&'a Voucher>, voucher: &'a Voucher) -> bool {
+    if slot.is_some() {
+        return false;
+    }
+    *slot = Some(voucher);
+    true
+}
+
+fn validate(request: &QuoteRequest) -> ServiceResult<()> {
+    if request.lines.is_empty() {
+        return Err(ServiceError::field("lines", ErrorCode::NothingSelected));
+    }
+    let problems: Vec<FieldError> = request
+        .lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !(1..=MAX_QUANTITY).contains(&l.quantity))
+        .map(|(n, _)| {
+            FieldError::new(
+                format!("lines[{n}].quantity"),
+                ErrorCode::QuantityOutOfRange,
+            )
+        })
+        .chain(
+            request
+                .shipping
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, cost))| !(0..=100_000_000).contains(cost))
+                .map(|(n, _)| {
+                    FieldError::new(format!("shipping[{n}]"), ErrorCode::VoucherAmountOutOfRange)
+                }),
+        )
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(ServiceError::fields(problems))
+    }
+}
+
+/// The vouchers behind the codes, as pricing sees them for this buyer.
+async fn vouchers_for(
+    svc: &Services,
+    buyer: Option<UserId>,
+    codes: &[String],
+) -> ServiceResult<(Vec<Voucher>, Vec<String>)> {
+    let mut stored: Vec<StoredVoucher> = Vec::new();
+    let mut unknown = Vec::new();
+    for (n, text) in codes.iter().enumerate() {
+        let code = VoucherCode::parse(text)
+            .map_err(|c| ServiceError::field(format!("vouchers[{n}]"), c))?;
+        match store::voucher_by_code(&svc.store, &code).await? {
+            Some(v) if v.activated_at.is_some() => {
+                if !stored.iter().any(|s| s.id == v.id) {
+                    stored.push(v);
+                }
+            }
+            _ => unknown.push(code.to_string()),
+        }
+    }
+    let ids: Vec<VoucherId> = stored.iter().map(|v| v.id).collect();
+    let held: HashMap<VoucherId, Holding> = match buyer {
+        Some(buyer) => store::holdings(&svc.store, buyer, &ids)
+            .await?
+            .into_iter()
+            .collect(),
+        None => HashMap::new(),
+    };
+    let vouchers = stored
+        .into_iter()
+        .map(|v| {
+            let holding = held.get(&v.id).copied().unwrap_or_default();
+            for_buyer(&v, holding)
+        })
+        .collect();
+    Ok((vouchers, unknown))
+}
+
+/// A stored voucher as pricing sees it for a buyer holding `holding`: a
+/// claim not yet used keeps its place in the quota.
+pub fn for_buyer(v: &StoredVoucher, holding: Holding) -> Voucher {
+    let unused_claims = holding.claimed - holding.used;
+    Voucher {
+        id: v.id,
+        code: v.code.clone(),
+        issuer: v.issuer,
+        benefit: v.benefit,
+        min_spend: v.min_spend,
+        window: v.window,
+        products: v.products.clone(),
+        quota_left: if unused_claims > 0 {
+            unused_claims
+        } else {
+            v.quota - v.claimed
+        },
+        buyer_uses_left: v.per_buyer_limit - holding.used,
+        deactivated: v.deactivated_at.is_some(),
+    }
+}
