@@ -74,6 +74,44 @@ impl Timestamp {
     }
 
     /// "29 Nov 2026 09.35 WIB" (id) or "29 Nov 2026 09:35 WIB" (en).
+    /// Reads an RFC 3339 instant (`2026-12-12T20:00:00+07:00`, `…Z`).
+    pub fn parse_rfc3339(text: &str) -> Option<Timestamp> {
+        OffsetDateTime::parse(text.trim(), &time::format_description::well_known::Rfc3339)
+            .ok()
+            .map(Self::from_datetime)
+    }
+
+    /// Reads what a `datetime-local` field sends (`2026-12-12T20:00`, or
+    /// with seconds) as a time in WIB.
+    pub fn parse_wib_local(text: &str) -> Option<Timestamp> {
+        let text = text.trim();
+        let (date, clock) = text.split_once(['T', ' '])?;
+        let mut d = date.splitn(3, '-').map(|p| p.parse::<i32>().ok());
+        let (year, month, day) = (d.next()??, d.next()??, d.next()??);
+        let mut c = clock.splitn(3, ':').map(|p| p.parse::<u8>().ok());
+        let (hour, minute) = (c.next()??, c.next()??);
+        let second = c.next().flatten().unwrap_or(0);
+        let month = time::Month::try_from(u8::try_from(month).ok()?).ok()?;
+        let date = time::Date::from_calendar_date(year, month, u8::try_from(day).ok()?).ok()?;
+        let clock = time::Time::from_hms(hour, minute, second).ok()?;
+        Some(Self::from_datetime(
+            time::PrimitiveDateTime::new(date, clock).assume_offset(WIB),
+        ))
+    }
+
+    /// The value of a `datetime-local` field in WIB (`2026-12-12T20:00`).
+    pub fn to_wib_local(self) -> String {
+        let l = self.to_datetime().to_offset(WIB);
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}",
+            l.year(),
+            l.month() as u8,
+            l.day(),
+            l.hour(),
+            l.minute()
+        )
+    }
+
     pub fn format_wib(self, lang: Lang) -> String {
         let local = self.to_datetime().to_offset(WIB);
         let month = local.month() as usize - 1;
@@ -109,6 +147,26 @@ mod tests {
     fn crosses_midnight_into_the_next_local_day() {
         let at = Timestamp::from_datetime(datetime!(2026-08-16 18:00 UTC));
         assert_eq!(at.format_wib(Lang::Id), "17 Agu 2026 01.00 WIB");
+    }
+
+    #[test]
+    fn reads_rfc3339_with_any_offset() {
+        let wib = Timestamp::parse_rfc3339("2026-12-12T20:00:00+07:00").unwrap();
+        assert_eq!(Timestamp::parse_rfc3339("2026-12-12T13:00:00Z"), Some(wib));
+        assert_eq!(Timestamp::parse_rfc3339("12/12/2026"), None);
+    }
+
+    #[test]
+    fn reads_and_writes_datetime_local_fields_in_wib() {
+        let t = Timestamp::parse_wib_local("2026-12-12T20:00").unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-12-12T13:00:00Z");
+        assert_eq!(t.to_wib_local(), "2026-12-12T20:00");
+        assert_eq!(
+            Timestamp::parse_wib_local("2026-12-12T20:00:30").map(|t| t.unix_millis() - 30_000),
+            Some(t.unix_millis())
+        );
+        assert_eq!(Timestamp::parse_wib_local("2026-13-01T10:00"), None);
+        assert_eq!(Timestamp::parse_wib_local("besok"), None);
     }
 
     #[test]

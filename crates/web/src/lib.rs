@@ -39,7 +39,7 @@ pub use state::{AppState, Secret, ServeRole, WebConfig};
 use crate::errors::AppError;
 use crate::routes::{
     account, admin, admin_catalog, admin_sync, admin_verification, auth, catalog, notifications,
-    ops, seller, shop, verification,
+    ops, promotions, seller, shop, verification,
 };
 
 /// The app as a router, for tests that do not need a socket.
@@ -78,6 +78,7 @@ pub fn router(services: Services, config: WebConfig) -> Router {
         // Shop
         .route("/", get(shop::home))
         .route("/p/{handle}", get(shop::product))
+        .route("/vouchers/{id}/claim", post(shop::claim_voucher))
         .route("/p/{id}/images/{image}/{size}", get(shop::product_image))
         .route(
             "/signin",
@@ -190,6 +191,29 @@ pub fn router(services: Services, config: WebConfig) -> Router {
             "/seller/stock",
             get(catalog::stock::overview).post(catalog::stock::bulk),
         )
+        .route("/seller/promotions", get(promotions::list))
+        .route(
+            "/seller/promotions/new",
+            get(promotions::form::new_page).post(promotions::form::create),
+        )
+        .route("/seller/promotions/{id}", get(promotions::show))
+        .route(
+            "/seller/promotions/{id}/edit",
+            get(promotions::form::edit_page).post(promotions::form::save),
+        )
+        .route("/seller/promotions/{id}/{action}", post(promotions::switch))
+        .route(
+            "/seller/vouchers/new",
+            get(promotions::vouchers::seller_new).post(promotions::vouchers::seller_create),
+        )
+        .route(
+            "/seller/vouchers/{id}",
+            get(promotions::vouchers::seller_show),
+        )
+        .route(
+            "/seller/vouchers/{id}/{action}",
+            post(promotions::vouchers::seller_switch),
+        )
         .route("/seller/notifications", get(notifications::list))
         .route(
             "/seller/notifications/read-all",
@@ -221,6 +245,19 @@ pub fn router(services: Services, config: WebConfig) -> Router {
         .route("/admin", get(admin::dashboard))
         .route("/admin/products", get(admin_catalog::list))
         .route("/admin/sync", get(admin_sync::health))
+        .route("/admin/vouchers", get(promotions::vouchers::admin_list))
+        .route(
+            "/admin/vouchers/new",
+            get(promotions::vouchers::admin_new).post(promotions::vouchers::admin_create),
+        )
+        .route(
+            "/admin/vouchers/{id}",
+            get(promotions::vouchers::admin_show),
+        )
+        .route(
+            "/admin/vouchers/{id}/{action}",
+            post(promotions::vouchers::admin_switch),
+        )
         .route("/admin/products/{id}", get(admin_catalog::show))
         .route(
             "/admin/products/{id}/images/{image}/{size}",

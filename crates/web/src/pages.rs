@@ -87,6 +87,16 @@ impl FormErrors {
             .map(|(_, message)| message.as_str())
     }
 
+    /// The messages of fields whose name starts with `prefix`
+    /// (`items[` for the rows of a list).
+    pub fn fields_starting(&self, prefix: &str) -> Vec<(String, String)> {
+        self.fields
+            .iter()
+            .filter(|(f, _)| f.starts_with(prefix))
+            .cloned()
+            .collect()
+    }
+
     pub fn any(&self) -> bool {
         self.summary.is_some() || !self.fields.is_empty()
     }
@@ -119,7 +129,7 @@ pub fn seller_nav(scope: &SellerScope, active: &str) -> Vec<NavItem> {
             Area::Promotions,
             "seller.nav.promotions",
             "/seller/promotions",
-            false,
+            true,
         ),
         (
             Area::Content,

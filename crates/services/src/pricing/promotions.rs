@@ -33,6 +33,33 @@ pub struct PromotionInput {
     pub items: Vec<ItemInput>,
 }
 
+impl PromotionInput {
+    /// A stored promotion's terms as input (to review or save it again).
+    pub fn of(p: &Promotion) -> PromotionInput {
+        PromotionInput {
+            kind: p.kind,
+            name: p.name.clone(),
+            starts_at: p.window.starts_at,
+            ends_at: p.window.ends_at.unwrap_or(p.window.starts_at),
+            per_buyer_limit: p.per_buyer_limit,
+            items: p
+                .items
+                .iter()
+                .map(|i| ItemInput {
+                    target: Target::Sku(i.sku_id),
+                    rule: match i.rule {
+                        OfferRule::Fixed { price } => RuleInput::Price(price),
+                        OfferRule::PercentOff { percent } => {
+                            RuleInput::Percent(percent.value() as i64)
+                        }
+                    },
+                    flash_quota: i.flash_quota,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// A SKU (or every SKU of a product) and its terms.
 #[derive(Debug, Clone, Copy)]
 pub struct ItemInput {
@@ -653,4 +680,60 @@ pub async fn take_flash_units(
             .await?;
     }
     Ok(took)
+}
+
+/// A product a promotion can be put on, with its priced SKUs.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub product: ProductId,
+    pub title: String,
+    pub skus: Vec<CandidateSku>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CandidateSku {
+    pub id: SkuId,
+    pub label: String,
+    pub price: i64,
+    pub stock: i64,
+}
+
+/// The shop's active products (matching `query`, when given) and their
+/// priced SKUs, for choosing what a promotion covers.
+pub async fn candidates(
+    svc: &Services,
+    scope: &SellerScope,
+    query: Option<&str>,
+) -> ServiceResult<Vec<Candidate>> {
+    scope.authorize(SellerAction::read(Area::Promotions))?;
+    let filter = catalog::ProductFilter {
+        status: Some(etalase_domain::catalog::lifecycle::ProductStatus::Active),
+        query: query.map(str::to_owned).filter(|q| !q.trim().is_empty()),
+        ..Default::default()
+    };
+    let products = catalog::list_products(&svc.store, scope.seller_id, &filter, None, 30).await?;
+    let mut out = Vec::with_capacity(products.len());
+    for product in products {
+        let skus = catalog::skus_of(&svc.store, scope.seller_id, product.id).await?;
+        out.push(Candidate {
+            product: product.id,
+            skus: skus
+                .into_iter()
+                .filter_map(|s| {
+                    Some(CandidateSku {
+                        id: s.id,
+                        label: if s.combination.is_empty() {
+                            "—".to_owned()
+                        } else {
+                            s.combination.join(" / ")
+                        },
+                        price: s.price?,
+                        stock: s.stock,
+                    })
+                })
+                .collect(),
+            title: product.title,
+        });
+    }
+    Ok(out)
 }

@@ -112,6 +112,21 @@ fn view(voucher: StoredVoucher, at: Timestamp) -> VoucherView {
     }
 }
 
+/// Checks a voucher without saving it: the guard's findings. Invalid input
+/// is refused as on a save.
+pub async fn review(
+    svc: &Services,
+    owner: Owner<'_>,
+    input: &VoucherInput,
+) -> ServiceResult<Vec<VoucherFinding>> {
+    owner.authorize(false)?;
+    let mut tx = svc.store.write().await?;
+    let voucher = build(&mut tx, owner, VoucherId::generate(), input, svc.now()).await?;
+    let findings = findings_of(&mut tx, &voucher).await?;
+    drop(tx); // nothing was written
+    Ok(findings)
+}
+
 /// Creates a voucher, a draft or (with `activate`) scheduled at once;
 /// activation with warnings needs `confirm_warnings`.
 pub async fn create(

@@ -7,6 +7,7 @@ mod extract;
 mod idempotent;
 pub mod imports;
 pub mod listing;
+pub mod pricing;
 pub mod shop;
 pub mod team;
 pub mod verification;
@@ -38,6 +39,7 @@ use crate::state::AppState;
         (name = "shop", description = "The shop behind the API key"),
         (name = "team", description = "The shop's team members"),
         (name = "catalog", description = "Products, their SKUs and stock"),
+        (name = "pricing", description = "Base prices, promotions, vouchers and price quotes: one pricing function behind every price shown or charged"),
     ),
 )]
 struct ApiDoc;
@@ -75,6 +77,16 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(catalog::change_stock))
         .routes(routes!(imports::import))
         .routes(routes!(imports::import_status))
+        .routes(routes!(pricing::list_promotions, pricing::create_promotion))
+        .routes(routes!(pricing::get_promotion, pricing::update_promotion))
+        .routes(routes!(pricing::activate_promotion))
+        .routes(routes!(pricing::deactivate_promotion))
+        .routes(routes!(pricing::list_vouchers, pricing::create_voucher))
+        .routes(routes!(pricing::get_voucher, pricing::update_voucher))
+        .routes(routes!(pricing::activate_voucher))
+        .routes(routes!(pricing::deactivate_voucher))
+        .routes(routes!(pricing::set_price))
+        .routes(routes!(pricing::price_quote))
         .split_for_parts()
 }
 

@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod notifications;
 pub mod ops;
 pub mod price_tag;
+pub mod promotions;
 pub mod seller;
 pub mod shop;
 pub mod verification;

@@ -14,9 +14,13 @@ use etalase_store::sellers;
 use super::NoticeQuery;
 use super::price_tag::PriceTag;
 use crate::ctx::Ctx;
+use crate::ctx::UserCtx;
 use crate::errors::{AppError, AppResult};
 use crate::pages::{Chrome, html};
+use axum::Form;
+use etalase_domain::id::VoucherId;
 use etalase_domain::pricing::{BuyerContext, Channel};
+use etalase_services::pricing::vouchers;
 
 pub struct ShopCard {
     pub name: String,
@@ -72,6 +76,16 @@ pub struct ProductView {
     pub variants: Vec<VariantRow>,
     pub cod: bool,
     pub canonical: String,
+    /// Public vouchers of the shop (and the platform's) that cover it.
+    pub vouchers: Vec<VoucherChip>,
+}
+
+/// A voucher buyers can claim from a product page.
+pub struct VoucherChip {
+    pub id: String,
+    pub code: String,
+    pub benefit: String,
+    pub min_spend: Option<String>,
 }
 
 #[derive(Template)]
@@ -79,11 +93,25 @@ pub struct ProductView {
 struct ProductPage {
     c: Chrome,
     p: ProductView,
+    signed_in: bool,
+    /// Where sign-in brings the buyer back to.
+    here: String,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct ProductQuery {
+    pub notice: Option<String>,
+    /// The error code of a claim that failed.
+    pub voucher_error: Option<String>,
 }
 
 /// `/p/<slug>-<id>`: the product, from the Shop's read model only. An old
 /// slug (the product was renamed) redirects to the current one.
-pub async fn product(ctx: Ctx, Path(handle): Path<String>) -> AppResult<Response> {
+pub async fn product(
+    ctx: Ctx,
+    Path(handle): Path<String>,
+    Query(query): Query<ProductQuery>,
+) -> AppResult<Response> {
     let at = handle.rfind("prd_").ok_or(ErrorCode::NotFound)?;
     let id: ProductId = handle[at..]
         .parse()
@@ -113,6 +141,22 @@ pub async fn product(ctx: Ctx, Path(handle): Path<String>) -> AppResult<Response
         svc.now(),
     );
     let headline = found.headline(&prices).ok_or(ErrorCode::NotFound)?;
+    let vouchers = vouchers::claimable(svc, l.seller_id)
+        .await?
+        .into_iter()
+        .filter(|v| {
+            v.products
+                .as_ref()
+                .is_none_or(|p| p.contains(&l.product_id))
+        })
+        .map(|v| VoucherChip {
+            id: v.id.to_string(),
+            code: v.code.to_string(),
+            benefit: super::promotions::vouchers::benefit_text(t, v.benefit),
+            min_spend: (v.min_spend > 0)
+                .then(|| t.tf1("vouchers.min_spend_of", &t.rupiah(v.min_spend))),
+        })
+        .collect();
     let tree = etalase_domain::catalog::category::tree();
     let view = ProductView {
         id: l.product_id.to_string(),
@@ -154,11 +198,51 @@ pub async fn product(ctx: Ctx, Path(handle): Path<String>) -> AppResult<Response
             .collect(),
         cod: l.cod_allowed,
         canonical,
+        vouchers,
     };
+    let mut c = Chrome::new(&ctx);
+    c.notice = query.notice.as_deref().and_then(|n| ctx.t.notice(n));
+    if let Some(code) = query
+        .voucher_error
+        .as_deref()
+        .and_then(|e| ErrorCode::ALL.iter().find(|c| c.code() == e))
+    {
+        c.notice = Some(ctx.t.error(*code));
+    }
     Ok(html(&ProductPage {
-        c: Chrome::new(&ctx),
+        signed_in: ctx.session.is_some(),
+        here: view.canonical.clone(),
+        c,
         p: view,
     }))
+}
+
+#[derive(serde::Deserialize)]
+pub struct ClaimForm {
+    /// The product page to come back to.
+    pub back: String,
+}
+
+/// A buyer claims a public voucher from a product page.
+pub async fn claim_voucher(
+    u: UserCtx,
+    Path(id): Path<String>,
+    Form(form): Form<ClaimForm>,
+) -> AppResult<Response> {
+    let back = if form.back.starts_with("/p/") && !form.back.contains("//") {
+        form.back
+    } else {
+        "/".to_owned()
+    };
+    let id: VoucherId = id
+        .parse()
+        .map_err(|_| AppError::from(ErrorCode::NotFound))?;
+    let to = match vouchers::claim(&u.ctx.state.services, u.session.user.id, id).await {
+        Ok(_) => format!("{back}?notice=voucher_claimed"),
+        Err(e) if e.code.status() < 500 => format!("{back}?voucher_error={}", e.code.code()),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(axum::response::Redirect::to(&to).into_response())
 }
 
 /// A photo of a product buyers can open.
