@@ -177,6 +177,7 @@ error_codes! {
     VoucherNotApplicable = ("voucher_not_applicable", 422);
     VoucherStacking = ("voucher_stacking", 422);
     QuantityOutOfRange = ("quantity_out_of_range", 422);
+    SkuUnavailable = ("sku_unavailable", 422);
     InvalidIdempotencyKey = ("invalid_idempotency_key", 400);
     IdempotencyKeyReused = ("idempotency_key_reused", 422);
     IdempotencyInProgress = ("idempotency_in_progress", 409);

@@ -2,6 +2,7 @@
 //! running it again changes nothing. Later capabilities grow it.
 
 mod catalog;
+mod pricing;
 
 use etalase_domain::ErrorCode;
 use etalase_domain::account::Email;
@@ -127,12 +128,15 @@ pub async fn load(svc: &Services) -> ServiceResult<()> {
     let owner_member = sellers::find_membership(&svc.store, owner)
         .await?
         .ok_or(ErrorCode::Internal)?;
-    catalog::load(
-        svc,
-        &crate::teams::SellerScope::for_member(&owner_member),
-        seller,
+    let owner_scope = crate::teams::SellerScope::for_member(&owner_member);
+    catalog::load(svc, &owner_scope, seller).await?;
+    let admin = store::find_user_by_email(
+        &svc.store,
+        &Email::parse("admin@etalase.test").map_err(crate::ServiceError::new)?,
     )
-    .await?;
+    .await?
+    .ok_or(ErrorCode::Internal)?;
+    pricing::load(svc, &owner_scope, seller, &admin).await?;
     load_verification_case(svc).await?;
     Ok(())
 }

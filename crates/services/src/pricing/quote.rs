@@ -91,7 +91,7 @@ pub async fn quote(
             }
             _ => problems.push(FieldError::new(
                 format!("lines[{n}].sku"),
-                ErrorCode::NotFound,
+                ErrorCode::SkuUnavailable,
             )),
         }
     }

@@ -767,7 +767,7 @@ pub async fn price_quote(
         let sku: SkuId = l.sku_id.parse().map_err(|_| {
             AppError::from(ServiceError::field(
                 format!("lines[{n}].sku"),
-                ErrorCode::NotFound,
+                ErrorCode::SkuUnavailable,
             ))
         })?;
         let channel = match (&l.live_id, &l.video_id) {
