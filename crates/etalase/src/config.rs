@@ -29,6 +29,8 @@ pub struct FileConfig {
     pub max_shops_per_nik: Option<i64>,
     /// Working days reviewers have for a verification decision [default: 5].
     pub verification_sla_working_days: Option<u32>,
+    /// No promotion takes a price below this, in Rupiah [default: 2000].
+    pub price_floor: Option<i64>,
     pub production: Option<bool>,
     /// Holidays added to the built-in ones (see `--holidays-file`).
     pub holidays_file: Option<PathBuf>,

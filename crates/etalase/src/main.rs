@@ -275,6 +275,17 @@ enum UserCommand {
     },
 }
 
+/// The platform's pricing rules from the config file.
+fn pricer(file: &FileConfig) -> anyhow::Result<etalase_domain::pricing::Pricer> {
+    let floor = file
+        .price_floor
+        .unwrap_or(etalase_domain::pricing::Pricer::DEFAULT_FLOOR);
+    if !(100..=100_000_000).contains(&floor) {
+        anyhow::bail!("price_floor must be from 100 to 100000000 Rupiah, not {floor}");
+    }
+    Ok(etalase_domain::pricing::Pricer { floor })
+}
+
 struct Settings {
     data_dir: PathBuf,
     database_url: String,
@@ -415,6 +426,7 @@ fn services(store: Store, settings: &Settings, public_url: String) -> anyhow::Re
             .unwrap_or(defaults_service.verification_sla_working_days),
         calendar: Arc::new(calendar(settings)?),
         fetch_allow: settings.fetch_allow.clone(),
+        pricer: pricer(&settings.file)?,
         ..ServiceConfig::default()
     };
     let mailer = mailer(settings)?;

@@ -31,7 +31,10 @@ async fn main() {
     if std::env::var(etalase_testkit::POSTGRES_URL_VAR).is_ok() {
         backends.push(Backend::Postgres);
     } else {
-        println!("(PostgreSQL skipped: {} is not set)", etalase_testkit::POSTGRES_URL_VAR);
+        println!(
+            "(PostgreSQL skipped: {} is not set)",
+            etalase_testkit::POSTGRES_URL_VAR
+        );
     }
     for backend in backends {
         run(backend).await;

@@ -186,6 +186,10 @@ pub fn router(services: Services, config: WebConfig) -> Router {
             "/seller/products/{id}/skus/{sku}/threshold",
             post(catalog::stock::threshold),
         )
+        .route(
+            "/seller/products/{id}/skus/{sku}/price",
+            post(catalog::stock::price),
+        )
         .route("/seller/products/{id}/{action}", post(catalog::editor::act))
         .route(
             "/seller/stock",

@@ -252,6 +252,36 @@ async fn a_seller_schedules_a_flash_sale_past_the_floor_refusal(backend: Backend
     assert!(list.contains("Flash Sale Kaos Abu"));
     assert!(list.contains("data-testid=\"voucher-row\""));
 
+    // The base price and cost from the SKU page; the history keeps both prices.
+    let product_id = catalog::skus_of(&app.services.store, d.seller, {
+        let products =
+            catalog::list_products(&app.services.store, d.seller, &Default::default(), None, 50)
+                .await
+                .unwrap();
+        products
+            .iter()
+            .find(|p| p.title.starts_with("Kaos Polos"))
+            .unwrap()
+            .id
+    })
+    .await
+    .unwrap()[0]
+        .product_id;
+    let sku_page = format!("/seller/products/{product_id}/skus/{sku}");
+    let set = app
+        .submit(
+            &marketing,
+            &sku_page,
+            &format!("{sku_page}/price"),
+            &[("price", "61.000"), ("cost", "30rb")],
+        )
+        .await;
+    assert_eq!(set.status(), StatusCode::SEE_OTHER);
+    let shown = app.get(&marketing, &sku_page).await.text().await.unwrap();
+    let history = &shown[shown.find("data-testid=\"price-history\"").unwrap()..];
+    assert!(history.find("Rp61.000").unwrap() < history.find("Rp59.000").unwrap());
+    assert!(shown.contains("value=\"30000\""));
+
     // The finance role may not see promotions.
     let finance = app.browser();
     app.sign_in(&finance, "keuangan@etalase.test", DEMO_PASSWORD)

@@ -51,6 +51,11 @@ struct SkuPage {
     images: Vec<(String, String)>,
     image: String,
     can_edit_catalog: bool,
+    /// The base price and cost, and every base price it had (newest first).
+    price: String,
+    cost: String,
+    prices: Vec<(String, String)>,
+    can_price: bool,
     errors: FormErrors,
 }
 
@@ -129,6 +134,18 @@ async fn sku_page(
             .collect(),
         image: row.image_id.map(|i| i.to_string()).unwrap_or_default(),
         can_edit_catalog: s.scope.may(SellerAction::write(Area::Catalog)),
+        price: row.price.map(|p| t.rupiah(p)).unwrap_or_default(),
+        cost: row.cost.map(|c| c.to_string()).unwrap_or_default(),
+        prices: if s.scope.may(SellerAction::read(Area::Promotions)) {
+            etalase_services::pricing::history(svc, &s.scope, sku)
+                .await?
+                .into_iter()
+                .map(|p| (t.time(&p.effective_at), t.rupiah(p.price)))
+                .collect()
+        } else {
+            Vec::new()
+        },
+        can_price: s.scope.may(SellerAction::write(Area::Promotions)),
         errors,
     })
 }
@@ -544,4 +561,40 @@ pub async fn bulk(s: SellerCtx, Form(pairs): Form<Vec<(String, String)>>) -> App
     )
     .await?;
     Ok(html(&page))
+}
+
+#[derive(Deserialize)]
+pub struct PriceForm {
+    pub price: String,
+    #[serde(default)]
+    pub cost: String,
+}
+
+/// Sets a SKU's base price and cost (the price history keeps the change).
+pub async fn price(
+    s: SellerCtx,
+    Path((product, sku)): Path<(String, String)>,
+    Form(form): Form<PriceForm>,
+) -> AppResult<Response> {
+    let (product, sku): (ProductId, SkuId) = (parse_id(&product)?, parse_id(&sku)?);
+    let price = parse_rupiah(&form.price).unwrap_or(0);
+    let cost = match form.cost.trim() {
+        "" => Some(None),
+        text => Some(Some(parse_rupiah(text).unwrap_or(-1))),
+    };
+    let result =
+        etalase_services::pricing::set_price(&s.ctx.state.services, &s.scope, sku, price, cost)
+            .await;
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/seller/products/{product}/skus/{sku}?notice=saved"
+        ))
+        .into_response()),
+        Err(e) if e.code.status() == 422 => {
+            let errors = FormErrors::from_service(&s.ctx.t, &e);
+            let page = sku_page(&s, product, sku, None, errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, html(&page)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
