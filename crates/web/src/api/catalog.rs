@@ -23,6 +23,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::ApiAuth;
 use super::idempotent::once;
+use super::{body, to_json};
 use crate::errors::{AppError, AppResult, Problem};
 use crate::state::AppState;
 
@@ -387,14 +388,6 @@ pub async fn get(
     Ok(Json(
         catalog::view(&state.services, &scope, id).await?.into(),
     ))
-}
-
-fn body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> AppResult<T> {
-    serde_json::from_slice(bytes).map_err(|_| AppError::from(ErrorCode::MalformedJson))
-}
-
-fn to_json<T: Serialize>(value: T) -> AppResult<serde_json::Value> {
-    serde_json::to_value(value).map_err(|e| AppError::from(ServiceError::internal(e)))
 }
 
 #[utoipa::path(post, path = "/api/v1/products", tag = "catalog",

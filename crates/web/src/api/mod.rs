@@ -90,6 +90,19 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .split_for_parts()
 }
 
+/// A JSON request body, or `malformed_json`.
+pub(crate) fn body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> crate::errors::AppResult<T> {
+    serde_json::from_slice(bytes).map_err(|_| AppError::from(ErrorCode::MalformedJson))
+}
+
+/// A response body kept as JSON (idempotent replays store it).
+pub(crate) fn to_json<T: serde::Serialize>(
+    value: T,
+) -> crate::errors::AppResult<serde_json::Value> {
+    serde_json::to_value(value)
+        .map_err(|e| AppError::from(etalase_services::ServiceError::internal(e)))
+}
+
 pub async fn openapi_json(State(state): State<AppState>) -> Response {
     (
         [(axum::http::header::CONTENT_TYPE, "application/json")],

@@ -23,16 +23,9 @@ use utoipa::ToSchema;
 
 use super::ApiAuth;
 use super::idempotent::once;
+use super::{body, to_json};
 use crate::errors::{AppError, AppResult, Problem};
 use crate::state::AppState;
-
-fn body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> AppResult<T> {
-    serde_json::from_slice(bytes).map_err(|_| AppError::from(ErrorCode::MalformedJson))
-}
-
-fn to_json<T: Serialize>(value: T) -> AppResult<serde_json::Value> {
-    serde_json::to_value(value).map_err(|e| AppError::from(ServiceError::internal(e)))
-}
 
 fn id<K: etalase_domain::id::IdKind>(text: &str) -> AppResult<etalase_domain::Id<K>> {
     text.parse()
