@@ -4,8 +4,10 @@
 //! system of record holds; this module only gathers its inputs and keeps
 //! its records.
 
+mod candidates;
 pub mod promotions;
 pub mod quote;
+mod review;
 pub mod vouchers;
 
 use etalase_domain::Timestamp;

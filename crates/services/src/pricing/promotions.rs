@@ -8,18 +8,17 @@ use std::collections::BTreeMap;
 
 use etalase_domain::id::{ProductId, PromotionId, SkuId};
 use etalase_domain::policy::{Area, SellerAction};
-use etalase_domain::pricing::guard::{Finding, SkuFacts};
 use etalase_domain::pricing::{OfferRule, Percent, PromotionState, Window};
 use etalase_domain::{ErrorCode, Timestamp};
 use etalase_store::catalog::{self, Sku};
 use etalase_store::pricing::{self as store, Promotion, PromotionItem, PromotionType, Switch};
 use etalase_store::{Tx, audit};
 
+pub use super::candidates::{Candidate, CandidateSku, candidates};
+use super::review::guard;
+pub use super::review::{Place, PriceChange, Review, SkuFinding};
 use crate::teams::SellerScope;
 use crate::{FieldError, ServiceError, ServiceResult, Services};
-
-/// The 30 days of the "a discount may not start from a raised price" rule.
-const RECENT_DAYS: i64 = 30;
 
 /// What the seller asked for.
 #[derive(Debug, Clone)]
@@ -79,58 +78,6 @@ pub enum Target {
 pub enum RuleInput {
     Price(i64),
     Percent(i64),
-}
-
-/// What the guards found on one SKU.
-#[derive(Debug, Clone)]
-pub struct SkuFinding {
-    pub sku: SkuId,
-    pub product: ProductId,
-    pub label: String,
-    pub finding: Finding,
-}
-
-/// One place whose price the promotion changes, with the price before
-/// and during it (the places of videos, lives and carts join here as they
-/// come to the Shop).
-#[derive(Debug, Clone)]
-pub struct PriceChange {
-    pub product: ProductId,
-    pub sku: SkuId,
-    pub label: String,
-    pub place: Place,
-    pub now: i64,
-    pub during: i64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Place {
-    ProductPage,
-}
-
-/// The guards' findings and the price changes of a promotion.
-#[derive(Debug, Clone, Default)]
-pub struct Review {
-    pub findings: Vec<SkuFinding>,
-    pub changes: Vec<PriceChange>,
-}
-
-impl Review {
-    pub fn refusals(&self) -> impl Iterator<Item = &SkuFinding> {
-        self.findings.iter().filter(|f| f.finding.refuses())
-    }
-
-    pub fn warnings(&self) -> impl Iterator<Item = &SkuFinding> {
-        self.findings.iter().filter(|f| !f.finding.refuses())
-    }
-
-    fn refusal_error(&self) -> Option<ServiceError> {
-        let fields: Vec<FieldError> = self
-            .refusals()
-            .map(|f| FieldError::new(format!("items.{}", f.sku), f.finding.code()))
-            .collect();
-        (!fields.is_empty()).then(|| ServiceError::fields(fields))
-    }
 }
 
 /// A promotion with its state at the moment asked.
@@ -585,80 +532,6 @@ async fn build(
     })
 }
 
-/// Runs the guards over every SKU of the promotion and lists the price
-/// changes it makes.
-async fn guard(
-    svc: &Services,
-    tx: &mut Tx,
-    scope: &SellerScope,
-    promotion: &Promotion,
-) -> ServiceResult<Review> {
-    let pricer = svc.config.pricer;
-    let now = svc.now();
-    let products = promotion.products();
-    let others = store::live_offers_of_products(tx, &products, now).await?;
-    let voucher_percent = super::vouchers::deepest_shop_percent(svc, scope.seller_id, now).await?;
-    let mut review = Review::default();
-    for item in &promotion.items {
-        let sku = catalog::sku_in_tx(tx, scope.seller_id, item.sku_id).await?;
-        let product = catalog::lock_product(tx, scope.seller_id, item.product_id).await?;
-        let label = super::sku_label(&product.title, &sku.combination);
-        let base = sku.price.unwrap_or_default();
-        let offer = promotion.offer(item);
-        let since = now.plus_seconds(-RECENT_DAYS * 24 * 3600);
-        let mut lowest = etalase_store::pricing::lowest_base_since(tx, sku.id, since).await?;
-        for recent in store::recent_offers_of_sku(tx, sku.id, since, now).await? {
-            if recent.promotion != promotion.id {
-                let price = recent.rule.apply(base).max(pricer.floor.min(base));
-                lowest = Some(lowest.map_or(price, |l| l.min(price)));
-            }
-        }
-        let others_here: Vec<_> = others
-            .iter()
-            .filter(|o| o.sku_id == sku.id && o.offer.promotion != promotion.id)
-            .map(|o| o.offer)
-            .collect();
-        let facts = SkuFacts {
-            sku: sku.id,
-            base,
-            cost: sku.cost,
-            lowest_recent: lowest,
-            others: &others_here,
-            voucher_percent,
-        };
-        for finding in pricer.check_offer(&offer, &facts) {
-            review.findings.push(SkuFinding {
-                sku: sku.id,
-                product: product.id,
-                label: label.clone(),
-                finding,
-            });
-        }
-        let pricing = etalase_domain::pricing::SkuPricing {
-            sku: sku.id,
-            base,
-            compare_at: sku.original_price,
-            offers: others_here.clone(),
-        };
-        let anyone = etalase_domain::pricing::BuyerContext::anonymous();
-        let shop = etalase_domain::pricing::Channel::Shop;
-        let at = promotion.window.starts_at.max(now);
-        let before = pricer.price(&pricing, &anyone, shop, at).unit;
-        let mut with = pricing.clone();
-        with.offers.push(offer);
-        let during = pricer.price(&with, &anyone, shop, at).unit;
-        review.changes.push(PriceChange {
-            product: product.id,
-            sku: sku.id,
-            label,
-            place: Place::ProductPage,
-            now: before,
-            during,
-        });
-    }
-    Ok(review)
-}
-
 /// Takes `units` of a flash sale's quota for a buyer inside the caller's
 /// transaction (an order being placed): the quota and the per-buyer limit
 /// are never passed (see the store). When taken, the sync is told, so the
@@ -680,60 +553,4 @@ pub async fn take_flash_units(
             .await?;
     }
     Ok(took)
-}
-
-/// A product a promotion can be put on, with its priced SKUs.
-#[derive(Debug, Clone)]
-pub struct Candidate {
-    pub product: ProductId,
-    pub title: String,
-    pub skus: Vec<CandidateSku>,
-}
-
-#[derive(Debug, Clone)]
-pub struct CandidateSku {
-    pub id: SkuId,
-    pub label: String,
-    pub price: i64,
-    pub stock: i64,
-}
-
-/// The shop's active products (matching `query`, when given) and their
-/// priced SKUs, for choosing what a promotion covers.
-pub async fn candidates(
-    svc: &Services,
-    scope: &SellerScope,
-    query: Option<&str>,
-) -> ServiceResult<Vec<Candidate>> {
-    scope.authorize(SellerAction::read(Area::Promotions))?;
-    let filter = catalog::ProductFilter {
-        status: Some(etalase_domain::catalog::lifecycle::ProductStatus::Active),
-        query: query.map(str::to_owned).filter(|q| !q.trim().is_empty()),
-        ..Default::default()
-    };
-    let products = catalog::list_products(&svc.store, scope.seller_id, &filter, None, 30).await?;
-    let mut out = Vec::with_capacity(products.len());
-    for product in products {
-        let skus = catalog::skus_of(&svc.store, scope.seller_id, product.id).await?;
-        out.push(Candidate {
-            product: product.id,
-            skus: skus
-                .into_iter()
-                .filter_map(|s| {
-                    Some(CandidateSku {
-                        id: s.id,
-                        label: if s.combination.is_empty() {
-                            "—".to_owned()
-                        } else {
-                            s.combination.join(" / ")
-                        },
-                        price: s.price?,
-                        stock: s.stock,
-                    })
-                })
-                .collect(),
-            title: product.title,
-        });
-    }
-    Ok(out)
 }

@@ -85,7 +85,7 @@ impl Promotion {
     }
 }
 
-fn offer_of(
+pub(super) fn offer_of(
     id: PromotionId,
     kind: PromotionType,
     window: Window,
@@ -137,7 +137,7 @@ struct ItemRow {
     flash_sold: i64,
 }
 
-fn ms(t: i64) -> Timestamp {
+pub(super) fn ms(t: i64) -> Timestamp {
     Timestamp::from_unix_millis(t)
 }
 
@@ -174,7 +174,7 @@ impl TryFrom<&ItemRow> for PromotionItem {
     }
 }
 
-fn rule_of(rule: &str, amount: i64) -> StoreResult<OfferRule> {
+pub(super) fn rule_of(rule: &str, amount: i64) -> StoreResult<OfferRule> {
     match rule {
         "fixed" => Ok(OfferRule::Fixed { price: amount }),
         "percent" => Ok(OfferRule::PercentOff {
@@ -396,235 +396,4 @@ pub async fn list_promotions(
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let items = items_of_pool(store, &ids).await?;
     assemble(rows, items)
-}
-
-/// An offer on a SKU, with the product it belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SkuOffer {
-    pub sku_id: SkuId,
-    pub product_id: ProductId,
-    pub offer: Offer,
-}
-
-#[derive(sqlx::FromRow)]
-struct OfferRow {
-    promotion_id: String,
-    kind: String,
-    starts_at: i64,
-    ends_at: i64,
-    per_buyer_limit: Option<i32>,
-    sku_id: String,
-    product_id: String,
-    rule: String,
-    amount: i64,
-    flash_quota: Option<i64>,
-    flash_sold: i64,
-}
-
-impl TryFrom<OfferRow> for SkuOffer {
-    type Error = crate::StoreError;
-    fn try_from(r: OfferRow) -> StoreResult<SkuOffer> {
-        let item = PromotionItem {
-            sku_id: r.sku_id.parse().map_err(corrupt)?,
-            product_id: r.product_id.parse().map_err(corrupt)?,
-            rule: rule_of(&r.rule, r.amount)?,
-            flash_quota: r.flash_quota,
-            flash_sold: r.flash_sold,
-        };
-        let kind = PromotionType::parse(&r.kind).ok_or_else(|| corrupt(&r.kind))?;
-        let window = Window::new(ms(r.starts_at), ms(r.ends_at)).map_err(corrupt)?;
-        Ok(SkuOffer {
-            sku_id: item.sku_id,
-            product_id: item.product_id,
-            offer: offer_of(
-                r.promotion_id.parse().map_err(corrupt)?,
-                kind,
-                window,
-                r.per_buyer_limit.map(i64::from),
-                &item,
-            ),
-        })
-    }
-}
-
-/// Each SKU's terms with their promotion's (a macro, so both statements
-/// below are built at compile time).
-macro_rules! offer_rows {
-    () => {
-        "SELECT p.id AS promotion_id, p.kind, p.starts_at, p.ends_at, \
-         p.per_buyer_limit, i.sku_id, i.product_id, i.rule, i.amount, i.flash_quota, \
-         i.flash_sold FROM promotion_items i JOIN promotions p ON p.id = i.promotion_id"
-    };
-}
-
-/// Scheduled or ongoing (not ended at `$1`).
-const OFFER_SELECT: &str = concat!(
-    offer_rows!(),
-    " WHERE p.activated_at IS NOT NULL AND p.deactivated_at IS NULL AND p.ends_at > $1"
-);
-
-/// Offers buyers may still meet (scheduled or ongoing) whose `column`
-/// (`i.product_id` or `i.sku_id`) is one of `n` values from `$2`.
-fn live_offers_sql(column: &str, n: usize) -> String {
-    format!(
-        "{OFFER_SELECT} AND {column} IN ({}) ORDER BY i.sku_id, p.id",
-        placeholders(2, n)
-    )
-}
-
-/// Offers buyers may still meet on these products' SKUs, inside a
-/// transaction (the projection).
-pub async fn live_offers_of_products(
-    tx: &mut Tx,
-    products: &[ProductId],
-    now: Timestamp,
-) -> StoreResult<Vec<SkuOffer>> {
-    if products.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = live_offers_sql("i.product_id", products.len());
-    let rows: Vec<OfferRow> = on_tx!(tx, conn => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(now.unix_millis());
-        for p in products {
-            q = q.bind(p.to_string());
-        }
-        q.fetch_all(conn).await
-    })?;
-    rows.into_iter().map(SkuOffer::try_from).collect()
-}
-
-/// Offers buyers may still meet on these SKUs (a quote).
-pub async fn live_offers_of_skus(
-    store: &Store,
-    skus: &[SkuId],
-    now: Timestamp,
-) -> StoreResult<Vec<SkuOffer>> {
-    if skus.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = live_offers_sql("i.sku_id", skus.len());
-    let rows: Vec<OfferRow> = on_pool!(store, pool => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(now.unix_millis());
-        for s in skus {
-            q = q.bind(s.to_string());
-        }
-        q.fetch_all(pool).await
-    })?;
-    rows.into_iter().map(SkuOffer::try_from).collect()
-}
-
-/// Offers of activated promotions whose window touched `[since, now]` on a
-/// SKU (for the lowest price of the last 30 days).
-pub async fn recent_offers_of_sku(
-    tx: &mut Tx,
-    sku: SkuId,
-    since: Timestamp,
-    now: Timestamp,
-) -> StoreResult<Vec<Offer>> {
-    let sql = concat!(
-        offer_rows!(),
-        " WHERE i.sku_id = $1 AND p.activated_at IS NOT NULL AND p.ends_at > $2 AND p.starts_at <= $3 \
-          AND (p.deactivated_at IS NULL OR p.deactivated_at > p.starts_at)"
-    );
-    let rows: Vec<OfferRow> = on_tx!(tx, conn => sqlx::query_as(sql)
-        .bind(sku.to_string()).bind(since.unix_millis()).bind(now.unix_millis())
-        .fetch_all(conn).await)?;
-    rows.into_iter()
-        .map(|r| SkuOffer::try_from(r).map(|o| o.offer))
-        .collect()
-}
-
-/// The seller's other activated flash sales whose slot overlaps `window`.
-pub async fn overlapping_flash_sales(
-    tx: &mut Tx,
-    seller: SellerId,
-    window: Window,
-    except: PromotionId,
-) -> StoreResult<Vec<PromotionId>> {
-    let ids: Vec<String> = on_tx!(tx, conn => sqlx::query_scalar(
-        "SELECT id FROM promotions WHERE seller_id = $1 AND kind = 'flash_sale' AND id <> $2 \
-         AND activated_at IS NOT NULL AND deactivated_at IS NULL \
-         AND starts_at < $4 AND ends_at > $3 ORDER BY id")
-        .bind(seller.to_string()).bind(except.to_string())
-        .bind(window.starts_at.unix_millis())
-        .bind(window.ends_at.map_or(i64::MAX, Timestamp::unix_millis))
-        .fetch_all(conn).await)?;
-    ids.iter().map(|i| i.parse().map_err(corrupt)).collect()
-}
-
-/// Units a buyer has bought at a flash sale's price.
-pub async fn flash_units_bought(
-    store: &Store,
-    buyer: &str,
-    promotions: &[PromotionId],
-) -> StoreResult<Vec<(PromotionId, i64)>> {
-    if promotions.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT promotion_id, units FROM flash_buyers WHERE buyer_id = $1 AND promotion_id IN ({})",
-        placeholders(2, promotions.len())
-    );
-    let rows: Vec<(String, i64)> = on_pool!(store, pool => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(buyer);
-        for p in promotions {
-            q = q.bind(p.to_string());
-        }
-        q.fetch_all(pool).await
-    })?;
-    rows.into_iter()
-        .map(|(p, u)| Ok((p.parse().map_err(corrupt)?, u)))
-        .collect()
-}
-
-/// What taking flash units did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FlashTake {
-    /// Taken from the quota of this product's SKU.
-    Taken {
-        product: ProductId,
-        seller: SellerId,
-    },
-    /// Fewer units are left than asked; nothing was taken.
-    QuotaShort,
-    /// The buyer would pass the per-buyer limit; nothing was taken.
-    BuyerLimit,
-}
-
-/// Takes `units` of a flash sale's quota on one SKU for one buyer, both
-/// counters by conditional updates (a row lock on PostgreSQL, the single
-/// writer on SQLite): the quota and the per-buyer limit are never passed.
-/// On a refusal the caller must roll back (the buyer's counter may have
-/// moved before the quota was found short).
-pub async fn take_flash_units(
-    tx: &mut Tx,
-    promotion: PromotionId,
-    sku: SkuId,
-    buyer: &str,
-    units: i64,
-    per_buyer_limit: Option<i64>,
-) -> StoreResult<FlashTake> {
-    let limit = per_buyer_limit.unwrap_or(i64::MAX);
-    let bought: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(
-        "INSERT INTO flash_buyers (promotion_id, buyer_id, units) VALUES ($1, $2, $3) \
-         ON CONFLICT (promotion_id, buyer_id) DO UPDATE SET units = flash_buyers.units + $3 \
-         WHERE flash_buyers.units + $3 <= $4 RETURNING units")
-        .bind(promotion.to_string()).bind(buyer).bind(units).bind(limit)
-        .fetch_optional(conn).await)?;
-    if bought.is_none_or(|b| b > limit) {
-        return Ok(FlashTake::BuyerLimit);
-    }
-    let sold: Option<(String, String)> = on_tx!(tx, conn => sqlx::query_as(
-        "UPDATE promotion_items SET flash_sold = flash_sold + $3 \
-         WHERE promotion_id = $1 AND sku_id = $2 AND flash_sold + $3 <= flash_quota \
-         RETURNING product_id, seller_id")
-        .bind(promotion.to_string()).bind(sku.to_string()).bind(units)
-        .fetch_optional(conn).await)?;
-    Ok(match sold {
-        Some((product, seller)) => FlashTake::Taken {
-            product: product.parse().map_err(corrupt)?,
-            seller: seller.parse().map_err(corrupt)?,
-        },
-        None => FlashTake::QuotaShort,
-    })
 }

@@ -1,0 +1,87 @@
+//! Flash-sale counters: units sold at the flash price per SKU (at most the
+//! quota) and per buyer (at most the limit), both moved by conditional
+//! updates so neither is passed, whatever the concurrency.
+
+use etalase_domain::id::{ProductId, PromotionId, SellerId, SkuId};
+
+use super::promotions::placeholders;
+use crate::error::corrupt;
+use crate::pool::{on_pool, on_tx};
+use crate::{Store, StoreResult, Tx};
+
+/// Units a buyer has bought at a flash sale's price.
+pub async fn flash_units_bought(
+    store: &Store,
+    buyer: &str,
+    promotions: &[PromotionId],
+) -> StoreResult<Vec<(PromotionId, i64)>> {
+    if promotions.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT promotion_id, units FROM flash_buyers WHERE buyer_id = $1 AND promotion_id IN ({})",
+        placeholders(2, promotions.len())
+    );
+    let rows: Vec<(String, i64)> = on_pool!(store, pool => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(buyer);
+        for p in promotions {
+            q = q.bind(p.to_string());
+        }
+        q.fetch_all(pool).await
+    })?;
+    rows.into_iter()
+        .map(|(p, u)| Ok((p.parse().map_err(corrupt)?, u)))
+        .collect()
+}
+
+/// What taking flash units did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlashTake {
+    /// Taken from the quota of this product's SKU.
+    Taken {
+        product: ProductId,
+        seller: SellerId,
+    },
+    /// Fewer units are left than asked; nothing was taken.
+    QuotaShort,
+    /// The buyer would pass the per-buyer limit; nothing was taken.
+    BuyerLimit,
+}
+
+/// Takes `units` of a flash sale's quota on one SKU for one buyer, both
+/// counters by conditional updates (a row lock on PostgreSQL, the single
+/// writer on SQLite): the quota and the per-buyer limit are never passed.
+/// On a refusal the caller must roll back (the buyer's counter may have
+/// moved before the quota was found short).
+pub async fn take_flash_units(
+    tx: &mut Tx,
+    promotion: PromotionId,
+    sku: SkuId,
+    buyer: &str,
+    units: i64,
+    per_buyer_limit: Option<i64>,
+) -> StoreResult<FlashTake> {
+    let limit = per_buyer_limit.unwrap_or(i64::MAX);
+    let bought: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(
+        "INSERT INTO flash_buyers (promotion_id, buyer_id, units) VALUES ($1, $2, $3) \
+         ON CONFLICT (promotion_id, buyer_id) DO UPDATE SET units = flash_buyers.units + $3 \
+         WHERE flash_buyers.units + $3 <= $4 RETURNING units")
+        .bind(promotion.to_string()).bind(buyer).bind(units).bind(limit)
+        .fetch_optional(conn).await)?;
+    if bought.is_none_or(|b| b > limit) {
+        return Ok(FlashTake::BuyerLimit);
+    }
+    let sold: Option<(String, String)> = on_tx!(tx, conn => sqlx::query_as(
+        "UPDATE promotion_items SET flash_sold = flash_sold + $3 \
+         WHERE promotion_id = $1 AND sku_id = $2 AND flash_sold + $3 <= flash_quota \
+         RETURNING product_id, seller_id")
+        .bind(promotion.to_string()).bind(sku.to_string()).bind(units)
+        .fetch_optional(conn).await)?;
+    Ok(match sold {
+        Some((product, seller)) => FlashTake::Taken {
+            product: product.parse().map_err(corrupt)?,
+            seller: seller.parse().map_err(corrupt)?,
+        },
+        None => FlashTake::QuotaShort,
+    })
+}
