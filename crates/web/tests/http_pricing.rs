@@ -171,6 +171,13 @@ async fn a_product_page_and_a_quote_show_the_same_price(backend: Backend) {
         })
         .collect();
     assert_eq!(segments, vec![(2, 39_000), (1, 59_000)]);
+    let ends = q["breakdown"]["shops"][0]["lines"][0]["segments"][0]["price"]["applied"]["ends_at"]
+        .as_str()
+        .expect("an RFC 3339 end");
+    assert!(
+        etalase_domain::Timestamp::parse_rfc3339(ends).is_some(),
+        "{ends}"
+    );
     // Rp137.000 reaches the platform voucher's Rp100.000 minimum: 5%.
     assert_eq!(q["breakdown"]["discounts"][0]["code"], "ETALASE5");
     assert_eq!(q["total"].as_i64(), Some(137_000 - 6_850));

@@ -175,10 +175,33 @@ pub async fn price_quote(
         shipping,
     };
     let q = quote::quote(&state.services, None, &request).await?;
+    let mut breakdown = to_json(&q.breakdown)?;
+    rfc3339_times(&mut breakdown);
     Ok(Json(PriceQuote {
         quoted_at: q.at.to_rfc3339(),
         total: q.breakdown.total,
-        breakdown: to_json(&q.breakdown)?,
+        breakdown,
         unknown_codes: q.unknown_codes,
     }))
+}
+
+/// The breakdown's instants (`ends_at`, `changes_at`, `starts_at`: whole
+/// milliseconds in the domain) as RFC 3339, like every other time the API
+/// gives.
+fn rfc3339_times(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                match v.as_i64() {
+                    Some(millis) if key.ends_with("_at") => {
+                        let at = etalase_domain::Timestamp::from_unix_millis(millis);
+                        *v = serde_json::Value::String(at.to_rfc3339());
+                    }
+                    _ => rfc3339_times(v),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(rfc3339_times),
+        _ => {}
+    }
 }
