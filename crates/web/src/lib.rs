@@ -215,6 +215,10 @@ pub fn router(services: Services, config: WebConfig) -> Router {
             get(promotions::vouchers::seller_show),
         )
         .route(
+            "/seller/vouchers/{id}/edit",
+            get(promotions::vouchers::seller_edit_page).post(promotions::vouchers::seller_save),
+        )
+        .route(
             "/seller/vouchers/{id}/{action}",
             post(promotions::vouchers::seller_switch),
         )
@@ -257,6 +261,10 @@ pub fn router(services: Services, config: WebConfig) -> Router {
         .route(
             "/admin/vouchers/{id}",
             get(promotions::vouchers::admin_show),
+        )
+        .route(
+            "/admin/vouchers/{id}/edit",
+            get(promotions::vouchers::admin_edit_page).post(promotions::vouchers::admin_save),
         )
         .route(
             "/admin/vouchers/{id}/{action}",

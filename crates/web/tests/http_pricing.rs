@@ -289,6 +289,62 @@ async fn a_seller_schedules_a_flash_sale_past_the_floor_refusal(backend: Backend
     assert!(history.find("Rp61.000").unwrap() < history.find("Rp59.000").unwrap());
     assert!(shown.contains("value=\"30000\""));
 
+    // A voucher saved as a draft, edited, then scheduled from the edit form.
+    let today = now.to_wib_local();
+    let next_week = now.plus_seconds(7 * 24 * 3600).to_wib_local();
+    let voucher = |quota: &'static str, intent: &'static str| -> Vec<(&str, &str)> {
+        vec![
+            ("name", "Voucher Kaos"),
+            ("code", "kaos 5rb"),
+            ("benefit", "amount"),
+            ("value", "5.000"),
+            ("min_spend", "100rb"),
+            ("starts_at", &today),
+            ("ends_at", &next_week),
+            ("quota", quota),
+            ("per_buyer_limit", "1"),
+            ("public", "on"),
+            ("intent", intent),
+        ]
+    };
+    let draft = app
+        .submit(
+            &marketing,
+            "/seller/vouchers/new",
+            "/seller/vouchers/new",
+            &voucher("20", "draft"),
+        )
+        .await;
+    assert_eq!(draft.status(), StatusCode::SEE_OTHER);
+    let detail = location(&draft);
+    let id = detail
+        .trim_start_matches("/seller/vouchers/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let edit = format!("/seller/vouchers/{id}/edit");
+    let form = app.get(&marketing, &edit).await.text().await.unwrap();
+    assert!(form.contains("value=\"KAOS5RB\""), "{form}");
+    let version = common::value_of(&form, "name=\"version\"").unwrap();
+    let mut fields = voucher("30", "schedule");
+    fields.push(("version", &version));
+    let scheduled = app.submit(&marketing, &edit, &edit, &fields).await;
+    assert_eq!(
+        scheduled.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        scheduled.text().await.unwrap()
+    );
+    let shown = app
+        .get(&marketing, &location(&scheduled))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(shown.contains("data-state=\"ongoing\""), "{shown}");
+    assert!(shown.contains("0 / 30"));
+
     // The finance role may not see promotions.
     let finance = app.browser();
     app.sign_in(&finance, "keuangan@etalase.test", DEMO_PASSWORD)

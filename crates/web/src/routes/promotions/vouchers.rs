@@ -14,6 +14,7 @@ use etalase_domain::pricing::guard::VoucherFinding;
 use etalase_domain::pricing::{Benefit, PromotionState};
 use etalase_services::ServiceResult;
 use etalase_services::pricing::vouchers::{self, BenefitInput, Owner, VoucherInput, VoucherView};
+use etalase_store::pricing::StoredVoucher;
 
 use super::{VoucherRow, voucher_row};
 use crate::ctx::{AdminCtx, SellerCtx};
@@ -76,6 +77,9 @@ pub struct VoucherForm {
     pub intent: String,
     #[serde(default)]
     pub confirm: Option<String>,
+    /// The version an edit started from.
+    #[serde(default)]
+    pub version: String,
 }
 
 fn whole(text: &str) -> Option<i64> {
@@ -91,6 +95,45 @@ fn money(text: &str) -> Option<i64> {
 }
 
 impl VoucherForm {
+    /// A stored voucher's terms, to edit them.
+    fn of(v: &StoredVoucher) -> VoucherForm {
+        let (benefit, value, cap) = match v.benefit {
+            Benefit::PercentOff { percent, cap } => ("percent", percent.value().to_string(), cap),
+            Benefit::AmountOff { amount } => ("amount", amount.to_string(), None),
+            Benefit::FreeShipping { cap } => ("free_shipping", String::new(), cap),
+        };
+        VoucherForm {
+            name: v.name.clone(),
+            code: v.code.to_string(),
+            benefit: benefit.into(),
+            value,
+            cap: cap.map(|c| c.to_string()).unwrap_or_default(),
+            min_spend: v.min_spend.to_string(),
+            starts_at: v.window.starts_at.to_wib_local(),
+            ends_at: v
+                .window
+                .ends_at
+                .map(|e| e.to_wib_local())
+                .unwrap_or_default(),
+            quota: v.quota.to_string(),
+            per_buyer_limit: v.per_buyer_limit.to_string(),
+            public: v.public.then(|| "on".to_owned()),
+            products: v
+                .products
+                .as_ref()
+                .map(|p| {
+                    p.iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default(),
+            intent: String::new(),
+            confirm: None,
+            version: v.version.to_string(),
+        }
+    }
+
     fn input(&self) -> VoucherInput {
         let value = self.value.trim();
         let benefit = match self.benefit.as_str() {
@@ -129,6 +172,8 @@ impl VoucherForm {
 pub struct FormView {
     pub action: String,
     pub platform: bool,
+    /// Editing a saved voucher (its version rides along).
+    pub editing: bool,
     pub f: VoucherForm,
     pub findings: Vec<String>,
     pub errors: FormErrors,
@@ -162,6 +207,7 @@ pub struct DetailView {
     pub products: String,
     pub can_activate: bool,
     pub can_deactivate: bool,
+    pub can_edit: bool,
     pub errors: FormErrors,
 }
 
@@ -230,6 +276,7 @@ async fn detail_view(
             })
             .unwrap_or_default(),
         can_activate: may_write && v.state == PromotionState::Draft,
+        can_edit: may_write && v.state.editable(),
         can_deactivate: may_write
             && matches!(v.state, PromotionState::Scheduled | PromotionState::Ongoing),
         errors,
@@ -242,6 +289,7 @@ async fn submit(
     t: &T,
     owner: Owner<'_>,
     action: String,
+    existing: Option<VoucherId>,
     form: VoucherForm,
 ) -> Result<VoucherId, (StatusCode, FormView)> {
     let input = form.input();
@@ -249,6 +297,7 @@ async fn submit(
     let again = |form: VoucherForm, findings: Vec<String>, errors: FormErrors| FormView {
         action: action.clone(),
         platform: matches!(owner, Owner::Platform(_)),
+        editing: existing.is_some(),
         f: form,
         findings,
         errors,
@@ -264,8 +313,25 @@ async fn submit(
         }
     };
     let texts: Vec<String> = findings.iter().map(|f| finding_text(t, *f)).collect();
-    match vouchers::create(svc, owner, &input, schedule, form.confirm.is_some()).await {
-        Ok(saved) => Ok(saved.voucher.voucher.id),
+    let confirm = form.confirm.is_some();
+    let saved = match existing {
+        None => vouchers::create(svc, owner, &input, schedule, confirm)
+            .await
+            .map(|saved| saved.voucher),
+        Some(id) => {
+            let version = form.version.parse().unwrap_or_default();
+            match vouchers::update(svc, owner, id, version, &input, confirm).await {
+                Ok(saved) if schedule && saved.voucher.state == PromotionState::Draft => {
+                    vouchers::activate(svc, owner, id, confirm)
+                        .await
+                        .map(|s| s.voucher)
+                }
+                other => other.map(|saved| saved.voucher),
+            }
+        }
+    };
+    match saved {
+        Ok(saved) => Ok(saved.voucher.id),
         Err(e) => {
             let status = StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::BAD_REQUEST);
             Err((status, again(form, texts, FormErrors::from_service(t, &e))))
@@ -285,6 +351,7 @@ pub async fn seller_new(s: SellerCtx) -> AppResult<Response> {
     let v = FormView {
         action: "/seller/vouchers/new".into(),
         platform: false,
+        editing: false,
         f: blank_form(s.ctx.state.services.now()),
         findings: Vec::new(),
         errors: FormErrors::default(),
@@ -301,7 +368,16 @@ pub async fn seller_new(s: SellerCtx) -> AppResult<Response> {
 pub async fn seller_create(s: SellerCtx, Form(form): Form<VoucherForm>) -> AppResult<Response> {
     let svc = &s.ctx.state.services;
     let owner = Owner::Seller(&s.scope);
-    match submit(svc, &s.ctx.t, owner, "/seller/vouchers/new".into(), form).await {
+    match submit(
+        svc,
+        &s.ctx.t,
+        owner,
+        "/seller/vouchers/new".into(),
+        None,
+        form,
+    )
+    .await
+    {
         Ok(id) => Ok(
             Redirect::to(&format!("/seller/vouchers/{id}?notice=voucher_saved")).into_response(),
         ),
@@ -453,6 +529,7 @@ pub async fn admin_new(a: AdminCtx) -> AppResult<Response> {
     let v = FormView {
         action: "/admin/vouchers/new".into(),
         platform: true,
+        editing: false,
         f: blank_form(a.ctx.state.services.now()),
         findings: Vec::new(),
         errors: FormErrors::default(),
@@ -470,6 +547,7 @@ pub async fn admin_create(a: AdminCtx, Form(form): Form<VoucherForm>) -> AppResu
         &a.ctx.t,
         Owner::Platform(&a.user),
         "/admin/vouchers/new".into(),
+        None,
         form,
     )
     .await
@@ -552,5 +630,140 @@ pub async fn admin_switch(
                 .into_response())
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+// ---- editing (both) ---------------------------------------------------------
+
+/// The form filled with a saved voucher's terms.
+async fn edit_view(
+    svc: &etalase_services::Services,
+    owner: Owner<'_>,
+    base: &str,
+    id: VoucherId,
+) -> ServiceResult<FormView> {
+    let v = vouchers::get(svc, owner, id).await?;
+    if !v.state.editable() {
+        return Err(etalase_domain::ErrorCode::PromotionNotEditable.into());
+    }
+    Ok(FormView {
+        action: format!("{base}/{id}/edit"),
+        platform: matches!(owner, Owner::Platform(_)),
+        editing: true,
+        f: VoucherForm::of(&v.voucher),
+        findings: Vec::new(),
+        errors: FormErrors::default(),
+    })
+}
+
+pub async fn seller_edit_page(s: SellerCtx, Path(id): Path<String>) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    let v = edit_view(
+        &s.ctx.state.services,
+        Owner::Seller(&s.scope),
+        "/seller/vouchers",
+        id,
+    )
+    .await?;
+    let Frame {
+        c,
+        nav,
+        shop_name,
+        role_key,
+    } = frame(&s, "/seller/promotions", None);
+    Ok(html(&SellerFormPage {
+        c,
+        nav,
+        shop_name,
+        role_key,
+        v,
+    }))
+}
+
+pub async fn seller_save(
+    s: SellerCtx,
+    Path(id): Path<String>,
+    Form(form): Form<VoucherForm>,
+) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    let svc = &s.ctx.state.services;
+    let action = format!("/seller/vouchers/{id}/edit");
+    match submit(
+        svc,
+        &s.ctx.t,
+        Owner::Seller(&s.scope),
+        action,
+        Some(id),
+        form,
+    )
+    .await
+    {
+        Ok(id) => Ok(
+            Redirect::to(&format!("/seller/vouchers/{id}?notice=voucher_saved")).into_response(),
+        ),
+        Err((status, v)) if status != StatusCode::FORBIDDEN => {
+            let Frame {
+                c,
+                nav,
+                shop_name,
+                role_key,
+            } = frame(&s, "/seller/promotions", None);
+            let page = SellerFormPage {
+                c,
+                nav,
+                shop_name,
+                role_key,
+                v,
+            };
+            Ok((status, html(&page)).into_response())
+        }
+        Err(_) => Err(etalase_domain::ErrorCode::Forbidden.into()),
+    }
+}
+
+pub async fn admin_edit_page(a: AdminCtx, Path(id): Path<String>) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    let v = edit_view(
+        &a.ctx.state.services,
+        Owner::Platform(&a.user),
+        "/admin/vouchers",
+        id,
+    )
+    .await?;
+    Ok(html(&AdminFormPage {
+        c: Chrome::new(&a.ctx),
+        v,
+    }))
+}
+
+pub async fn admin_save(
+    a: AdminCtx,
+    Path(id): Path<String>,
+    Form(form): Form<VoucherForm>,
+) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    let svc = &a.ctx.state.services;
+    let action = format!("/admin/vouchers/{id}/edit");
+    match submit(
+        svc,
+        &a.ctx.t,
+        Owner::Platform(&a.user),
+        action,
+        Some(id),
+        form,
+    )
+    .await
+    {
+        Ok(id) => {
+            Ok(Redirect::to(&format!("/admin/vouchers/{id}?notice=voucher_saved")).into_response())
+        }
+        Err((status, v)) => Ok((
+            status,
+            html(&AdminFormPage {
+                c: Chrome::new(&a.ctx),
+                v,
+            }),
+        )
+            .into_response()),
     }
 }
