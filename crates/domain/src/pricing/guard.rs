@@ -26,8 +26,9 @@ pub struct SkuFacts<'a> {
     pub lowest_recent: Option<i64>,
     /// Other promotions' offers on this SKU (any window).
     pub others: &'a [Offer],
-    /// The deepest shop-voucher percentage that could stack on it.
-    pub voucher_percent: Option<i64>,
+    /// Running or scheduled shop vouchers covering it (benefit, minimum
+    /// spend): the deepest one that one unit can use stacks on the offer.
+    pub vouchers: &'a [(Benefit, i64)],
 }
 
 /// One finding of the guard on one SKU.
@@ -107,9 +108,14 @@ impl Pricer {
         if let Some(cost) = facts.cost.filter(|c| price < *c) {
             findings.push(Finding::BelowCost { price, cost });
         }
-        let after_voucher = facts
-            .voucher_percent
-            .map_or(price, |p| price - price * p / 100);
+        let voucher_off = facts
+            .vouchers
+            .iter()
+            .filter(|(b, min_spend)| b.percent_of_unit(price, *min_spend).is_some())
+            .map(|(b, _)| b.discount_on(price))
+            .max()
+            .unwrap_or(0);
+        let after_voucher = price - voucher_off;
         let percent = (facts.base - after_voucher) * 100 / facts.base.max(1);
         if percent > DEEP_DISCOUNT_PERCENT {
             findings.push(Finding::DeepDiscount { percent });
@@ -231,7 +237,7 @@ mod tests {
             cost: None,
             lowest_recent: None,
             others,
-            voucher_percent: None,
+            vouchers: &[],
         }
     }
 
@@ -270,7 +276,14 @@ mod tests {
         let mut f = facts(100_000, std::slice::from_ref(&other));
         f.cost = Some(80_000);
         f.lowest_recent = Some(72_000);
-        f.voucher_percent = Some(65);
+        let voucher = [(
+            Benefit::PercentOff {
+                percent: Percent::new(65).unwrap(),
+                cap: None,
+            },
+            0,
+        )];
+        f.vouchers = &voucher;
         let found = pricer.check_offer(&offer, &f);
         assert_eq!(
             found,
@@ -291,6 +304,25 @@ mod tests {
             ]
         );
         assert!(found.iter().all(|f| !f.refuses()));
+    }
+
+    #[test]
+    fn an_amount_voucher_one_unit_can_use_stacks_on_the_offer() {
+        let pricer = Pricer::default();
+        let offer = discount(OfferRule::Fixed { price: 40_000 }, 0, 10);
+        let amount = [(Benefit::AmountOff { amount: 15_000 }, 30_000)];
+        let mut f = facts(100_000, &[]);
+        f.vouchers = &amount;
+        assert_eq!(
+            pricer.check_offer(&offer, &f),
+            vec![Finding::DeepDiscount { percent: 75 }]
+        );
+        let out_of_reach = [(Benefit::AmountOff { amount: 15_000 }, 50_000)];
+        f.vouchers = &out_of_reach;
+        assert!(
+            pricer.check_offer(&offer, &f).is_empty(),
+            "one unit does not reach its minimum"
+        );
     }
 
     #[test]

@@ -83,6 +83,16 @@ impl Benefit {
         raw.clamp(0, eligible.max(0))
     }
 
+    /// How much of one unit at `price` it can take off, in whole percent
+    /// (the deep-discount guard); none when one unit does not reach
+    /// `min_spend`, or for shipping.
+    pub fn percent_of_unit(self, price: i64, min_spend: i64) -> Option<i64> {
+        if price <= 0 || price < min_spend || matches!(self, Benefit::FreeShipping { .. }) {
+            return None;
+        }
+        Some(self.discount_on(price) * 100 / price)
+    }
+
     /// The most one use can take off, when bounded (for budget checks).
     pub fn max_per_use(self) -> Option<i64> {
         match self {

@@ -78,7 +78,7 @@ pub(super) async fn guard(
     let now = svc.now();
     let products = promotion.products();
     let others = store::live_offers_of_products(tx, &products, now).await?;
-    let voucher_percent = super::vouchers::deepest_shop_percent(svc, scope.seller_id, now).await?;
+    let vouchers = super::vouchers::running_shop_vouchers(svc, scope.seller_id, now).await?;
     let mut review = Review::default();
     for item in &promotion.items {
         let sku = catalog::sku_in_tx(tx, scope.seller_id, item.sku_id).await?;
@@ -99,13 +99,18 @@ pub(super) async fn guard(
             .filter(|o| o.sku_id == sku.id && o.offer.promotion != promotion.id)
             .map(|o| o.offer)
             .collect();
+        let covering: Vec<(etalase_domain::pricing::Benefit, i64)> = vouchers
+            .iter()
+            .filter(|v| v.products.as_ref().is_none_or(|p| p.contains(&product.id)))
+            .map(|v| (v.benefit, v.min_spend))
+            .collect();
         let facts = SkuFacts {
             sku: sku.id,
             base,
             cost: sku.cost,
             lowest_recent: lowest,
             others: &others_here,
-            voucher_percent,
+            vouchers: &covering,
         };
         for finding in pricer.check_offer(&offer, &facts) {
             review.findings.push(SkuFinding {

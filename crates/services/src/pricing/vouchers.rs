@@ -436,27 +436,23 @@ async fn catalog_stock(
     Ok(total)
 }
 
-/// The deepest percentage of a shop voucher that is scheduled or running
-/// (the deep-discount guard adds it to a promotion).
-pub(crate) async fn deepest_shop_percent(
+/// The shop's scheduled and running vouchers with what they cover (the
+/// deep-discount guard stacks the deepest one a unit can use).
+pub(crate) async fn running_shop_vouchers(
     svc: &Services,
     seller: SellerId,
     now: Timestamp,
-) -> ServiceResult<Option<i64>> {
+) -> ServiceResult<Vec<StoredVoucher>> {
     let vouchers = store::list_vouchers(&svc.store, Issuer::Seller(seller), 200).await?;
     Ok(vouchers
-        .iter()
+        .into_iter()
         .filter(|v| {
             matches!(
                 v.state(now),
                 PromotionState::Scheduled | PromotionState::Ongoing
             )
         })
-        .filter_map(|v| match v.benefit {
-            Benefit::PercentOff { percent, .. } => Some(percent.value() as i64),
-            _ => None,
-        })
-        .max())
+        .collect())
 }
 
 /// A buyer claims a voucher (a public one from a page, or any by its
