@@ -84,3 +84,81 @@ pub async fn image(
     }
     media::stored_bytes(svc, found.listing.seller_id, id, image, size).await
 }
+
+/// A product as a feed card shows it: its listing and headline price.
+#[derive(Debug, Clone)]
+pub struct Card {
+    pub listing: ShopListing,
+    pub headline: Headline,
+}
+
+/// One page of cards, and whether another follows.
+#[derive(Debug, Clone)]
+pub struct CardPage {
+    pub cards: Vec<Card>,
+    pub page: i64,
+    pub has_next: bool,
+}
+
+/// Cards per page.
+pub const PAGE_SIZE: i64 = 24;
+/// Pages past this are clamped to it (no one scrolls 500 pages; a crawler
+/// asking for page 10^9 gets the last allowed one, not a slow query).
+pub const MAX_PAGE: i64 = 500;
+
+/// What a feed page shows.
+#[derive(Debug, Clone)]
+pub struct Feed<'a> {
+    pub order: shop::FeedOrder,
+    pub seller: Option<etalase_domain::id::SellerId>,
+    /// Words typed into a shop's search box.
+    pub query: &'a str,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// A page of listed products as cards, each priced now by the one pricing
+/// function.
+pub async fn cards(svc: &Services, feed: &Feed<'_>) -> ServiceResult<CardPage> {
+    let page = feed.page.clamp(1, MAX_PAGE);
+    let per_page = feed.per_page.clamp(1, 60);
+    let words: Vec<String> = feed
+        .query
+        .split_whitespace()
+        .take(8)
+        .map(|w| w.chars().take(40).collect())
+        .collect();
+    let mut listings = shop::feed(
+        &svc.store,
+        &shop::FeedQuery {
+            order: feed.order,
+            seller: feed.seller,
+            words: &words,
+            offset: (page - 1) * per_page,
+            limit: per_page + 1,
+        },
+    )
+    .await?;
+    let has_next = listings.len() as i64 > per_page;
+    listings.truncate(per_page as usize);
+    let now = svc.now();
+    let anyone = BuyerContext::anonymous();
+    let mut cards = Vec::with_capacity(listings.len());
+    for listing in listings {
+        let document: ListingDocument =
+            serde_json::from_str(&listing.document).map_err(ServiceError::internal)?;
+        let found = ShopProduct { listing, document };
+        let prices = found.prices(&svc.config.pricer, &anyone, Channel::Shop, now);
+        if let Some(headline) = found.headline(&prices) {
+            cards.push(Card {
+                listing: found.listing,
+                headline,
+            });
+        }
+    }
+    Ok(CardPage {
+        cards,
+        page,
+        has_next,
+    })
+}

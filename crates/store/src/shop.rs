@@ -158,3 +158,90 @@ pub async fn count(store: &Store, visibility: Visibility) -> StoreResult<i64> {
         .bind(visibility.as_str()).fetch_one(pool).await)?;
     Ok(n)
 }
+
+/// How a feed is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedOrder {
+    /// Quality first, then freshness (see docs/en/shop.md for the rule).
+    Ranked,
+    Newest,
+}
+
+/// One page of listed products.
+#[derive(Debug, Clone)]
+pub struct FeedQuery<'a> {
+    pub order: FeedOrder,
+    /// One shop's products only.
+    pub seller: Option<SellerId>,
+    /// Words every title must contain (a shop's own search box).
+    pub words: &'a [String],
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// Listed products (never sold-out ones: those are reachable only by
+/// their own page), in the order asked.
+pub async fn feed(store: &Store, q: &FeedQuery<'_>) -> StoreResult<Vec<ShopListing>> {
+    let mut sql = format!("SELECT {COLUMNS} FROM shop_listings WHERE visibility = 'listed'");
+    let mut n = 0;
+    let mut next = || {
+        n += 1;
+        format!("${n}")
+    };
+    if q.seller.is_some() {
+        sql.push_str(&format!(" AND seller_id = {}", next()));
+    }
+    for _ in q.words {
+        sql.push_str(&format!(" AND LOWER(title) LIKE {} ESCAPE '\\'", next()));
+    }
+    sql.push_str(match q.order {
+        FeedOrder::Ranked => " ORDER BY quality_score DESC, product_updated_at DESC, product_id",
+        FeedOrder::Newest => " ORDER BY product_updated_at DESC, product_id",
+    });
+    sql.push_str(&format!(" LIMIT {} OFFSET {}", next(), next()));
+    let patterns: Vec<String> = q
+        .words
+        .iter()
+        .map(|w| {
+            let escaped = w
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            format!("%{escaped}%")
+        })
+        .collect();
+    let rows: Vec<ListingRow> = on_pool!(store, pool => {
+        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+        if let Some(seller) = q.seller {
+            query = query.bind(seller.to_string());
+        }
+        for p in &patterns {
+            query = query.bind(p.clone());
+        }
+        query.bind(q.limit).bind(q.offset).fetch_all(pool).await
+    })?;
+    rows.into_iter().map(TryInto::try_into).collect()
+}
+
+/// A page of listed products by id, with their slug and last change (the
+/// sitemap).
+pub async fn sitemap_page(
+    store: &Store,
+    offset: i64,
+    limit: i64,
+) -> StoreResult<Vec<(ProductId, String, Timestamp)>> {
+    let rows: Vec<(String, String, i64)> = on_pool!(store, pool => sqlx::query_as(
+        "SELECT product_id, slug, product_updated_at FROM shop_listings \
+         WHERE visibility = 'listed' ORDER BY product_id LIMIT $1 OFFSET $2")
+        .bind(limit).bind(offset).fetch_all(pool).await)?;
+    rows.into_iter()
+        .map(|(id, slug, at)| {
+            Ok((
+                id.parse().map_err(corrupt)?,
+                slug,
+                Timestamp::from_unix_millis(at),
+            ))
+        })
+        .collect()
+}

@@ -39,7 +39,7 @@ pub use state::{AppState, Secret, ServeRole, WebConfig};
 use crate::errors::AppError;
 use crate::routes::{
     account, admin, admin_catalog, admin_sync, admin_verification, auth, catalog, notifications,
-    ops, promotions, seller, shop, verification,
+    ops, promotions, seller, seo, shop, verification,
 };
 
 /// The app as a router, for tests that do not need a socket.
@@ -78,6 +78,10 @@ pub fn router(services: Services, config: WebConfig) -> Router {
         // Shop
         .route("/", get(shop::home))
         .route("/p/{handle}", get(shop::product))
+        .route("/s/{slug}", get(shop::shop_page))
+        .route("/robots.txt", get(seo::robots))
+        .route("/sitemap.xml", get(seo::index))
+        .route("/sitemaps/{file}", get(seo::page))
         .route("/vouchers/{id}/claim", post(shop::claim_voucher))
         .route("/p/{id}/images/{image}/{size}", get(shop::product_image))
         .route(

@@ -22,6 +22,9 @@ use crate::catalog::listing::draft_of;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListingDocument {
     pub description_html: String,
+    /// The description as plain text (search, meta descriptions).
+    #[serde(default)]
+    pub description_text: String,
     pub bullets: Vec<String>,
     pub attributes: BTreeMap<String, String>,
     pub condition: String,
@@ -207,6 +210,7 @@ fn listing_row(
     let cheapest = priced.iter().min_by_key(|s| s.price).copied();
     let document = ListingDocument {
         description_html: product.description_html.clone(),
+        description_text: product.description_text.clone(),
         bullets: product.bullets.clone(),
         attributes: product.attributes.clone(),
         condition: product.condition.clone(),

@@ -7,12 +7,14 @@ pub mod admin_catalog;
 pub mod admin_sync;
 pub mod admin_verification;
 pub mod auth;
+pub mod cards;
 pub mod catalog;
 pub mod notifications;
 pub mod ops;
 pub mod price_tag;
 pub mod promotions;
 pub mod seller;
+pub mod seo;
 pub mod shop;
 pub mod verification;
 

@@ -1,56 +1,186 @@
 //! The Shop, buyers' side (phone first).
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use etalase_domain::ErrorCode;
-use etalase_domain::id::{ImageId, ProductId};
+use etalase_domain::id::{ImageId, ProductId, VoucherId};
 use etalase_domain::listing::Visibility;
+use etalase_domain::pricing::{BuyerContext, Channel};
 use etalase_domain::seller::SellerStatus;
+use etalase_services::pricing::vouchers;
 use etalase_services::storefront;
 use etalase_store::sellers;
+use etalase_store::shop::FeedOrder;
 
-use super::NoticeQuery;
+use super::cards::{CardView, Pager, card_view};
 use super::price_tag::PriceTag;
-use crate::ctx::Ctx;
-use crate::ctx::UserCtx;
+use crate::ctx::{Ctx, UserCtx};
 use crate::errors::{AppError, AppResult};
 use crate::pages::{Chrome, html};
-use axum::Form;
-use etalase_domain::id::VoucherId;
-use etalase_domain::pricing::{BuyerContext, Channel};
-use etalase_services::pricing::vouchers;
-
-pub struct ShopCard {
-    pub name: String,
-    pub slug: String,
-    pub initial: char,
-}
 
 #[derive(Template)]
 #[template(path = "shop/home.html")]
 struct HomePage {
     c: Chrome,
-    shops: Vec<ShopCard>,
+    cards: Vec<CardView>,
+    newest: Vec<CardView>,
+    /// The newest products come without page links.
+    newest_pager: Pager,
+    pager: Pager,
 }
 
-/// The home page. Until the catalog and its projection land, it shows the
-/// approved shops; products and videos will fill the feed.
-pub async fn home(ctx: Ctx, Query(query): Query<NoticeQuery>) -> AppResult<Response> {
-    let store = &ctx.state.services.store;
-    let shops = sellers::list_sellers_with_status(store, SellerStatus::Approved, 24)
+#[derive(serde::Deserialize, Default)]
+pub struct FeedParams {
+    pub notice: Option<String>,
+    /// Page numbers past the last allowed one are clamped; text is page 1.
+    pub page: Option<String>,
+    pub q: Option<String>,
+}
+
+fn page_of(p: &FeedParams) -> i64 {
+    p.page
+        .as_deref()
+        .and_then(|n| n.trim().parse::<i64>().ok())
+        .unwrap_or(1)
+}
+
+/// The home page: the discovery feed (ranked, paged without JavaScript)
+/// and, on its first page, the newest products.
+pub async fn home(ctx: Ctx, Query(params): Query<FeedParams>) -> AppResult<Response> {
+    let svc = &ctx.state.services;
+    let t = &ctx.t;
+    let feed = storefront::Feed {
+        order: FeedOrder::Ranked,
+        seller: None,
+        query: "",
+        page: page_of(&params),
+        per_page: storefront::PAGE_SIZE,
+    };
+    let ranked = storefront::cards(svc, &feed).await?;
+    let newest = if ranked.page == 1 {
+        let newest = storefront::Feed {
+            order: FeedOrder::Newest,
+            page: 1,
+            per_page: 8,
+            ..feed
+        };
+        storefront::cards(svc, &newest).await?.cards
+    } else {
+        Vec::new()
+    };
+    let mut c = Chrome::new(&ctx);
+    c.notice = params.notice.as_deref().and_then(|n| ctx.t.notice(n));
+    Ok(html(&HomePage {
+        pager: Pager::new("/", &ranked),
+        cards: ranked.cards.iter().map(|card| card_view(t, card)).collect(),
+        newest: newest.iter().map(|card| card_view(t, card)).collect(),
+        newest_pager: Pager {
+            page: 1,
+            prev: None,
+            next: None,
+        },
+        c,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "shop/shop.html")]
+struct ShopPage {
+    c: Chrome,
+    name: String,
+    slug: String,
+    initial: char,
+    joined: String,
+    vouchers: Vec<VoucherChip>,
+    query: String,
+    cards: Vec<CardView>,
+    pager: Pager,
+    signed_in: bool,
+    here: String,
+}
+
+/// `/s/<shop-slug>`: a shop's own products (its "etalase"), with a search
+/// inside the shop and the vouchers buyers can claim there.
+pub async fn shop_page(
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Query(params): Query<FeedParams>,
+) -> AppResult<Response> {
+    let svc = &ctx.state.services;
+    let t = &ctx.t;
+    let seller = sellers::find_seller_by_slug(&svc.store, &slug)
+        .await?
+        .filter(|s| s.status == SellerStatus::Approved)
+        .ok_or(ErrorCode::NotFound)?;
+    let query: String = params
+        .q
+        .clone()
+        .unwrap_or_default()
+        .chars()
+        .take(100)
+        .collect();
+    let feed = storefront::Feed {
+        order: FeedOrder::Ranked,
+        seller: Some(seller.id),
+        query: &query,
+        page: page_of(&params),
+        per_page: storefront::PAGE_SIZE,
+    };
+    let page = storefront::cards(svc, &feed).await?;
+    let base = if query.trim().is_empty() {
+        format!("/s/{}", seller.slug)
+    } else {
+        let q = serde_urlencoded::to_string([("q", query.trim())]).unwrap_or_default();
+        format!("/s/{}?{q}", seller.slug)
+    };
+    let mut c = Chrome::new(&ctx);
+    c.notice = params.notice.as_deref().and_then(|n| ctx.t.notice(n));
+    Ok(html(&ShopPage {
+        signed_in: ctx.session.is_some(),
+        here: format!("/s/{}", seller.slug),
+        vouchers: voucher_chips(t, svc, seller.id, None).await?,
+        initial: seller
+            .name
+            .chars()
+            .next()
+            .unwrap_or('?')
+            .to_ascii_uppercase(),
+        joined: t.tf1("shop.shop.joined", &seller.created_at.format_date(t.lang)),
+        name: seller.name,
+        slug: seller.slug,
+        pager: Pager::new(&base, &page),
+        cards: page.cards.iter().map(|card| card_view(t, card)).collect(),
+        query,
+        c,
+    }))
+}
+
+/// Public vouchers of a shop (and the platform's) buyers can claim now;
+/// on a product page, those that cover it.
+async fn voucher_chips(
+    t: &crate::i18n::T,
+    svc: &etalase_services::Services,
+    seller: etalase_domain::id::SellerId,
+    product: Option<ProductId>,
+) -> AppResult<Vec<VoucherChip>> {
+    Ok(vouchers::claimable(svc, seller)
         .await?
         .into_iter()
-        .map(|s| ShopCard {
-            initial: s.name.chars().next().unwrap_or('?').to_ascii_uppercase(),
-            name: s.name,
-            slug: s.slug,
+        .filter(|v| match (product, v.products.as_ref()) {
+            (Some(p), Some(list)) => list.contains(&p),
+            _ => true,
         })
-        .collect();
-    let mut c = Chrome::new(&ctx);
-    c.notice = query.notice.as_deref().and_then(|n| ctx.t.notice(n));
-    Ok(html(&HomePage { c, shops }))
+        .map(|v| VoucherChip {
+            id: v.id.to_string(),
+            code: v.code.to_string(),
+            benefit: super::promotions::vouchers::benefit_text(t, v.benefit),
+            min_spend: (v.min_spend > 0)
+                .then(|| t.tf1("vouchers.min_spend_of", &t.rupiah(v.min_spend))),
+        })
+        .collect())
 }
 
 pub struct VariantRow {
@@ -78,6 +208,17 @@ pub struct ProductView {
     pub canonical: String,
     /// Public vouchers of the shop (and the platform's) that cover it.
     pub vouchers: Vec<VoucherChip>,
+    pub seo: Seo,
+}
+
+/// What search engines and link previews read from a product page.
+pub struct Seo {
+    pub description: String,
+    /// Absolute addresses (previews fetch them from elsewhere).
+    pub url: String,
+    pub image: Option<String>,
+    /// schema.org Product with its Offer, as JSON safe inside `<script>`.
+    pub json_ld: String,
 }
 
 /// A voucher buyers can claim from a product page.
@@ -197,6 +338,7 @@ pub async fn product(
             })
             .collect(),
         cod: l.cod_allowed,
+        seo: seo(svc, &found, &headline, sold_out),
         canonical,
         vouchers,
     };
@@ -215,6 +357,69 @@ pub async fn product(
         c,
         p: view,
     }))
+}
+
+/// The description's first sentences, at most 155 characters, cut at a word.
+fn meta_description(text: &str) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= 155 {
+        return flat;
+    }
+    let cut: String = flat.chars().take(155).collect();
+    let at = cut.rfind(' ').unwrap_or(cut.len());
+    format!("{}…", cut[..at].trim_end_matches([',', '.', ';', ':']))
+}
+
+fn seo(
+    svc: &etalase_services::Services,
+    found: &storefront::ShopProduct,
+    headline: &storefront::Headline,
+    sold_out: bool,
+) -> Seo {
+    let l = &found.listing;
+    let base = svc.config.public_url.trim_end_matches('/');
+    let url = format!("{base}/p/{}-{}", l.slug, l.product_id);
+    let image = found
+        .document
+        .images
+        .first()
+        .map(|i| format!("{base}/p/{}/images/{i}/960", l.product_id));
+    let price = &headline.cheapest;
+    let mut offer = serde_json::json!({
+        "@type": "Offer",
+        "url": url,
+        "priceCurrency": "IDR",
+        "price": price.unit,
+        "availability": if sold_out { "https://schema.org/OutOfStock" } else { "https://schema.org/InStock" },
+        "itemCondition": if found.document.condition == "used" { "https://schema.org/UsedCondition" } else { "https://schema.org/NewCondition" },
+        "seller": { "@type": "Organization", "name": l.shop_name },
+    });
+    if let Some(end) = price.applied.as_ref().and_then(|a| a.ends_at) {
+        offer["priceValidUntil"] = serde_json::json!(end.to_rfc3339());
+    }
+    let mut product = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": l.title,
+        "description": meta_description(&found.document.description_text),
+        "sku": l.product_id.to_string(),
+        "url": url,
+        "offers": offer,
+    });
+    if let Some(brand) = &l.brand {
+        product["brand"] = serde_json::json!({ "@type": "Brand", "name": brand });
+    }
+    if let Some(image) = &image {
+        product["image"] = serde_json::json!([image]);
+    }
+    // JSON inside <script> must not close it: `</` is written `<\/`.
+    let json_ld = product.to_string().replace("</", "<\\/");
+    Seo {
+        description: meta_description(&found.document.description_text),
+        url,
+        image,
+        json_ld,
+    }
 }
 
 #[derive(serde::Deserialize)]

@@ -1,0 +1,62 @@
+//! Product cards, as feeds, shop pages (and later search) show them, and
+//! the pagination under them that works without JavaScript.
+
+use etalase_services::storefront::{Card, CardPage};
+
+use super::price_tag::PriceTag;
+use crate::i18n::T;
+
+/// A card ready for a template.
+pub struct CardView {
+    pub href: String,
+    pub title: String,
+    pub image: Option<String>,
+    pub tag: PriceTag,
+    pub shop_name: String,
+    pub shop_href: String,
+    pub cod: bool,
+    pub stock_hint: Option<String>,
+}
+
+pub fn card_view(t: &T, card: &Card) -> CardView {
+    let l = &card.listing;
+    CardView {
+        href: format!("/p/{}-{}", l.slug, l.product_id),
+        title: l.title.clone(),
+        image: l
+            .primary_image
+            .map(|i| format!("/p/{}/images/{i}/480", l.product_id)),
+        tag: PriceTag::new(t, &card.headline.cheapest, Some(card.headline.highest)),
+        shop_name: l.shop_name.clone(),
+        shop_href: format!("/s/{}", l.shop_slug),
+        cod: l.cod_allowed,
+        stock_hint: (l.total_stock <= 5)
+            .then(|| t.tf1("shop.product.stock_left", &l.total_stock.to_string())),
+    }
+}
+
+/// Links to the pages before and after, keeping the other parameters.
+pub struct Pager {
+    pub page: i64,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    /// `base` is the path with any other query (`/s/toko?q=kaos`).
+    pub fn new(base: &str, page: &CardPage) -> Pager {
+        let join = if base.contains('?') { '&' } else { '?' };
+        let link = |n: i64| {
+            if n == 1 {
+                base.to_owned()
+            } else {
+                format!("{base}{join}page={n}")
+            }
+        };
+        Pager {
+            page: page.page,
+            prev: (page.page > 1).then(|| link(page.page - 1)),
+            next: page.has_next.then(|| link(page.page + 1)),
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! The Shop's pages over HTTP on both backends, on the demo shop: the home
+//! feed with prices from the pricing function, a shop's page with its
+//! search and vouchers, the product page's SEO tags and JSON-LD, robots.txt
+//! and the sitemaps; bad page numbers and slugs never give a 500.
+
+mod common;
+
+use common::TestApp;
+use etalase_services::sync;
+use etalase_testkit::{Backend, on_both_backends};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+async fn demo(app: &TestApp) {
+    etalase_services::demo::load(&app.services).await.unwrap();
+    sync::catch_up(&app.services).await.unwrap();
+}
+
+async fn text(app: &TestApp, path: &str) -> (StatusCode, String) {
+    let response = app.get(&app.browser(), path).await;
+    (response.status(), response.text().await.unwrap())
+}
+
+/// The `data-price` of each card, in page order.
+fn card_prices(body: &str) -> Vec<i64> {
+    body.match_indices("data-testid=\"product-card\"")
+        .filter_map(|(i, _)| {
+            let rest = &body[i..];
+            let at = rest.find("data-price=\"")? + 12;
+            rest[at..at + rest[at..].find('"')?].parse().ok()
+        })
+        .collect()
+}
+
+async fn the_home_feed_and_a_shop_page_show_listed_products_at_their_price(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    demo(&app).await;
+
+    let (status, home) = text(&app, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(home.contains("data-testid=\"feed-newest\""));
+    let feed = &home[home.find("data-testid=\"feed\"").unwrap()..];
+    assert!(feed.contains("Batik Sari Kemeja"), "{feed}");
+    assert!(feed.contains("Kaos Polos"));
+    // Draft, deactivated and sold-out products are not in feeds.
+    assert!(!feed.contains("Kopi Gayo"));
+    assert!(!feed.contains("Tas Anyaman"));
+    assert!(!feed.contains("Selendang"));
+    // Prices from the one pricing function: 15% off the shirt, the
+    // T-shirt's flash price.
+    let prices = card_prices(feed);
+    assert!(prices.contains(&297_500), "{prices:?}");
+    assert!(prices.contains(&39_000), "{prices:?}");
+    assert!(!feed.contains("data-testid=\"page-next\""));
+
+    // Page numbers that are not numbers, or absurd, are clamped.
+    for page in ["abc", "-3", "999999999999", "0"] {
+        let (status, _) = text(&app, &format!("/?page={page}")).await;
+        assert_eq!(status, StatusCode::OK, "page={page}");
+    }
+
+    // The shop's page: its profile, vouchers, products, and a search.
+    let (status, shop) = text(&app, "/s/shop").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(shop.contains("data-testid=\"shop-profile\""));
+    assert!(shop.contains("data-code=\"BATIKSARI10\""));
+    assert_eq!(card_prices(&shop).len(), 2, "{shop}");
+    let (_, found) = text(&app, "/s/shop?q=kaos").await;
+    assert_eq!(card_prices(&found), vec![39_000]);
+    let (status, none) = text(&app, "/s/shop?q=%25_%5C").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(none.contains("data-testid=\"shop-empty\""));
+    let long = "kaos ".repeat(2_000);
+    let (status, _) = text(&app, &format!("/s/shop?q={long}")).await;
+    assert_eq!(status, StatusCode::OK);
+    for missing in ["/s/tidak-ada", "/s/kain-nusantara"] {
+        let (status, body) = text(&app, missing).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{missing}");
+        assert!(body.contains("tidak ada"), "{body}");
+    }
+}
+
+fn json_ld(page: &str) -> Value {
+    let start = page.find("data-testid=\"json-ld\">").unwrap() + 22;
+    let end = start + page[start..].find("</script>").unwrap();
+    serde_json::from_str(&page[start..end]).unwrap()
+}
+
+async fn product_pages_carry_seo_tags_and_crawlers_find_them(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    demo(&app).await;
+    let (_, home) = text(&app, "/").await;
+    let at = home.find("href=\"/p/batik-sari-kemeja").unwrap() + 6;
+    let path = &home[at..at + home[at..].find('"').unwrap()];
+    let (status, page) = text(&app, path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(&format!(
+        "<link rel=\"canonical\" href=\"http://etalase.test{path}\">"
+    )));
+    assert!(
+        page.contains("<meta name=\"description\" content=\"Kemeja batik tulis"),
+        "{page}"
+    );
+    assert!(page.contains("<meta property=\"og:title\" content=\"Batik Sari Kemeja"));
+    assert!(page.contains("<meta property=\"og:image\" content=\"http://etalase.test/p/"));
+    assert!(page.contains("<meta name=\"twitter:card\" content=\"summary_large_image\">"));
+    let ld = json_ld(&page);
+    assert_eq!(ld["@type"], "Product");
+    assert_eq!(ld["brand"]["name"], "Batik Sari");
+    assert_eq!(ld["offers"]["price"], 297_500);
+    assert_eq!(ld["offers"]["priceCurrency"], "IDR");
+    assert_eq!(ld["offers"]["availability"], "https://schema.org/InStock");
+    assert!(ld["offers"]["priceValidUntil"].is_string());
+
+    let (status, robots) = text(&app, "/robots.txt").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(robots.contains("Disallow: /seller"));
+    assert!(robots.contains("Sitemap: http://etalase.test/sitemap.xml"));
+    let (_, index) = text(&app, "/sitemap.xml").await;
+    assert!(index.contains("<loc>http://etalase.test/sitemaps/products-1.xml</loc>"));
+    assert!(!index.contains("products-2.xml"));
+    let (status, products) = text(&app, "/sitemaps/products-1.xml").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(products.contains(&format!("<loc>http://etalase.test{path}</loc>")));
+    assert!(
+        !products.contains("selendang"),
+        "sold-out products stay out"
+    );
+    let (_, shops) = text(&app, "/sitemaps/shops.xml").await;
+    assert!(shops.contains("<loc>http://etalase.test/s/shop</loc>"));
+    for bad in [
+        "/sitemaps/products-2.xml",
+        "/sitemaps/products-x.xml",
+        "/sitemaps/x.xml",
+    ] {
+        let (status, _) = text(&app, bad).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{bad}");
+    }
+    for bad in [
+        "/p/tidak-ada",
+        "/p/prd_",
+        "/p/x-prd_zzzzzzzzzzzzzzzzzzzzzzzzzz",
+    ] {
+        let (status, _) = text(&app, bad).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{bad}");
+    }
+}
+
+on_both_backends!(
+    the_home_feed_and_a_shop_page_show_listed_products_at_their_price,
+    product_pages_carry_seo_tags_and_crawlers_find_them,
+);

@@ -1,0 +1,43 @@
+// The Shop on a phone: the home feed's cards with their prices, a product
+// page from a card, its shop's page and the search inside the shop.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch } from '../lib/browser.mjs';
+
+const BASE = process.env.ETALASE_URL;
+const SHOTS = new URL('../screenshots/', import.meta.url).pathname;
+
+let browser;
+before(async () => {
+  assert.ok(BASE, 'ETALASE_URL is set by e2e/run');
+  browser = await launch();
+});
+after(async () => browser && browser.close());
+
+test('a buyer on a phone browses the feed, opens a product and searches its shop', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'id-ID' });
+  const page = await context.newPage();
+  await page.goto(`${BASE}/`);
+  const feed = page.getByTestId('feed');
+  const shirt = feed.getByTestId('product-card').filter({ hasText: 'Batik Sari Kemeja Batik Tulis' });
+  await shirt.waitFor();
+  assert.match(await shirt.getByTestId('shop-price').textContent(), /Rp297\.500/);
+  assert.match(await shirt.getByTestId('price-badge').textContent(), /Diskon · -15%/);
+  await page.screenshot({ path: `${SHOTS}shop-home.png`, fullPage: true });
+
+  await shirt.getByRole('link').first().click();
+  await page.waitForURL(/\/p\/batik-sari-kemeja/);
+  assert.equal(await page.getByTestId('price-tag').getAttribute('data-price'), '297500');
+  const ld = JSON.parse(await page.getByTestId('json-ld').textContent());
+  assert.equal(ld.offers.price, 297500);
+
+  await page.goto(`${BASE}/s/shop`);
+  await page.getByTestId('shop-search').fill('kaos');
+  await page.getByTestId('shop-search').press('Enter');
+  await page.waitForURL(/\/s\/shop\?q=kaos/);
+  const cards = page.getByTestId('product-card');
+  assert.equal(await cards.count(), 1);
+  assert.match(await cards.first().textContent(), /Kaos Polos/);
+  await page.screenshot({ path: `${SHOTS}shop-page-search.png`, fullPage: true });
+  await context.close();
+});
