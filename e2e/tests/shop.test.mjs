@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch } from '../lib/browser.mjs';
+import { seriousViolations } from '../lib/axe.mjs';
 
 const BASE = process.env.ETALASE_URL;
 const SHOTS = new URL('../screenshots/', import.meta.url).pathname;
@@ -24,12 +25,14 @@ test('a buyer on a phone browses the feed, opens a product and searches its shop
   assert.match(await shirt.getByTestId('shop-price').textContent(), /Rp297\.500/);
   assert.match(await shirt.getByTestId('price-badge').textContent(), /Diskon · -15%/);
   await page.screenshot({ path: `${SHOTS}shop-home.png`, fullPage: true });
+  assert.deepEqual(await seriousViolations(page), [], 'home');
 
   await shirt.getByRole('link').first().click();
   await page.waitForURL(/\/p\/batik-sari-kemeja/);
   assert.equal(await page.getByTestId('price-tag').getAttribute('data-price'), '297500');
   const ld = JSON.parse(await page.getByTestId('json-ld').textContent());
   assert.equal(ld.offers.price, 297500);
+  assert.deepEqual(await seriousViolations(page), [], 'product page');
 
   await page.goto(`${BASE}/s/shop`);
   await page.getByTestId('shop-search').fill('kaos');
@@ -39,5 +42,9 @@ test('a buyer on a phone browses the feed, opens a product and searches its shop
   assert.equal(await cards.count(), 1);
   assert.match(await cards.first().textContent(), /Kaos Polos/);
   await page.screenshot({ path: `${SHOTS}shop-page-search.png`, fullPage: true });
+  assert.deepEqual(await seriousViolations(page), [], 'shop page');
+  // The check itself sees what it should: an input without a label.
+  await page.evaluate(() => document.body.appendChild(Object.assign(document.createElement('input'), { type: 'text' })));
+  assert.ok((await seriousViolations(page)).some((v) => v.startsWith('label ')), 'axe reports a missing label');
   await context.close();
 });
