@@ -111,6 +111,8 @@ pub const MAX_PAGE: i64 = 500;
 pub struct Feed<'a> {
     pub order: shop::FeedOrder,
     pub seller: Option<etalase_domain::id::SellerId>,
+    /// A category id (and everything under it).
+    pub category: Option<&'a str>,
     /// Words typed into a shop's search box.
     pub query: &'a str,
     pub page: i64,
@@ -133,6 +135,7 @@ pub async fn cards(svc: &Services, feed: &Feed<'_>) -> ServiceResult<CardPage> {
         &shop::FeedQuery {
             order: feed.order,
             seller: feed.seller,
+            category: feed.category,
             words: &words,
             offset: (page - 1) * per_page,
             limit: per_page + 1,

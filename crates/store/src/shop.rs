@@ -173,6 +173,9 @@ pub struct FeedQuery<'a> {
     pub order: FeedOrder,
     /// One shop's products only.
     pub seller: Option<SellerId>,
+    /// A category and everything under it (`fashion-pria` covers
+    /// `fashion-pria/atasan/kaos`).
+    pub category: Option<&'a str>,
     /// Words every title must contain (a shop's own search box).
     pub words: &'a [String],
     pub offset: i64,
@@ -190,6 +193,12 @@ pub async fn feed(store: &Store, q: &FeedQuery<'_>) -> StoreResult<Vec<ShopListi
     };
     if q.seller.is_some() {
         sql.push_str(&format!(" AND seller_id = {}", next()));
+    }
+    if q.category.is_some() {
+        let (exact, under) = (next(), next());
+        sql.push_str(&format!(
+            " AND (category = {exact} OR category LIKE {under})"
+        ));
     }
     for _ in q.words {
         sql.push_str(&format!(" AND LOWER(title) LIKE {} ESCAPE '\\'", next()));
@@ -215,6 +224,10 @@ pub async fn feed(store: &Store, q: &FeedQuery<'_>) -> StoreResult<Vec<ShopListi
         let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
         if let Some(seller) = q.seller {
             query = query.bind(seller.to_string());
+        }
+        if let Some(category) = q.category {
+            // Category ids are slugs: no LIKE wildcards to escape.
+            query = query.bind(category.to_owned()).bind(format!("{category}/%"));
         }
         for p in &patterns {
             query = query.bind(p.clone());

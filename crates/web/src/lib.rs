@@ -79,6 +79,7 @@ pub fn router(services: Services, config: WebConfig) -> Router {
         .route("/", get(shop::home))
         .route("/p/{handle}", get(shop::product))
         .route("/s/{slug}", get(shop::shop_page))
+        .route("/c/{*category}", get(shop::category_page))
         .route("/robots.txt", get(seo::robots))
         .route("/sitemap.xml", get(seo::index))
         .route("/sitemaps/{file}", get(seo::page))

@@ -73,6 +73,16 @@ async fn the_home_feed_and_a_shop_page_show_listed_products_at_their_price(backe
     let long = "kaos ".repeat(2_000);
     let (status, _) = text(&app, &format!("/s/shop?q={long}")).await;
     assert_eq!(status, StatusCode::OK);
+    // A category page holds its own and its sub-categories' products.
+    let (status, fashion) = text(&app, "/c/fashion-pria").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(card_prices(&fashion), vec![39_000], "{fashion}");
+    assert!(fashion.contains("data-testid=\"subcategories\""));
+    let (_, batik) = text(&app, "/c/batik-kain-tradisional/batik/kemeja").await;
+    assert!(card_prices(&batik).contains(&297_500));
+    let (status, _) = text(&app, "/c/tidak/ada").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
     for missing in ["/s/tidak-ada", "/s/kain-nusantara"] {
         let (status, body) = text(&app, missing).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{missing}");
@@ -104,6 +114,12 @@ async fn product_pages_carry_seo_tags_and_crawlers_find_them(backend: Backend) {
     assert!(page.contains("<meta property=\"og:title\" content=\"Batik Sari Kemeja"));
     assert!(page.contains("<meta property=\"og:image\" content=\"http://etalase.test/p/"));
     assert!(page.contains("<meta name=\"twitter:card\" content=\"summary_large_image\">"));
+    assert!(page.contains("data-testid=\"seller-card\""));
+    assert!(page.contains("href=\"/s/shop\""));
+    assert!(
+        page.contains("href=\"/c/batik-kain-tradisional\""),
+        "the category path"
+    );
     let ld = json_ld(&page);
     assert_eq!(ld["@type"], "Product");
     assert_eq!(ld["brand"]["name"], "Batik Sari");

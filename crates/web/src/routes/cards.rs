@@ -43,6 +43,15 @@ pub struct Pager {
 }
 
 impl Pager {
+    /// No page links (a short list under something else).
+    pub fn none() -> Pager {
+        Pager {
+            page: 1,
+            prev: None,
+            next: None,
+        }
+    }
+
     /// `base` is the path with any other query (`/s/toko?q=kaos`).
     pub fn new(base: &str, page: &CardPage) -> Pager {
         let join = if base.contains('?') { '&' } else { '?' };

@@ -55,6 +55,7 @@ pub async fn home(ctx: Ctx, Query(params): Query<FeedParams>) -> AppResult<Respo
     let feed = storefront::Feed {
         order: FeedOrder::Ranked,
         seller: None,
+        category: None,
         query: "",
         page: page_of(&params),
         per_page: storefront::PAGE_SIZE,
@@ -125,6 +126,7 @@ pub async fn shop_page(
     let feed = storefront::Feed {
         order: FeedOrder::Ranked,
         seller: Some(seller.id),
+        category: None,
         query: &query,
         page: page_of(&params),
         per_page: storefront::PAGE_SIZE,
@@ -155,6 +157,57 @@ pub async fn shop_page(
         cards: page.cards.iter().map(|card| card_view(t, card)).collect(),
         query,
         c,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "shop/category.html")]
+struct CategoryPage {
+    c: Chrome,
+    name: String,
+    id: String,
+    crumbs: Vec<(String, String)>,
+    children: Vec<(String, String)>,
+    cards: Vec<CardView>,
+    pager: Pager,
+}
+
+/// `/c/<category>`: the listed products of a category and everything under
+/// it, with its path and sub-categories.
+pub async fn category_page(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(params): Query<FeedParams>,
+) -> AppResult<Response> {
+    let svc = &ctx.state.services;
+    let t = &ctx.t;
+    let tree = etalase_domain::catalog::category::tree();
+    let category = tree.get(&id).ok_or(ErrorCode::NotFound)?;
+    let feed = storefront::Feed {
+        order: FeedOrder::Ranked,
+        seller: None,
+        category: Some(category.id),
+        query: "",
+        page: page_of(&params),
+        per_page: storefront::PAGE_SIZE,
+    };
+    let page = storefront::cards(svc, &feed).await?;
+    let link = |c: &etalase_domain::catalog::category::Category| {
+        (format!("/c/{}", c.id), c.name(t.lang).to_owned())
+    };
+    Ok(html(&CategoryPage {
+        c: Chrome::new(&ctx),
+        name: category.name(t.lang).to_owned(),
+        id: category.id.to_owned(),
+        crumbs: tree.path(category.id).into_iter().map(link).collect(),
+        children: tree
+            .all()
+            .iter()
+            .filter(|c| c.parent == Some(category.id))
+            .map(link)
+            .collect(),
+        pager: Pager::new(&format!("/c/{}", category.id), &page),
+        cards: page.cards.iter().map(|card| card_view(t, card)).collect(),
     }))
 }
 
@@ -209,6 +262,12 @@ pub struct ProductView {
     /// Public vouchers of the shop (and the platform's) that cover it.
     pub vouchers: Vec<VoucherChip>,
     pub seo: Seo,
+    /// "Bergabung sejak …" of the seller's card.
+    pub shop_joined: String,
+    /// The category path, each step a link to its page.
+    pub crumbs: Vec<(String, String)>,
+    /// Other listed products of its category.
+    pub related: Vec<CardView>,
 }
 
 /// What search engines and link previews read from a product page.
@@ -239,6 +298,12 @@ struct ProductPage {
     here: String,
 }
 
+#[derive(Template)]
+#[template(path = "shop/unavailable.html")]
+struct UnavailablePage {
+    c: Chrome,
+}
+
 #[derive(serde::Deserialize, Default)]
 pub struct ProductQuery {
     pub notice: Option<String>,
@@ -258,9 +323,13 @@ pub async fn product(
         .parse()
         .map_err(|_| AppError::from(ErrorCode::NotFound))?;
     let slug = handle[..at].trim_end_matches('-');
-    let found = storefront::product(&ctx.state.services, id)
-        .await?
-        .ok_or(ErrorCode::NotFound)?;
+    let Some(found) = storefront::product(&ctx.state.services, id).await? else {
+        // Left the Shop (or never there): say so, with ways to go on.
+        let page = UnavailablePage {
+            c: Chrome::new(&ctx),
+        };
+        return Ok((axum::http::StatusCode::NOT_FOUND, html(&page)).into_response());
+    };
     let l = &found.listing;
     let canonical = format!("/p/{}-{}", l.slug, l.product_id);
     if slug != l.slug {
@@ -282,23 +351,43 @@ pub async fn product(
         svc.now(),
     );
     let headline = found.headline(&prices).ok_or(ErrorCode::NotFound)?;
-    let vouchers = vouchers::claimable(svc, l.seller_id)
-        .await?
-        .into_iter()
-        .filter(|v| {
-            v.products
-                .as_ref()
-                .is_none_or(|p| p.contains(&l.product_id))
-        })
-        .map(|v| VoucherChip {
-            id: v.id.to_string(),
-            code: v.code.to_string(),
-            benefit: super::promotions::vouchers::benefit_text(t, v.benefit),
-            min_spend: (v.min_spend > 0)
-                .then(|| t.tf1("vouchers.min_spend_of", &t.rupiah(v.min_spend))),
-        })
-        .collect();
+    let vouchers = voucher_chips(t, svc, l.seller_id, Some(l.product_id)).await?;
     let tree = etalase_domain::catalog::category::tree();
+    let shop_joined = sellers::get_seller(&svc.store, l.seller_id)
+        .await
+        .map(|s| t.tf1("shop.shop.joined", &s.created_at.format_date(t.lang)))
+        .unwrap_or_default();
+    let related = match l.category.as_deref() {
+        Some(category) => {
+            let feed = storefront::Feed {
+                order: FeedOrder::Ranked,
+                seller: None,
+                category: Some(category),
+                query: "",
+                page: 1,
+                per_page: 7,
+            };
+            storefront::cards(svc, &feed)
+                .await?
+                .cards
+                .iter()
+                .filter(|c| c.listing.product_id != l.product_id)
+                .take(6)
+                .map(|c| card_view(t, c))
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    let crumbs = l
+        .category
+        .as_deref()
+        .map(|c| {
+            tree.path(c)
+                .into_iter()
+                .map(|step| (format!("/c/{}", step.id), step.name(t.lang).to_owned()))
+                .collect()
+        })
+        .unwrap_or_default();
     let view = ProductView {
         id: l.product_id.to_string(),
         title: l.title.clone(),
@@ -341,6 +430,9 @@ pub async fn product(
         seo: seo(svc, &found, &headline, sold_out),
         canonical,
         vouchers,
+        shop_joined,
+        crumbs,
+        related,
     };
     let mut c = Chrome::new(&ctx);
     c.notice = query.notice.as_deref().and_then(|n| ctx.t.notice(n));
