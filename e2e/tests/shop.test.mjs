@@ -29,10 +29,30 @@ test('a buyer on a phone browses the feed, opens a product and searches its shop
 
   await shirt.getByRole('link').first().click();
   await page.waitForURL(/\/p\/batik-sari-kemeja/);
-  assert.equal(await page.getByTestId('price-tag').getAttribute('data-price'), '297500');
+  assert.equal(await page.locator('article.product [data-testid=price-tag]').getAttribute('data-price'), '297500');
   const ld = JSON.parse(await page.getByTestId('json-ld').textContent());
   assert.equal(ld.offers.price, 297500);
   assert.deepEqual(await seriousViolations(page), [], 'product page');
+
+  // The T-shirt's picker: white is sold out in every size, so it cannot be
+  // picked; black L shows that SKU's own price.
+  await page.goto(`${BASE}/`);
+  await page.getByTestId('feed').getByTestId('product-card').filter({ hasText: 'Kaos Polos' }).getByRole('link').first().click();
+  await page.waitForURL(/\/p\/kaos-polos/);
+  const picker = page.getByTestId('variant-picker');
+  assert.equal(await picker.getByLabel('Putih').isDisabled(), true);
+  await picker.getByLabel('Hitam').check();
+  await picker.getByLabel('L', { exact: true }).check();
+  await picker.locator('[data-testid=variant-chosen][data-sku-stock]').waitFor();
+  assert.equal(await page.locator('article.product [data-testid=price-tag]').getAttribute('data-price'), '59000');
+  assert.match(await picker.getByTestId('variant-chosen').textContent(), /Hitam \/ L · Sisa 40/);
+  const head = page.locator('article.product [data-testid=price-tag]');
+  for (const promo of ['price-badge', 'price-countdown', 'flash-left', 'price-strike']) {
+    const node = head.getByTestId(promo);
+    if (await node.count()) { assert.equal(await node.isVisible(), false, `${promo} belongs to another SKU`); }
+  }
+  await page.screenshot({ path: `${SHOTS}shop-variant-picker.png`, fullPage: true });
+  assert.deepEqual(await seriousViolations(page), [], 'product page with a picker');
 
   await page.goto(`${BASE}/s/shop`);
   await page.getByTestId('shop-search').fill('kaos');

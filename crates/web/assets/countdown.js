@@ -13,7 +13,10 @@
     var now = Date.now();
     var reload = false;
     nodes.forEach(function (node) {
-      var left = Math.floor((Date.parse(node.getAttribute('data-ends-at')) - now) / 1000);
+      // The variant picker may take a node's end away (a SKU without one).
+      var end = Date.parse(node.getAttribute('data-ends-at') || '');
+      if (isNaN(end)) { return; }
+      var left = Math.floor((end - now) / 1000);
       if (left <= 0) { reload = true; return; }
       var days = Math.floor(left / 86400);
       var h = Math.floor((left % 86400) / 3600);

@@ -242,6 +242,64 @@ pub struct VariantRow {
     pub sold_out: bool,
 }
 
+/// One option of the variant picker ("Warna") and its values.
+pub struct OptionGroup {
+    /// Its place in each SKU's combination.
+    pub index: usize,
+    pub name: String,
+    /// Each value, and whether every SKU with it is sold out (then it is
+    /// disabled, with or without JavaScript).
+    pub values: Vec<(String, bool)>,
+}
+
+/// The picker's options, from the product's options and its SKUs' stock.
+fn option_groups(d: &etalase_services::sync::ListingDocument) -> Vec<OptionGroup> {
+    d.options
+        .iter()
+        .enumerate()
+        .map(|(n, (name, values))| OptionGroup {
+            index: n,
+            name: name.clone(),
+            values: values
+                .iter()
+                .map(|value| {
+                    let sold_out = d
+                        .skus
+                        .iter()
+                        .filter(|s| s.combination.get(n) == Some(value))
+                        .all(|s| s.stock == 0);
+                    (value.clone(), sold_out)
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// What the picker script needs of each SKU: its combination, stock and
+/// the price the page shows for it (from the pricing function).
+fn variants_json(skus: &[etalase_services::sync::ListingSku], tags: &[PriceTag]) -> String {
+    let list: Vec<serde_json::Value> = skus
+        .iter()
+        .zip(tags)
+        .map(|(s, tag)| {
+            serde_json::json!({
+                "combination": s.combination,
+                "stock": s.stock,
+                "unit": tag.unit,
+                "price": tag.price,
+                "strike": tag.strike,
+                "badge": tag.badge,
+                "ends_at": tag.ends_at,
+                "ends_text": tag.ends_text,
+                "flash_left": tag.flash_left,
+            })
+        })
+        .collect();
+    serde_json::Value::Array(list)
+        .to_string()
+        .replace("</", "<\\/")
+}
+
 /// A product page as the Shop shows it.
 pub struct ProductView {
     pub id: String,
@@ -257,6 +315,9 @@ pub struct ProductView {
     pub bullets: Vec<String>,
     pub attributes: Vec<(String, String)>,
     pub variants: Vec<VariantRow>,
+    pub options: Vec<OptionGroup>,
+    /// JSON for the picker script (safe inside `<script>`).
+    pub variants_json: String,
     pub cod: bool,
     pub canonical: String,
     /// Public vouchers of the shop (and the platform's) that cover it.
@@ -352,6 +413,7 @@ pub async fn product(
     );
     let headline = found.headline(&prices).ok_or(ErrorCode::NotFound)?;
     let vouchers = voucher_chips(t, svc, l.seller_id, Some(l.product_id)).await?;
+    let tags: Vec<PriceTag> = prices.iter().map(|p| PriceTag::new(t, p, None)).collect();
     let tree = etalase_domain::catalog::category::tree();
     let shop_joined = sellers::get_seller(&svc.store, l.seller_id)
         .await
@@ -418,14 +480,16 @@ pub async fn product(
         variants: d
             .skus
             .iter()
-            .zip(&prices)
+            .zip(&tags)
             .filter(|(s, _)| !s.combination.is_empty())
-            .map(|(s, price)| VariantRow {
+            .map(|(s, tag)| VariantRow {
                 label: s.combination.join(" / "),
-                tag: PriceTag::new(t, price, None),
+                tag: tag.clone(),
                 sold_out: s.stock == 0,
             })
             .collect(),
+        options: option_groups(d),
+        variants_json: variants_json(&d.skus, &tags),
         cod: l.cod_allowed,
         seo: seo(svc, &found, &headline, sold_out),
         canonical,
