@@ -182,6 +182,7 @@ error_codes! {
     IdempotencyKeyReused = ("idempotency_key_reused", 422);
     IdempotencyInProgress = ("idempotency_in_progress", 409);
     TooManyAttempts = ("too_many_attempts", 429);
+    TooManyRequests = ("too_many_requests", 429);
     // 5xx: ours, never the user's.
     Internal = ("internal", 500);
     Unavailable = ("unavailable", 503);

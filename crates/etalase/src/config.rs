@@ -29,6 +29,9 @@ pub struct FileConfig {
     pub max_shops_per_nik: Option<i64>,
     /// Working days reviewers have for a verification decision [default: 5].
     pub verification_sla_working_days: Option<u32>,
+    /// Requests per minute one address may make to the public Shop API
+    /// (`/api/v1/shop/…`) [default: 300].
+    pub public_api_per_minute: Option<u32>,
     /// No promotion takes a price below this, in Rupiah [default: 2000].
     pub price_floor: Option<i64>,
     pub production: Option<bool>,

@@ -120,8 +120,21 @@ impl Ctx {
 
 /// The address of the person at the other end, for throttling and the audit.
 fn client_address(parts: &Parts, behind_proxy: bool) -> String {
+    address(&parts.headers, &parts.extensions, behind_proxy)
+}
+
+/// The same, from a whole request (a middleware).
+pub(crate) fn client_address_of(request: &axum::extract::Request, behind_proxy: bool) -> String {
+    address(request.headers(), request.extensions(), behind_proxy)
+}
+
+fn address(
+    headers: &axum::http::HeaderMap,
+    extensions: &axum::http::Extensions,
+    behind_proxy: bool,
+) -> String {
     let forwarded = behind_proxy
-        .then(|| parts.headers.get("x-forwarded-for"))
+        .then(|| headers.get("x-forwarded-for"))
         .flatten()
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.rsplit(',').next())
@@ -129,8 +142,7 @@ fn client_address(parts: &Parts, behind_proxy: bool) -> String {
         .filter(|ip| ip.parse::<std::net::IpAddr>().is_ok());
     match forwarded {
         Some(ip) => ip.to_owned(),
-        None => parts
-            .extensions
+        None => extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0.ip().to_string())
             .unwrap_or_else(|| "unknown".into()),

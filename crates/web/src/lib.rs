@@ -9,6 +9,7 @@ mod csrf;
 pub mod ctx;
 pub mod errors;
 pub mod i18n;
+mod limit;
 mod metrics;
 pub mod pages;
 mod routes;
@@ -73,6 +74,7 @@ pub fn router(services: Services, config: WebConfig) -> Router {
         metrics: Arc::new(metrics::Metrics::default()),
         config: Arc::new(config),
         openapi: Arc::new(openapi),
+        limiter: Arc::new(limit::PublicLimiter::default()),
     };
     let pages = Router::new()
         // Shop
@@ -320,6 +322,7 @@ pub fn router(services: Services, config: WebConfig) -> Router {
     pages
         .merge(api_routes)
         .fallback(|| async { AppError::from(ErrorCode::NotFound) })
+        .layer(axum::middleware::from_fn_with_state(state.clone(), limit::public_api))
         .layer(axum::middleware::from_fn_with_state(state.config.role, role_guard))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(CatchPanicLayer::new())

@@ -40,6 +40,8 @@ pub struct WebConfig {
     pub behind_proxy: bool,
     /// Which surfaces this process serves.
     pub role: ServeRole,
+    /// Requests per minute one address may make to the public Shop API.
+    pub public_api_per_minute: u32,
 }
 
 /// Which surfaces a process serves: everything, or — scaled out, the
@@ -65,10 +67,23 @@ impl ServeRole {
 
     /// Whether this process answers `path` (the rest is another role's).
     pub fn serves(self, path: &str) -> bool {
-        let shop = path == "/" || path.starts_with("/p/");
-        let seller_center = ["/seller", "/admin", "/api"]
+        let shop = path == "/"
+            || [
+                "/p/",
+                "/s/",
+                "/c/",
+                "/sitemaps/",
+                "/vouchers/",
+                "/api/v1/shop/",
+            ]
             .iter()
-            .any(|p| path == *p || path.starts_with(&format!("{p}/")));
+            .any(|p| path.starts_with(p))
+            || path == "/robots.txt"
+            || path == "/sitemap.xml";
+        let seller_center = !shop
+            && ["/seller", "/admin", "/api"]
+                .iter()
+                .any(|p| path == *p || path.starts_with(&format!("{p}/")));
         match self {
             ServeRole::All => true,
             ServeRole::SellerCenter => !shop,
@@ -86,6 +101,7 @@ impl Default for WebConfig {
             body_limit: 1024 * 1024,
             behind_proxy: false,
             role: ServeRole::All,
+            public_api_per_minute: 300,
         }
     }
 }
@@ -98,6 +114,8 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     /// The OpenAPI document of the JSON API, rendered once at start.
     pub openapi: Arc<String>,
+    /// Counts requests to the public Shop API per address.
+    pub limiter: Arc<crate::limit::PublicLimiter>,
 }
 
 impl AppState {

@@ -162,7 +162,86 @@ async fn product_pages_carry_seo_tags_and_crawlers_find_them(backend: Backend) {
     }
 }
 
+async fn the_public_shop_api_reads_the_read_model_and_is_rate_limited(backend: Backend) {
+    let app = TestApp::spawn_with(
+        backend,
+        etalase_web::WebConfig {
+            public_api_per_minute: 3,
+            ..Default::default()
+        },
+    )
+    .await;
+    demo(&app).await;
+    let get = |path: &str| {
+        let url = app.url(path);
+        async move { reqwest::get(url).await.unwrap() }
+    };
+    let list: Value = get("/api/v1/shop/products").await.json().await.unwrap();
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{list}");
+    let shirt = items
+        .iter()
+        .find(|i| {
+            i["title"]
+                .as_str()
+                .unwrap()
+                .starts_with("Batik Sari Kemeja Batik Tulis")
+        })
+        .unwrap();
+    assert_eq!(shirt["price"]["amount"], 297_500);
+    assert_eq!(shirt["price"]["promotion"], "discount");
+    assert!(shirt["price"]["ends_at"].is_string());
+    let detail: Value = get(&format!(
+        "/api/v1/shop/products/{}",
+        shirt["id"].as_str().unwrap()
+    ))
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(detail["availability"], "listed");
+    assert_eq!(detail["skus"].as_array().unwrap().len(), 6);
+    assert_eq!(detail["skus"][0]["price"]["amount"], 297_500);
+    let profile: Value = get("/api/v1/shop/shops/shop").await.json().await.unwrap();
+    assert_eq!(profile["name"], "Shop Demo");
+    // The fourth request of the minute from this address is refused.
+    let refused = get("/api/v1/shop/shops/shop").await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.headers().contains_key("retry-after"));
+    let problem: Value = refused.json().await.unwrap();
+    assert_eq!(problem["code"], "too_many_requests");
+    // Pages are not limited.
+    assert_eq!(app.get(&app.browser(), "/").await.status(), StatusCode::OK);
+}
+
+async fn the_public_shop_api_refuses_what_is_not_there(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    demo(&app).await;
+    for path in [
+        "/api/v1/shop/products/prd_x",
+        "/api/v1/shop/shops/tidak-ada",
+        "/api/v1/shop/products?category=tidak-ada",
+    ] {
+        let response = reqwest::get(app.url(path)).await.unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    let clamped: Value = reqwest::get(app.url("/api/v1/shop/products?page=99999&per_page=100000"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(clamped["page"], 500);
+    assert_eq!(clamped["items"].as_array().unwrap().len(), 0);
+    let bad = reqwest::get(app.url("/api/v1/shop/products?page=abc"))
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+}
+
 on_both_backends!(
+    the_public_shop_api_reads_the_read_model_and_is_rate_limited,
+    the_public_shop_api_refuses_what_is_not_there,
     the_home_feed_and_a_shop_page_show_listed_products_at_their_price,
     product_pages_carry_seo_tags_and_crawlers_find_them,
 );

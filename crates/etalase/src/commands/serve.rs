@@ -73,6 +73,7 @@ pub async fn serve(args: ServeArgs, settings: Settings) -> anyhow::Result<()> {
         body_limit: settings.file.body_limit_bytes.unwrap_or(1024 * 1024),
         behind_proxy: args.behind_proxy || settings.file.behind_proxy.unwrap_or(false),
         role: ServeRole::parse(&args.role).unwrap_or_default(),
+        public_api_per_minute: settings.file.public_api_per_minute.unwrap_or(300),
     };
     let app = Application::build(svc, web, &listen)
         .await

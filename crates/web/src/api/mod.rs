@@ -9,6 +9,7 @@ pub mod imports;
 pub mod listing;
 pub mod pricing;
 pub mod shop;
+pub mod storefront;
 pub mod team;
 pub mod verification;
 
@@ -39,6 +40,7 @@ use crate::state::AppState;
         (name = "shop", description = "The shop behind the API key"),
         (name = "team", description = "The shop's team members"),
         (name = "catalog", description = "Products, their SKUs and stock"),
+        (name = "shop-public", description = "The Shop's public reads: listed products, a product with its prices now, a shop. No API key; limited per address"),
         (name = "pricing", description = "Base prices, promotions, vouchers and price quotes: one pricing function behind every price shown or charged"),
     ),
 )]
@@ -87,6 +89,9 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(pricing::deactivate_voucher))
         .routes(routes!(pricing::set_price))
         .routes(routes!(pricing::price_quote))
+        .routes(routes!(storefront::products))
+        .routes(routes!(storefront::product))
+        .routes(routes!(storefront::shop))
         .split_for_parts()
 }
 
