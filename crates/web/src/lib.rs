@@ -8,6 +8,7 @@ pub mod api;
 mod csrf;
 pub mod ctx;
 pub mod errors;
+mod etag;
 pub mod i18n;
 mod limit;
 mod metrics;
@@ -322,6 +323,7 @@ pub fn router(services: Services, config: WebConfig) -> Router {
     pages
         .merge(api_routes)
         .fallback(|| async { AppError::from(ErrorCode::NotFound) })
+        .layer(axum::middleware::from_fn(etag::shop_pages))
         .layer(axum::middleware::from_fn_with_state(state.clone(), limit::public_api))
         .layer(axum::middleware::from_fn_with_state(state.config.role, role_guard))
         .layer(DefaultBodyLimit::max(body_limit))

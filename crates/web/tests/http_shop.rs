@@ -53,6 +53,31 @@ async fn the_home_feed_and_a_shop_page_show_listed_products_at_their_price(backe
     assert!(prices.contains(&39_000), "{prices:?}");
     assert!(!feed.contains("data-testid=\"page-next\""));
 
+    // Pages carry a validator: an unchanged page is answered 304.
+    let browser = app.browser();
+    app.get(&browser, "/").await;
+    let first = app.get(&browser, "/").await;
+    assert_eq!(first.headers()["cache-control"], "private, no-cache");
+    let tag = first.headers()["etag"].to_str().unwrap().to_owned();
+    let again = browser
+        .get(app.url("/"))
+        .header("if-none-match", &tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    // Photos never change under their address: cached for a year.
+    let at = home.find("src=\"/p/prd_").unwrap() + 5;
+    let photo = &home[at..at + home[at..].find('"').unwrap()];
+    let response = app.get(&browser, photo).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+
     // Page numbers that are not numbers, or absurd, are clamped.
     for page in ["abc", "-3", "999999999999", "0"] {
         let (status, _) = text(&app, &format!("/?page={page}")).await;

@@ -621,7 +621,7 @@ pub async fn product_image(
     Ok((
         [
             (header::CONTENT_TYPE, "image/jpeg"),
-            (header::CACHE_CONTROL, "public, max-age=300"),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
         ],
         bytes,
     )
