@@ -18,6 +18,7 @@ pub mod phone;
 pub mod policy;
 pub mod pricing;
 pub mod regions;
+pub mod search;
 pub mod seller;
 pub mod time;
 pub mod verification;
