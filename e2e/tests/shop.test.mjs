@@ -54,6 +54,20 @@ test('a buyer on a phone browses the feed, opens a product and searches its shop
   await page.screenshot({ path: `${SHOTS}shop-variant-picker.png`, fullPage: true });
   assert.deepEqual(await seriousViolations(page), [], 'product page with a picker');
 
+  // Search from the header: a word form and a typo still find the shirt;
+  // the results' category facet narrows them.
+  await page.getByTestId('header-search').fill('kemeja batikk');
+  await page.getByTestId('header-search').press('Enter');
+  await page.waitForURL(/\/search\?q=kemeja/);
+  const results = page.getByTestId('product-card');
+  assert.ok((await results.count()) >= 1);
+  assert.match(await results.first().textContent(), /Batik Sari Kemeja/);
+  await page.getByTestId('search-facets').getByRole('link').first().click();
+  await page.waitForURL(/category=/);
+  assert.ok((await page.getByTestId('product-card').count()) >= 1);
+  await page.screenshot({ path: `${SHOTS}shop-search.png`, fullPage: true });
+  assert.deepEqual(await seriousViolations(page), [], 'search page');
+
   await page.goto(`${BASE}/s/shop`);
   await page.getByTestId('shop-search').fill('kaos');
   await page.getByTestId('shop-search').press('Enter');

@@ -432,6 +432,7 @@ fn services(store: Store, settings: &Settings, public_url: String) -> anyhow::Re
     let mailer = mailer(settings)?;
     let vault = vault(settings)?;
     let objects = ObjectStore::local(settings.data_dir.join("files"));
+    // Only `serve` keeps a search index (see commands/serve.rs).
     Ok(Services::new(
         store,
         Arc::new(SystemClock),
@@ -439,7 +440,8 @@ fn services(store: Store, settings: &Settings, public_url: String) -> anyhow::Re
         Arc::new(vault),
         objects,
         config,
-    ))
+    )
+    .without_search())
 }
 
 /// `10.0.0.0/8` or a single address such as `192.168.1.5`.

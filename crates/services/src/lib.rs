@@ -18,6 +18,7 @@ pub mod notifications;
 mod passwords;
 pub mod pricing;
 mod redact;
+pub mod search;
 pub mod storefront;
 pub mod sync;
 pub mod teams;
@@ -124,6 +125,10 @@ pub struct Services {
     pub config: Arc<ServiceConfig>,
     /// Which products the sync just projected, for pages that watch.
     pub sync_notices: Arc<sync::SyncNotices>,
+    /// The Shop's search index: in memory until [`Services::with_search`]
+    /// gives it a folder; none in commands that serve no Shop (they leave
+    /// the index to the server, which checks it at start).
+    pub search: Option<Arc<search::SearchIndex>>,
 }
 
 impl Services {
@@ -144,7 +149,20 @@ impl Services {
             mail_wake: None,
             config: Arc::new(config),
             sync_notices: Arc::default(),
+            search: Some(Arc::new(search::SearchIndex::in_memory())),
         }
+    }
+
+    /// Keeps the search index in `dir`, so it survives restarts.
+    pub fn with_search(mut self, dir: &std::path::Path) -> ServiceResult<Self> {
+        self.search = Some(Arc::new(search::SearchIndex::open(dir)?));
+        Ok(self)
+    }
+
+    /// No search index: a command that serves no Shop.
+    pub fn without_search(mut self) -> Self {
+        self.search = None;
+        self
     }
 
     pub fn now(&self) -> etalase_domain::Timestamp {

@@ -165,3 +165,67 @@ pub async fn cards(svc: &Services, feed: &Feed<'_>) -> ServiceResult<CardPage> {
         has_next,
     })
 }
+
+/// A search's page of cards, with the count and the category facets.
+#[derive(Debug, Clone)]
+pub struct SearchResults {
+    pub page: CardPage,
+    pub total: usize,
+    /// Top-level categories of all hits, with counts (most first).
+    pub categories: Vec<(String, u64)>,
+}
+
+/// Searches the Shop: hits from the index, read and priced from the read
+/// model (a hit whose product has just left the Shop is dropped).
+pub async fn search(
+    svc: &Services,
+    query: &crate::search::SearchQuery,
+    page: i64,
+) -> ServiceResult<SearchResults> {
+    let page = page.clamp(1, MAX_PAGE);
+    let Some(index) = svc.search.clone() else {
+        return Ok(SearchResults {
+            page: CardPage {
+                cards: Vec::new(),
+                page,
+                has_next: false,
+            },
+            total: 0,
+            categories: Vec::new(),
+        });
+    };
+    let per_page = query.limit.clamp(1, 60);
+    let asked = crate::search::SearchQuery {
+        offset: (page as usize - 1) * per_page,
+        limit: per_page,
+        ..query.clone()
+    };
+    let hits = tokio::task::spawn_blocking(move || index.search(&asked))
+        .await
+        .map_err(ServiceError::internal)??;
+    let now = svc.now();
+    let anyone = BuyerContext::anonymous();
+    let mut cards = Vec::with_capacity(hits.ids.len());
+    for id in &hits.ids {
+        let Some(found) = product(svc, *id).await? else {
+            continue;
+        };
+        let prices = found.prices(&svc.config.pricer, &anyone, Channel::Shop, now);
+        if let Some(headline) = found.headline(&prices) {
+            cards.push(Card {
+                listing: found.listing,
+                headline,
+            });
+        }
+    }
+    Ok(SearchResults {
+        page: CardPage {
+            cards,
+            page,
+            has_next: (page as usize) * per_page < hits.total
+                && (page as usize) < MAX_PAGE as usize,
+        },
+        total: hits.total,
+        categories: hits.categories,
+    })
+}

@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 /// The Shop's HTML pages (not the API, not Seller Center or Admin).
 fn validated(path: &str) -> bool {
-    path == "/" || ["/p/", "/s/", "/c/"].iter().any(|p| path.starts_with(p))
+    path == "/" || path == "/search" || ["/p/", "/s/", "/c/"].iter().any(|p| path.starts_with(p))
 }
 
 pub async fn shop_pages(request: Request, next: Next) -> Response {

@@ -83,6 +83,7 @@ pub fn router(services: Services, config: WebConfig) -> Router {
         .route("/p/{handle}", get(shop::product))
         .route("/s/{slug}", get(shop::shop_page))
         .route("/c/{*category}", get(shop::category_page))
+        .route("/search", get(shop::search))
         .route("/robots.txt", get(seo::robots))
         .route("/sitemap.xml", get(seo::index))
         .route("/sitemaps/{file}", get(seo::page))

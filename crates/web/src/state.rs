@@ -79,6 +79,7 @@ impl ServeRole {
             .iter()
             .any(|p| path.starts_with(p))
             || path == "/robots.txt"
+            || path == "/search"
             || path == "/sitemap.xml";
         let seller_center = !shop
             && ["/seller", "/admin", "/api"]

@@ -187,6 +187,43 @@ async fn product_pages_carry_seo_tags_and_crawlers_find_them(backend: Backend) {
     }
 }
 
+async fn search_finds_filters_sorts_and_never_fails_on_odd_input(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    demo(&app).await;
+    let (status, found) = text(&app, "/search?q=kaos+hitam").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(card_prices(&found), vec![39_000], "{found}");
+    assert!(found.contains("data-total=\"1\""));
+    // Another word form and a typo in a longer word.
+    let (_, shirt) = text(&app, "/search?q=kemeja+batikk").await;
+    assert_eq!(card_prices(&shirt), vec![297_500], "{shirt}");
+    // Facets count per top-level category; a category narrows.
+    let (_, all) = text(&app, "/search?q=").await;
+    assert!(all.contains("data-category=\"fashion-pria\""), "{all}");
+    let (_, narrowed) = text(&app, "/search?category=fashion-pria").await;
+    assert_eq!(card_prices(&narrowed), vec![39_000]);
+    // Price range and order (the range reads the base price).
+    let (_, cheap) = text(&app, "/search?max=100rb").await;
+    assert_eq!(card_prices(&cheap), vec![39_000]);
+    let (_, dear_first) = text(&app, "/search?sort=price_desc").await;
+    assert_eq!(card_prices(&dear_first), vec![297_500, 39_000]);
+    // Nothing found: a page that helps, with categories to try.
+    let (status, none) = text(&app, "/search?q=laptop+gaming").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(none.contains("data-testid=\"search-empty\""));
+    assert!(none.contains("href=\"/c/fashion-pria\""));
+    // Odd input: no error.
+    let long = "kaos%20".repeat(1_500);
+    for odd in [
+        "/search?q=%22%22+AND+OR+NOT+*%3A*+~~~+(((".to_owned(),
+        format!("/search?q={long}"),
+        "/search?min=abc&max=-5&category=tidak-ada&sort=x&page=99999999".to_owned(),
+    ] {
+        let (status, _) = text(&app, &odd).await;
+        assert_eq!(status, StatusCode::OK, "{odd}");
+    }
+}
+
 async fn the_public_shop_api_reads_the_read_model_and_is_rate_limited(backend: Backend) {
     let app = TestApp::spawn_with(
         backend,
@@ -265,6 +302,7 @@ async fn the_public_shop_api_refuses_what_is_not_there(backend: Backend) {
 }
 
 on_both_backends!(
+    search_finds_filters_sorts_and_never_fails_on_odd_input,
     the_public_shop_api_reads_the_read_model_and_is_rate_limited,
     the_public_shop_api_refuses_what_is_not_there,
     the_home_feed_and_a_shop_page_show_listed_products_at_their_price,

@@ -28,7 +28,9 @@ pub async fn serve(args: ServeArgs, settings: Settings) -> anyhow::Result<()> {
         &settings.data_dir,
     )?;
     let store = open_store(&settings, args.max_connections).await?;
-    let svc = services(store.clone(), &settings, public_url.clone())?;
+    let svc = services(store.clone(), &settings, public_url.clone())?
+        .with_search(&settings.data_dir.join("search"))
+        .map_err(|e| anyhow::anyhow!("search index: {e}"))?;
     // Mail queued by a use case (or left from before a restart) goes out in
     // the background, retried until the relay takes it.
     let (svc, mail_dispatcher) = mail::spawn_dispatcher(svc);
@@ -42,6 +44,16 @@ pub async fn serve(args: ServeArgs, settings: Settings) -> anyhow::Result<()> {
         args.event_bus.as_deref(),
         &args.event_bus_prefix,
     )?;
+    // The search index catches up with the read model in the background
+    // (a first start, or a `rebuild-shop` run beside a stopped server).
+    let indexing = svc.clone();
+    tokio::spawn(async move {
+        match etalase_services::search::ensure_built(&indexing).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(products = n, "search index rebuilt from the Shop"),
+            Err(e) => tracing::warn!(error = %e, "search index not rebuilt"),
+        }
+    });
     // Imports a restart interrupted run again from their files.
 
     match etalase_services::catalog::import::resume(&svc).await {

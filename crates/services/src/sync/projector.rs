@@ -250,6 +250,11 @@ impl Projector {
             }
         }
         tx.commit().await?;
+        // The search index follows the read model it was just written to.
+        let products: Vec<ProductId> = done.iter().map(|p| p.product).collect();
+        if let Err(e) = crate::search::refresh(&self.svc, &products).await {
+            tracing::warn!(error = %e, "search: index not updated; it catches up on the product's next change");
+        }
         Ok(Ok(done))
     }
 

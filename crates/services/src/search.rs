@@ -1,0 +1,694 @@
+//! The Shop's full-text search: a tantivy index of the listed products, fed
+//! by the projection after each batch it commits and rebuilt from the
+//! Shop's read model when it is missing. Text goes through the domain's
+//! Indonesian analysis (folding, a light stemmer); query words of 5 letters
+//! or more also match with one typo (two from 8 letters). Hits are only ids:
+//! the Shop reads and prices the products from the read model, so a stale
+//! hit for a product that has left the Shop is simply dropped.
+
+use std::ops::Bound;
+use std::path::Path;
+use std::sync::Mutex;
+
+use etalase_domain::id::ProductId;
+use etalase_domain::listing::Visibility;
+use etalase_domain::search::{stem, words};
+use etalase_store::shop::{self, ShopListing};
+use tantivy::collector::{Count, FacetCollector, MultiCollector, TopDocs};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::{
+    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term, doc,
+};
+
+use crate::sync::ListingDocument;
+use crate::{ServiceError, ServiceResult, Services};
+
+const ANALYZER: &str = "id_stem";
+
+/// Words (folded, stemmed) as tantivy tokens.
+#[derive(Clone, Default)]
+struct IndonesianTokenizer;
+
+struct Tokens {
+    tokens: Vec<Token>,
+    at: usize,
+}
+
+impl TokenStream for Tokens {
+    fn advance(&mut self) -> bool {
+        if self.at < self.tokens.len() {
+            self.at += 1;
+            true
+        } else {
+            false
+        }
+    }
+    fn token(&self) -> &Token {
+        &self.tokens[self.at - 1]
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.at - 1]
+    }
+}
+
+impl Tokenizer for IndonesianTokenizer {
+    type TokenStream<'a> = Tokens;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Tokens {
+        let tokens = words(text)
+            .iter()
+            .take(10_000)
+            .enumerate()
+            .map(|(position, w)| Token {
+                offset_from: 0,
+                offset_to: 0,
+                position,
+                text: stem(w),
+                position_length: 1,
+            })
+            .collect();
+        Tokens { tokens, at: 0 }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    id: Field,
+    title: Field,
+    text: Field,
+    category: Field,
+    price: Field,
+    cod: Field,
+    fresh: Field,
+    quality: Field,
+}
+
+/// How results are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    Relevance,
+    Newest,
+    PriceLow,
+    PriceHigh,
+}
+
+impl Sort {
+    pub fn parse(text: &str) -> Sort {
+        match text {
+            "newest" => Sort::Newest,
+            "price_asc" => Sort::PriceLow,
+            "price_desc" => Sort::PriceHigh,
+            _ => Sort::Relevance,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Relevance => "relevance",
+            Sort::Newest => "newest",
+            Sort::PriceLow => "price_asc",
+            Sort::PriceHigh => "price_desc",
+        }
+    }
+}
+
+/// A search as asked.
+#[derive(Debug, Clone)]
+pub struct SearchQuery {
+    pub text: String,
+    /// A category id, its sub-categories included.
+    pub category: Option<String>,
+    pub min_price: Option<i64>,
+    pub max_price: Option<i64>,
+    pub cod_only: bool,
+    pub sort: Sort,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+/// What a search found.
+#[derive(Debug, Clone, Default)]
+pub struct Hits {
+    pub ids: Vec<ProductId>,
+    pub total: usize,
+    /// Hits per top-level category, most first.
+    pub categories: Vec<(String, u64)>,
+}
+
+pub struct SearchIndex {
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let analyzed = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED),
+        title: b.add_text_field("title", analyzed.clone()),
+        text: b.add_text_field("text", analyzed),
+        category: b.add_facet_field("category", FacetOptions::default()),
+        price: b.add_i64_field("price", INDEXED | FAST),
+        cod: b.add_u64_field("cod", INDEXED),
+        fresh: b.add_i64_field("fresh", FAST),
+        quality: b.add_i64_field("quality", FAST),
+    };
+    (b.build(), fields)
+}
+
+fn failed(e: impl std::fmt::Display) -> ServiceError {
+    ServiceError::internal(std::io::Error::other(e.to_string()))
+}
+
+impl SearchIndex {
+    /// An index in memory (tests; a node that could not open its folder).
+    pub fn in_memory() -> SearchIndex {
+        let (schema, fields) = schema();
+        Self::with(Index::create_in_ram(schema), fields).expect("an index in memory")
+    }
+
+    /// The index kept in `dir` (made when missing). When another process
+    /// holds it, this node keeps its own in memory instead.
+    pub fn open(dir: &Path) -> ServiceResult<SearchIndex> {
+        let (schema, fields) = schema();
+        std::fs::create_dir_all(dir).map_err(ServiceError::internal)?;
+        let directory = tantivy::directory::MmapDirectory::open(dir).map_err(failed)?;
+        let index = Index::open_or_create(directory, schema.clone()).map_err(failed)?;
+        match Self::with(index, fields) {
+            Ok(found) => Ok(found),
+            Err(e) => {
+                tracing::warn!(error = %e, dir = %dir.display(), "search: index held elsewhere, keeping one in memory");
+                Ok(Self::with(Index::create_in_ram(schema), fields)?)
+            }
+        }
+    }
+
+    fn with(index: Index, fields: Fields) -> ServiceResult<SearchIndex> {
+        index.tokenizers().register(ANALYZER, IndonesianTokenizer);
+        let writer = index.writer(20_000_000).map_err(failed)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(failed)?;
+        Ok(SearchIndex {
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+        })
+    }
+
+    /// Every product id in the index.
+    fn ids(&self) -> ServiceResult<Vec<ProductId>> {
+        let searcher = self.reader.searcher();
+        let all = searcher
+            .search(
+                &tantivy::query::AllQuery,
+                &tantivy::collector::DocSetCollector,
+            )
+            .map_err(failed)?;
+        let mut ids = Vec::with_capacity(all.len());
+        for address in all {
+            let document: TantivyDocument = searcher.doc(address).map_err(failed)?;
+            if let Some(id) = document
+                .get_first(self.fields.id)
+                .and_then(|v| v.as_str())
+                .and_then(|t| t.parse().ok())
+            {
+                ids.push(id);
+            }
+        }
+        Ok(ids)
+    }
+
+    /// Documents in the index.
+    pub fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Puts products in (listed) or takes them out (anything else), then
+    /// commits and makes them searchable.
+    pub fn apply(&self, changes: &[Change]) -> ServiceResult<()> {
+        let f = self.fields;
+        let writer = self.writer.lock().map_err(failed)?;
+        for (id, listing) in changes {
+            writer.delete_term(Term::from_field_text(f.id, &id.to_string()));
+            let Some((l, d)) = listing else { continue };
+            if l.visibility != Visibility::Listed {
+                continue;
+            }
+            // Variant values count too: buyers type "kaos hitam".
+            let options: Vec<&str> = d
+                .options
+                .iter()
+                .flat_map(|(_, values)| values.iter().map(String::as_str))
+                .collect();
+            let text = format!(
+                "{} {} {} {} {} {} {}",
+                l.title,
+                l.brand.as_deref().unwrap_or_default(),
+                d.description_text,
+                d.attributes.values().cloned().collect::<Vec<_>>().join(" "),
+                d.tags.join(" "),
+                options.join(" "),
+                l.shop_name
+            );
+            let mut document = doc!(
+                f.id => id.to_string(),
+                f.title => l.title.clone(),
+                f.text => text,
+                f.price => l.min_price,
+                f.cod => u64::from(l.cod_allowed),
+                f.fresh => l.product_updated_at.unix_millis(),
+                f.quality => i64::from(l.quality_score),
+            );
+            if let Some(category) = &l.category {
+                document.add_facet(f.category, Facet::from(&format!("/{category}")));
+            }
+            writer.add_document(document).map_err(failed)?;
+        }
+        drop(writer);
+        let mut writer = self.writer.lock().map_err(failed)?;
+        writer.commit().map_err(failed)?;
+        drop(writer);
+        self.reader.reload().map_err(failed)
+    }
+
+    pub fn search(&self, q: &SearchQuery) -> ServiceResult<Hits> {
+        let f = self.fields;
+        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for word in words(&q.text).iter().take(10) {
+            let term = stem(word);
+            let mut either: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for (field, boost) in [(f.title, 3.0), (f.text, 1.0)] {
+                let t = Term::from_field_text(field, &term);
+                either.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(
+                        Box::new(TermQuery::new(t.clone(), IndexRecordOption::WithFreqs)),
+                        boost,
+                    )),
+                ));
+                let typos = match term.chars().count() {
+                    0..=4 => 0,
+                    5..=7 => 1,
+                    _ => 2,
+                };
+                if typos > 0 {
+                    either.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(
+                            Box::new(FuzzyTermQuery::new(t, typos, true)),
+                            boost * 0.5,
+                        )),
+                    ));
+                }
+            }
+            must.push((Occur::Must, Box::new(BooleanQuery::new(either))));
+        }
+        if let Some(category) = &q.category {
+            let facet = Facet::from(&format!("/{category}"));
+            // A facet term matches the category and, by prefix, its children.
+            let lower = Term::from_facet(f.category, &facet);
+            let mut upper_text = facet.encoded_str().to_owned();
+            upper_text.push('\u{1}');
+            let upper = Term::from_field_text(f.category, &upper_text);
+            must.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    Bound::Included(lower),
+                    Bound::Excluded(upper),
+                )),
+            ));
+        }
+        if q.min_price.is_some() || q.max_price.is_some() {
+            let lower = q.min_price.map_or(Bound::Unbounded, |p| {
+                Bound::Included(Term::from_field_i64(f.price, p))
+            });
+            let upper = q.max_price.map_or(Bound::Unbounded, |p| {
+                Bound::Included(Term::from_field_i64(f.price, p))
+            });
+            must.push((Occur::Must, Box::new(RangeQuery::new(lower, upper))));
+        }
+        if q.cod_only {
+            must.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_u64(f.cod, 1),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        let query: Box<dyn Query> = if must.is_empty() {
+            Box::new(tantivy::query::AllQuery)
+        } else {
+            Box::new(BooleanQuery::new(must))
+        };
+        let searcher = self.reader.searcher();
+        let limit = q.limit.clamp(1, 100);
+        let top = TopDocs::with_limit(limit).and_offset(q.offset.min(10_000));
+        let mut facets = FacetCollector::for_field("category");
+        facets.add_facet("/");
+        let mut multi = MultiCollector::new();
+        let count = multi.add_collector(Count);
+        let facet_handle = multi.add_collector(facets);
+        let (addresses, total, facet_counts) = match q.sort {
+            Sort::Relevance if !q.text.trim().is_empty() => {
+                let handle = multi.add_collector(top);
+                let mut fruits = searcher.search(&query, &multi).map_err(failed)?;
+                let hits: Vec<DocAddress> = handle
+                    .extract(&mut fruits)
+                    .into_iter()
+                    .map(|(_, a)| a)
+                    .collect();
+                (
+                    hits,
+                    count.extract(&mut fruits),
+                    facet_handle.extract(&mut fruits),
+                )
+            }
+            sort => {
+                // Without words, "relevance" is the feed's own order.
+                let (field, order) = match sort {
+                    Sort::Newest => ("fresh", Order::Desc),
+                    Sort::PriceLow => ("price", Order::Asc),
+                    Sort::PriceHigh => ("price", Order::Desc),
+                    Sort::Relevance => ("quality", Order::Desc),
+                };
+                let handle = multi.add_collector(top.order_by_fast_field::<i64>(field, order));
+                let mut fruits = searcher.search(&query, &multi).map_err(failed)?;
+                let hits: Vec<DocAddress> = handle
+                    .extract(&mut fruits)
+                    .into_iter()
+                    .map(|(_, a)| a)
+                    .collect();
+                (
+                    hits,
+                    count.extract(&mut fruits),
+                    facet_handle.extract(&mut fruits),
+                )
+            }
+        };
+        self.hits(&searcher, addresses, total, facet_counts)
+    }
+
+    fn hits(
+        &self,
+        searcher: &tantivy::Searcher,
+        addresses: Vec<DocAddress>,
+        total: usize,
+        facets: tantivy::collector::FacetCounts,
+    ) -> ServiceResult<Hits> {
+        let mut ids = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            let document: TantivyDocument = searcher.doc(address).map_err(failed)?;
+            if let Some(id) = document
+                .get_first(self.fields.id)
+                .and_then(|v| v.as_str())
+                .and_then(|t| t.parse().ok())
+            {
+                ids.push(id);
+            }
+        }
+        let mut categories: Vec<(String, u64)> = facets
+            .get("/")
+            .map(|(facet, n)| (facet.to_path_string().trim_start_matches('/').to_owned(), n))
+            .collect();
+        categories.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        Ok(Hits {
+            ids,
+            total,
+            categories,
+        })
+    }
+}
+
+/// Brings these products' entries in line with the read model (after the
+/// projection committed them).
+pub async fn refresh(svc: &Services, products: &[ProductId]) -> ServiceResult<()> {
+    if products.is_empty() || svc.search.is_none() {
+        return Ok(());
+    }
+    let mut changes = Vec::with_capacity(products.len());
+    for id in products {
+        let found = match shop::get(&svc.store, *id).await? {
+            Some(l) => Some(with_document(l)?),
+            None => None,
+        };
+        changes.push((*id, found));
+    }
+    apply(svc, changes).await
+}
+
+fn with_document(l: ShopListing) -> ServiceResult<(ShopListing, ListingDocument)> {
+    let d = serde_json::from_str(&l.document).map_err(ServiceError::internal)?;
+    Ok((l, d))
+}
+
+type Change = (ProductId, Option<(ShopListing, ListingDocument)>);
+
+async fn apply(svc: &Services, changes: Vec<Change>) -> ServiceResult<()> {
+    let Some(index) = svc.search.clone() else {
+        return Ok(());
+    };
+    tokio::task::spawn_blocking(move || index.apply(&changes))
+        .await
+        .map_err(ServiceError::internal)?
+}
+
+/// Fills the index from the read model when they disagree on how many
+/// products are listed (a first start, a lost folder, a `rebuild-shop` run
+/// beside the server). Returns the products indexed.
+pub async fn ensure_built(svc: &Services) -> ServiceResult<u64> {
+    let Some(index) = svc.search.clone() else {
+        return Ok(0);
+    };
+    if index.len() == shop::count(&svc.store, Visibility::Listed).await? as u64 {
+        return Ok(0);
+    }
+    let stale: Vec<Change> = index.ids()?.into_iter().map(|id| (id, None)).collect();
+    apply(svc, stale).await?;
+    let mut changes = Vec::new();
+    for l in shop::all(&svc.store).await? {
+        if l.visibility == Visibility::Listed {
+            changes.push((l.product_id, Some(with_document(l)?)));
+        }
+    }
+    let indexed = changes.len() as u64;
+    apply(svc, changes).await?;
+    Ok(indexed)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use etalase_domain::Timestamp;
+    use etalase_domain::id::SellerId;
+
+    use super::*;
+
+    fn listing(title: &str, category: &str, price: i64, cod: bool, description: &str) -> Change {
+        let id = ProductId::generate();
+        let l = ShopListing {
+            product_id: id,
+            seller_id: SellerId::generate(),
+            shop_slug: "toko".into(),
+            shop_name: "Toko Contoh".into(),
+            slug: "x".into(),
+            title: title.into(),
+            visibility: Visibility::Listed,
+            category: Some(category.into()),
+            brand: None,
+            min_price: price,
+            max_price: price,
+            original_price: None,
+            total_stock: 10,
+            primary_image: None,
+            quality_score: 80,
+            product_version: 1,
+            cod_allowed: cod,
+            document: String::new(),
+            product_updated_at: Timestamp::from_unix_millis(price),
+        };
+        let d = ListingDocument {
+            description_html: String::new(),
+            description_text: description.into(),
+            bullets: Vec::new(),
+            attributes: BTreeMap::new(),
+            condition: "new".into(),
+            tags: Vec::new(),
+            preorder_days: None,
+            options: Vec::new(),
+            images: Vec::new(),
+            skus: Vec::new(),
+        };
+        (id, Some((l, d)))
+    }
+
+    /// A small catalog of real-style titles.
+    fn catalog() -> (SearchIndex, Vec<(String, ProductId)>) {
+        let items = vec![
+            listing(
+                "Kaos Polos Hitam Cotton Combed 30s",
+                "fashion-pria/atasan/kaos-polo",
+                59_000,
+                true,
+                "Kaos polos hitam yang adem.",
+            ),
+            listing(
+                "Kaos Polos Putih Lengan Panjang",
+                "fashion-pria/atasan/kaos-polo",
+                65_000,
+                false,
+                "Kaos putih.",
+            ),
+            listing(
+                "Kemeja Hitam Slim Fit Pria",
+                "fashion-pria/atasan/kemeja",
+                120_000,
+                true,
+                "Kemeja kerja.",
+            ),
+            listing(
+                "Sepatu Lari Pria Ringan Running Shoes",
+                "fashion-pria/sepatu",
+                350_000,
+                true,
+                "Sepatu untuk berlari jarak jauh.",
+            ),
+            listing(
+                "Sepatu Sandal Wanita",
+                "fashion-wanita/sepatu",
+                90_000,
+                false,
+                "Sandal santai.",
+            ),
+            listing(
+                "Hijab Instan Jersey Premium",
+                "fashion-muslim/hijab",
+                45_000,
+                true,
+                "Hijab instan yang mudah dipakai.",
+            ),
+            listing(
+                "Selendang Tenun Ikat Sumba",
+                "batik-kain-tradisional/tenun",
+                450_000,
+                false,
+                "Ditenun tangan.",
+            ),
+        ];
+        let index = SearchIndex::in_memory();
+        index.apply(&items).unwrap();
+        let names = items
+            .iter()
+            .map(|(id, l)| (l.as_ref().unwrap().0.title.clone(), *id))
+            .collect();
+        (index, names)
+    }
+
+    fn query(text: &str) -> SearchQuery {
+        SearchQuery {
+            text: text.into(),
+            category: None,
+            min_price: None,
+            max_price: None,
+            cod_only: false,
+            sort: Sort::Relevance,
+            offset: 0,
+            limit: 10,
+        }
+    }
+
+    fn titles(index: &SearchIndex, names: &[(String, ProductId)], q: &SearchQuery) -> Vec<String> {
+        index
+            .search(q)
+            .unwrap()
+            .ids
+            .iter()
+            .map(|id| names.iter().find(|(_, i)| i == id).unwrap().0.clone())
+            .collect()
+    }
+
+    #[test]
+    fn real_style_queries_find_what_a_buyer_means_first() {
+        let (index, names) = catalog();
+        let top = |q: &str| titles(&index, &names, &query(q));
+        assert_eq!(
+            top("kaos polos hitam")[0],
+            "Kaos Polos Hitam Cotton Combed 30s"
+        );
+        assert_eq!(top("kaos polos hitam").len(), 1, "every word must match");
+        assert_eq!(
+            top("sepatu lari pria"),
+            ["Sepatu Lari Pria Ringan Running Shoes"]
+        );
+        assert_eq!(top("hijab instan"), ["Hijab Instan Jersey Premium"]);
+        // Another form of the same word, and a typo in a longer word.
+        assert_eq!(
+            top("sepatu berlari"),
+            ["Sepatu Lari Pria Ringan Running Shoes"]
+        );
+        assert_eq!(top("selendnag sumba"), ["Selendang Tenun Ikat Sumba"]);
+        assert_eq!(top("kemja hitam"), ["Kemeja Hitam Slim Fit Pria"]);
+        assert!(top("laptop gaming").is_empty());
+    }
+
+    #[test]
+    fn filters_and_facets_narrow_and_count() {
+        let (index, names) = catalog();
+        let mut q = query("");
+        q.category = Some("fashion-pria".into());
+        let hits = index.search(&q).unwrap();
+        assert_eq!(hits.total, 4);
+        q.category = Some("fashion-pria/atasan".into());
+        assert_eq!(index.search(&q).unwrap().total, 3);
+        q.cod_only = true;
+        assert_eq!(index.search(&q).unwrap().total, 2);
+        let mut q = query("sepatu");
+        q.max_price = Some(100_000);
+        assert_eq!(titles(&index, &names, &q), ["Sepatu Sandal Wanita"]);
+        let all = index.search(&query("")).unwrap();
+        assert_eq!(all.total, 7);
+        assert_eq!(all.categories[0], ("fashion-pria".into(), 4));
+        let mut q = query("");
+        q.sort = Sort::PriceLow;
+        assert_eq!(titles(&index, &names, &q)[0], "Hijab Instan Jersey Premium");
+    }
+
+    #[test]
+    fn a_product_taken_out_is_no_longer_found_and_odd_queries_are_harmless() {
+        let (index, names) = catalog();
+        let hijab = names
+            .iter()
+            .find(|(t, _)| t.starts_with("Hijab"))
+            .unwrap()
+            .1;
+        index.apply(&[(hijab, None)]).unwrap();
+        assert!(titles(&index, &names, &query("hijab")).is_empty());
+        for odd in [
+            "",
+            "   ",
+            "\"\" AND OR NOT *:* ~~~ (((",
+            &"kaos ".repeat(2_000),
+        ] {
+            index.search(&query(odd)).unwrap();
+        }
+    }
+}
