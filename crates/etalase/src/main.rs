@@ -440,8 +440,7 @@ fn services(store: Store, settings: &Settings, public_url: String) -> anyhow::Re
         Arc::new(vault),
         objects,
         config,
-    )
-    .without_search())
+    ))
 }
 
 /// `10.0.0.0/8` or a single address such as `192.168.1.5`.
@@ -486,7 +485,7 @@ fn mailer(settings: &Settings) -> anyhow::Result<Arc<dyn Mailer>> {
 
 fn init_logging(json: bool) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("ETALASE_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info,tantivy=warn"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false);

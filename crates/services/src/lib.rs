@@ -125,9 +125,10 @@ pub struct Services {
     pub config: Arc<ServiceConfig>,
     /// Which products the sync just projected, for pages that watch.
     pub sync_notices: Arc<sync::SyncNotices>,
-    /// The Shop's search index: in memory until [`Services::with_search`]
-    /// gives it a folder; none in commands that serve no Shop (they leave
-    /// the index to the server, which checks it at start).
+    /// The Shop's search index: none until [`Services::with_search`] (a
+    /// folder) or [`Services::with_memory_search`] gives it one. Commands
+    /// that serve no Shop keep none and leave it to the server, which
+    /// checks it against the read model at start.
     pub search: Option<Arc<search::SearchIndex>>,
 }
 
@@ -149,7 +150,7 @@ impl Services {
             mail_wake: None,
             config: Arc::new(config),
             sync_notices: Arc::default(),
-            search: Some(Arc::new(search::SearchIndex::in_memory())),
+            search: None,
         }
     }
 
@@ -159,9 +160,9 @@ impl Services {
         Ok(self)
     }
 
-    /// No search index: a command that serves no Shop.
-    pub fn without_search(mut self) -> Self {
-        self.search = None;
+    /// A search index in memory (tests; a Shop that keeps none on disk).
+    pub fn with_memory_search(mut self) -> Self {
+        self.search = Some(Arc::new(search::SearchIndex::in_memory()));
         self
     }
 

@@ -41,7 +41,8 @@ pub async fn world_with(backend: Backend, config: ServiceConfig) -> World {
         Arc::new(etalase_services::vault::Vault::ephemeral()),
         etalase_store::objects::ObjectStore::memory(),
         config,
-    );
+    )
+    .with_memory_search();
     World {
         svc,
         clock,

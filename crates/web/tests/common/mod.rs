@@ -47,7 +47,8 @@ impl TestApp {
                 public_url: "http://etalase.test".into(),
                 ..ServiceConfig::default()
             },
-        );
+        )
+        .with_memory_search();
         let config = WebConfig {
             secret_key: Secret::new("test-secret-key"),
             body_limit: 64 * 1024,
