@@ -484,8 +484,9 @@ fn mailer(settings: &Settings) -> anyhow::Result<Arc<dyn Mailer>> {
 }
 
 fn init_logging(json: bool) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("ETALASE_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info,tantivy=warn"));
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ETALASE_LOG").unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info,tantivy=warn")
+    });
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false);

@@ -218,18 +218,7 @@ impl SearchIndex {
                 &tantivy::collector::DocSetCollector,
             )
             .map_err(failed)?;
-        let mut ids = Vec::with_capacity(all.len());
-        for address in all {
-            let document: TantivyDocument = searcher.doc(address).map_err(failed)?;
-            if let Some(id) = document
-                .get_first(self.fields.id)
-                .and_then(|v| v.as_str())
-                .and_then(|t| t.parse().ok())
-            {
-                ids.push(id);
-            }
-        }
-        Ok(ids)
+        self.ids_of(&searcher, all)
     }
 
     /// Documents in the index.
@@ -407,14 +396,13 @@ impl SearchIndex {
         self.hits(&searcher, addresses, total, facet_counts)
     }
 
-    fn hits(
+    /// The product ids stored with these documents, in their order.
+    fn ids_of(
         &self,
         searcher: &tantivy::Searcher,
-        addresses: Vec<DocAddress>,
-        total: usize,
-        facets: tantivy::collector::FacetCounts,
-    ) -> ServiceResult<Hits> {
-        let mut ids = Vec::with_capacity(addresses.len());
+        addresses: impl IntoIterator<Item = DocAddress>,
+    ) -> ServiceResult<Vec<ProductId>> {
+        let mut ids = Vec::new();
         for address in addresses {
             let document: TantivyDocument = searcher.doc(address).map_err(failed)?;
             if let Some(id) = document
@@ -425,6 +413,17 @@ impl SearchIndex {
                 ids.push(id);
             }
         }
+        Ok(ids)
+    }
+
+    fn hits(
+        &self,
+        searcher: &tantivy::Searcher,
+        addresses: Vec<DocAddress>,
+        total: usize,
+        facets: tantivy::collector::FacetCounts,
+    ) -> ServiceResult<Hits> {
+        let ids = self.ids_of(searcher, addresses)?;
         let mut categories: Vec<(String, u64)> = facets
             .get("/")
             .map(|(facet, n)| (facet.to_path_string().trim_start_matches('/').to_owned(), n))
