@@ -13,6 +13,7 @@ pub mod fetch;
 pub mod idempotency;
 pub mod inventory;
 pub mod kyc;
+pub mod listing_document;
 pub mod mail;
 pub mod notifications;
 mod passwords;

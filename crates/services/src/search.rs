@@ -27,7 +27,7 @@ use tantivy::{
     DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term, doc,
 };
 
-use crate::sync::ListingDocument;
+use crate::listing_document::ListingDocument;
 use crate::{ServiceError, ServiceResult, Services};
 
 const ANALYZER: &str = "id_stem";

@@ -7,7 +7,7 @@ use etalase_domain::id::{ImageId, ProductId};
 use etalase_store::shop::{self, ShopListing};
 
 use crate::catalog::media;
-use crate::sync::{ListingDocument, ListingSku};
+use crate::listing_document::{ListingDocument, ListingSku};
 use crate::{ServiceError, ServiceResult, Services};
 use etalase_domain::Timestamp;
 use etalase_domain::pricing::{BuyerContext, Channel, Pricer, SkuPricing, UnitPrice};

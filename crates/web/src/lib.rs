@@ -15,6 +15,7 @@ mod metrics;
 pub mod pages;
 mod routes;
 pub mod state;
+mod throttle;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -325,7 +326,7 @@ pub fn router(services: Services, config: WebConfig) -> Router {
         .merge(api_routes)
         .fallback(|| async { AppError::from(ErrorCode::NotFound) })
         .layer(axum::middleware::from_fn(etag::shop_pages))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), limit::public_api))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), throttle::public_api))
         .layer(axum::middleware::from_fn_with_state(state.config.role, role_guard))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(CatchPanicLayer::new())

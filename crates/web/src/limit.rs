@@ -1,19 +1,10 @@
 //! The public Shop API's rate limit: a fixed one-minute window per client
-//! address, in memory (each node counts its own). Over the limit: 429 with
-//! `Retry-After`, as a problem document.
+//! address, in memory (each node counts its own). The middleware that
+//! answers 429 is `throttle::public_api`.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-
-use axum::extract::{Request, State};
-use axum::http::HeaderValue;
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-use etalase_domain::ErrorCode;
-
-use crate::errors::AppError;
-use crate::state::AppState;
 
 const WINDOW: Duration = Duration::from_secs(60);
 
@@ -25,7 +16,7 @@ pub struct PublicLimiter {
 
 impl PublicLimiter {
     /// Counts one request; the seconds to wait when over `per_minute`.
-    fn admit(&self, address: &str, per_minute: u32, now: Instant) -> Result<(), u64> {
+    pub(crate) fn admit(&self, address: &str, per_minute: u32, now: Instant) -> Result<(), u64> {
         let Ok(mut windows) = self.windows.lock() else {
             return Ok(());
         };
@@ -43,25 +34,6 @@ impl PublicLimiter {
         }
         entry.1 += 1;
         Ok(())
-    }
-}
-
-/// Limits `/api/v1/shop/…`; every other request passes untouched.
-pub async fn public_api(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if !request.uri().path().starts_with("/api/v1/shop/") {
-        return next.run(request).await;
-    }
-    let address = crate::ctx::client_address_of(&request, state.config.behind_proxy);
-    let per_minute = state.config.public_api_per_minute;
-    match state.limiter.admit(&address, per_minute, Instant::now()) {
-        Ok(()) => next.run(request).await,
-        Err(wait) => {
-            let mut response = AppError::from(ErrorCode::TooManyRequests).into_response();
-            if let Ok(value) = HeaderValue::from_str(&wait.to_string()) {
-                response.headers_mut().insert("retry-after", value);
-            }
-            response
-        }
     }
 }
 

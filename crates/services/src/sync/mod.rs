@@ -19,7 +19,8 @@ use etalase_store::sync::{self as states, SyncOutcome, SyncState};
 use etalase_store::{audit, catalog, shop};
 use tokio::sync::broadcast;
 
-pub use project::{ListingDocument, ListingSku, reasons_of};
+pub use crate::listing_document::{ListingDocument, ListingSku};
+pub use project::reasons_of;
 pub use projector::{CONSUMER, Pass, Projector, catch_up, spawn};
 
 use crate::catalog::records::product_changed;

@@ -3,52 +3,17 @@
 //! its sync state. State-based, so applying it twice (or rebuilding)
 //! gives the same rows.
 
-use std::collections::BTreeMap;
-
 use etalase_domain::Timestamp;
-use etalase_domain::id::{ImageId, ProductId, SellerId, SkuId};
+use etalase_domain::id::{ProductId, SellerId};
 use etalase_domain::listing::{self, Eligibility, ListingFacts, Reason, Visibility};
 use etalase_store::catalog::{self, Product, ProductImage, Sku};
 use etalase_store::shop::{self, ShopListing};
 use etalase_store::sync::{self as states, SyncOutcome, SyncState};
 use etalase_store::{Tx, sellers};
-use serde::{Deserialize, Serialize};
 
 use crate::ServiceError;
 use crate::catalog::listing::draft_of;
-
-/// What a listing row carries besides its columns: everything the
-/// product page shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ListingDocument {
-    pub description_html: String,
-    /// The description as plain text (search, meta descriptions).
-    #[serde(default)]
-    pub description_text: String,
-    pub bullets: Vec<String>,
-    pub attributes: BTreeMap<String, String>,
-    pub condition: String,
-    pub tags: Vec<String>,
-    pub preorder_days: Option<i32>,
-    pub options: Vec<(String, Vec<String>)>,
-    pub images: Vec<ImageId>,
-    pub skus: Vec<ListingSku>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ListingSku {
-    pub id: SkuId,
-    pub combination: Vec<String>,
-    pub price: i64,
-    pub original_price: Option<i64>,
-    pub stock: i64,
-    pub image: Option<ImageId>,
-    /// Scheduled and ongoing promotions on it: the Shop prices it with the
-    /// one pricing function at the moment a page is asked for, so a
-    /// promotion starts and ends on time without waiting for an event.
-    #[serde(default)]
-    pub offers: Vec<etalase_domain::pricing::Offer>,
-}
+use crate::listing_document::{ListingDocument, ListingSku};
 
 /// The event a projection answers: its place in the outbox and when it
 /// was committed (for the lag).
