@@ -183,8 +183,22 @@ impl SearchIndex {
     pub fn open(dir: &Path) -> ServiceResult<SearchIndex> {
         let (schema, fields) = schema();
         std::fs::create_dir_all(dir).map_err(ServiceError::internal)?;
-        let directory = tantivy::directory::MmapDirectory::open(dir).map_err(failed)?;
-        let index = Index::open_or_create(directory, schema.clone()).map_err(failed)?;
+        let open = || -> tantivy::Result<Index> {
+            let directory = tantivy::directory::MmapDirectory::open(dir)?;
+            Index::open_or_create(directory, schema.clone())
+        };
+        let index = match open() {
+            Ok(index) => index,
+            Err(e) => {
+                // An index of another version (or a damaged one) is only a
+                // cache of the read model: start it again, empty, and the
+                // server refills it.
+                tracing::warn!(error = %e, dir = %dir.display(), "search: index unreadable, starting a new one");
+                std::fs::remove_dir_all(dir).map_err(ServiceError::internal)?;
+                std::fs::create_dir_all(dir).map_err(ServiceError::internal)?;
+                open().map_err(failed)?
+            }
+        };
         match Self::with(index, fields) {
             Ok(found) => Ok(found),
             Err(e) => {
@@ -669,6 +683,44 @@ mod tests {
         let mut q = query("");
         q.sort = Sort::PriceLow;
         assert_eq!(titles(&index, &names, &q)[0], "Hijab Instan Jersey Premium");
+    }
+
+    #[test]
+    fn a_folder_index_survives_a_reopen_and_an_unreadable_one_starts_again() {
+        let dir = std::env::temp_dir().join(format!("etalase-search-{}", ProductId::generate()));
+        {
+            let index = SearchIndex::open(&dir).unwrap();
+            index
+                .apply(&[listing(
+                    "Kaos Polos Hitam",
+                    "fashion-pria",
+                    59_000,
+                    true,
+                    "",
+                )])
+                .unwrap();
+            assert_eq!(index.len(), 1);
+        }
+        assert_eq!(
+            SearchIndex::open(&dir).unwrap().len(),
+            1,
+            "kept across a restart"
+        );
+        // Another schema's index (a future version's, say) in the folder.
+        std::fs::remove_dir_all(&dir).unwrap();
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut other = tantivy::schema::Schema::builder();
+        other.add_text_field("something_else", STRING);
+        let directory = tantivy::directory::MmapDirectory::open(&dir).unwrap();
+        Index::open_or_create(directory, other.build()).unwrap();
+        let fresh = SearchIndex::open(&dir).unwrap();
+        assert_eq!(fresh.len(), 0);
+        fresh
+            .apply(&[listing("Hijab Instan", "fashion-muslim", 45_000, true, "")])
+            .unwrap();
+        assert_eq!(fresh.len(), 1);
+        drop(fresh);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
