@@ -263,22 +263,27 @@ pub fn router(services: Services, config: WebConfig) -> Router {
         .route("/admin", get(admin::dashboard))
         .route("/admin/products", get(admin_catalog::list))
         .route("/admin/sync", get(admin_sync::health))
-        .route("/admin/vouchers", get(promotions::vouchers::admin_list))
+        .route(
+            "/admin/vouchers",
+            get(promotions::admin_vouchers::admin_list),
+        )
         .route(
             "/admin/vouchers/new",
-            get(promotions::vouchers::admin_new).post(promotions::vouchers::admin_create),
+            get(promotions::admin_vouchers::admin_new)
+                .post(promotions::admin_vouchers::admin_create),
         )
         .route(
             "/admin/vouchers/{id}",
-            get(promotions::vouchers::admin_show),
+            get(promotions::admin_vouchers::admin_show),
         )
         .route(
             "/admin/vouchers/{id}/edit",
-            get(promotions::vouchers::admin_edit_page).post(promotions::vouchers::admin_save),
+            get(promotions::admin_vouchers::admin_edit_page)
+                .post(promotions::admin_vouchers::admin_save),
         )
         .route(
             "/admin/vouchers/{id}/{action}",
-            post(promotions::vouchers::admin_switch),
+            post(promotions::admin_vouchers::admin_switch),
         )
         .route("/admin/products/{id}", get(admin_catalog::show))
         .route(

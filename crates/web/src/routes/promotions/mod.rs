@@ -2,6 +2,7 @@
 //! flash sales with their price guards and price-change preview, and the
 //! shop's vouchers.
 
+pub mod admin_vouchers;
 pub mod form;
 pub mod vouchers;
 

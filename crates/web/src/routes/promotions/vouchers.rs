@@ -17,7 +17,7 @@ use etalase_services::pricing::vouchers::{self, BenefitInput, Owner, VoucherInpu
 use etalase_store::pricing::StoredVoucher;
 
 use super::{VoucherRow, voucher_row};
-use crate::ctx::{AdminCtx, SellerCtx};
+use crate::ctx::SellerCtx;
 use crate::errors::AppResult;
 use crate::i18n::T;
 use crate::pages::{Chrome, FormErrors, NavItem, html};
@@ -189,13 +189,6 @@ struct SellerFormPage {
     v: FormView,
 }
 
-#[derive(Template)]
-#[template(path = "admin/voucher_form.html")]
-struct AdminFormPage {
-    c: Chrome,
-    v: FormView,
-}
-
 /// Detail of one voucher.
 pub struct DetailView {
     pub base: String,
@@ -221,21 +214,7 @@ struct SellerDetailPage {
     d: DetailView,
 }
 
-#[derive(Template)]
-#[template(path = "admin/voucher.html")]
-struct AdminDetailPage {
-    c: Chrome,
-    d: DetailView,
-}
-
-#[derive(Template)]
-#[template(path = "admin/vouchers.html")]
-struct AdminListPage {
-    c: Chrome,
-    vouchers: Vec<VoucherRow>,
-}
-
-fn blank_form(now: Timestamp) -> VoucherForm {
+pub(super) fn blank_form(now: Timestamp) -> VoucherForm {
     VoucherForm {
         benefit: "percent".into(),
         starts_at: now.to_wib_local(),
@@ -247,7 +226,7 @@ fn blank_form(now: Timestamp) -> VoucherForm {
     }
 }
 
-async fn detail_view(
+pub(super) async fn detail_view(
     svc: &etalase_services::Services,
     t: &T,
     owner: Owner<'_>,
@@ -284,7 +263,7 @@ async fn detail_view(
 }
 
 /// Saves a submitted form; `Err` carries the form to show again.
-async fn submit(
+pub(super) async fn submit(
     svc: &etalase_services::Services,
     t: &T,
     owner: Owner<'_>,
@@ -341,13 +320,39 @@ async fn submit(
 
 // ---- seller ---------------------------------------------------------------
 
-pub async fn seller_new(s: SellerCtx) -> AppResult<Response> {
+fn seller_form_page(s: &SellerCtx, v: FormView) -> SellerFormPage {
     let Frame {
         c,
         nav,
         shop_name,
         role_key,
-    } = frame(&s, "/seller/promotions", None);
+    } = frame(s, "/seller/promotions", None);
+    SellerFormPage {
+        c,
+        nav,
+        shop_name,
+        role_key,
+        v,
+    }
+}
+
+fn seller_detail_page(s: &SellerCtx, d: DetailView, notice: Option<&str>) -> SellerDetailPage {
+    let Frame {
+        c,
+        nav,
+        shop_name,
+        role_key,
+    } = frame(s, "/seller/promotions", notice);
+    SellerDetailPage {
+        c,
+        nav,
+        shop_name,
+        role_key,
+        d,
+    }
+}
+
+pub async fn seller_new(s: SellerCtx) -> AppResult<Response> {
     let v = FormView {
         action: "/seller/vouchers/new".into(),
         platform: false,
@@ -356,13 +361,7 @@ pub async fn seller_new(s: SellerCtx) -> AppResult<Response> {
         findings: Vec::new(),
         errors: FormErrors::default(),
     };
-    Ok(html(&SellerFormPage {
-        c,
-        nav,
-        shop_name,
-        role_key,
-        v,
-    }))
+    Ok(html(&seller_form_page(&s, v)))
 }
 
 pub async fn seller_create(s: SellerCtx, Form(form): Form<VoucherForm>) -> AppResult<Response> {
@@ -382,19 +381,7 @@ pub async fn seller_create(s: SellerCtx, Form(form): Form<VoucherForm>) -> AppRe
             Redirect::to(&format!("/seller/vouchers/{id}?notice=voucher_saved")).into_response(),
         ),
         Err((status, v)) if status.is_client_error() && status != StatusCode::FORBIDDEN => {
-            let Frame {
-                c,
-                nav,
-                shop_name,
-                role_key,
-            } = frame(&s, "/seller/promotions", None);
-            let page = SellerFormPage {
-                c,
-                nav,
-                shop_name,
-                role_key,
-                v,
-            };
+            let page = seller_form_page(&s, v);
             Ok((status, html(&page)).into_response())
         }
         Err(_) => Err(etalase_domain::ErrorCode::Forbidden.into()),
@@ -419,19 +406,7 @@ pub async fn seller_show(
         FormErrors::default(),
     )
     .await?;
-    let Frame {
-        c,
-        nav,
-        shop_name,
-        role_key,
-    } = frame(&s, "/seller/promotions", q.notice.as_deref());
-    Ok(html(&SellerDetailPage {
-        c,
-        nav,
-        shop_name,
-        role_key,
-        d,
-    }))
+    Ok(html(&seller_detail_page(&s, d, q.notice.as_deref())))
 }
 
 #[derive(serde::Deserialize)]
@@ -440,7 +415,7 @@ pub struct SwitchForm {
     pub confirm: Option<String>,
 }
 
-async fn flip(
+pub(super) async fn flip(
     svc: &etalase_services::Services,
     owner: Owner<'_>,
     id: VoucherId,
@@ -489,145 +464,9 @@ pub async fn seller_switch(
                 errors,
             )
             .await?;
-            let Frame {
-                c,
-                nav,
-                shop_name,
-                role_key,
-            } = frame(&s, "/seller/promotions", None);
             let status = StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::CONFLICT);
-            let page = SellerDetailPage {
-                c,
-                nav,
-                shop_name,
-                role_key,
-                d,
-            };
+            let page = seller_detail_page(&s, d, None);
             Ok((status, html(&page)).into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-// ---- admin ----------------------------------------------------------------
-
-pub async fn admin_list(a: AdminCtx) -> AppResult<Response> {
-    let svc = &a.ctx.state.services;
-    let t = &a.ctx.t;
-    let vouchers = vouchers::list(svc, Owner::Platform(&a.user))
-        .await?
-        .iter()
-        .map(|v| voucher_row(t, v))
-        .collect();
-    Ok(html(&AdminListPage {
-        c: Chrome::new(&a.ctx),
-        vouchers,
-    }))
-}
-
-pub async fn admin_new(a: AdminCtx) -> AppResult<Response> {
-    let v = FormView {
-        action: "/admin/vouchers/new".into(),
-        platform: true,
-        editing: false,
-        f: blank_form(a.ctx.state.services.now()),
-        findings: Vec::new(),
-        errors: FormErrors::default(),
-    };
-    Ok(html(&AdminFormPage {
-        c: Chrome::new(&a.ctx),
-        v,
-    }))
-}
-
-pub async fn admin_create(a: AdminCtx, Form(form): Form<VoucherForm>) -> AppResult<Response> {
-    let svc = &a.ctx.state.services;
-    match submit(
-        svc,
-        &a.ctx.t,
-        Owner::Platform(&a.user),
-        "/admin/vouchers/new".into(),
-        None,
-        form,
-    )
-    .await
-    {
-        Ok(id) => {
-            Ok(Redirect::to(&format!("/admin/vouchers/{id}?notice=voucher_saved")).into_response())
-        }
-        Err((status, v)) => Ok((
-            status,
-            html(&AdminFormPage {
-                c: Chrome::new(&a.ctx),
-                v,
-            }),
-        )
-            .into_response()),
-    }
-}
-
-pub async fn admin_show(
-    a: AdminCtx,
-    Path(id): Path<String>,
-    axum::extract::Query(q): axum::extract::Query<crate::routes::NoticeQuery>,
-) -> AppResult<Response> {
-    let id = parse_id(&id)?;
-    let svc = &a.ctx.state.services;
-    let d = detail_view(
-        svc,
-        &a.ctx.t,
-        Owner::Platform(&a.user),
-        "/admin/vouchers",
-        id,
-        true,
-        FormErrors::default(),
-    )
-    .await?;
-    let mut c = Chrome::new(&a.ctx);
-    c.notice = q.notice.as_deref().and_then(|n| a.ctx.t.notice(n));
-    Ok(html(&AdminDetailPage { c, d }))
-}
-
-pub async fn admin_switch(
-    a: AdminCtx,
-    Path((id, action)): Path<(String, String)>,
-    Form(f): Form<SwitchForm>,
-) -> AppResult<Response> {
-    let id = parse_id(&id)?;
-    let svc = &a.ctx.state.services;
-    match flip(
-        svc,
-        Owner::Platform(&a.user),
-        id,
-        &action,
-        f.confirm.is_some(),
-    )
-    .await
-    {
-        Ok(notice) => {
-            Ok(Redirect::to(&format!("/admin/vouchers/{id}?notice={notice}")).into_response())
-        }
-        Err(e) if matches!(e.code.status(), 409 | 422) => {
-            let errors = FormErrors::from_service(&a.ctx.t, &e);
-            let d = detail_view(
-                svc,
-                &a.ctx.t,
-                Owner::Platform(&a.user),
-                "/admin/vouchers",
-                id,
-                true,
-                errors,
-            )
-            .await?;
-            let status = StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::CONFLICT);
-            Ok((
-                status,
-                html(&AdminDetailPage {
-                    c: Chrome::new(&a.ctx),
-                    d,
-                }),
-            )
-                .into_response())
         }
         Err(e) => Err(e.into()),
     }
@@ -636,7 +475,7 @@ pub async fn admin_switch(
 // ---- editing (both) ---------------------------------------------------------
 
 /// The form filled with a saved voucher's terms.
-async fn edit_view(
+pub(super) async fn edit_view(
     svc: &etalase_services::Services,
     owner: Owner<'_>,
     base: &str,
@@ -665,19 +504,7 @@ pub async fn seller_edit_page(s: SellerCtx, Path(id): Path<String>) -> AppResult
         id,
     )
     .await?;
-    let Frame {
-        c,
-        nav,
-        shop_name,
-        role_key,
-    } = frame(&s, "/seller/promotions", None);
-    Ok(html(&SellerFormPage {
-        c,
-        nav,
-        shop_name,
-        role_key,
-        v,
-    }))
+    Ok(html(&seller_form_page(&s, v)))
 }
 
 pub async fn seller_save(
@@ -702,68 +529,9 @@ pub async fn seller_save(
             Redirect::to(&format!("/seller/vouchers/{id}?notice=voucher_saved")).into_response(),
         ),
         Err((status, v)) if status != StatusCode::FORBIDDEN => {
-            let Frame {
-                c,
-                nav,
-                shop_name,
-                role_key,
-            } = frame(&s, "/seller/promotions", None);
-            let page = SellerFormPage {
-                c,
-                nav,
-                shop_name,
-                role_key,
-                v,
-            };
+            let page = seller_form_page(&s, v);
             Ok((status, html(&page)).into_response())
         }
         Err(_) => Err(etalase_domain::ErrorCode::Forbidden.into()),
-    }
-}
-
-pub async fn admin_edit_page(a: AdminCtx, Path(id): Path<String>) -> AppResult<Response> {
-    let id = parse_id(&id)?;
-    let v = edit_view(
-        &a.ctx.state.services,
-        Owner::Platform(&a.user),
-        "/admin/vouchers",
-        id,
-    )
-    .await?;
-    Ok(html(&AdminFormPage {
-        c: Chrome::new(&a.ctx),
-        v,
-    }))
-}
-
-pub async fn admin_save(
-    a: AdminCtx,
-    Path(id): Path<String>,
-    Form(form): Form<VoucherForm>,
-) -> AppResult<Response> {
-    let id = parse_id(&id)?;
-    let svc = &a.ctx.state.services;
-    let action = format!("/admin/vouchers/{id}/edit");
-    match submit(
-        svc,
-        &a.ctx.t,
-        Owner::Platform(&a.user),
-        action,
-        Some(id),
-        form,
-    )
-    .await
-    {
-        Ok(id) => {
-            Ok(Redirect::to(&format!("/admin/vouchers/{id}?notice=voucher_saved")).into_response())
-        }
-        Err((status, v)) => Ok((
-            status,
-            html(&AdminFormPage {
-                c: Chrome::new(&a.ctx),
-                v,
-            }),
-        )
-            .into_response()),
     }
 }

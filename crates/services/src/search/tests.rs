@@ -1,0 +1,236 @@
+//! Relevance, filters, facets and the folder index, on a small catalog of
+//! real-style titles.
+
+use std::collections::BTreeMap;
+
+use etalase_domain::Timestamp;
+use etalase_domain::id::SellerId;
+
+use super::*;
+
+fn listing(title: &str, category: &str, price: i64, cod: bool, description: &str) -> Change {
+    let id = ProductId::generate();
+    let l = ShopListing {
+        product_id: id,
+        seller_id: SellerId::generate(),
+        shop_slug: "toko".into(),
+        shop_name: "Toko Contoh".into(),
+        slug: "x".into(),
+        title: title.into(),
+        visibility: Visibility::Listed,
+        category: Some(category.into()),
+        brand: None,
+        min_price: price,
+        max_price: price,
+        original_price: None,
+        total_stock: 10,
+        primary_image: None,
+        quality_score: 80,
+        product_version: 1,
+        cod_allowed: cod,
+        document: String::new(),
+        product_updated_at: Timestamp::from_unix_millis(price),
+    };
+    let d = ListingDocument {
+        description_html: String::new(),
+        description_text: description.into(),
+        bullets: Vec::new(),
+        attributes: BTreeMap::new(),
+        condition: "new".into(),
+        tags: Vec::new(),
+        preorder_days: None,
+        options: Vec::new(),
+        images: Vec::new(),
+        skus: Vec::new(),
+    };
+    (id, Some((l, d)))
+}
+
+/// A small catalog of real-style titles.
+fn catalog() -> (SearchIndex, Vec<(String, ProductId)>) {
+    let items = vec![
+        listing(
+            "Kaos Polos Hitam Cotton Combed 30s",
+            "fashion-pria/atasan/kaos-polo",
+            59_000,
+            true,
+            "Kaos polos hitam yang adem.",
+        ),
+        listing(
+            "Kaos Polos Putih Lengan Panjang",
+            "fashion-pria/atasan/kaos-polo",
+            65_000,
+            false,
+            "Kaos putih.",
+        ),
+        listing(
+            "Kemeja Hitam Slim Fit Pria",
+            "fashion-pria/atasan/kemeja",
+            120_000,
+            true,
+            "Kemeja kerja.",
+        ),
+        listing(
+            "Sepatu Lari Pria Ringan Running Shoes",
+            "fashion-pria/sepatu",
+            350_000,
+            true,
+            "Sepatu untuk berlari jarak jauh.",
+        ),
+        listing(
+            "Sepatu Sandal Wanita",
+            "fashion-wanita/sepatu",
+            90_000,
+            false,
+            "Sandal santai.",
+        ),
+        listing(
+            "Hijab Instan Jersey Premium",
+            "fashion-muslim/hijab",
+            45_000,
+            true,
+            "Hijab instan yang mudah dipakai.",
+        ),
+        listing(
+            "Selendang Tenun Ikat Sumba",
+            "batik-kain-tradisional/tenun",
+            450_000,
+            false,
+            "Ditenun tangan.",
+        ),
+    ];
+    let index = SearchIndex::in_memory();
+    index.apply(&items).unwrap();
+    let names = items
+        .iter()
+        .map(|(id, l)| (l.as_ref().unwrap().0.title.clone(), *id))
+        .collect();
+    (index, names)
+}
+
+fn query(text: &str) -> SearchQuery {
+    SearchQuery {
+        text: text.into(),
+        category: None,
+        min_price: None,
+        max_price: None,
+        cod_only: false,
+        sort: Sort::Relevance,
+        offset: 0,
+        limit: 10,
+    }
+}
+
+fn titles(index: &SearchIndex, names: &[(String, ProductId)], q: &SearchQuery) -> Vec<String> {
+    index
+        .search(q)
+        .unwrap()
+        .ids
+        .iter()
+        .map(|id| names.iter().find(|(_, i)| i == id).unwrap().0.clone())
+        .collect()
+}
+
+#[test]
+fn real_style_queries_find_what_a_buyer_means_first() {
+    let (index, names) = catalog();
+    let top = |q: &str| titles(&index, &names, &query(q));
+    assert_eq!(
+        top("kaos polos hitam")[0],
+        "Kaos Polos Hitam Cotton Combed 30s"
+    );
+    assert_eq!(top("kaos polos hitam").len(), 1, "every word must match");
+    assert_eq!(
+        top("sepatu lari pria"),
+        ["Sepatu Lari Pria Ringan Running Shoes"]
+    );
+    assert_eq!(top("hijab instan"), ["Hijab Instan Jersey Premium"]);
+    // Another form of the same word, and a typo in a longer word.
+    assert_eq!(
+        top("sepatu berlari"),
+        ["Sepatu Lari Pria Ringan Running Shoes"]
+    );
+    assert_eq!(top("selendnag sumba"), ["Selendang Tenun Ikat Sumba"]);
+    assert_eq!(top("kemja hitam"), ["Kemeja Hitam Slim Fit Pria"]);
+    assert!(top("laptop gaming").is_empty());
+}
+
+#[test]
+fn filters_and_facets_narrow_and_count() {
+    let (index, names) = catalog();
+    let mut q = query("");
+    q.category = Some("fashion-pria".into());
+    let hits = index.search(&q).unwrap();
+    assert_eq!(hits.total, 4);
+    q.category = Some("fashion-pria/atasan".into());
+    assert_eq!(index.search(&q).unwrap().total, 3);
+    q.cod_only = true;
+    assert_eq!(index.search(&q).unwrap().total, 2);
+    let mut q = query("sepatu");
+    q.max_price = Some(100_000);
+    assert_eq!(titles(&index, &names, &q), ["Sepatu Sandal Wanita"]);
+    let all = index.search(&query("")).unwrap();
+    assert_eq!(all.total, 7);
+    assert_eq!(all.categories[0], ("fashion-pria".into(), 4));
+    let mut q = query("");
+    q.sort = Sort::PriceLow;
+    assert_eq!(titles(&index, &names, &q)[0], "Hijab Instan Jersey Premium");
+}
+
+#[test]
+fn a_folder_index_survives_a_reopen_and_an_unreadable_one_starts_again() {
+    let dir = std::env::temp_dir().join(format!("etalase-search-{}", ProductId::generate()));
+    {
+        let index = SearchIndex::open(&dir).unwrap();
+        index
+            .apply(&[listing(
+                "Kaos Polos Hitam",
+                "fashion-pria",
+                59_000,
+                true,
+                "",
+            )])
+            .unwrap();
+        assert_eq!(index.len(), 1);
+    }
+    assert_eq!(
+        SearchIndex::open(&dir).unwrap().len(),
+        1,
+        "kept across a restart"
+    );
+    // Another schema's index (a future version's, say) in the folder.
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut other = tantivy::schema::Schema::builder();
+    other.add_text_field("something_else", STRING);
+    let directory = tantivy::directory::MmapDirectory::open(&dir).unwrap();
+    Index::open_or_create(directory, other.build()).unwrap();
+    let fresh = SearchIndex::open(&dir).unwrap();
+    assert_eq!(fresh.len(), 0);
+    fresh
+        .apply(&[listing("Hijab Instan", "fashion-muslim", 45_000, true, "")])
+        .unwrap();
+    assert_eq!(fresh.len(), 1);
+    drop(fresh);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_product_taken_out_is_no_longer_found_and_odd_queries_are_harmless() {
+    let (index, names) = catalog();
+    let hijab = names
+        .iter()
+        .find(|(t, _)| t.starts_with("Hijab"))
+        .unwrap()
+        .1;
+    index.apply(&[(hijab, None)]).unwrap();
+    assert!(titles(&index, &names, &query("hijab")).is_empty());
+    for odd in [
+        "",
+        "   ",
+        "\"\" AND OR NOT *:* ~~~ (((",
+        &"kaos ".repeat(2_000),
+    ] {
+        index.search(&query(odd)).unwrap();
+    }
+}
