@@ -114,6 +114,15 @@ impl Regions {
         self.regencies.iter().find(|r| r.code == code)
     }
 
+    /// A regency as a product card names it: `Kota Bandung`, `Kab. Sleman`.
+    pub fn regency_label(&self, code: &str) -> Option<String> {
+        self.regency(code)
+            .map(|r| match r.name.strip_prefix("Kabupaten ") {
+                Some(rest) => format!("Kab. {rest}"),
+                None => r.name.to_owned(),
+            })
+    }
+
     pub fn districts_of<'a>(&'a self, regency: &'a str) -> impl Iterator<Item = &'a Region> {
         self.districts.iter().filter(move |d| d.parent == regency)
     }
@@ -185,5 +194,13 @@ mod tests {
         );
         assert_eq!(r.district_code("999999"), DistrictCode::Unknown);
         assert!(r.regencies_of("93").any(|x| x.code == "9301"));
+    }
+
+    #[test]
+    fn cards_shorten_kabupaten_and_keep_kota() {
+        let r = regions();
+        assert_eq!(r.regency_label("3404").as_deref(), Some("Kab. Sleman"));
+        assert_eq!(r.regency_label("3273").as_deref(), Some("Kota Bandung"));
+        assert_eq!(r.regency_label("9999"), None);
     }
 }

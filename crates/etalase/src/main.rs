@@ -3,6 +3,9 @@
 mod commands;
 mod config;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -155,6 +158,21 @@ enum Command {
         /// again would otherwise stay as it was).
         #[arg(long)]
         from_scratch: bool,
+    },
+    /// Generate a large catalog (shops across Indonesia, products of 3 SKUs
+    /// with photos, published) for benchmarks and trying the Shop at scale.
+    /// Owners sign in as penjualNNNN@toko.etalase.test with the demo
+    /// password. Running it again adds only the shops still missing.
+    GenerateShop {
+        /// Shops to create.
+        #[arg(long, default_value_t = 1000)]
+        shops: usize,
+        /// Products in all, spread evenly over the shops.
+        #[arg(long, default_value_t = 100_000)]
+        products: usize,
+        /// The same seed gives the same catalog.
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
     },
     /// Write a shop's catalog as CSV (the import's columns) to a file or stdout.
     Export {
@@ -566,6 +584,14 @@ async fn main() -> anyhow::Result<()> {
         Command::RebuildShop { from_scratch } => {
             init_logging(false);
             commands::shop::rebuild_shop(&settings, from_scratch).await
+        }
+        Command::GenerateShop {
+            shops,
+            products,
+            seed,
+        } => {
+            init_logging(false);
+            commands::shop::generate_shop(&settings, shops, products, seed).await
         }
         Command::Export { seller, lang, file } => {
             init_logging(false);

@@ -8,6 +8,7 @@ use etalase_store::shop::{self, ShopListing};
 
 use crate::catalog::media;
 use crate::listing_document::{ListingDocument, ListingSku};
+use crate::search::{ShippingCover, Suggestion};
 use crate::{ServiceError, ServiceResult, Services};
 use etalase_domain::Timestamp;
 use etalase_domain::pricing::{BuyerContext, Channel, Pricer, SkuPricing, UnitPrice};
@@ -39,10 +40,20 @@ impl ShopProduct {
     /// The price a card or the page head shows: the cheapest SKU's (the
     /// first one on a tie) and the highest unit price, for a range.
     pub fn headline(&self, prices: &[UnitPrice]) -> Option<Headline> {
-        let cheapest = prices.iter().min_by_key(|p| p.unit)?.clone();
-        let highest = prices.iter().map(|p| p.unit).max().unwrap_or(cheapest.unit);
-        Some(Headline { cheapest, highest })
+        headline_of(prices)
     }
+}
+
+fn headline_of(prices: &[UnitPrice]) -> Option<Headline> {
+    let cheapest = prices.iter().min_by_key(|p| p.unit)?.clone();
+    let highest = prices.iter().map(|p| p.unit).max().unwrap_or(cheapest.unit);
+    Some(Headline { cheapest, highest })
+}
+
+/// The part of a listing's document a card reads.
+#[derive(serde::Deserialize)]
+struct SkusOnly {
+    skus: Vec<ListingSku>,
 }
 
 /// The price at the head of a product page or on its card.
@@ -100,6 +111,9 @@ pub struct CardPage {
     pub has_next: bool,
 }
 
+/// Hits read from the read model for one page, at most.
+const MAX_HITS_READ: usize = 100;
+
 /// Cards per page.
 pub const PAGE_SIZE: i64 = 24;
 /// Pages past this are clamped to it (no one scrolls 500 pages; a crawler
@@ -117,6 +131,33 @@ pub struct Feed<'a> {
     pub query: &'a str,
     pub page: i64,
     pub per_page: i64,
+}
+
+/// Listings as cards, each priced now for anyone by the one pricing
+/// function (a listing without a priced SKU has no card).
+fn priced_cards(svc: &Services, listings: Vec<ShopListing>) -> ServiceResult<Vec<Card>> {
+    let now = svc.now();
+    let anyone = BuyerContext::anonymous();
+    let mut cards = Vec::with_capacity(listings.len());
+    for listing in listings {
+        // A card needs the SKUs only: the rest of the document (description,
+        // attributes) is skipped over, not copied.
+        let skus: SkusOnly =
+            serde_json::from_str(&listing.document).map_err(ServiceError::internal)?;
+        let prices: Vec<UnitPrice> = skus
+            .skus
+            .iter()
+            .map(|s| {
+                svc.config
+                    .pricer
+                    .price(&pricing_of(s), &anyone, Channel::Shop, now)
+            })
+            .collect();
+        if let Some(headline) = headline_of(&prices) {
+            cards.push(Card { listing, headline });
+        }
+    }
+    Ok(cards)
 }
 
 /// A page of listed products as cards, each priced now by the one pricing
@@ -144,26 +185,44 @@ pub async fn cards(svc: &Services, feed: &Feed<'_>) -> ServiceResult<CardPage> {
     .await?;
     let has_next = listings.len() as i64 > per_page;
     listings.truncate(per_page as usize);
-    let now = svc.now();
-    let anyone = BuyerContext::anonymous();
-    let mut cards = Vec::with_capacity(listings.len());
-    for listing in listings {
-        let document: ListingDocument =
-            serde_json::from_str(&listing.document).map_err(ServiceError::internal)?;
-        let found = ShopProduct { listing, document };
-        let prices = found.prices(&svc.config.pricer, &anyone, Channel::Shop, now);
-        if let Some(headline) = found.headline(&prices) {
-            cards.push(Card {
-                listing: found.listing,
-                headline,
-            });
-        }
-    }
+    let cards = priced_cards(svc, listings)?;
     Ok(CardPage {
         cards,
         page,
         has_next,
     })
+}
+
+/// Up to `n` other listed products of the same category, best ranked
+/// first (quality, then freshness): read from the search index when there
+/// is one (a category's best are found without reading the read model's
+/// rows one by one), else from the read model's feed.
+pub async fn related(svc: &Services, of: &ShopListing, n: usize) -> ServiceResult<Vec<Card>> {
+    let Some(category) = of.category.as_deref() else {
+        return Ok(Vec::new());
+    };
+    let page = if svc.search.is_some() {
+        let mut query = crate::search::SearchQuery::words("");
+        query.category = Some(category.to_owned());
+        query.limit = n + 1;
+        search(svc, &query, 1).await?.page
+    } else {
+        let feed = Feed {
+            order: shop::FeedOrder::Ranked,
+            seller: None,
+            category: Some(category),
+            query: "",
+            page: 1,
+            per_page: n as i64 + 1,
+        };
+        cards(svc, &feed).await?
+    };
+    Ok(page
+        .cards
+        .into_iter()
+        .filter(|c| c.listing.product_id != of.product_id)
+        .take(n)
+        .collect())
 }
 
 /// A search's page of cards, with the count and the category facets.
@@ -173,6 +232,35 @@ pub struct SearchResults {
     pub total: usize,
     /// Top-level categories of all hits, with counts (most first).
     pub categories: Vec<(String, u64)>,
+    /// Provinces the hits' shops ship from, with counts (most first).
+    pub provinces: Vec<(String, u64)>,
+    /// The words corrected, when some word is in no title.
+    pub did_you_mean: Option<Suggestion>,
+}
+
+/// What the running public free-shipping vouchers cover, for the search's
+/// "Gratis ongkir" filter.
+pub async fn free_shipping_covers(svc: &Services) -> ServiceResult<Vec<ShippingCover>> {
+    let running = etalase_store::pricing::running_free_shipping(&svc.store, svc.now()).await?;
+    Ok(running
+        .into_iter()
+        .map(|v| ShippingCover {
+            seller: v.seller(),
+            products: v.products,
+            min_spend: v.min_spend,
+        })
+        .collect())
+}
+
+/// Phrases completing what a buyer is typing (at most `limit`).
+pub async fn suggest(svc: &Services, typed: &str, limit: usize) -> ServiceResult<Vec<Suggestion>> {
+    let Some(index) = svc.search.clone() else {
+        return Ok(Vec::new());
+    };
+    let typed: String = typed.chars().take(100).collect();
+    tokio::task::spawn_blocking(move || index.suggest(&typed, limit.clamp(1, 10)))
+        .await
+        .map_err(ServiceError::internal)?
 }
 
 /// Searches the Shop: hits from the index, read and priced from the read
@@ -192,6 +280,8 @@ pub async fn search(
             },
             total: 0,
             categories: Vec::new(),
+            provinces: Vec::new(),
+            did_you_mean: None,
         });
     };
     let per_page = query.limit.clamp(1, 60);
@@ -200,24 +290,22 @@ pub async fn search(
         limit: per_page,
         ..query.clone()
     };
-    let hits = tokio::task::spawn_blocking(move || index.search(&asked))
-        .await
-        .map_err(ServiceError::internal)??;
-    let now = svc.now();
-    let anyone = BuyerContext::anonymous();
-    let mut cards = Vec::with_capacity(hits.ids.len());
-    for id in &hits.ids {
-        let Some(found) = product(svc, *id).await? else {
-            continue;
+    let (hits, did_you_mean) = tokio::task::spawn_blocking(move || {
+        let hits = index.search(&asked)?;
+        let better = if asked.text.trim().is_empty() {
+            None
+        } else {
+            index.did_you_mean(&asked.text)?
         };
-        let prices = found.prices(&svc.config.pricer, &anyone, Channel::Shop, now);
-        if let Some(headline) = found.headline(&prices) {
-            cards.push(Card {
-                listing: found.listing,
-                headline,
-            });
-        }
-    }
+        ServiceResult::Ok((hits, better))
+    })
+    .await
+    .map_err(ServiceError::internal)??;
+    // One read for the page; the index's order kept.
+    let ids: Vec<ProductId> = hits.ids.iter().take(MAX_HITS_READ).copied().collect();
+    let mut found = shop::get_many(&svc.store, &ids).await?;
+    found.sort_by_key(|l| ids.iter().position(|id| *id == l.product_id));
+    let cards = priced_cards(svc, found)?;
     Ok(SearchResults {
         page: CardPage {
             cards,
@@ -227,5 +315,7 @@ pub async fn search(
         },
         total: hits.total,
         categories: hits.categories,
+        provinces: hits.provinces,
+        did_you_mean,
     })
 }

@@ -276,6 +276,15 @@ pub async fn list_addresses(store: &Store, seller: SellerId) -> StoreResult<Vec<
     Ok(rows)
 }
 
+/// The district code of the seller's pickup (warehouse) address, where its
+/// parcels leave from.
+pub async fn pickup_district_in_tx(tx: &mut Tx, seller: SellerId) -> StoreResult<Option<String>> {
+    let code: Option<String> = on_tx!(tx, conn => sqlx::query_scalar(
+        "SELECT district_code FROM kyc_addresses WHERE seller_id = $1 AND kind = 'pickup'")
+        .bind(seller.to_string()).fetch_optional(conn).await)?;
+    Ok(code)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct BankAccountRecord {
     pub bank_code: String,

@@ -82,6 +82,35 @@ impl ObjectStore {
         Ok(())
     }
 
+    /// Stores a copy of `from` under `to`. On disk a hard link when the
+    /// file system allows one (objects are never written in place, so the
+    /// two never diverge by a later write), a copy otherwise.
+    pub async fn copy(&self, from: &str, to: &str) -> Result<(), ObjectError> {
+        let (from, to) = (Self::checked(from)?, Self::checked(to)?);
+        match self {
+            ObjectStore::Local(root) => {
+                let (source, target) = (Self::path(root, from), Self::path(root, to));
+                if let Some(dir) = target.parent() {
+                    tokio::fs::create_dir_all(dir).await?;
+                }
+                let _ = tokio::fs::remove_file(&target).await;
+                if tokio::fs::hard_link(&source, &target).await.is_err() {
+                    let bytes = tokio::fs::read(&source).await?;
+                    return self.put(to, bytes).await;
+                }
+            }
+            ObjectStore::Memory(map) => {
+                let mut map = map.lock().expect("object map lock");
+                let bytes = map
+                    .get(from)
+                    .cloned()
+                    .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))?;
+                map.insert(to.to_owned(), bytes);
+            }
+        }
+        Ok(())
+    }
+
     pub async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, ObjectError> {
         let key = Self::checked(key)?;
         match self {
@@ -226,6 +255,22 @@ mod tests {
         assert_eq!(store.list("imp/a").await.unwrap(), ["imp/a/sheet.csv"]);
         assert_eq!(store.list("imp/ab").await.unwrap(), ["imp/ab/x"]);
         assert!(store.list("nothing/here").await.unwrap().is_empty());
+        // A copy is its own object: replacing or deleting the original
+        // leaves it as it was.
+        store.put("tpl/1.jpg", b"photo".to_vec()).await.unwrap();
+        store.copy("tpl/1.jpg", "products/p/1.jpg").await.unwrap();
+        store.put("tpl/1.jpg", b"other".to_vec()).await.unwrap();
+        store.delete("tpl/1.jpg").await.unwrap();
+        assert_eq!(
+            store.get("products/p/1.jpg").await.unwrap().as_deref(),
+            Some(&b"photo"[..])
+        );
+        assert!(
+            store
+                .copy("tpl/missing.jpg", "products/p/2.jpg")
+                .await
+                .is_err()
+        );
     }
 
     #[tokio::test]

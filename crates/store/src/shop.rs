@@ -17,6 +17,9 @@ pub struct ShopListing {
     pub seller_id: SellerId,
     pub shop_slug: String,
     pub shop_name: String,
+    /// The regency (Kemendagri code, e.g. `3273`) the shop ships from, when
+    /// its pickup address is known.
+    pub shop_regency: Option<String>,
     pub slug: String,
     pub title: String,
     /// Listed or sold out (hidden products have no row).
@@ -42,6 +45,7 @@ struct ListingRow {
     seller_id: String,
     shop_slug: String,
     shop_name: String,
+    shop_regency: Option<String>,
     slug: String,
     title: String,
     visibility: String,
@@ -61,7 +65,7 @@ struct ListingRow {
 
 const COLUMNS: &str = "product_id, seller_id, shop_slug, shop_name, slug, title, visibility, \
     category, brand, min_price, max_price, original_price, total_stock, primary_image, \
-    quality_score, product_version, cod_allowed, document, product_updated_at";
+    quality_score, product_version, cod_allowed, document, product_updated_at, shop_regency";
 
 impl TryFrom<ListingRow> for ShopListing {
     type Error = crate::StoreError;
@@ -72,6 +76,7 @@ impl TryFrom<ListingRow> for ShopListing {
             seller_id: r.seller_id.parse().map_err(corrupt)?,
             shop_slug: r.shop_slug,
             shop_name: r.shop_name,
+            shop_regency: r.shop_regency,
             slug: r.slug,
             title: r.title,
             visibility: Visibility::parse(&r.visibility).ok_or_else(|| corrupt(&r.visibility))?,
@@ -99,7 +104,7 @@ impl TryFrom<ListingRow> for ShopListing {
 pub async fn put(tx: &mut Tx, l: &ShopListing) -> StoreResult<()> {
     let sql = format!(
         "INSERT INTO shop_listings ({COLUMNS}) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) \
          ON CONFLICT (product_id) DO UPDATE SET seller_id = excluded.seller_id, \
          shop_slug = excluded.shop_slug, shop_name = excluded.shop_name, slug = excluded.slug, \
          title = excluded.title, visibility = excluded.visibility, category = excluded.category, \
@@ -107,7 +112,8 @@ pub async fn put(tx: &mut Tx, l: &ShopListing) -> StoreResult<()> {
          original_price = excluded.original_price, total_stock = excluded.total_stock, \
          primary_image = excluded.primary_image, quality_score = excluded.quality_score, \
          product_version = excluded.product_version, cod_allowed = excluded.cod_allowed, \
-         document = excluded.document, product_updated_at = excluded.product_updated_at"
+         document = excluded.document, product_updated_at = excluded.product_updated_at, \
+         shop_regency = excluded.shop_regency"
     );
     on_tx!(tx, conn => sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
         .bind(l.product_id.to_string()).bind(l.seller_id.to_string())
@@ -116,7 +122,7 @@ pub async fn put(tx: &mut Tx, l: &ShopListing) -> StoreResult<()> {
         .bind(l.min_price).bind(l.max_price).bind(l.original_price).bind(l.total_stock)
         .bind(l.primary_image.map(|i| i.to_string())).bind(l.quality_score)
         .bind(l.product_version).bind(l.cod_allowed).bind(&l.document)
-        .bind(l.product_updated_at.unix_millis())
+        .bind(l.product_updated_at.unix_millis()).bind(l.shop_regency.as_deref())
         .execute(conn).await.map(|_| ()))?;
     Ok(())
 }
@@ -133,6 +139,27 @@ pub async fn get(store: &Store, product: ProductId) -> StoreResult<Option<ShopLi
     let row: Option<ListingRow> = on_pool!(store, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
         .bind(product.to_string()).fetch_optional(pool).await)?;
     row.map(TryInto::try_into).transpose()
+}
+
+/// The listings of these products that are there, in no particular order:
+/// one statement for a page of hits.
+pub async fn get_many(store: &Store, products: &[ProductId]) -> StoreResult<Vec<ShopListing>> {
+    if products.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (1..=products.len()).map(|n| format!("${n}")).collect();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM shop_listings WHERE product_id IN ({})",
+        marks.join(", ")
+    );
+    let rows: Vec<ListingRow> = on_pool!(store, pool => {
+        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+        for id in products {
+            query = query.bind(id.to_string());
+        }
+        query.fetch_all(pool).await
+    })?;
+    rows.into_iter().map(TryInto::try_into).collect()
 }
 
 /// Every listing, by product id (rebuild checks and tests).

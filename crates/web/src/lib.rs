@@ -85,6 +85,7 @@ pub fn router(services: Services, config: WebConfig) -> Router {
         .route("/s/{slug}", get(shop::shop_page))
         .route("/c/{*category}", get(shop::category_page))
         .route("/search", get(shop::search))
+        .route("/search/suggest", get(shop::suggest))
         .route("/robots.txt", get(seo::robots))
         .route("/sitemap.xml", get(seo::index))
         .route("/sitemaps/{file}", get(seo::page))

@@ -80,6 +80,7 @@ impl ServeRole {
             .any(|p| path.starts_with(p))
             || path == "/robots.txt"
             || path == "/search"
+            || path == "/search/suggest"
             || path == "/sitemap.xml";
         let seller_center = !shop
             && ["/seller", "/admin", "/api"]

@@ -207,6 +207,41 @@ async fn search_finds_filters_sorts_and_never_fails_on_odd_input(backend: Backen
     assert_eq!(card_prices(&cheap), vec![39_000]);
     let (_, dear_first) = text(&app, "/search?sort=price_desc").await;
     assert_eq!(card_prices(&dear_first), vec![297_500, 39_000]);
+    // The shop ships from Solo (Jawa Tengah): cards say so, and the
+    // province filter and its counts follow.
+    assert!(
+        all.contains("data-testid=\"card-city\">Kota Surakarta<"),
+        "{all}"
+    );
+    assert!(all.contains("data-province=\"33\""), "{all}");
+    let (_, central_java) = text(&app, "/search?province=33").await;
+    assert_eq!(card_prices(&central_java).len(), 2);
+    let (_, west_java) = text(&app, "/search?province=32&q=kaos").await;
+    assert!(west_java.contains("data-testid=\"search-empty\""));
+    // "Gratis ongkir": the public free-shipping voucher (from Rp50.000)
+    // covers both products; filters keep the others in their links.
+    let (_, free) = text(&app, "/search?ongkir=1&sort=price_asc&q=kaos").await;
+    assert_eq!(card_prices(&free), vec![39_000]);
+    assert!(
+        free.contains("href=\"/search?q=kaos&#38;ongkir=1&#38;sort=price_asc&#38;province=33\""),
+        "{free}"
+    );
+    // A misspelling no title has gets a correction that finds products.
+    let (_, typo) = text(&app, "/search?q=kemeja+batk").await;
+    assert!(
+        typo.contains("data-testid=\"did-you-mean\"") && typo.contains(">kemeja batik</a>"),
+        "{typo}"
+    );
+    let (_, known) = text(&app, "/search?q=kemeja+batik").await;
+    assert!(!known.contains("did-you-mean"));
+    // Completions of the last word, as JSON for the search boxes.
+    let response = app.get(&app.browser(), "/search/suggest?q=kaos+po").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["suggestions"][0]["text"], "kaos polos", "{body}");
+    assert_eq!(body["suggestions"][0]["hits"], 1);
+    let (status, _) = text(&app, &format!("/search/suggest?q={}", "x".repeat(5_000))).await;
+    assert_eq!(status, StatusCode::OK);
     // Nothing found: a page that helps, with categories to try.
     let (status, none) = text(&app, "/search?q=laptop+gaming").await;
     assert_eq!(status, StatusCode::OK);
@@ -218,6 +253,8 @@ async fn search_finds_filters_sorts_and_never_fails_on_odd_input(backend: Backen
         "/search?q=%22%22+AND+OR+NOT+*%3A*+~~~+(((".to_owned(),
         format!("/search?q={long}"),
         "/search?min=abc&max=-5&category=tidak-ada&sort=x&page=99999999".to_owned(),
+        "/search?province=99&ongkir=yes&cod=".to_owned(),
+        "/search?province=..%2F&q=kaos".to_owned(),
     ] {
         let (status, _) = text(&app, &odd).await;
         assert_eq!(status, StatusCode::OK, "{odd}");
@@ -301,7 +338,43 @@ async fn the_public_shop_api_refuses_what_is_not_there(backend: Backend) {
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
 }
 
+async fn the_public_search_api_filters_counts_and_corrects(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    demo(&app).await;
+    let get = |path: &str| {
+        let url = app.url(path);
+        async move {
+            let response = reqwest::get(url).await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            response.json::<Value>().await.unwrap()
+        }
+    };
+    let kaos = get("/api/v1/shop/search?q=kaos").await;
+    assert_eq!(kaos["total"], 1, "{kaos}");
+    assert_eq!(kaos["items"][0]["price"]["amount"], 39_000);
+    assert_eq!(kaos["items"][0]["shop"]["city"], "Kota Surakarta");
+    assert_eq!(kaos["items"][0]["shop"]["regency_code"], "3372");
+    assert_eq!(kaos["provinces"][0]["id"], "33");
+    assert_eq!(kaos["provinces"][0]["name"], "Jawa Tengah");
+    assert_eq!(kaos["categories"][0]["id"], "fashion-pria");
+    let both = get("/api/v1/shop/search?free_shipping=true&province=33&sort=price_desc").await;
+    assert_eq!(both["total"], 2, "{both}");
+    assert_eq!(both["items"][0]["price"]["amount"], 297_500);
+    let west_java = get("/api/v1/shop/search?province=32").await;
+    assert_eq!(west_java["total"], 0);
+    let typo = get("/api/v1/shop/search?q=kemeja+batk").await;
+    assert_eq!(typo["did_you_mean"], "kemeja batik", "{typo}");
+    let odd =
+        get("/api/v1/shop/search?q=%28%28%28&min_price=x&province=..&per_page=0&page=-4").await;
+    assert_eq!(odd["page"], 1);
+    let typed = get("/api/v1/shop/suggestions?q=kem").await;
+    assert_eq!(typed["suggestions"][0]["text"], "kemeja", "{typed}");
+    let nothing = get("/api/v1/shop/suggestions").await;
+    assert_eq!(nothing["suggestions"].as_array().unwrap().len(), 0);
+}
+
 on_both_backends!(
+    the_public_search_api_filters_counts_and_corrects,
     search_finds_filters_sorts_and_never_fails_on_odd_input,
     the_public_shop_api_reads_the_read_model_and_is_rate_limited,
     the_public_shop_api_refuses_what_is_not_there,

@@ -24,3 +24,44 @@ pub async fn rebuild_shop(settings: &Settings, from_scratch: bool) -> anyhow::Re
     );
     Ok(())
 }
+
+/// `etalase generate-shop`: a generated catalog at scale (see
+/// `etalase_services::demo::scale`).
+pub async fn generate_shop(
+    settings: &Settings,
+    shops: usize,
+    products: usize,
+    seed: u64,
+) -> anyhow::Result<()> {
+    use etalase_services::demo::scale::{ScalePlan, generate};
+    if shops == 0 || products < shops {
+        anyhow::bail!("--shops must be at least 1 and --products at least --shops");
+    }
+    let (store, svc) = offline(settings).await?;
+    let bar = indicatif::ProgressBar::new(products as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{elapsed_precise} {bar:30} {pos}/{len} products ({per_sec})",
+        )
+        .map_err(|e| anyhow::anyhow!("{e}"))?,
+    );
+    let plan = ScalePlan {
+        shops,
+        products,
+        seed,
+    };
+    let done = generate(&svc, plan, |n| bar.set_position(n as u64))
+        .await
+        .map_err(|e| anyhow::anyhow!("generating failed: {}", e.code))?;
+    bar.finish_and_clear();
+    store.close().await;
+    println!(
+        "Generated {} shops ({} were there already), {} products with {} SKUs; {} listed in the Shop.",
+        done.shops,
+        done.skipped(&plan),
+        done.products,
+        done.skus,
+        done.listed
+    );
+    Ok(())
+}

@@ -143,7 +143,12 @@ pub fn has_white_background(picture: &RgbImage) -> bool {
     edge > 0 && white * 10 >= edge * 9
 }
 
-fn key(seller: SellerId, product: ProductId, image: ImageId, size: Option<u32>) -> String {
+pub(crate) fn key(
+    seller: SellerId,
+    product: ProductId,
+    image: ImageId,
+    size: Option<u32>,
+) -> String {
     let name = size
         .map(|s| format!("{s}.jpg"))
         .unwrap_or_else(|| "full.jpg".into());

@@ -48,7 +48,7 @@ fn attributes(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
 }
 
 /// A sample product photo: a patterned shape on white (or on a colour).
-fn photo(tint: [u8; 3], white: bool, variant: u32) -> Vec<u8> {
+pub(super) fn photo(tint: [u8; 3], white: bool, variant: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(900, 900, |x, y| {
         let inside = (150..750).contains(&x) && (150 + variant * 10..750).contains(&y);
         if inside && !(x / 9 + y / 13 + variant).is_multiple_of(3) {

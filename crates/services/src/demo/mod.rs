@@ -3,6 +3,7 @@
 
 mod catalog;
 mod pricing;
+pub mod scale;
 
 use etalase_domain::ErrorCode;
 use etalase_domain::account::Email;
@@ -100,6 +101,7 @@ pub async fn load(svc: &Services) -> ServiceResult<()> {
             id
         }
     };
+    ensure_shop_address(svc, seller).await?;
     for (email, name, role) in [
         ("marketing@etalase.test", "Dewi Marketing", Role::Marketing),
         (
@@ -138,6 +140,37 @@ pub async fn load(svc: &Services) -> ServiceResult<()> {
     .ok_or(ErrorCode::Internal)?;
     pricing::load(svc, &owner_scope, seller, &admin).await?;
     load_verification_case(svc).await?;
+    Ok(())
+}
+
+/// The demo shop ships from Laweyan, Kota Surakarta (Solo): its cards say
+/// so, and search can filter it by province.
+async fn ensure_shop_address(
+    svc: &Services,
+    seller: etalase_domain::id::SellerId,
+) -> ServiceResult<()> {
+    use etalase_store::kyc;
+    if !kyc::list_addresses(&svc.store, seller).await?.is_empty() {
+        return Ok(());
+    }
+    let now = svc.now();
+    let mut tx = svc.store.write().await?;
+    for kind in ["business", "pickup"] {
+        kyc::put_address(
+            &mut tx,
+            seller,
+            &kyc::AddressRecord {
+                kind: kind.into(),
+                street: "Jl. Dr. Rajiman No. 12, Laweyan".into(),
+                district_code: "337201".into(),
+                postal_code: "57141".into(),
+                phone: "+6281234567890".into(),
+            },
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 

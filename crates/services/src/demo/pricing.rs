@@ -165,7 +165,8 @@ pub async fn load(
                 BenefitInput::FreeShipping { cap: Some(10_000) },
                 50_000,
                 1_000,
-                false,
+                // Public: the Shop's "Gratis ongkir" filter shows what it covers.
+                true,
             ),
             true,
             true,

@@ -6,18 +6,13 @@
 //! the Shop reads and prices the products from the read model, so a stale
 //! hit for a product that has left the Shop is simply dropped.
 
-use std::ops::Bound;
 use std::path::Path;
 use std::sync::Mutex;
 
-use etalase_domain::id::ProductId;
+use etalase_domain::id::{ProductId, SellerId};
 use etalase_domain::listing::Visibility;
-use etalase_domain::search::{stem, words};
 use etalase_store::shop::{self, ShopListing};
 use tantivy::collector::{Count, FacetCollector, MultiCollector, TopDocs};
-use tantivy::query::{
-    BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
-};
 use tantivy::schema::{
     FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
     TextFieldIndexing, TextOptions, Value,
@@ -28,22 +23,34 @@ use tantivy::{
 
 use crate::listing_document::ListingDocument;
 
+mod query;
+mod suggest;
 #[cfg(test)]
 mod tests;
 mod tokenizer;
+
+pub use suggest::Suggestion;
 
 use crate::{ServiceError, ServiceResult, Services};
 use tokenizer::IndonesianTokenizer;
 
 const ANALYZER: &str = "id_stem";
+const FOLDED: &str = "id_fold";
 
 #[derive(Clone, Copy)]
 struct Fields {
     id: Field,
+    seller: Field,
     title: Field,
     text: Field,
+    /// Title and brand words, folded but not stemmed: what buyers type,
+    /// for completions and "did you mean".
+    words: Field,
     category: Field,
+    /// `/<province>/<regency>` the shop ships from.
+    place: Field,
     price: Field,
+    max_price: Field,
     cod: Field,
     fresh: Field,
     quality: Field,
@@ -87,9 +94,16 @@ pub struct SearchQuery {
     pub min_price: Option<i64>,
     pub max_price: Option<i64>,
     pub cod_only: bool,
+    /// A province code: shops shipping from there only.
+    pub province: Option<String>,
+    /// Only products a free-shipping voucher covers now (`Some(vec![])`:
+    /// none runs, so nothing matches).
+    pub free_shipping: Option<Vec<ShippingCover>>,
     pub sort: Sort,
     pub offset: usize,
     pub limit: usize,
+    /// Count hits per category and province too.
+    pub facets: bool,
 }
 
 /// What a search found.
@@ -99,6 +113,18 @@ pub struct Hits {
     pub total: usize,
     /// Hits per top-level category, most first.
     pub categories: Vec<(String, u64)>,
+    /// Hits per province the shops ship from, most first.
+    pub provinces: Vec<(String, u64)>,
+}
+
+/// What one running free-shipping voucher covers: a shop's products (or
+/// every shop's), some products only, from a minimum spend (a product
+/// counts when one unit of its dearest SKU reaches it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShippingCover {
+    pub seller: Option<SellerId>,
+    pub products: Option<Vec<ProductId>>,
+    pub min_spend: i64,
 }
 
 pub struct SearchIndex {
@@ -114,12 +140,21 @@ fn schema() -> (Schema, Fields) {
             .set_tokenizer(ANALYZER)
             .set_index_option(IndexRecordOption::WithFreqs),
     );
+    let typed = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(FOLDED)
+            .set_index_option(IndexRecordOption::Basic),
+    );
     let fields = Fields {
         id: b.add_text_field("id", STRING | STORED),
+        seller: b.add_text_field("seller", STRING),
         title: b.add_text_field("title", analyzed.clone()),
         text: b.add_text_field("text", analyzed),
+        words: b.add_text_field("words", typed),
         category: b.add_facet_field("category", FacetOptions::default()),
+        place: b.add_facet_field("place", FacetOptions::default()),
         price: b.add_i64_field("price", INDEXED | FAST),
+        max_price: b.add_i64_field("max_price", INDEXED),
         cod: b.add_u64_field("cod", INDEXED),
         fresh: b.add_i64_field("fresh", FAST),
         quality: b.add_i64_field("quality", FAST),
@@ -169,7 +204,12 @@ impl SearchIndex {
     }
 
     fn with(index: Index, fields: Fields) -> ServiceResult<SearchIndex> {
-        index.tokenizers().register(ANALYZER, IndonesianTokenizer);
+        index
+            .tokenizers()
+            .register(ANALYZER, IndonesianTokenizer { stemmed: true });
+        index
+            .tokenizers()
+            .register(FOLDED, IndonesianTokenizer { stemmed: false });
         let writer = index.writer(20_000_000).map_err(failed)?;
         let reader = index
             .reader_builder()
@@ -233,15 +273,22 @@ impl SearchIndex {
             );
             let mut document = doc!(
                 f.id => id.to_string(),
+                f.seller => l.seller_id.to_string(),
                 f.title => l.title.clone(),
                 f.text => text,
+                f.words => format!("{} {}", l.title, l.brand.as_deref().unwrap_or_default()),
                 f.price => l.min_price,
+                f.max_price => l.max_price,
                 f.cod => u64::from(l.cod_allowed),
                 f.fresh => l.product_updated_at.unix_millis(),
                 f.quality => i64::from(l.quality_score),
             );
             if let Some(category) = &l.category {
                 document.add_facet(f.category, Facet::from(&format!("/{category}")));
+            }
+            if let Some(regency) = &l.shop_regency {
+                let province = regency.get(..2).unwrap_or(regency);
+                document.add_facet(f.place, Facet::from(&format!("/{province}/{regency}")));
             }
             writer.add_document(document).map_err(failed)?;
         }
@@ -253,120 +300,46 @@ impl SearchIndex {
     }
 
     pub fn search(&self, q: &SearchQuery) -> ServiceResult<Hits> {
-        let f = self.fields;
-        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for word in words(&q.text).iter().take(10) {
-            let term = stem(word);
-            let mut either: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            for (field, boost) in [(f.title, 3.0), (f.text, 1.0)] {
-                let t = Term::from_field_text(field, &term);
-                either.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(
-                        Box::new(TermQuery::new(t.clone(), IndexRecordOption::WithFreqs)),
-                        boost,
-                    )),
-                ));
-                let typos = match term.chars().count() {
-                    0..=4 => 0,
-                    5..=7 => 1,
-                    _ => 2,
-                };
-                if typos > 0 {
-                    either.push((
-                        Occur::Should,
-                        Box::new(BoostQuery::new(
-                            Box::new(FuzzyTermQuery::new(t, typos, true)),
-                            boost * 0.5,
-                        )),
-                    ));
-                }
-            }
-            must.push((Occur::Must, Box::new(BooleanQuery::new(either))));
-        }
-        if let Some(category) = &q.category {
-            let facet = Facet::from(&format!("/{category}"));
-            // A facet term matches the category and, by prefix, its children.
-            let lower = Term::from_facet(f.category, &facet);
-            let mut upper_text = facet.encoded_str().to_owned();
-            upper_text.push('\u{1}');
-            let upper = Term::from_field_text(f.category, &upper_text);
-            must.push((
-                Occur::Must,
-                Box::new(RangeQuery::new(
-                    Bound::Included(lower),
-                    Bound::Excluded(upper),
-                )),
-            ));
-        }
-        if q.min_price.is_some() || q.max_price.is_some() {
-            let lower = q.min_price.map_or(Bound::Unbounded, |p| {
-                Bound::Included(Term::from_field_i64(f.price, p))
-            });
-            let upper = q.max_price.map_or(Bound::Unbounded, |p| {
-                Bound::Included(Term::from_field_i64(f.price, p))
-            });
-            must.push((Occur::Must, Box::new(RangeQuery::new(lower, upper))));
-        }
-        if q.cod_only {
-            must.push((
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_u64(f.cod, 1),
-                    IndexRecordOption::Basic,
-                )),
-            ));
-        }
-        let query: Box<dyn Query> = if must.is_empty() {
-            Box::new(tantivy::query::AllQuery)
-        } else {
-            Box::new(BooleanQuery::new(must))
-        };
         let searcher = self.reader.searcher();
+        let query = query::build(&self.fields, q, &|t| has_term(&searcher, t));
         let limit = q.limit.clamp(1, 100);
         let top = TopDocs::with_limit(limit).and_offset(q.offset.min(10_000));
-        let mut facets = FacetCollector::for_field("category");
-        facets.add_facet("/");
         let mut multi = MultiCollector::new();
         let count = multi.add_collector(Count);
-        let facet_handle = multi.add_collector(facets);
-        let (addresses, total, facet_counts) = match q.sort {
-            Sort::Relevance if !q.text.trim().is_empty() => {
+        // Counting facets walks every hit's facets: only when they are shown.
+        let facet_handles = q.facets.then(|| {
+            let mut categories = FacetCollector::for_field("category");
+            categories.add_facet("/");
+            let mut places = FacetCollector::for_field("place");
+            places.add_facet("/");
+            (multi.add_collector(categories), multi.add_collector(places))
+        });
+        let order = match q.sort {
+            Sort::Relevance if !q.text.trim().is_empty() => None,
+            // Without words, "relevance" is the feed's own order.
+            Sort::Relevance => Some(("quality", Order::Desc)),
+            Sort::Newest => Some(("fresh", Order::Desc)),
+            Sort::PriceLow => Some(("price", Order::Asc)),
+            Sort::PriceHigh => Some(("price", Order::Desc)),
+        };
+        let (addresses, mut fruits): (Vec<DocAddress>, _) = match order {
+            None => {
                 let handle = multi.add_collector(top);
                 let mut fruits = searcher.search(&query, &multi).map_err(failed)?;
-                let hits: Vec<DocAddress> = handle
-                    .extract(&mut fruits)
-                    .into_iter()
-                    .map(|(_, a)| a)
-                    .collect();
-                (
-                    hits,
-                    count.extract(&mut fruits),
-                    facet_handle.extract(&mut fruits),
-                )
+                let hits = handle.extract(&mut fruits);
+                (hits.into_iter().map(|(_, a)| a).collect(), fruits)
             }
-            sort => {
-                // Without words, "relevance" is the feed's own order.
-                let (field, order) = match sort {
-                    Sort::Newest => ("fresh", Order::Desc),
-                    Sort::PriceLow => ("price", Order::Asc),
-                    Sort::PriceHigh => ("price", Order::Desc),
-                    Sort::Relevance => ("quality", Order::Desc),
-                };
+            Some((field, order)) => {
                 let handle = multi.add_collector(top.order_by_fast_field::<i64>(field, order));
                 let mut fruits = searcher.search(&query, &multi).map_err(failed)?;
-                let hits: Vec<DocAddress> = handle
-                    .extract(&mut fruits)
-                    .into_iter()
-                    .map(|(_, a)| a)
-                    .collect();
-                (
-                    hits,
-                    count.extract(&mut fruits),
-                    facet_handle.extract(&mut fruits),
-                )
+                let hits = handle.extract(&mut fruits);
+                (hits.into_iter().map(|(_, a)| a).collect(), fruits)
             }
         };
+        let total = count.extract(&mut fruits);
+        let facet_counts = facet_handles.map(|(categories, places)| {
+            (categories.extract(&mut fruits), places.extract(&mut fruits))
+        });
         self.hits(&searcher, addresses, total, facet_counts)
     }
 
@@ -395,20 +368,40 @@ impl SearchIndex {
         searcher: &tantivy::Searcher,
         addresses: Vec<DocAddress>,
         total: usize,
-        facets: tantivy::collector::FacetCounts,
+        facets: Option<(
+            tantivy::collector::FacetCounts,
+            tantivy::collector::FacetCounts,
+        )>,
     ) -> ServiceResult<Hits> {
         let ids = self.ids_of(searcher, addresses)?;
-        let mut categories: Vec<(String, u64)> = facets
-            .get("/")
-            .map(|(facet, n)| (facet.to_path_string().trim_start_matches('/').to_owned(), n))
-            .collect();
-        categories.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let top_level = |facets: tantivy::collector::FacetCounts| {
+            let mut counts: Vec<(String, u64)> = facets
+                .get("/")
+                .map(|(facet, n)| (facet.to_path_string().trim_start_matches('/').to_owned(), n))
+                .collect();
+            counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            counts
+        };
+        let (categories, provinces) = match facets {
+            Some((categories, places)) => (top_level(categories), top_level(places)),
+            None => (Vec::new(), Vec::new()),
+        };
         Ok(Hits {
             ids,
             total,
             categories,
+            provinces,
         })
     }
+}
+
+/// Whether some document has this term.
+fn has_term(searcher: &tantivy::Searcher, term: &Term) -> bool {
+    searcher.segment_readers().iter().any(|segment| {
+        segment
+            .inverted_index(term.field())
+            .is_ok_and(|index| index.doc_freq(term).is_ok_and(|n| n > 0))
+    })
 }
 
 /// Brings these products' entries in line with the read model (after the

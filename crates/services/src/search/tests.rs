@@ -15,6 +15,7 @@ fn listing(title: &str, category: &str, price: i64, cod: bool, description: &str
         seller_id: SellerId::generate(),
         shop_slug: "toko".into(),
         shop_name: "Toko Contoh".into(),
+        shop_regency: None,
         slug: "x".into(),
         title: title.into(),
         visibility: Visibility::Listed,
@@ -44,6 +45,14 @@ fn listing(title: &str, category: &str, price: i64, cod: bool, description: &str
         skus: Vec::new(),
     };
     (id, Some((l, d)))
+}
+
+/// The same listing, from a shop in this regency.
+fn shipped_from(mut change: Change, regency: &str) -> Change {
+    if let Some((l, _)) = change.1.as_mut() {
+        l.shop_regency = Some(regency.into());
+    }
+    change
 }
 
 /// A small catalog of real-style titles.
@@ -84,19 +93,35 @@ fn catalog() -> (SearchIndex, Vec<(String, ProductId)>) {
             false,
             "Sandal santai.",
         ),
-        listing(
-            "Hijab Instan Jersey Premium",
-            "fashion-muslim/hijab",
-            45_000,
-            true,
-            "Hijab instan yang mudah dipakai.",
+        shipped_from(
+            listing(
+                "Hijab Instan Jersey Premium",
+                "fashion-muslim/hijab",
+                45_000,
+                true,
+                "Hijab instan yang mudah dipakai.",
+            ),
+            "3273",
         ),
-        listing(
-            "Selendang Tenun Ikat Sumba",
-            "batik-kain-tradisional/tenun",
-            450_000,
-            false,
-            "Ditenun tangan.",
+        shipped_from(
+            listing(
+                "Selendang Tenun Ikat Sumba",
+                "batik-kain-tradisional/tenun",
+                450_000,
+                false,
+                "Ditenun tangan.",
+            ),
+            "5311",
+        ),
+        shipped_from(
+            listing(
+                "Tas Ransel Hijau Army Anti Air",
+                "tas/ransel",
+                180_000,
+                true,
+                "Ransel hijau untuk sekolah.",
+            ),
+            "3201",
         ),
     ];
     let index = SearchIndex::in_memory();
@@ -110,14 +135,9 @@ fn catalog() -> (SearchIndex, Vec<(String, ProductId)>) {
 
 fn query(text: &str) -> SearchQuery {
     SearchQuery {
-        text: text.into(),
-        category: None,
-        min_price: None,
-        max_price: None,
-        cod_only: false,
-        sort: Sort::Relevance,
-        offset: 0,
         limit: 10,
+        facets: true,
+        ..SearchQuery::words(text)
     }
 }
 
@@ -153,6 +173,44 @@ fn real_style_queries_find_what_a_buyer_means_first() {
     assert_eq!(top("selendnag sumba"), ["Selendang Tenun Ikat Sumba"]);
     assert_eq!(top("kemja hitam"), ["Kemeja Hitam Slim Fit Pria"]);
     assert!(top("laptop gaming").is_empty());
+    // A word products have is taken as meant: "hijab" is not "hijau".
+    assert_eq!(top("hijab"), ["Hijab Instan Jersey Premium"]);
+    assert_eq!(top("hijau"), ["Tas Ransel Hijau Army Anti Air"]);
+}
+
+#[test]
+fn completions_find_products_and_misspellings_get_a_correction() {
+    let (index, _) = catalog();
+    let texts = |typed: &str| -> Vec<String> {
+        index
+            .suggest(typed, 5)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.text)
+            .collect()
+    };
+    assert_eq!(texts("kaos po"), ["kaos polos"]);
+    assert_eq!(texts("sep"), ["sepatu"]);
+    // Completions that would find nothing with the words before are left out.
+    assert!(texts("hijab po").is_empty());
+    assert!(texts("").is_empty());
+    let suggestion = index.did_you_mean("hijab instn").unwrap().unwrap();
+    assert_eq!(suggestion.text, "hijab instan");
+    assert_eq!(suggestion.hits, 1);
+    assert_eq!(
+        index
+            .did_you_mean("sepatu lair pira")
+            .unwrap()
+            .unwrap()
+            .text,
+        "sepatu lari pria"
+    );
+    assert_eq!(
+        index.did_you_mean("kaos polos").unwrap(),
+        None,
+        "all words known"
+    );
+    assert_eq!(index.did_you_mean("xyzzyq").unwrap(), None, "nothing close");
 }
 
 #[test]
@@ -170,11 +228,70 @@ fn filters_and_facets_narrow_and_count() {
     q.max_price = Some(100_000);
     assert_eq!(titles(&index, &names, &q), ["Sepatu Sandal Wanita"]);
     let all = index.search(&query("")).unwrap();
-    assert_eq!(all.total, 7);
+    assert_eq!(all.total, 8);
+    assert_eq!(
+        all.provinces,
+        [("32".to_owned(), 2), ("53".to_owned(), 1)],
+        "Kota Bandung and Kab. Bogor are in Jawa Barat"
+    );
+    let mut q = query("");
+    q.province = Some("53".into());
+    assert_eq!(titles(&index, &names, &q), ["Selendang Tenun Ikat Sumba"]);
     assert_eq!(all.categories[0], ("fashion-pria".into(), 4));
     let mut q = query("");
     q.sort = Sort::PriceLow;
     assert_eq!(titles(&index, &names, &q)[0], "Hijab Instan Jersey Premium");
+}
+
+#[test]
+fn free_shipping_follows_the_running_vouchers() {
+    let (index, names) = catalog();
+    let id_of = |title: &str| names.iter().find(|(t, _)| t == title).unwrap().1;
+    let mut q = query("");
+    q.free_shipping = Some(Vec::new());
+    assert_eq!(index.search(&q).unwrap().total, 0, "no voucher runs");
+    // Every shop's products from Rp100.000 (one unit of the dearest SKU).
+    q.free_shipping = Some(vec![ShippingCover {
+        seller: None,
+        products: None,
+        min_spend: 100_000,
+    }]);
+    let mut found = titles(&index, &names, &q);
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            "Kemeja Hitam Slim Fit Pria",
+            "Selendang Tenun Ikat Sumba",
+            "Sepatu Lari Pria Ringan Running Shoes",
+            "Tas Ransel Hijau Army Anti Air",
+        ]
+    );
+    // A voucher for some products only, with another for everything dear.
+    q.free_shipping = Some(vec![
+        ShippingCover {
+            seller: None,
+            products: Some(vec![id_of("Hijab Instan Jersey Premium")]),
+            min_spend: 0,
+        },
+        ShippingCover {
+            seller: None,
+            products: None,
+            min_spend: 400_000,
+        },
+    ]);
+    q.text = "hijab sumba".into();
+    assert!(
+        titles(&index, &names, &q).is_empty(),
+        "every word still must match"
+    );
+    q.text = String::new();
+    let mut found = titles(&index, &names, &q);
+    found.sort();
+    assert_eq!(
+        found,
+        ["Hijab Instan Jersey Premium", "Selendang Tenun Ikat Sumba"]
+    );
 }
 
 #[test]

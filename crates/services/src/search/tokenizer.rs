@@ -1,12 +1,15 @@
-//! The domain's Indonesian analysis as a tantivy tokenizer: words folded
-//! and stemmed, the same for documents and queries.
+//! The domain's Indonesian analysis as tantivy tokenizers: words folded
+//! and stemmed (what search matches), or only folded (the words buyers
+//! typed, for suggestions), the same for documents and queries.
 
 use etalase_domain::search::{stem, words};
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
-/// Words (folded, stemmed) as tantivy tokens.
+/// Words (folded, and stemmed when `stemmed`) as tantivy tokens.
 #[derive(Clone, Default)]
-pub(super) struct IndonesianTokenizer;
+pub(super) struct IndonesianTokenizer {
+    pub stemmed: bool,
+}
 
 pub(super) struct Tokens {
     tokens: Vec<Token>,
@@ -41,7 +44,7 @@ impl Tokenizer for IndonesianTokenizer {
                 offset_from: 0,
                 offset_to: 0,
                 position,
-                text: stem(w),
+                text: if self.stemmed { stem(w) } else { w.clone() },
                 position_length: 1,
             })
             .collect();

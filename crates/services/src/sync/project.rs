@@ -6,6 +6,7 @@
 use etalase_domain::Timestamp;
 use etalase_domain::id::{ProductId, SellerId};
 use etalase_domain::listing::{self, Eligibility, ListingFacts, Reason, Visibility};
+use etalase_domain::regions::regions;
 use etalase_store::catalog::{self, Product, ProductImage, Sku};
 use etalase_store::shop::{self, ShopListing};
 use etalase_store::sync::{self as states, SyncOutcome, SyncState};
@@ -65,9 +66,17 @@ impl std::fmt::Display for ProjectError {
     }
 }
 
+/// A shop as its listings show it: the seller and the regency its parcels
+/// leave from (its pickup address), when known.
+#[derive(Debug, Clone)]
+pub struct ShopFacts {
+    pub seller: sellers::Seller,
+    pub regency: Option<String>,
+}
+
 /// The shops a batch of projections has read (most products of a batch
 /// share a few shops; a rebuild walks a whole shop's catalog).
-pub type Shops = std::collections::HashMap<SellerId, sellers::Seller>;
+pub type Shops = std::collections::HashMap<SellerId, ShopFacts>;
 
 /// Projects one product, inside `tx`; none when the event was applied
 /// already.
@@ -88,14 +97,19 @@ pub async fn project(
     let product = catalog::find_any_in_tx(tx, id)
         .await?
         .ok_or(ProjectError::Missing)?;
-    let seller = match shops.get(&product.seller_id) {
-        Some(seller) => seller.clone(),
+    let shop = match shops.get(&product.seller_id) {
+        Some(shop) => shop.clone(),
         None => {
             let seller = sellers::get_seller_tx(tx, product.seller_id).await?;
-            shops.insert(seller.id, seller.clone());
-            seller
+            let regency = etalase_store::kyc::pickup_district_in_tx(tx, seller.id)
+                .await?
+                .and_then(|district| regions().district(&district).map(|d| d.parent.to_owned()));
+            let shop = ShopFacts { seller, regency };
+            shops.insert(shop.seller.id, shop.clone());
+            shop
         }
     };
+    let seller = &shop.seller;
     let skus = catalog::skus_in_tx(tx, product.seller_id, id).await?;
     let images = catalog::images_in_tx(tx, product.seller_id, id).await?;
     let offers = etalase_store::pricing::live_offers_of_products(tx, &[id], now).await?;
@@ -109,7 +123,7 @@ pub async fn project(
     if eligibility.visibility.reachable() {
         let row = listing_row(
             &product,
-            &seller,
+            &shop,
             &skus,
             &images,
             &offers,
@@ -165,7 +179,7 @@ pub fn reasons_of(state: &SyncState) -> Vec<Reason> {
 
 fn listing_row(
     product: &Product,
-    seller: &sellers::Seller,
+    shop: &ShopFacts,
     skus: &[Sku],
     images: &[ProductImage],
     offers: &[etalase_store::pricing::SkuOffer],
@@ -203,8 +217,9 @@ fn listing_row(
     Ok(ShopListing {
         product_id: product.id,
         seller_id: product.seller_id,
-        shop_slug: seller.slug.clone(),
-        shop_name: seller.name.clone(),
+        shop_slug: shop.seller.slug.clone(),
+        shop_name: shop.seller.name.clone(),
+        shop_regency: shop.regency.clone(),
         slug: listing::slug_of(&product.title),
         title: product.title.clone(),
         visibility,

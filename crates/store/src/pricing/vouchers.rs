@@ -291,6 +291,22 @@ pub async fn claimable_vouchers(
     rows.into_iter().map(TryInto::try_into).collect()
 }
 
+/// Public free-shipping vouchers running now with quota left (what the
+/// Shop's "Gratis ongkir" filter covers).
+pub async fn running_free_shipping(
+    store: &Store,
+    now: Timestamp,
+) -> StoreResult<Vec<StoredVoucher>> {
+    let sql = format!(
+        "SELECT {VOUCHER_COLUMNS} FROM vouchers WHERE benefit = 'free_shipping' \
+         AND public AND activated_at IS NOT NULL AND deactivated_at IS NULL \
+         AND starts_at <= $1 AND ends_at > $1 AND used < quota ORDER BY id LIMIT 100"
+    );
+    let rows: Vec<VoucherRow> = on_pool!(store, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(now.unix_millis()).fetch_all(pool).await)?;
+    rows.into_iter().map(TryInto::try_into).collect()
+}
+
 /// `COALESCE(seller_id, '') = $n`: one statement for a seller's vouchers
 /// and the platform's (bound to [`issuer_key`]).
 fn issuer_filter(n: usize) -> String {

@@ -9,6 +9,7 @@ pub mod imports;
 pub mod listing;
 pub mod pricing;
 pub mod shop;
+pub mod shop_search;
 pub mod storefront;
 pub mod team;
 pub mod verification;
@@ -92,6 +93,8 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(storefront::products))
         .routes(routes!(storefront::product))
         .routes(routes!(storefront::shop))
+        .routes(routes!(shop_search::search))
+        .routes(routes!(shop_search::suggestions))
         .split_for_parts()
 }
 

@@ -23,6 +23,10 @@ use crate::state::AppState;
 pub struct ShopRef {
     pub slug: String,
     pub name: String,
+    /// Where the shop ships from (its pickup address's regency), when known.
+    pub city: Option<String>,
+    /// That regency's Kemendagri code, e.g. `3273`.
+    pub regency_code: Option<String>,
 }
 
 /// A price now, from the pricing function.
@@ -66,7 +70,7 @@ pub struct ProductCard {
     pub stock: i64,
 }
 
-fn card(c: &Card) -> ProductCard {
+pub(crate) fn card(c: &Card) -> ProductCard {
     let l = &c.listing;
     ProductCard {
         id: l.product_id.to_string(),
@@ -80,6 +84,11 @@ fn card(c: &Card) -> ProductCard {
         shop: ShopRef {
             slug: l.shop_slug.clone(),
             name: l.shop_name.clone(),
+            city: l
+                .shop_regency
+                .as_deref()
+                .and_then(|r| etalase_domain::regions::regions().regency_label(r)),
+            regency_code: l.shop_regency.clone(),
         },
         cod: l.cod_allowed,
         stock: l.total_stock,

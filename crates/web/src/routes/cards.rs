@@ -14,6 +14,8 @@ pub struct CardView {
     pub tag: PriceTag,
     pub shop_name: String,
     pub shop_href: String,
+    /// Where the shop ships from ("Kota Bandung"), when known.
+    pub city: Option<String>,
     pub cod: bool,
     pub stock_hint: Option<String>,
 }
@@ -29,6 +31,10 @@ pub fn card_view(t: &T, card: &Card) -> CardView {
         tag: PriceTag::new(t, &card.headline.cheapest, Some(card.headline.highest)),
         shop_name: l.shop_name.clone(),
         shop_href: format!("/s/{}", l.shop_slug),
+        city: l
+            .shop_regency
+            .as_deref()
+            .and_then(|r| etalase_domain::regions::regions().regency_label(r)),
         cod: l.cod_allowed,
         stock_hint: (l.total_stock <= 5)
             .then(|| t.tf1("shop.product.stock_left", &l.total_stock.to_string())),

@@ -5,7 +5,8 @@ mod product_page;
 mod search;
 
 pub use product_page::{claim_voucher, product, product_image};
-pub use search::search;
+pub(crate) use search::{Asked, SearchParams};
+pub use search::{search, suggest};
 
 use askama::Template;
 use axum::extract::{Path, Query};

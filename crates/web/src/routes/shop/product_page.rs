@@ -12,7 +12,6 @@ use etalase_domain::pricing::{BuyerContext, Channel};
 use etalase_services::pricing::vouchers;
 use etalase_services::storefront;
 use etalase_store::sellers;
-use etalase_store::shop::FeedOrder;
 
 use crate::ctx::{Ctx, UserCtx};
 use crate::errors::{AppError, AppResult};
@@ -197,27 +196,11 @@ pub async fn product(
         .await
         .map(|s| t.tf1("shop.shop.joined", &s.created_at.format_date(t.lang)))
         .unwrap_or_default();
-    let related = match l.category.as_deref() {
-        Some(category) => {
-            let feed = storefront::Feed {
-                order: FeedOrder::Ranked,
-                seller: None,
-                category: Some(category),
-                query: "",
-                page: 1,
-                per_page: 7,
-            };
-            storefront::cards(svc, &feed)
-                .await?
-                .cards
-                .iter()
-                .filter(|c| c.listing.product_id != l.product_id)
-                .take(6)
-                .map(|c| card_view(t, c))
-                .collect()
-        }
-        None => Vec::new(),
-    };
+    let related = storefront::related(svc, l, 6)
+        .await?
+        .iter()
+        .map(|c| card_view(t, c))
+        .collect();
     let crumbs = l
         .category
         .as_deref()
