@@ -170,6 +170,22 @@ pub async fn all(store: &Store) -> StoreResult<Vec<ShopListing>> {
     rows.into_iter().map(TryInto::try_into).collect()
 }
 
+/// Up to `limit` listings after `after` (by product id), for walking the
+/// whole read model a page at a time.
+pub async fn page_after(
+    store: &Store,
+    after: Option<ProductId>,
+    limit: i64,
+) -> StoreResult<Vec<ShopListing>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM shop_listings WHERE product_id > $1 ORDER BY product_id LIMIT $2"
+    );
+    let after = after.map(|id| id.to_string()).unwrap_or_default();
+    let rows: Vec<ListingRow> = on_pool!(store, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(&after).bind(limit).fetch_all(pool).await)?;
+    rows.into_iter().map(TryInto::try_into).collect()
+}
+
 /// Listings whose product no longer exists (a rebuild removes them).
 pub async fn remove_orphans(tx: &mut Tx) -> StoreResult<u64> {
     let gone = on_tx!(tx, conn => sqlx::query(

@@ -449,13 +449,23 @@ pub async fn ensure_built(svc: &Services) -> ServiceResult<u64> {
     }
     let stale: Vec<Change> = index.ids()?.into_iter().map(|id| (id, None)).collect();
     apply(svc, stale).await?;
-    let mut changes = Vec::new();
-    for l in shop::all(&svc.store).await? {
-        if l.visibility == Visibility::Listed {
-            changes.push((l.product_id, Some(with_document(l)?)));
+    // A page at a time: the read model's documents never all sit in memory.
+    let mut indexed = 0;
+    let mut after = None;
+    loop {
+        let page = shop::page_after(&svc.store, after, 2_000).await?;
+        let Some(last) = page.last().map(|l| l.product_id) else {
+            break;
+        };
+        let mut changes = Vec::with_capacity(page.len());
+        for l in page {
+            if l.visibility == Visibility::Listed {
+                changes.push((l.product_id, Some(with_document(l)?)));
+            }
         }
+        indexed += changes.len() as u64;
+        apply(svc, changes).await?;
+        after = Some(last);
     }
-    let indexed = changes.len() as u64;
-    apply(svc, changes).await?;
     Ok(indexed)
 }
