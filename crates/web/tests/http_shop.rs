@@ -129,6 +129,12 @@ async fn product_pages_carry_seo_tags_and_crawlers_find_them(backend: Backend) {
     let path = &home[at..at + home[at..].find('"').unwrap()];
     let (status, page) = text(&app, path).await;
     assert_eq!(status, StatusCode::OK);
+    // Photos in the sizes the layout needs: the browser picks by width.
+    assert!(home.contains("/160 160w, /p/"), "{home}");
+    assert!(
+        page.contains("/480 480w, /p/") && page.contains("/960 960w\""),
+        "{page}"
+    );
     assert!(page.contains(&format!(
         "<link rel=\"canonical\" href=\"http://etalase.test{path}\">"
     )));

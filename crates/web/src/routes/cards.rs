@@ -10,6 +10,8 @@ use crate::i18n::T;
 pub struct CardView {
     pub href: String,
     pub title: String,
+    /// The card photo's address without its size (`…/images/<id>`): the
+    /// template offers 160 and 480 px and lets the browser pick by width.
     pub image: Option<String>,
     pub tag: PriceTag,
     pub shop_name: String,
@@ -27,7 +29,7 @@ pub fn card_view(t: &T, card: &Card) -> CardView {
         title: l.title.clone(),
         image: l
             .primary_image
-            .map(|i| format!("/p/{}/images/{i}/480", l.product_id)),
+            .map(|i| format!("/p/{}/images/{i}", l.product_id)),
         tag: PriceTag::new(t, &card.headline.cheapest, Some(card.headline.highest)),
         shop_name: l.shop_name.clone(),
         shop_href: format!("/s/{}", l.shop_slug),

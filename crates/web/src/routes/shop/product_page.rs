@@ -223,7 +223,7 @@ pub async fn product(
         images: d
             .images
             .iter()
-            .map(|i| format!("/p/{}/images/{i}/960", l.product_id))
+            .map(|i| format!("/p/{}/images/{i}", l.product_id))
             .collect(),
         description_html: d.description_html.clone(),
         bullets: d.bullets.clone(),
