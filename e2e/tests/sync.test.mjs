@@ -57,14 +57,18 @@ test('a product published without stock says why, and its badge turns when stock
   await page.getByTestId('publish').click();
   await page.waitForURL(/notice=product_published/);
   const panel = page.getByTestId('shop-panel');
-  // The projector is woken by the commit; the page may have been rendered first.
-  for (let i = 0; i < 20 && !(await panel.locator('[data-reason=out_of_stock]').count()); i++) {
+  // The projector is woken by the commit; the page may have been rendered first,
+  // showing the draft's state (which has out_of_stock too, beside product_draft):
+  // wait for the published product's state.
+  const published = panel.locator('[data-testid=sync-shown][data-shown=sold_out]');
+  for (let i = 0; i < 20 && !(await published.count()); i++) {
     await page.waitForTimeout(150);
     await page.reload();
   }
   await panel.locator('[data-reason=out_of_stock]').waitFor();
   assert.match(await panel.textContent(), /Stok semua varian habis/);
   assert.equal(await panel.getByTestId('sync-shown').getAttribute('data-shown'), 'sold_out');
+  assert.equal(await panel.locator('[data-reason=product_draft]').count(), 0, 'published');
   await page.screenshot({ path: `${SHOTS}sync-sold-out.png`, fullPage: true });
 
   // The catalog list stays open, watching.
