@@ -37,11 +37,29 @@ impl ShopProduct {
             .collect()
     }
 
+    /// Each SKU's price now for any buyer in the Shop (what its page, its
+    /// card and the public API show).
+    pub fn prices_now(&self, svc: &Services) -> Vec<UnitPrice> {
+        prices_now(svc, &self.document.skus)
+    }
+
     /// The price a card or the page head shows: the cheapest SKU's (the
     /// first one on a tie) and the highest unit price, for a range.
     pub fn headline(&self, prices: &[UnitPrice]) -> Option<Headline> {
         headline_of(prices)
     }
+}
+
+/// These SKUs' prices now for any buyer in the Shop.
+fn prices_now(svc: &Services, skus: &[ListingSku]) -> Vec<UnitPrice> {
+    let (now, anyone) = (svc.now(), BuyerContext::anonymous());
+    skus.iter()
+        .map(|s| {
+            svc.config
+                .pricer
+                .price(&pricing_of(s), &anyone, Channel::Shop, now)
+        })
+        .collect()
 }
 
 fn headline_of(prices: &[UnitPrice]) -> Option<Headline> {
@@ -111,9 +129,6 @@ pub struct CardPage {
     pub has_next: bool,
 }
 
-/// Hits read from the read model for one page, at most.
-const MAX_HITS_READ: usize = 100;
-
 /// Cards per page.
 pub const PAGE_SIZE: i64 = 24;
 /// Pages past this are clamped to it (no one scrolls 500 pages; a crawler
@@ -136,24 +151,13 @@ pub struct Feed<'a> {
 /// Listings as cards, each priced now for anyone by the one pricing
 /// function (a listing without a priced SKU has no card).
 fn priced_cards(svc: &Services, listings: Vec<ShopListing>) -> ServiceResult<Vec<Card>> {
-    let now = svc.now();
-    let anyone = BuyerContext::anonymous();
     let mut cards = Vec::with_capacity(listings.len());
     for listing in listings {
         // A card needs the SKUs only: the rest of the document (description,
         // attributes) is skipped over, not copied.
         let skus: SkusOnly =
             serde_json::from_str(&listing.document).map_err(ServiceError::internal)?;
-        let prices: Vec<UnitPrice> = skus
-            .skus
-            .iter()
-            .map(|s| {
-                svc.config
-                    .pricer
-                    .price(&pricing_of(s), &anyone, Channel::Shop, now)
-            })
-            .collect();
-        if let Some(headline) = headline_of(&prices) {
+        if let Some(headline) = headline_of(&prices_now(svc, &skus.skus)) {
             cards.push(Card { listing, headline });
         }
     }
@@ -193,10 +197,10 @@ pub async fn cards(svc: &Services, feed: &Feed<'_>) -> ServiceResult<CardPage> {
     })
 }
 
-/// Up to `n` other listed products of the same category, best ranked
-/// first (quality, then freshness): read from the search index when there
-/// is one (a category's best are found without reading the read model's
-/// rows one by one), else from the read model's feed.
+/// Up to `n` other listed products of the same category, best quality
+/// first: read from the search index when there is one (a category's best
+/// are found without reading the read model's rows one by one), else from
+/// the read model's ranked feed.
 pub async fn related(svc: &Services, of: &ShopListing, n: usize) -> ServiceResult<Vec<Card>> {
     let Some(category) = of.category.as_deref() else {
         return Ok(Vec::new());
@@ -302,9 +306,8 @@ pub async fn search(
     .await
     .map_err(ServiceError::internal)??;
     // One read for the page; the index's order kept.
-    let ids: Vec<ProductId> = hits.ids.iter().take(MAX_HITS_READ).copied().collect();
-    let mut found = shop::get_many(&svc.store, &ids).await?;
-    found.sort_by_key(|l| ids.iter().position(|id| *id == l.product_id));
+    let mut found = shop::get_many(&svc.store, &hits.ids).await?;
+    found.sort_by_key(|l| hits.ids.iter().position(|id| *id == l.product_id));
     let cards = priced_cards(svc, found)?;
     Ok(SearchResults {
         page: CardPage {

@@ -11,6 +11,7 @@ use std::sync::Mutex;
 
 use etalase_domain::id::{ProductId, SellerId};
 use etalase_domain::listing::Visibility;
+use etalase_domain::regions::regions;
 use etalase_store::shop::{self, ShopListing};
 use tantivy::collector::{Count, FacetCollector, MultiCollector, TopDocs};
 use tantivy::schema::{
@@ -248,7 +249,7 @@ impl SearchIndex {
     /// commits and makes them searchable.
     pub fn apply(&self, changes: &[Change]) -> ServiceResult<()> {
         let f = self.fields;
-        let writer = self.writer.lock().map_err(failed)?;
+        let mut writer = self.writer.lock().map_err(failed)?;
         for (id, listing) in changes {
             writer.delete_term(Term::from_field_text(f.id, &id.to_string()));
             let Some((l, d)) = listing else { continue };
@@ -286,14 +287,12 @@ impl SearchIndex {
             if let Some(category) = &l.category {
                 document.add_facet(f.category, Facet::from(&format!("/{category}")));
             }
-            if let Some(regency) = &l.shop_regency {
-                let province = regency.get(..2).unwrap_or(regency);
+            if let Some(regency) = l.shop_regency.as_deref().and_then(|r| regions().regency(r)) {
+                let (province, regency) = (regency.parent, regency.code);
                 document.add_facet(f.place, Facet::from(&format!("/{province}/{regency}")));
             }
             writer.add_document(document).map_err(failed)?;
         }
-        drop(writer);
-        let mut writer = self.writer.lock().map_err(failed)?;
         writer.commit().map_err(failed)?;
         drop(writer);
         self.reader.reload().map_err(failed)

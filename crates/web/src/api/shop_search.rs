@@ -85,35 +85,27 @@ pub async fn search(
     let query = asked.query(&state.services, per_page).await?;
     let found = storefront::search(&state.services, &query, p.page.unwrap_or(1)).await?;
     let tree = etalase_domain::catalog::category::tree();
+    let named = |counts: Vec<(String, u64)>, name_of: &dyn Fn(&str) -> Option<String>| {
+        counts
+            .into_iter()
+            .map(|(id, count)| FacetCount {
+                name: name_of(&id).unwrap_or_else(|| id.clone()),
+                id,
+                count,
+            })
+            .collect()
+    };
     Ok(Json(SearchResult {
         items: found.page.cards.iter().map(card).collect(),
         total: found.total,
         page: found.page.page,
         next_page: found.page.has_next.then_some(found.page.page + 1),
-        categories: found
-            .categories
-            .into_iter()
-            .map(|(id, count)| FacetCount {
-                name: tree
-                    .get(&id)
-                    .map(|c| c.name_id.to_owned())
-                    .unwrap_or_else(|| id.clone()),
-                id,
-                count,
-            })
-            .collect(),
-        provinces: found
-            .provinces
-            .into_iter()
-            .map(|(id, count)| FacetCount {
-                name: regions()
-                    .province(&id)
-                    .map(|r| r.name.to_owned())
-                    .unwrap_or_else(|| id.clone()),
-                id,
-                count,
-            })
-            .collect(),
+        categories: named(found.categories, &|id| {
+            tree.get(id).map(|c| c.name_id.to_owned())
+        }),
+        provinces: named(found.provinces, &|code| {
+            regions().province(code).map(|r| r.name.to_owned())
+        }),
         did_you_mean: found.did_you_mean.map(|s| s.text),
     }))
 }

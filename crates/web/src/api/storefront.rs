@@ -8,7 +8,7 @@ use axum::response::Json;
 use etalase_domain::ErrorCode;
 use etalase_domain::id::ProductId;
 use etalase_domain::listing::Visibility;
-use etalase_domain::pricing::{BuyerContext, Channel, OfferKind, UnitPrice};
+use etalase_domain::pricing::{OfferKind, UnitPrice};
 use etalase_domain::seller::SellerStatus;
 use etalase_services::storefront::{self, Card, CardPage};
 use etalase_store::sellers;
@@ -196,12 +196,7 @@ pub async fn product(
     let found = storefront::product(svc, id)
         .await?
         .ok_or(ErrorCode::NotFound)?;
-    let prices = found.prices(
-        &svc.config.pricer,
-        &BuyerContext::anonymous(),
-        Channel::Shop,
-        svc.now(),
-    );
+    let prices = found.prices_now(svc);
     let headline = found.headline(&prices).ok_or(ErrorCode::NotFound)?;
     let skus = found
         .document

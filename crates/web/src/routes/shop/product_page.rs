@@ -8,7 +8,6 @@ use axum::response::{IntoResponse, Response};
 use etalase_domain::ErrorCode;
 use etalase_domain::id::{ImageId, ProductId, VoucherId};
 use etalase_domain::listing::Visibility;
-use etalase_domain::pricing::{BuyerContext, Channel};
 use etalase_services::pricing::vouchers;
 use etalase_services::storefront;
 use etalase_store::sellers;
@@ -182,12 +181,7 @@ pub async fn product(
     let d = &found.document;
     let sold_out = l.visibility == Visibility::SoldOut;
     let svc = &ctx.state.services;
-    let prices = found.prices(
-        &svc.config.pricer,
-        &BuyerContext::anonymous(),
-        Channel::Shop,
-        svc.now(),
-    );
+    let prices = found.prices_now(svc);
     let headline = found.headline(&prices).ok_or(ErrorCode::NotFound)?;
     let vouchers = voucher_chips(t, svc, l.seller_id, Some(l.product_id)).await?;
     let tags: Vec<PriceTag> = prices.iter().map(|p| PriceTag::new(t, p, None)).collect();
