@@ -91,6 +91,8 @@ pub struct ServiceConfig {
     pub fetch_allow: Vec<ipnet::IpNet>,
     /// The platform's pricing rules (the floor no promotion goes under).
     pub pricer: etalase_domain::pricing::Pricer,
+    /// Bytes of listings the Shop keeps in memory (0: none).
+    pub shop_cache_bytes: u64,
 }
 
 impl Default for ServiceConfig {
@@ -105,6 +107,7 @@ impl Default for ServiceConfig {
             calendar: Arc::new(etalase_domain::calendar::indonesia().clone()),
             fetch_allow: Vec::new(),
             pricer: etalase_domain::pricing::Pricer::default(),
+            shop_cache_bytes: 64 << 20,
         }
     }
 }
@@ -124,8 +127,11 @@ pub struct Services {
     /// ([`mail::spawn_dispatcher`]); without one, mail is delivered inline.
     pub mail_wake: Option<Arc<tokio::sync::Notify>>,
     pub config: Arc<ServiceConfig>,
-    /// Which products the sync just projected, for pages that watch.
+    /// Which products the sync just projected, for pages that watch (and
+    /// for the Shop's cache, which drops them).
     pub sync_notices: Arc<sync::SyncNotices>,
+    /// What the Shop's pages read most, kept while the sync says it holds.
+    pub shop_cache: Arc<storefront::ShopCache>,
     /// The Shop's search index: none until [`Services::with_search`] (a
     /// folder) or [`Services::with_memory_search`] gives it one. Commands
     /// that serve no Shop keep none and leave it to the server, which
@@ -142,6 +148,7 @@ impl Services {
         objects: etalase_store::objects::ObjectStore,
         config: ServiceConfig,
     ) -> Self {
+        let shop_cache = Arc::new(storefront::ShopCache::new(config.shop_cache_bytes));
         Self {
             store,
             vault,
@@ -150,7 +157,8 @@ impl Services {
             mailer,
             mail_wake: None,
             config: Arc::new(config),
-            sync_notices: Arc::default(),
+            sync_notices: Arc::new(sync::SyncNotices::new(shop_cache.clone())),
+            shop_cache,
             search: None,
         }
     }

@@ -25,6 +25,25 @@ pub struct ListingDocument {
     pub skus: Vec<ListingSku>,
 }
 
+#[cfg(test)]
+impl ListingDocument {
+    /// A document with a description and nothing else (tests).
+    pub(crate) fn described(text: &str) -> ListingDocument {
+        ListingDocument {
+            description_html: String::new(),
+            description_text: text.into(),
+            bullets: Vec::new(),
+            attributes: BTreeMap::new(),
+            condition: "new".into(),
+            tags: Vec::new(),
+            preorder_days: None,
+            options: Vec::new(),
+            images: Vec::new(),
+            skus: Vec::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListingSku {
     pub id: SkuId,

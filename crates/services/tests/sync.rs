@@ -6,12 +6,15 @@
 
 mod support;
 
+use std::sync::Arc;
+
 use etalase_domain::ErrorCode;
 use etalase_domain::id::ProductId;
 use etalase_domain::listing::{Reason, Visibility};
-use etalase_services::catalog::{self, media};
+use etalase_services::catalog::{self, ProductView, media};
 use etalase_services::inventory::{self, StockRequest};
 use etalase_services::kyc::review::{self, Decision};
+use etalase_services::storefront::{self, ShopCache};
 use etalase_services::sync::{self, SyncStatus};
 use etalase_services::teams::SellerScope;
 use etalase_store::accounts::User;
@@ -32,6 +35,24 @@ async fn live_product(w: &World, scope: &SellerScope) -> ProductId {
     media::upload(&w.svc, scope, id, photo(800)).await.unwrap();
     catalog::publish(&w.svc, scope, id).await.unwrap();
     id
+}
+
+/// Sets every SKU's stock to 0 (and gives the product as it was).
+async fn sell_out(w: &World, scope: &SellerScope, id: ProductId) -> ProductView {
+    let view = catalog::view(&w.svc, scope, id).await.unwrap();
+    for sku in &view.skus {
+        inventory::change(
+            &w.svc,
+            scope,
+            sku.id,
+            StockRequest::Set(0),
+            StockReason::Manual,
+            None,
+        )
+        .await
+        .unwrap();
+    }
+    view
 }
 
 /// Applies what waits, then reads the product's sync.
@@ -112,19 +133,7 @@ async fn every_reason_takes_a_product_out_and_its_fix_brings_it_back(backend: Ba
     assert_listed(&w, &scope, id).await;
 
     // Sold out: still reachable at its address, out of search and feeds.
-    let view = catalog::view(&w.svc, &scope, id).await.unwrap();
-    for sku in &view.skus {
-        inventory::change(
-            &w.svc,
-            &scope,
-            sku.id,
-            StockRequest::Set(0),
-            StockReason::Manual,
-            None,
-        )
-        .await
-        .unwrap();
-    }
+    let view = sell_out(&w, &scope, id).await;
     let status = synced(&w, &scope, id).await;
     assert_eq!(status.visibility, Some(Visibility::SoldOut));
     assert_eq!(status.reasons, [Reason::OutOfStock]);
@@ -147,7 +156,10 @@ async fn every_reason_takes_a_product_out_and_its_fix_brings_it_back(backend: Ba
     let again = sync::status(&w.svc, &scope, id).await.unwrap().listed_since;
     assert!(again > since, "{again:?} after {since:?}");
 
-    // A price change reaches the Shop.
+    // A price change reaches the Shop, and its pages: what they kept of the
+    // product is dropped when the projection commits.
+    let kept = storefront::product(&w.svc, id).await.unwrap().unwrap();
+    assert_ne!(kept.listing.min_price, 175_000);
     let mut input = complete();
     for sku in &mut input.skus {
         sku.price = "175.000".into();
@@ -159,6 +171,9 @@ async fn every_reason_takes_a_product_out_and_its_fix_brings_it_back(backend: Ba
     sync::catch_up(&w.svc).await.unwrap();
     let listing = shop::get(&w.svc.store, id).await.unwrap().unwrap();
     assert_eq!((listing.min_price, listing.max_price), (175_000, 175_000));
+    let page = storefront::product(&w.svc, id).await.unwrap().unwrap();
+    assert_eq!(page.listing.min_price, 175_000);
+    assert!(page.document.skus.iter().all(|s| s.price == 175_000));
 
     // Deleted: gone for good.
     catalog::delete(&w.svc, &scope, id).await.unwrap();
@@ -432,8 +447,7 @@ async fn a_process_that_does_not_project_follows_the_states(backend: Backend) {
     let scope = shop(&w.svc, "sari@contoh.id", "batik-sari").await;
     let id = live_product(&w, &scope).await;
     // A Seller Center process of a split setup: its own watchers, no projector.
-    let mut seller_center = w.svc.clone();
-    seller_center.sync_notices = Default::default();
+    let seller_center = other_process(&w.svc);
     let mut notices = seller_center.sync_notices.subscribe();
     let follower = sync::spawn_notice_follower(seller_center);
     w.clock.advance_secs(1);
@@ -448,7 +462,52 @@ async fn a_process_that_does_not_project_follows_the_states(backend: Backend) {
     follower.abort();
 }
 
+/// The services of another process on the same database: its own cache,
+/// watchers and (empty) search index.
+fn other_process(svc: &etalase_services::Services) -> etalase_services::Services {
+    let mut other = svc.clone().with_memory_search();
+    other.shop_cache = Arc::new(ShopCache::new(1 << 20));
+    other.sync_notices = Arc::new(sync::SyncNotices::new(other.shop_cache.clone()));
+    other
+}
+
+async fn a_shop_node_drops_what_another_node_projected(backend: Backend) {
+    let w = world(backend).await;
+    let scope = shop(&w.svc, "sari@contoh.id", "batik-sari").await;
+    let id = live_product(&w, &scope).await;
+    let admin = reviewer(&w).await;
+    verification::approve(&w.svc, &scope, &admin).await;
+    assert_listed(&w, &scope, id).await;
+    // Two Shop nodes share the NATS consumer: this one keeps the product …
+    let node = other_process(&w.svc);
+    let kept = storefront::product(&node, id).await.unwrap().unwrap();
+    assert_eq!(kept.listing.visibility, Visibility::Listed);
+    // … the other projects its selling out.
+    sell_out(&w, &scope, id).await;
+    sync::catch_up(&w.svc).await.unwrap();
+    assert_eq!(in_shop(&w, id).await, Some(Visibility::SoldOut));
+    // Until this node hears of it, its pages show what it kept …
+    let still = storefront::product(&node, id).await.unwrap().unwrap();
+    assert_eq!(still.listing.visibility, Visibility::Listed);
+    // … and it hears of it from the sync's states.
+    let follower = sync::spawn_notice_follower(node.clone());
+    let mut seen = None;
+    for _ in 0..50 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        seen = storefront::product(&node, id)
+            .await
+            .unwrap()
+            .map(|p| p.listing.visibility);
+        if seen == Some(Visibility::SoldOut) {
+            break;
+        }
+    }
+    follower.abort();
+    assert_eq!(seen, Some(Visibility::SoldOut));
+}
+
 on_both_backends!(
+    a_shop_node_drops_what_another_node_projected,
     a_process_that_does_not_project_follows_the_states,
     every_reason_takes_a_product_out_and_its_fix_brings_it_back,
     a_draft_lists_everything_it_lacks_until_published,

@@ -176,10 +176,10 @@ fn sync_workers(
                 workers.push(bus::spawn_relay(svc.clone(), config.clone()));
                 tracing::info!(%url, "outbox relay to NATS started");
             }
-            if !shop {
-                // The badges of this process's pages follow the Shop's sync.
-                workers.push(sync::spawn_notice_follower(svc.clone()));
-            }
+            // The badges of this process's pages follow the Shop's sync; a
+            // Shop node also learns what the other Shop nodes projected
+            // (they share the consumer), for its cache and search index.
+            workers.push(sync::spawn_notice_follower(svc.clone()));
             if shop {
                 workers.push(bus::spawn_consumer(svc.clone(), config));
                 tracing::info!(%url, "Shop consumer of NATS started");

@@ -3,6 +3,8 @@
 //! ones or type a code. A claim never passes the quota or the per-buyer
 //! limit, whatever the concurrency (see the store's `claim`).
 
+use std::sync::Arc;
+
 use etalase_domain::audit::Actor;
 use etalase_domain::id::{ProductId, SellerId, UserId, VoucherId};
 use etalase_domain::policy::{Area, SellerAction};
@@ -155,6 +157,7 @@ pub async fn create(
     };
     record(&mut tx, owner, &voucher, action, now).await?;
     tx.commit().await?;
+    svc.shop_cache.forget_vouchers();
     Ok(SavedVoucher {
         voucher: view(voucher, now),
         findings,
@@ -192,6 +195,7 @@ pub async fn update(
     }
     record(&mut tx, owner, &voucher, "pricing.voucher_updated", now).await?;
     tx.commit().await?;
+    svc.shop_cache.forget_vouchers();
     let voucher = get(svc, owner, id).await?;
     Ok(SavedVoucher { voucher, findings })
 }
@@ -215,6 +219,7 @@ pub async fn activate(
     store::set_voucher_switch(&mut tx, id, Switch::Activate, &actor, now).await?;
     record(&mut tx, owner, &voucher, "pricing.voucher_scheduled", now).await?;
     tx.commit().await?;
+    svc.shop_cache.forget_vouchers();
     let voucher = get(svc, owner, id).await?;
     Ok(SavedVoucher { voucher, findings })
 }
@@ -238,6 +243,7 @@ pub async fn deactivate(
     store::set_voucher_switch(&mut tx, id, Switch::Deactivate, &actor, now).await?;
     record(&mut tx, owner, &voucher, "pricing.voucher_deactivated", now).await?;
     tx.commit().await?;
+    svc.shop_cache.forget_vouchers();
     get(svc, owner, id).await
 }
 
@@ -491,6 +497,8 @@ async fn claim_voucher(
     match store::claim(&mut tx, voucher.id, buyer, voucher.per_buyer_limit, now).await? {
         ClaimOutcome::Claimed => {
             tx.commit().await?;
+            // Its quota may be used up now.
+            svc.shop_cache.forget_vouchers();
             Ok(voucher)
         }
         ClaimOutcome::UsedUp => {
@@ -504,9 +512,16 @@ async fn claim_voucher(
     }
 }
 
-/// Public vouchers a buyer can claim on a shop's pages now.
-pub async fn claimable(svc: &Services, seller: SellerId) -> ServiceResult<Vec<StoredVoucher>> {
-    Ok(store::claimable_vouchers(&svc.store, seller, svc.now()).await?)
+/// Public vouchers a buyer can claim on a shop's pages now (the Shop's
+/// cache may answer: within a second of a change made elsewhere).
+pub async fn claimable(svc: &Services, seller: SellerId) -> ServiceResult<Arc<Vec<StoredVoucher>>> {
+    if let Some(kept) = svc.shop_cache.vouchers(seller) {
+        return Ok(kept);
+    }
+    let ticket = svc.shop_cache.ticket();
+    let found = Arc::new(store::claimable_vouchers(&svc.store, seller, svc.now()).await?);
+    svc.shop_cache.keep_vouchers(ticket, seller, found.clone());
+    Ok(found)
 }
 
 /// Vouchers a buyer holds with claims left.

@@ -6,14 +6,15 @@
 //! the Shop reads and prices the products from the read model, so a stale
 //! hit for a product that has left the Shop is simply dropped.
 
+use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use etalase_domain::id::{ProductId, SellerId};
 use etalase_domain::listing::Visibility;
 use etalase_domain::regions::regions;
 use etalase_store::shop::{self, ShopListing};
-use tantivy::collector::{Count, FacetCollector, MultiCollector, TopDocs};
+use tantivy::collector::{Count, MultiCollector, TopDocs};
 use tantivy::schema::{
     FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
     TextFieldIndexing, TextOptions, Value,
@@ -24,6 +25,7 @@ use tantivy::{
 
 use crate::listing_document::ListingDocument;
 
+mod counts;
 mod query;
 mod suggest;
 #[cfg(test)]
@@ -36,6 +38,8 @@ use crate::{ServiceError, ServiceResult, Services};
 use tokenizer::IndonesianTokenizer;
 
 const ANALYZER: &str = "id_stem";
+const TOP_CATEGORY: &str = "top_category";
+const PROVINCE: &str = "province";
 const FOLDED: &str = "id_fold";
 
 #[derive(Clone, Copy)]
@@ -50,6 +54,10 @@ struct Fields {
     category: Field,
     /// `/<province>/<regency>` the shop ships from.
     place: Field,
+    /// The category's top level and the province alone, for the counts
+    /// beside the filters (see [`counts`]).
+    top_category: Field,
+    province: Field,
     price: Field,
     max_price: Field,
     cod: Field,
@@ -154,8 +162,10 @@ fn schema() -> (Schema, Fields) {
         words: b.add_text_field("words", typed),
         category: b.add_facet_field("category", FacetOptions::default()),
         place: b.add_facet_field("place", FacetOptions::default()),
+        top_category: b.add_text_field(TOP_CATEGORY, FAST),
+        province: b.add_text_field(PROVINCE, FAST),
         price: b.add_i64_field("price", INDEXED | FAST),
-        max_price: b.add_i64_field("max_price", INDEXED),
+        max_price: b.add_i64_field("max_price", FAST),
         cod: b.add_u64_field("cod", INDEXED),
         fresh: b.add_i64_field("fresh", FAST),
         quality: b.add_i64_field("quality", FAST),
@@ -236,6 +246,33 @@ impl SearchIndex {
         self.ids_of(&searcher, all)
     }
 
+    /// Moves each time a change becomes searchable: what was read from the
+    /// index at one generation holds until the next.
+    pub fn generation(&self) -> u64 {
+        self.reader.searcher().generation().generation_id()
+    }
+
+    /// Merges the index into one segment when it has several: a search
+    /// works through each segment in turn (its terms looked up, its
+    /// columns opened), so after a full build one segment answers fastest.
+    /// Later changes add small segments that tantivy merges as usual.
+    pub fn compact(&self) -> ServiceResult<()> {
+        let segments: Vec<tantivy::index::SegmentId> = self
+            .reader
+            .searcher()
+            .segment_readers()
+            .iter()
+            .map(|s| s.segment_id())
+            .collect();
+        if segments.len() < 2 {
+            return Ok(());
+        }
+        // Changes go on being written while the merge runs.
+        let merged = self.writer.lock().map_err(failed)?.merge(&segments);
+        merged.wait().map_err(failed)?;
+        self.reader.reload().map_err(failed)
+    }
+
     /// Documents in the index.
     pub fn len(&self) -> u64 {
         self.reader.searcher().num_docs()
@@ -286,10 +323,13 @@ impl SearchIndex {
             );
             if let Some(category) = &l.category {
                 document.add_facet(f.category, Facet::from(&format!("/{category}")));
+                let top = category.split('/').next().unwrap_or(category);
+                document.add_text(f.top_category, top);
             }
             if let Some(regency) = l.shop_regency.as_deref().and_then(|r| regions().regency(r)) {
                 let (province, regency) = (regency.parent, regency.code);
                 document.add_facet(f.place, Facet::from(&format!("/{province}/{regency}")));
+                document.add_text(f.province, province);
             }
             writer.add_document(document).map_err(failed)?;
         }
@@ -307,11 +347,10 @@ impl SearchIndex {
         let count = multi.add_collector(Count);
         // Counting facets walks every hit's facets: only when they are shown.
         let facet_handles = q.facets.then(|| {
-            let mut categories = FacetCollector::for_field("category");
-            categories.add_facet("/");
-            let mut places = FacetCollector::for_field("place");
-            places.add_facet("/");
-            (multi.add_collector(categories), multi.add_collector(places))
+            (
+                multi.add_collector(counts::CountBy::field(TOP_CATEGORY)),
+                multi.add_collector(counts::CountBy::field(PROVINCE)),
+            )
         });
         let order = match q.sort {
             Sort::Relevance if !q.text.trim().is_empty() => None,
@@ -367,17 +406,12 @@ impl SearchIndex {
         searcher: &tantivy::Searcher,
         addresses: Vec<DocAddress>,
         total: usize,
-        facets: Option<(
-            tantivy::collector::FacetCounts,
-            tantivy::collector::FacetCounts,
-        )>,
+        facets: Option<(HashMap<String, u64>, HashMap<String, u64>)>,
     ) -> ServiceResult<Hits> {
         let ids = self.ids_of(searcher, addresses)?;
-        let top_level = |facets: tantivy::collector::FacetCounts| {
-            let mut counts: Vec<(String, u64)> = facets
-                .get("/")
-                .map(|(facet, n)| (facet.to_path_string().trim_start_matches('/').to_owned(), n))
-                .collect();
+        // Most first, then by name: the same order on every search.
+        let top_level = |counts: HashMap<String, u64>| {
+            let mut counts: Vec<(String, u64)> = counts.into_iter().collect();
             counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             counts
         };
@@ -444,6 +478,7 @@ pub async fn ensure_built(svc: &Services) -> ServiceResult<u64> {
         return Ok(0);
     };
     if index.len() == shop::count(&svc.store, Visibility::Listed).await? as u64 {
+        compact(&index).await?;
         return Ok(0);
     }
     let stale: Vec<Change> = index.ids()?.into_iter().map(|id| (id, None)).collect();
@@ -466,5 +501,13 @@ pub async fn ensure_built(svc: &Services) -> ServiceResult<u64> {
         apply(svc, changes).await?;
         after = Some(last);
     }
+    compact(&index).await?;
     Ok(indexed)
+}
+
+async fn compact(index: &Arc<SearchIndex>) -> ServiceResult<()> {
+    let index = index.clone();
+    tokio::task::spawn_blocking(move || index.compact())
+        .await
+        .map_err(ServiceError::internal)?
 }

@@ -102,17 +102,11 @@ fn exact(term: Term, record: IndexRecordOption) -> Box<dyn Query> {
     Box::new(TermQuery::new(term, record))
 }
 
-/// A facet and, by prefix, everything under it.
+/// A facet and everything under it: a facet is indexed with each of its
+/// ancestors, so one term finds them all.
 fn facet_under(field: Field, path: &str) -> Box<dyn Query> {
     let facet = Facet::from(&format!("/{path}"));
-    let lower = Term::from_facet(field, &facet);
-    let mut upper_text = facet.encoded_str().to_owned();
-    upper_text.push('\u{1}');
-    let upper = Term::from_field_text(field, &upper_text);
-    Box::new(RangeQuery::new(
-        Bound::Included(lower),
-        Bound::Excluded(upper),
-    ))
+    exact(Term::from_facet(field, &facet), IndexRecordOption::Basic)
 }
 
 /// Products one of the running free-shipping vouchers covers.

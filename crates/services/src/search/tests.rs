@@ -1,8 +1,6 @@
 //! Relevance, filters, facets and the folder index, on a small catalog of
 //! real-style titles.
 
-use std::collections::BTreeMap;
-
 use etalase_domain::Timestamp;
 use etalase_domain::id::SellerId;
 
@@ -32,18 +30,7 @@ fn listing(title: &str, category: &str, price: i64, cod: bool, description: &str
         document: String::new(),
         product_updated_at: Timestamp::from_unix_millis(price),
     };
-    let d = ListingDocument {
-        description_html: String::new(),
-        description_text: description.into(),
-        bullets: Vec::new(),
-        attributes: BTreeMap::new(),
-        condition: "new".into(),
-        tags: Vec::new(),
-        preorder_days: None,
-        options: Vec::new(),
-        images: Vec::new(),
-        skus: Vec::new(),
-    };
+    let d = ListingDocument::described(description);
     (id, Some((l, d)))
 }
 

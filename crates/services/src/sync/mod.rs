@@ -9,7 +9,8 @@ pub mod cursor;
 pub mod project;
 pub mod projector;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use etalase_domain::Timestamp;
 use etalase_domain::id::{ProductId, SellerId};
@@ -24,6 +25,7 @@ pub use project::reasons_of;
 pub use projector::{CONSUMER, Pass, Projector, catch_up, spawn};
 
 use crate::catalog::records::product_changed;
+use crate::storefront::ShopCache;
 use crate::teams::SellerScope;
 use crate::{ServiceError, ServiceResult, Services};
 
@@ -151,23 +153,23 @@ pub struct SyncNotice {
 /// projected (or failed to).
 pub struct SyncNotices {
     sender: broadcast::Sender<SyncNotice>,
-}
-
-impl Default for SyncNotices {
-    fn default() -> Self {
-        SyncNotices {
-            sender: broadcast::Sender::new(1024),
-        }
-    }
+    /// Dropped from before anyone hears of the change.
+    cache: Arc<ShopCache>,
 }
 
 impl SyncNotices {
+    pub fn new(cache: Arc<ShopCache>) -> SyncNotices {
+        SyncNotices {
+            sender: broadcast::Sender::new(1024),
+            cache,
+        }
+    }
+
     pub fn publish(&self, pass: &Pass) {
         let done = pass.projected.iter().map(|p| (p.seller, p.product));
         let failed = pass.failed.iter().map(|(p, s)| (*s, *p));
         for (seller, product) in done.chain(failed) {
-            // Nobody watching is fine.
-            let _ = self.sender.send(SyncNotice { seller, product });
+            self.send(seller, product);
         }
     }
 
@@ -176,24 +178,43 @@ impl SyncNotices {
     }
 
     fn send(&self, seller: SellerId, product: ProductId) {
+        self.cache.forget_product(seller, product);
+        // Nobody watching is fine.
         let _ = self.sender.send(SyncNotice { seller, product });
     }
 }
 
-/// For a process that does not project (a Seller Center whose Shop runs
-/// elsewhere): tells its watchers about the sync states that changed, as
-/// it finds them in the database every half second.
+/// For a process that does not project all events itself (a Seller Center
+/// whose Shop runs elsewhere, or one of several Shop nodes sharing the
+/// NATS consumer): tells its watchers (and its Shop's cache and search
+/// index) about the sync states that changed, as it finds them in the
+/// database every half second.
 pub fn spawn_notice_follower(svc: Services) -> tokio::task::JoinHandle<()> {
     // From now, not from whenever the task first runs.
     let mut since = svc.now().unix_millis();
+    // Looked at again: a state written just before another but committed
+    // after it (or with the same millisecond past a full read) is not missed.
+    const LOOK_BACK_MS: i64 = 2_000;
+    let mut seen: HashSet<(ProductId, i64)> = HashSet::new();
     tokio::spawn(async move {
         loop {
             tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-            match states::changed_since(&svc.store, since, 1000).await {
+            match states::changed_since(&svc.store, since - LOOK_BACK_MS, 1000).await {
                 Ok(changed) => {
+                    let mut fresh = Vec::new();
                     for (product, seller, at) in changed {
-                        svc.sync_notices.send(seller, product);
                         since = since.max(at);
+                        if seen.insert((product, at)) {
+                            svc.sync_notices.send(seller, product);
+                            fresh.push(product);
+                        }
+                    }
+                    seen.retain(|(_, at)| *at > since - LOOK_BACK_MS);
+                    if !fresh.is_empty()
+                        && svc.search.is_some()
+                        && let Err(e) = crate::search::refresh(&svc, &fresh).await
+                    {
+                        tracing::warn!(error = %e, "search: index not updated from the sync's states");
                     }
                 }
                 Err(e) => tracing::warn!(error = %e, "sync notices: cannot read the states"),

@@ -250,7 +250,11 @@ impl Projector {
             }
         }
         tx.commit().await?;
-        // The search index follows the read model it was just written to.
+        // The Shop's pages in this process stop showing what they kept …
+        for p in &done {
+            self.svc.shop_cache.forget_product(p.seller, p.product);
+        }
+        // … and the search index follows the read model it was just written to.
         let products: Vec<ProductId> = done.iter().map(|p| p.product).collect();
         if let Err(e) = crate::search::refresh(&self.svc, &products).await {
             tracing::warn!(error = %e, "search: index not updated; it catches up on the product's next change");

@@ -232,7 +232,7 @@ pub(super) async fn voucher_chips(
 ) -> AppResult<Vec<VoucherChip>> {
     Ok(vouchers::claimable(svc, seller)
         .await?
-        .into_iter()
+        .iter()
         .filter(|v| match (product, v.products.as_ref()) {
             (Some(p), Some(list)) => list.contains(&p),
             _ => true,

@@ -10,7 +10,6 @@ use etalase_domain::id::{ImageId, ProductId, VoucherId};
 use etalase_domain::listing::Visibility;
 use etalase_services::pricing::vouchers;
 use etalase_services::storefront;
-use etalase_store::sellers;
 
 use crate::ctx::{Ctx, UserCtx};
 use crate::errors::{AppError, AppResult};
@@ -186,9 +185,9 @@ pub async fn product(
     let vouchers = voucher_chips(t, svc, l.seller_id, Some(l.product_id)).await?;
     let tags: Vec<PriceTag> = prices.iter().map(|p| PriceTag::new(t, p, None)).collect();
     let tree = etalase_domain::catalog::category::tree();
-    let shop_joined = sellers::get_seller(&svc.store, l.seller_id)
+    let shop_joined = storefront::shop_joined(svc, l.seller_id)
         .await
-        .map(|s| t.tf1("shop.shop.joined", &s.created_at.format_date(t.lang)))
+        .map(|at| t.tf1("shop.shop.joined", &at.format_date(t.lang)))
         .unwrap_or_default();
     let related = storefront::related(svc, l, 6)
         .await?

@@ -2,8 +2,10 @@
 //! the Seller Center's tables), so what a buyer sees is what the sync
 //! decided, and a product that left the Shop is simply not found.
 
+use std::sync::Arc;
+
 use etalase_domain::ErrorCode;
-use etalase_domain::id::{ImageId, ProductId};
+use etalase_domain::id::{ImageId, ProductId, SellerId};
 use etalase_store::shop::{self, ShopListing};
 
 use crate::catalog::media;
@@ -13,9 +15,13 @@ use crate::{ServiceError, ServiceResult, Services};
 use etalase_domain::Timestamp;
 use etalase_domain::pricing::{BuyerContext, Channel, Pricer, SkuPricing, UnitPrice};
 
+mod cache;
+pub use cache::ShopCache;
+
 /// A product as its Shop page shows it.
 #[derive(Debug, Clone)]
 pub struct ShopProduct {
+    /// Its row; the document's JSON is not kept (it is parsed below).
     pub listing: ShopListing,
     pub document: ListingDocument,
 }
@@ -92,12 +98,61 @@ pub fn pricing_of(sku: &ListingSku) -> SkuPricing {
 }
 
 /// The product, if buyers can open it (listed or sold out).
-pub async fn product(svc: &Services, id: ProductId) -> ServiceResult<Option<ShopProduct>> {
+pub async fn product(svc: &Services, id: ProductId) -> ServiceResult<Option<Arc<ShopProduct>>> {
+    if let Some(kept) = svc.shop_cache.listing(id) {
+        return Ok(Some(kept));
+    }
+    let ticket = svc.shop_cache.ticket();
     let Some(listing) = shop::get(&svc.store, id).await? else {
         return Ok(None);
     };
+    Ok(Some(keep(svc, ticket, listing)?))
+}
+
+/// The listed products among `ids` (in no particular order): those kept
+/// in the cache, and the rest read in one statement.
+pub async fn products(svc: &Services, ids: &[ProductId]) -> ServiceResult<Vec<Arc<ShopProduct>>> {
+    let mut found = Vec::with_capacity(ids.len());
+    let mut missing = Vec::new();
+    for id in ids {
+        match svc.shop_cache.listing(*id) {
+            Some(kept) => found.push(kept),
+            None => missing.push(*id),
+        }
+    }
+    if !missing.is_empty() {
+        let ticket = svc.shop_cache.ticket();
+        for listing in shop::get_many(&svc.store, &missing).await? {
+            found.push(keep(svc, ticket, listing)?);
+        }
+    }
+    Ok(found)
+}
+
+/// A listing read since `ticket`, parsed and kept.
+fn keep(
+    svc: &Services,
+    ticket: cache::Ticket,
+    mut listing: ShopListing,
+) -> ServiceResult<Arc<ShopProduct>> {
     let document = serde_json::from_str(&listing.document).map_err(ServiceError::internal)?;
-    Ok(Some(ShopProduct { listing, document }))
+    let bytes = std::mem::take(&mut listing.document).len();
+    let product = Arc::new(ShopProduct { listing, document });
+    svc.shop_cache.keep_listing(ticket, product.clone(), bytes);
+    Ok(product)
+}
+
+/// When the seller joined (the shop page and the product page's seller
+/// card say "Bergabung sejak …").
+pub async fn shop_joined(svc: &Services, seller: SellerId) -> ServiceResult<Timestamp> {
+    if let Some(at) = svc.shop_cache.joined(seller) {
+        return Ok(at);
+    }
+    let at = etalase_store::sellers::get_seller(&svc.store, seller)
+        .await?
+        .created_at;
+    svc.shop_cache.keep_joined(seller, at);
+    Ok(at)
 }
 
 /// A photo of a product buyers can open (the full image or a thumbnail).
@@ -146,6 +201,21 @@ pub struct Feed<'a> {
     pub query: &'a str,
     pub page: i64,
     pub per_page: i64,
+}
+
+/// Products as cards, each priced now for anyone by the one pricing
+/// function (a product without a priced SKU has no card).
+fn cards_of(svc: &Services, products: &[Arc<ShopProduct>]) -> Vec<Card> {
+    products
+        .iter()
+        .filter_map(|p| {
+            let headline = headline_of(&p.prices_now(svc))?;
+            Some(Card {
+                listing: p.listing.clone(),
+                headline,
+            })
+        })
+        .collect()
 }
 
 /// Listings as cards, each priced now for anyone by the one pricing
@@ -205,11 +275,31 @@ pub async fn related(svc: &Services, of: &ShopListing, n: usize) -> ServiceResul
     let Some(category) = of.category.as_deref() else {
         return Ok(Vec::new());
     };
-    let page = if svc.search.is_some() {
-        let mut query = crate::search::SearchQuery::words("");
-        query.category = Some(category.to_owned());
-        query.limit = n + 1;
-        search(svc, &query, 1).await?.page
+    let page = if let Some(index) = svc.search.clone() {
+        let generation = index.generation();
+        let ids = match svc.shop_cache.related(category, generation) {
+            Some(ids) => ids,
+            None => {
+                let mut query = crate::search::SearchQuery::words("");
+                query.category = Some(category.to_owned());
+                query.limit = n + 1;
+                query.facets = false;
+                let hits = tokio::task::spawn_blocking(move || index.search(&query))
+                    .await
+                    .map_err(ServiceError::internal)??;
+                let ids = Arc::new(hits.ids);
+                svc.shop_cache
+                    .keep_related(category, generation, ids.clone());
+                ids
+            }
+        };
+        let mut found = products(svc, &ids).await?;
+        found.sort_by_key(|p| ids.iter().position(|id| *id == p.listing.product_id));
+        CardPage {
+            cards: cards_of(svc, &found),
+            page: 1,
+            has_next: false,
+        }
     } else {
         let feed = Feed {
             order: shop::FeedOrder::Ranked,
@@ -305,10 +395,10 @@ pub async fn search(
     })
     .await
     .map_err(ServiceError::internal)??;
-    // One read for the page; the index's order kept.
-    let mut found = shop::get_many(&svc.store, &hits.ids).await?;
-    found.sort_by_key(|l| hits.ids.iter().position(|id| *id == l.product_id));
-    let cards = priced_cards(svc, found)?;
+    // One read for the page (what the cache lacks); the index's order kept.
+    let mut found = products(svc, &hits.ids).await?;
+    found.sort_by_key(|p| hits.ids.iter().position(|id| *id == p.listing.product_id));
+    let cards = cards_of(svc, &found);
     Ok(SearchResults {
         page: CardPage {
             cards,

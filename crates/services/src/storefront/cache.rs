@@ -1,0 +1,276 @@
+//! What the Shop's pages read most, kept in this process: listings with
+//! their parsed documents, shops' join dates, shops' claimable vouchers, and
+//! each category's best products for "related products".
+//!
+//! Freshness is the sync's promise, not a time-to-live: every projection
+//! this process commits, and every one another process commits that this
+//! process learns of (the sync's notices), drops the products it touched
+//! before the notice reaches anyone else. A read that raced a notice is not
+//! kept: each notice moves an epoch, and a listing read from the database is
+//! kept only if no notice came while it was being read (it is inserted, then
+//! the epoch is checked again, so a notice is either seen or removes it).
+//! The ages below are backstops for what no notice covers, not the
+//! freshness rule.
+
+use std::hash::Hash;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use etalase_domain::Timestamp;
+use etalase_domain::id::{ProductId, SellerId};
+use etalase_store::pricing::StoredVoucher;
+use quick_cache::Weighter;
+use quick_cache::sync::Cache;
+
+use super::ShopProduct;
+
+/// A listing is read again after this long even without a notice (a read
+/// model rebuilt by another process, say).
+const LISTING_MAX_AGE: Duration = Duration::from_secs(60);
+/// Claimable vouchers change with claims made on other nodes and with the
+/// clock (a voucher starts); no notice covers those, so they are read
+/// again after a second. Claiming checks the voucher itself.
+const VOUCHERS_MAX_AGE: Duration = Duration::from_secs(1);
+/// Bytes a cached listing costs besides its document.
+const LISTING_OVERHEAD: u64 = 512;
+
+#[derive(Clone)]
+struct Entry<T> {
+    value: T,
+    read_at: Instant,
+    weight: u64,
+}
+
+impl<T> Entry<T> {
+    fn fresh(&self, max_age: Duration) -> bool {
+        self.read_at.elapsed() < max_age
+    }
+}
+
+#[derive(Clone)]
+struct ByWeight;
+
+impl<K, T> Weighter<K, Entry<T>> for ByWeight {
+    fn weight(&self, _: &K, entry: &Entry<T>) -> u64 {
+        entry.weight
+    }
+}
+
+/// The epoch when a read from the database began; see [`ShopCache::ticket`].
+#[derive(Debug, Clone, Copy)]
+pub struct Ticket(u64);
+
+pub struct ShopCache {
+    listings: Cache<ProductId, Entry<Arc<ShopProduct>>, ByWeight>,
+    /// A seller's join date never changes.
+    joined: Cache<SellerId, Timestamp>,
+    vouchers: Cache<SellerId, Entry<Arc<Vec<StoredVoucher>>>>,
+    /// A category's best products, as of the search index's generation.
+    related: Cache<String, (u64, Arc<Vec<ProductId>>)>,
+    epoch: AtomicU64,
+}
+
+impl ShopCache {
+    /// A cache holding up to `bytes` of listings (0: none kept).
+    pub fn new(bytes: u64) -> ShopCache {
+        let estimated = (bytes / 4096).max(16) as usize;
+        ShopCache {
+            listings: Cache::with_weighter(estimated, bytes.max(1), ByWeight),
+            joined: Cache::new(20_000),
+            vouchers: Cache::new(20_000),
+            related: Cache::new(1_000),
+            epoch: AtomicU64::new(0),
+        }
+    }
+
+    /// Take before reading what will be kept: a notice after it keeps the
+    /// read out of the cache.
+    pub fn ticket(&self) -> Ticket {
+        Ticket(self.epoch.load(Ordering::SeqCst))
+    }
+
+    pub fn listing(&self, id: ProductId) -> Option<Arc<ShopProduct>> {
+        self.listings
+            .get(&id)
+            .filter(|e| e.fresh(LISTING_MAX_AGE))
+            .map(|e| e.value)
+    }
+
+    /// Keeps a listing read since `ticket` (unless a notice came meanwhile).
+    pub fn keep_listing(&self, ticket: Ticket, product: Arc<ShopProduct>, document_bytes: usize) {
+        let id = product.listing.product_id;
+        let weight = document_bytes as u64 + LISTING_OVERHEAD;
+        self.keep(&self.listings, ticket, id, product, weight);
+    }
+
+    pub fn joined(&self, seller: SellerId) -> Option<Timestamp> {
+        self.joined.get(&seller)
+    }
+
+    pub fn keep_joined(&self, seller: SellerId, at: Timestamp) {
+        self.joined.insert(seller, at);
+    }
+
+    pub fn vouchers(&self, seller: SellerId) -> Option<Arc<Vec<StoredVoucher>>> {
+        self.vouchers
+            .get(&seller)
+            .filter(|e| e.fresh(VOUCHERS_MAX_AGE))
+            .map(|e| e.value)
+    }
+
+    pub fn keep_vouchers(
+        &self,
+        ticket: Ticket,
+        seller: SellerId,
+        vouchers: Arc<Vec<StoredVoucher>>,
+    ) {
+        self.keep(&self.vouchers, ticket, seller, vouchers, 1);
+    }
+
+    /// A category's best products, if the index is still at `generation`.
+    pub fn related(&self, category: &str, generation: u64) -> Option<Arc<Vec<ProductId>>> {
+        self.related
+            .get(category)
+            .filter(|(g, _)| *g == generation)
+            .map(|(_, ids)| ids)
+    }
+
+    pub fn keep_related(&self, category: &str, generation: u64, ids: Arc<Vec<ProductId>>) {
+        self.related.insert(category.to_owned(), (generation, ids));
+    }
+
+    /// A product changed in the Shop (or its promotions, or its seller).
+    pub fn forget_product(&self, seller: SellerId, product: ProductId) {
+        self.epoch.fetch_add(1, Ordering::SeqCst);
+        self.listings.remove(&product);
+        // Vouchers are announced per product they cover.
+        self.vouchers.remove(&seller);
+    }
+
+    /// A voucher was made, changed or claimed: any shop's list may change
+    /// (the platform's vouchers are in every shop's).
+    pub fn forget_vouchers(&self) {
+        self.epoch.fetch_add(1, Ordering::SeqCst);
+        self.vouchers.clear();
+    }
+
+    /// Notices were missed: nothing kept can be trusted.
+    pub fn forget_all(&self) {
+        self.epoch.fetch_add(1, Ordering::SeqCst);
+        self.listings.clear();
+        self.vouchers.clear();
+    }
+
+    fn keep<K, T, W>(
+        &self,
+        cache: &Cache<K, Entry<T>, W>,
+        ticket: Ticket,
+        key: K,
+        value: T,
+        weight: u64,
+    ) where
+        K: Eq + Hash + Clone,
+        T: Clone,
+        W: Weighter<K, Entry<T>> + Clone,
+    {
+        if self.epoch.load(Ordering::SeqCst) != ticket.0 {
+            return;
+        }
+        let entry = Entry {
+            value,
+            read_at: Instant::now(),
+            weight,
+        };
+        cache.insert(key.clone(), entry);
+        // A notice between the check and the insert would not have seen this
+        // entry: look again, and take it back if one came.
+        if self.epoch.load(Ordering::SeqCst) != ticket.0 {
+            cache.remove(&key);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::listing_document::ListingDocument;
+
+    fn product(seller: SellerId, id: ProductId) -> Arc<ShopProduct> {
+        let listing = etalase_store::shop::ShopListing {
+            product_id: id,
+            seller_id: seller,
+            shop_slug: "toko".into(),
+            shop_name: "Toko".into(),
+            shop_regency: None,
+            slug: "kaos".into(),
+            title: "Kaos".into(),
+            visibility: etalase_domain::listing::Visibility::Listed,
+            category: None,
+            brand: None,
+            min_price: 10_000,
+            max_price: 10_000,
+            original_price: None,
+            total_stock: 1,
+            primary_image: None,
+            quality_score: 50,
+            product_version: 1,
+            cod_allowed: false,
+            document: String::new(),
+            product_updated_at: Timestamp::from_unix_millis(0),
+        };
+        let document = ListingDocument::described("");
+        Arc::new(ShopProduct { listing, document })
+    }
+
+    #[test]
+    fn a_listing_read_before_a_notice_is_not_kept() {
+        let cache = ShopCache::new(1 << 20);
+        let (seller, id) = (SellerId::generate(), ProductId::generate());
+        let ticket = cache.ticket();
+        cache.forget_product(seller, id);
+        cache.keep_listing(ticket, product(seller, id), 100);
+        assert!(cache.listing(id).is_none());
+        let ticket = cache.ticket();
+        cache.keep_listing(ticket, product(seller, id), 100);
+        assert!(cache.listing(id).is_some());
+    }
+
+    #[test]
+    fn a_notice_drops_the_listing_and_the_shops_vouchers() {
+        let cache = ShopCache::new(1 << 20);
+        let (seller, id) = (SellerId::generate(), ProductId::generate());
+        let ticket = cache.ticket();
+        cache.keep_listing(ticket, product(seller, id), 100);
+        cache.keep_vouchers(ticket, seller, Arc::new(Vec::new()));
+        assert!(cache.vouchers(seller).is_some());
+        cache.forget_product(seller, id);
+        assert!(cache.listing(id).is_none());
+        assert!(cache.vouchers(seller).is_none());
+    }
+
+    #[test]
+    fn related_products_follow_the_index_generation() {
+        let cache = ShopCache::new(1 << 20);
+        let ids = Arc::new(vec![ProductId::generate()]);
+        cache.keep_related("fashion-pria", 7, ids.clone());
+        assert_eq!(cache.related("fashion-pria", 7), Some(ids));
+        assert!(cache.related("fashion-pria", 8).is_none());
+    }
+
+    #[test]
+    fn listings_past_the_byte_budget_are_evicted() {
+        let cache = ShopCache::new(10_000);
+        let seller = SellerId::generate();
+        let ids: Vec<ProductId> = (0..100).map(|_| ProductId::generate()).collect();
+        for id in &ids {
+            let ticket = cache.ticket();
+            cache.keep_listing(ticket, product(seller, *id), 1_000);
+        }
+        let kept = ids
+            .iter()
+            .filter(|id| cache.listing(**id).is_some())
+            .count();
+        assert!(kept < 10, "{kept} listings of 1.5 kB kept in 10 kB");
+    }
+}
