@@ -16,12 +16,10 @@ use etalase_domain::regions::regions;
 use etalase_store::shop::{self, ShopListing};
 use tantivy::collector::{Count, MultiCollector, TopDocs};
 use tantivy::schema::{
-    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
-    TextFieldIndexing, TextOptions, Value,
+    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STRING, Schema,
+    TextFieldIndexing, TextOptions,
 };
-use tantivy::{
-    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term, doc,
-};
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Term, doc};
 
 use crate::listing_document::ListingDocument;
 
@@ -38,6 +36,7 @@ use crate::{ServiceError, ServiceResult, Services};
 use tokenizer::IndonesianTokenizer;
 
 const ANALYZER: &str = "id_stem";
+const ID: &str = "id";
 const TOP_CATEGORY: &str = "top_category";
 const PROVINCE: &str = "province";
 const FOLDED: &str = "id_fold";
@@ -155,7 +154,8 @@ fn schema() -> (Schema, Fields) {
             .set_index_option(IndexRecordOption::Basic),
     );
     let fields = Fields {
-        id: b.add_text_field("id", STRING | STORED),
+        // A column, so a page of hits reads its ids without the doc store.
+        id: b.add_text_field(ID, STRING | FAST),
         seller: b.add_text_field("seller", STRING),
         title: b.add_text_field("title", analyzed.clone()),
         text: b.add_text_field("text", analyzed),
@@ -381,19 +381,33 @@ impl SearchIndex {
         self.hits(&searcher, addresses, total, facet_counts)
     }
 
-    /// The product ids stored with these documents, in their order.
+    /// The product ids of these documents, in their order.
     fn ids_of(
         &self,
         searcher: &tantivy::Searcher,
         addresses: impl IntoIterator<Item = DocAddress>,
     ) -> ServiceResult<Vec<ProductId>> {
+        let mut columns: HashMap<u32, Option<tantivy::columnar::StrColumn>> = HashMap::new();
         let mut ids = Vec::new();
+        let mut text = String::new();
         for address in addresses {
-            let document: TantivyDocument = searcher.doc(address).map_err(failed)?;
-            if let Some(id) = document
-                .get_first(self.fields.id)
-                .and_then(|v| v.as_str())
-                .and_then(|t| t.parse().ok())
+            let column = match columns.entry(address.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(found) => found.into_mut(),
+                std::collections::hash_map::Entry::Vacant(slot) => slot.insert(
+                    searcher
+                        .segment_reader(address.segment_ord)
+                        .fast_fields()
+                        .str(ID)
+                        .map_err(failed)?,
+                ),
+            };
+            let Some(column) = column else { continue };
+            let Some(ord) = column.term_ords(address.doc_id).next() else {
+                continue;
+            };
+            text.clear();
+            if column.ord_to_str(ord, &mut text).map_err(failed)?
+                && let Ok(id) = text.parse()
             {
                 ids.push(id);
             }

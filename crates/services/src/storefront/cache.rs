@@ -1,6 +1,7 @@
 //! What the Shop's pages read most, kept in this process: listings with
-//! their parsed documents, shops' join dates, shops' claimable vouchers, and
-//! each category's best products for "related products".
+//! their parsed documents, shops' join dates, shops' claimable vouchers,
+//! each category's best products for "related products", and which
+//! products make each feed page.
 //!
 //! Freshness is the sync's promise, not a time-to-live: every projection
 //! this process commits, and every one another process commits that this
@@ -66,9 +67,21 @@ pub struct ShopCache {
     /// A seller's join date never changes.
     joined: Cache<SellerId, Timestamp>,
     vouchers: Cache<SellerId, Entry<Arc<Vec<StoredVoucher>>>>,
+    /// The public free-shipping vouchers running (the search's filter).
+    free_shipping: Cache<(), Entry<Arc<Vec<StoredVoucher>>>>,
     /// A category's best products, as of the search index's generation.
     related: Cache<String, (u64, Arc<Vec<ProductId>>)>,
+    /// Feed pages (which products, in which order), as of an epoch: any
+    /// notice may move a product into, out of or along a feed.
+    feeds: Cache<String, (u64, Arc<FeedIds>)>,
     epoch: AtomicU64,
+}
+
+/// A feed page's products in order, and whether another page follows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedIds {
+    pub ids: Vec<ProductId>,
+    pub has_next: bool,
 }
 
 impl ShopCache {
@@ -79,7 +92,9 @@ impl ShopCache {
             listings: Cache::with_weighter(estimated, bytes.max(1), ByWeight),
             joined: Cache::new(20_000),
             vouchers: Cache::new(20_000),
+            free_shipping: Cache::new(1),
             related: Cache::new(1_000),
+            feeds: Cache::new(10_000),
             epoch: AtomicU64::new(0),
         }
     }
@@ -128,6 +143,17 @@ impl ShopCache {
         self.keep(&self.vouchers, ticket, seller, vouchers, 1);
     }
 
+    pub fn free_shipping(&self) -> Option<Arc<Vec<StoredVoucher>>> {
+        self.free_shipping
+            .get(&())
+            .filter(|e| e.fresh(VOUCHERS_MAX_AGE))
+            .map(|e| e.value)
+    }
+
+    pub fn keep_free_shipping(&self, ticket: Ticket, vouchers: Arc<Vec<StoredVoucher>>) {
+        self.keep(&self.free_shipping, ticket, (), vouchers, 1);
+    }
+
     /// A category's best products, if the index is still at `generation`.
     pub fn related(&self, category: &str, generation: u64) -> Option<Arc<Vec<ProductId>>> {
         self.related
@@ -138,6 +164,21 @@ impl ShopCache {
 
     pub fn keep_related(&self, category: &str, generation: u64, ids: Arc<Vec<ProductId>>) {
         self.related.insert(category.to_owned(), (generation, ids));
+    }
+
+    /// A feed page, if no notice came since it was read.
+    pub fn feed(&self, key: &str) -> Option<Arc<FeedIds>> {
+        let now = self.epoch.load(Ordering::SeqCst);
+        self.feeds
+            .get(key)
+            .filter(|(epoch, _)| *epoch == now)
+            .map(|(_, ids)| ids)
+    }
+
+    /// Keeps a feed page read since `ticket` (it is only ever found while
+    /// the epoch is still the ticket's).
+    pub fn keep_feed(&self, ticket: Ticket, key: String, ids: Arc<FeedIds>) {
+        self.feeds.insert(key, (ticket.0, ids));
     }
 
     /// A product changed in the Shop (or its promotions, or its seller).
@@ -153,6 +194,7 @@ impl ShopCache {
     pub fn forget_vouchers(&self) {
         self.epoch.fetch_add(1, Ordering::SeqCst);
         self.vouchers.clear();
+        self.free_shipping.clear();
     }
 
     /// Notices were missed: nothing kept can be trusted.
@@ -160,6 +202,7 @@ impl ShopCache {
         self.epoch.fetch_add(1, Ordering::SeqCst);
         self.listings.clear();
         self.vouchers.clear();
+        self.free_shipping.clear();
     }
 
     fn keep<K, T, W>(
@@ -247,6 +290,23 @@ mod tests {
         cache.forget_product(seller, id);
         assert!(cache.listing(id).is_none());
         assert!(cache.vouchers(seller).is_none());
+    }
+
+    #[test]
+    fn a_feed_page_holds_until_the_next_notice() {
+        let cache = ShopCache::new(1 << 20);
+        let page = Arc::new(FeedIds {
+            ids: vec![ProductId::generate()],
+            has_next: false,
+        });
+        let ticket = cache.ticket();
+        cache.keep_feed(ticket, "ranked|1".into(), page.clone());
+        assert_eq!(cache.feed("ranked|1"), Some(page.clone()));
+        cache.forget_product(SellerId::generate(), ProductId::generate());
+        assert!(cache.feed("ranked|1").is_none());
+        // A page read before the notice is never found after it.
+        cache.keep_feed(ticket, "ranked|1".into(), page);
+        assert!(cache.feed("ranked|1").is_none());
     }
 
     #[test]

@@ -235,7 +235,8 @@ fn priced_cards(svc: &Services, listings: Vec<ShopListing>) -> ServiceResult<Vec
 }
 
 /// A page of listed products as cards, each priced now by the one pricing
-/// function.
+/// function. Which products make the page is kept until the next sync
+/// notice; the products themselves come from the listing cache.
 pub async fn cards(svc: &Services, feed: &Feed<'_>) -> ServiceResult<CardPage> {
     let page = feed.page.clamp(1, MAX_PAGE);
     let per_page = feed.per_page.clamp(1, 60);
@@ -245,6 +246,23 @@ pub async fn cards(svc: &Services, feed: &Feed<'_>) -> ServiceResult<CardPage> {
         .take(8)
         .map(|w| w.chars().take(40).collect())
         .collect();
+    let key = format!(
+        "{:?}|{}|{}|{}|{page}|{per_page}",
+        feed.order,
+        feed.seller.map(|s| s.to_string()).unwrap_or_default(),
+        feed.category.unwrap_or_default(),
+        words.join(" "),
+    );
+    if let Some(kept) = svc.shop_cache.feed(&key) {
+        let mut found = products(svc, &kept.ids).await?;
+        found.sort_by_key(|p| kept.ids.iter().position(|id| *id == p.listing.product_id));
+        return Ok(CardPage {
+            cards: cards_of(svc, &found),
+            page,
+            has_next: kept.has_next,
+        });
+    }
+    let ticket = svc.shop_cache.ticket();
     let mut listings = shop::feed(
         &svc.store,
         &shop::FeedQuery {
@@ -259,6 +277,9 @@ pub async fn cards(svc: &Services, feed: &Feed<'_>) -> ServiceResult<CardPage> {
     .await?;
     let has_next = listings.len() as i64 > per_page;
     listings.truncate(per_page as usize);
+    let ids = listings.iter().map(|l| l.product_id).collect();
+    svc.shop_cache
+        .keep_feed(ticket, key, Arc::new(cache::FeedIds { ids, has_next }));
     let cards = priced_cards(svc, listings)?;
     Ok(CardPage {
         cards,
@@ -335,12 +356,22 @@ pub struct SearchResults {
 /// What the running public free-shipping vouchers cover, for the search's
 /// "Gratis ongkir" filter.
 pub async fn free_shipping_covers(svc: &Services) -> ServiceResult<Vec<ShippingCover>> {
-    let running = etalase_store::pricing::running_free_shipping(&svc.store, svc.now()).await?;
+    let running = match svc.shop_cache.free_shipping() {
+        Some(kept) => kept,
+        None => {
+            let ticket = svc.shop_cache.ticket();
+            let found =
+                etalase_store::pricing::running_free_shipping(&svc.store, svc.now()).await?;
+            let found = Arc::new(found);
+            svc.shop_cache.keep_free_shipping(ticket, found.clone());
+            found
+        }
+    };
     Ok(running
-        .into_iter()
+        .iter()
         .map(|v| ShippingCover {
             seller: v.seller(),
-            products: v.products,
+            products: v.products.clone(),
             min_spend: v.min_spend,
         })
         .collect())
@@ -384,17 +415,15 @@ pub async fn search(
         limit: per_page,
         ..query.clone()
     };
-    let (hits, did_you_mean) = tokio::task::spawn_blocking(move || {
-        let hits = index.search(&asked)?;
-        let better = if asked.text.trim().is_empty() {
-            None
-        } else {
-            index.did_you_mean(&asked.text)?
-        };
-        ServiceResult::Ok((hits, better))
-    })
-    .await
-    .map_err(ServiceError::internal)??;
+    // On this thread: a search is a fraction of a millisecond of CPU over
+    // an index the OS keeps in memory, less than handing it to another
+    // thread and back costs under load.
+    let hits = index.search(&asked)?;
+    let did_you_mean = if asked.text.trim().is_empty() {
+        None
+    } else {
+        index.did_you_mean(&asked.text)?
+    };
     // One read for the page (what the cache lacks); the index's order kept.
     let mut found = products(svc, &hits.ids).await?;
     found.sort_by_key(|p| hits.ids.iter().position(|id| *id == p.listing.product_id));
