@@ -4,7 +4,8 @@
 # page, search with a filter, and the home feed, each at 64 connections for
 # DURATION from this machine; plus the generation time, the server's start-up
 # (ready, and the search index built on a first start), and its memory (RSS).
-# SQLite always; PostgreSQL too when ETALASE_BENCH_POSTGRES_URL names a
+# With wrk installed, also product pages picked at random from the whole
+# catalog. SQLite always; PostgreSQL too when ETALASE_BENCH_POSTGRES_URL names a
 # server whose user may create databases.
 # Reuse generated data with ETALASE_BENCH_SHOP_DATA=DIR (a data directory
 # kept from an earlier run: SQLite at DIR/etalase.db) and
@@ -75,6 +76,9 @@ flows() {
     query "$name" "$url" "SELECT slug || '-' || product_id FROM shop_listings WHERE visibility = 'listed' ORDER BY random() LIMIT 1000" \
       | sed 's|^|GET /p/|; s|$| expect 200|'
   } >"$dir/product.flow"
+  # Every listed product, for a load spread over the whole catalog (wrk).
+  query "$name" "$url" "SELECT '/p/' || slug || '-' || product_id FROM shop_listings WHERE visibility = 'listed'" \
+    >"$dir/product-all.paths"
   cat >"$dir/search.flow" <<'EOF'
 # Searches a buyer makes, each with a filter.
 GET /search?q=kaos+polos&province=32 expect 200
@@ -108,6 +112,14 @@ measure() {
     "$load" --threads 1 --connections 64 --warmup 3s --duration "$duration" \
       flow "$data/$flow.flow" --base "http://127.0.0.1:$port" | sed -n '1,12p'
   done
+  if command -v wrk >/dev/null; then
+    # The flows above loop in step (every connection walks the same list);
+    # here each request picks any listed product, so pages kept in memory
+    # help only as far as the cache holds the catalog.
+    echo "## $name: product pages picked at random from the whole catalog (wrk), 64 connections, $duration"
+    wrk -t1 -c64 -d"$duration" --latency -s bench/scenarios/random-paths.lua \
+      "http://127.0.0.1:$port" -- "$data/product-all.paths" | grep -E "requests in|Requests/sec|50%|90%|99%|errors"
+  fi
   echo "## $name: server memory after the runs"
   grep -E "VmRSS|VmHWM" "/proc/$server/status"
   stop

@@ -34,6 +34,8 @@ pub struct FileConfig {
     pub public_api_per_minute: Option<u32>,
     /// No promotion takes a price below this, in Rupiah [default: 2000].
     pub price_floor: Option<i64>,
+    /// Megabytes of product listings the Shop keeps in memory [default: 64].
+    pub shop_cache_mb: Option<u64>,
     pub production: Option<bool>,
     /// Holidays added to the built-in ones (see `--holidays-file`).
     pub holidays_file: Option<PathBuf>,

@@ -445,6 +445,10 @@ fn services(store: Store, settings: &Settings, public_url: String) -> anyhow::Re
         calendar: Arc::new(calendar(settings)?),
         fetch_allow: settings.fetch_allow.clone(),
         pricer: pricer(&settings.file)?,
+        shop_cache_bytes: settings
+            .file
+            .shop_cache_mb
+            .map_or(defaults_service.shop_cache_bytes, |mb| mb << 20),
         ..ServiceConfig::default()
     };
     let mailer = mailer(settings)?;
