@@ -71,11 +71,16 @@ async fn an_outage_delays_the_shop_and_loses_nothing(backend: Backend) {
         states::position(&store, bus::RELAY).await.unwrap() >= head
     })
     .await;
-    until("the Shop shows the product", async || {
-        etalase_store::shop::get(&store, id)
+    // The listing appears with the first batch the consumer projects; the
+    // product is synced once the batches after it are projected too.
+    let svc = w.svc.clone();
+    until("the Shop shows the product, synced", async || {
+        let shown = etalase_store::shop::get(&store, id)
             .await
             .unwrap()
-            .is_some()
+            .is_some();
+        let status = sync::status(&svc, &scope, id).await.unwrap();
+        shown && status.status.key() == "synced"
     })
     .await;
     let status = sync::status(&w.svc, &scope, id).await.unwrap();
