@@ -127,8 +127,7 @@ pub struct Services {
     /// ([`mail::spawn_dispatcher`]); without one, mail is delivered inline.
     pub mail_wake: Option<Arc<tokio::sync::Notify>>,
     pub config: Arc<ServiceConfig>,
-    /// Which products the sync just projected, for pages that watch (and
-    /// for the Shop's cache, which drops them).
+    /// Which products the sync just projected, for pages that watch.
     pub sync_notices: Arc<sync::SyncNotices>,
     /// What the Shop's pages read most, kept while the sync says it holds.
     pub shop_cache: Arc<storefront::ShopCache>,
@@ -148,7 +147,7 @@ impl Services {
         objects: etalase_store::objects::ObjectStore,
         config: ServiceConfig,
     ) -> Self {
-        let shop_cache = Arc::new(storefront::ShopCache::new(config.shop_cache_bytes));
+        let cache_bytes = config.shop_cache_bytes;
         Self {
             store,
             vault,
@@ -157,8 +156,8 @@ impl Services {
             mailer,
             mail_wake: None,
             config: Arc::new(config),
-            sync_notices: Arc::new(sync::SyncNotices::new(shop_cache.clone())),
-            shop_cache,
+            sync_notices: Arc::default(),
+            shop_cache: Arc::new(storefront::ShopCache::new(cache_bytes)),
             search: None,
         }
     }

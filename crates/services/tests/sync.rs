@@ -467,7 +467,7 @@ async fn a_process_that_does_not_project_follows_the_states(backend: Backend) {
 fn other_process(svc: &etalase_services::Services) -> etalase_services::Services {
     let mut other = svc.clone().with_memory_search();
     other.shop_cache = Arc::new(ShopCache::new(1 << 20));
-    other.sync_notices = Arc::new(sync::SyncNotices::new(other.shop_cache.clone()));
+    other.sync_notices = Arc::default();
     other
 }
 

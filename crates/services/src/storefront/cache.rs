@@ -4,9 +4,9 @@
 //! products make each feed page.
 //!
 //! Freshness is the sync's promise, not a time-to-live: every projection
-//! this process commits, and every one another process commits that this
-//! process learns of (the sync's notices), drops the products it touched
-//! before the notice reaches anyone else. A read that raced a notice is not
+//! this process commits drops the products it touched as it commits, and
+//! one another process commits does so when this process's follower of the
+//! sync states finds it (`sync::spawn_notice_follower`). A read that raced a notice is not
 //! kept: each notice moves an epoch, and a listing read from the database is
 //! kept only if no notice came while it was being read (it is inserted, then
 //! the epoch is checked again, so a notice is either seen or removes it).

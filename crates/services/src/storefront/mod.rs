@@ -129,6 +129,16 @@ pub async fn products(svc: &Services, ids: &[ProductId]) -> ServiceResult<Vec<Ar
     Ok(found)
 }
 
+/// The listed products among `ids`, in the order of `ids` (a ranked page).
+async fn products_in_order(
+    svc: &Services,
+    ids: &[ProductId],
+) -> ServiceResult<Vec<Arc<ShopProduct>>> {
+    let mut found = products(svc, ids).await?;
+    found.sort_by_key(|p| ids.iter().position(|id| *id == p.listing.product_id));
+    Ok(found)
+}
+
 /// A listing read since `ticket`, parsed and kept.
 fn keep(
     svc: &Services,
@@ -254,8 +264,7 @@ pub async fn cards(svc: &Services, feed: &Feed<'_>) -> ServiceResult<CardPage> {
         words.join(" "),
     );
     if let Some(kept) = svc.shop_cache.feed(&key) {
-        let mut found = products(svc, &kept.ids).await?;
-        found.sort_by_key(|p| kept.ids.iter().position(|id| *id == p.listing.product_id));
+        let found = products_in_order(svc, &kept.ids).await?;
         return Ok(CardPage {
             cards: cards_of(svc, &found),
             page,
@@ -314,8 +323,7 @@ pub async fn related(svc: &Services, of: &ShopListing, n: usize) -> ServiceResul
                 ids
             }
         };
-        let mut found = products(svc, &ids).await?;
-        found.sort_by_key(|p| ids.iter().position(|id| *id == p.listing.product_id));
+        let found = products_in_order(svc, &ids).await?;
         CardPage {
             cards: cards_of(svc, &found),
             page: 1,
@@ -425,8 +433,7 @@ pub async fn search(
         index.did_you_mean(&asked.text)?
     };
     // One read for the page (what the cache lacks); the index's order kept.
-    let mut found = products(svc, &hits.ids).await?;
-    found.sort_by_key(|p| hits.ids.iter().position(|id| *id == p.listing.product_id));
+    let found = products_in_order(svc, &hits.ids).await?;
     let cards = cards_of(svc, &found);
     Ok(SearchResults {
         page: CardPage {

@@ -10,7 +10,6 @@ pub mod project;
 pub mod projector;
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
 use etalase_domain::Timestamp;
 use etalase_domain::id::{ProductId, SellerId};
@@ -25,7 +24,6 @@ pub use project::reasons_of;
 pub use projector::{CONSUMER, Pass, Projector, catch_up, spawn};
 
 use crate::catalog::records::product_changed;
-use crate::storefront::ShopCache;
 use crate::teams::SellerScope;
 use crate::{ServiceError, ServiceResult, Services};
 
@@ -153,18 +151,17 @@ pub struct SyncNotice {
 /// projected (or failed to).
 pub struct SyncNotices {
     sender: broadcast::Sender<SyncNotice>,
-    /// Dropped from before anyone hears of the change.
-    cache: Arc<ShopCache>,
+}
+
+impl Default for SyncNotices {
+    fn default() -> Self {
+        SyncNotices {
+            sender: broadcast::Sender::new(1024),
+        }
+    }
 }
 
 impl SyncNotices {
-    pub fn new(cache: Arc<ShopCache>) -> SyncNotices {
-        SyncNotices {
-            sender: broadcast::Sender::new(1024),
-            cache,
-        }
-    }
-
     pub fn publish(&self, pass: &Pass) {
         let done = pass.projected.iter().map(|p| (p.seller, p.product));
         let failed = pass.failed.iter().map(|(p, s)| (*s, *p));
@@ -178,7 +175,6 @@ impl SyncNotices {
     }
 
     fn send(&self, seller: SellerId, product: ProductId) {
-        self.cache.forget_product(seller, product);
         // Nobody watching is fine.
         let _ = self.sender.send(SyncNotice { seller, product });
     }
@@ -205,6 +201,9 @@ pub fn spawn_notice_follower(svc: Services) -> tokio::task::JoinHandle<()> {
                     for (product, seller, at) in changed {
                         since = since.max(at);
                         if seen.insert((product, at)) {
+                            // Projected elsewhere: what this process's Shop
+                            // kept of it is stale.
+                            svc.shop_cache.forget_product(seller, product);
                             svc.sync_notices.send(seller, product);
                             fresh.push(product);
                         }
