@@ -2,23 +2,21 @@
 
 mod commands;
 mod config;
+mod setup;
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
-use etalase_domain::calendar::WorkingCalendar;
-use etalase_services::mail::{self, FileMailer, Mailer, SmtpMailer};
+use etalase_services::demo;
 use etalase_services::vault::Vault;
-use etalase_services::{ServiceConfig, Services, SessionPolicy, SystemClock, demo};
-use etalase_store::objects::ObjectStore;
-use etalase_store::{Backend, Store, StoreOptions};
+use etalase_store::Backend;
 
-use crate::config::FileConfig;
+use crate::setup::settings;
+pub(crate) use crate::setup::{Settings, offline, open_store, services};
 
 /// etalase — social commerce for Indonesian sellers: the Shop, the Seller
 /// Center, the sync between them, an Admin and an integration API, in one
@@ -291,218 +289,6 @@ enum UserCommand {
         #[arg(long)]
         admin: bool,
     },
-}
-
-/// The platform's pricing rules from the config file.
-fn pricer(file: &FileConfig) -> anyhow::Result<etalase_domain::pricing::Pricer> {
-    let floor = file
-        .price_floor
-        .unwrap_or(etalase_domain::pricing::Pricer::DEFAULT_FLOOR);
-    if !(100..=100_000_000).contains(&floor) {
-        anyhow::bail!("price_floor must be from 100 to 100000000 Rupiah, not {floor}");
-    }
-    Ok(etalase_domain::pricing::Pricer { floor })
-}
-
-struct Settings {
-    data_dir: PathBuf,
-    database_url: String,
-    pii_key_file: Option<PathBuf>,
-    production: bool,
-    holidays_file: Option<PathBuf>,
-    fetch_allow: Vec<ipnet::IpNet>,
-    smtp_url: Option<String>,
-    mail_from: String,
-    file: FileConfig,
-}
-
-fn settings(cli: &Cli) -> anyhow::Result<Settings> {
-    let file = FileConfig::load(cli.config.as_deref())?;
-    let data_dir = cli
-        .storage
-        .data_dir
-        .clone()
-        .or_else(|| file.data_dir.clone())
-        .unwrap_or_else(|| PathBuf::from("data"));
-    let database_url = config::database_url(
-        cli.storage
-            .database_url
-            .clone()
-            .or_else(|| file.database_url.clone()),
-        &data_dir,
-    );
-    Ok(Settings {
-        data_dir,
-        database_url,
-        pii_key_file: cli
-            .storage
-            .pii_key_file
-            .clone()
-            .or_else(|| file.pii_key_file.clone()),
-        production: cli.storage.production || file.production.unwrap_or(false),
-        holidays_file: cli
-            .storage
-            .holidays_file
-            .clone()
-            .or_else(|| file.holidays_file.clone()),
-        fetch_allow: address_ranges(if cli.storage.fetch_allow.is_empty() {
-            file.fetch_allow.as_deref().unwrap_or_default()
-        } else {
-            &cli.storage.fetch_allow
-        })?,
-        smtp_url: cli
-            .mail
-            .smtp_url
-            .clone()
-            .or_else(|| file.smtp_url.clone())
-            .filter(|u| !u.is_empty()),
-        mail_from: cli
-            .mail
-            .mail_from
-            .clone()
-            .or_else(|| file.mail_from.clone())
-            .unwrap_or_else(|| "etalase <noreply@etalase.local>".to_owned()),
-        file,
-    })
-}
-
-async fn open_store(settings: &Settings, max_connections: Option<u32>) -> anyhow::Result<Store> {
-    if settings.database_url.starts_with("sqlite:") {
-        std::fs::create_dir_all(&settings.data_dir).with_context(|| {
-            format!(
-                "cannot create data directory {}",
-                settings.data_dir.display()
-            )
-        })?;
-    }
-    let options = StoreOptions {
-        max_connections: max_connections
-            .or(settings.file.max_connections)
-            .unwrap_or(8),
-        ..StoreOptions::default()
-    };
-    Store::connect_and_migrate(&settings.database_url, &options)
-        .await
-        .with_context(|| {
-            format!(
-                "cannot open the database {}",
-                config::redact_url(&settings.database_url)
-            )
-        })
-}
-
-/// The keys that seal personal data: the configured key file; in production
-/// nothing else will do; otherwise one generated into the data directory.
-fn vault(settings: &Settings) -> anyhow::Result<Vault> {
-    if let Some(path) = &settings.pii_key_file {
-        return Vault::from_key_file(path).map_err(|e| anyhow::anyhow!("{e}"));
-    }
-    if settings.production {
-        bail!(
-            "production mode needs the key file that encrypts personal data: create one with \
-             `etalase keys new /secure/place/pii.keys` and pass it as --pii-key-file \
-             (ETALASE_PII_KEY_FILE); keep it secret and backed up"
-        );
-    }
-    let path = settings.data_dir.join("keys").join("pii.keys");
-    Vault::open_or_create(&path).map_err(|e| anyhow::anyhow!("{e}"))
-}
-
-/// The store and the services, for commands run beside the server.
-async fn offline(settings: &Settings) -> anyhow::Result<(Store, Services)> {
-    let store = open_store(settings, None).await?;
-    let svc = services(
-        store.clone(),
-        settings,
-        default_public_url("127.0.0.1:8080"),
-    )?;
-    Ok((store, svc))
-}
-
-fn services(store: Store, settings: &Settings, public_url: String) -> anyhow::Result<Services> {
-    let defaults = SessionPolicy::default();
-    let defaults_service = ServiceConfig::default();
-    let config = ServiceConfig {
-        sessions: SessionPolicy {
-            idle_timeout_secs: settings
-                .file
-                .session_idle_timeout_secs
-                .unwrap_or(defaults.idle_timeout_secs),
-            absolute_timeout_secs: settings
-                .file
-                .session_absolute_timeout_secs
-                .unwrap_or(defaults.absolute_timeout_secs),
-        },
-        public_url,
-        max_shops_per_nik: settings
-            .file
-            .max_shops_per_nik
-            .unwrap_or(defaults_service.max_shops_per_nik),
-        verification_sla_working_days: settings
-            .file
-            .verification_sla_working_days
-            .unwrap_or(defaults_service.verification_sla_working_days),
-        calendar: Arc::new(calendar(settings)?),
-        fetch_allow: settings.fetch_allow.clone(),
-        pricer: pricer(&settings.file)?,
-        shop_cache_bytes: settings
-            .file
-            .shop_cache_mb
-            .map_or(defaults_service.shop_cache_bytes, |mb| mb << 20),
-        ..ServiceConfig::default()
-    };
-    let mailer = mailer(settings)?;
-    let vault = vault(settings)?;
-    let objects = ObjectStore::local(settings.data_dir.join("files"));
-    // Only `serve` keeps a search index (see commands/serve.rs).
-    Ok(Services::new(
-        store,
-        Arc::new(SystemClock),
-        mailer,
-        Arc::new(vault),
-        objects,
-        config,
-    ))
-}
-
-/// `10.0.0.0/8` or a single address such as `192.168.1.5`.
-fn address_ranges(texts: &[String]) -> anyhow::Result<Vec<ipnet::IpNet>> {
-    texts
-        .iter()
-        .map(|t| t.trim())
-        .filter(|t| !t.is_empty())
-        .map(|t| {
-            t.parse::<ipnet::IpNet>()
-                .or_else(|_| t.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
-                .map_err(|_| {
-                    anyhow::anyhow!(
-                        "--fetch-allow: {t} is not an address or a range such as 10.0.0.0/8"
-                    )
-                })
-        })
-        .collect()
-}
-
-/// The built-in holidays, plus the operator's file when one is given.
-fn calendar(settings: &Settings) -> anyhow::Result<WorkingCalendar> {
-    let builtin = etalase_domain::calendar::indonesia().clone();
-    let Some(path) = &settings.holidays_file else {
-        return Ok(builtin);
-    };
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read the holidays file {}", path.display()))?;
-    builtin
-        .with_rows(&text)
-        .map_err(|e| anyhow::anyhow!("holidays file {}: {e}", path.display()))
-}
-
-/// The SMTP relay when one is configured, else `.eml` files in the data dir.
-fn mailer(settings: &Settings) -> anyhow::Result<Arc<dyn Mailer>> {
-    let from = mail::sender(&settings.mail_from).map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(match &settings.smtp_url {
-        Some(url) => Arc::new(SmtpMailer::from_url(url, from).map_err(|e| anyhow::anyhow!("{e}"))?),
-        None => Arc::new(FileMailer::new(settings.data_dir.join("mail"), from)),
-    })
 }
 
 fn init_logging(json: bool) {
