@@ -63,6 +63,16 @@ id_kinds! {
     VideoKind = "vid";
     /// A live shopping session.
     LiveKind = "liv";
+    /// A buyer's (or a guest's) cart.
+    CartKind = "crt";
+    /// A buyer's delivery address.
+    AddressKind = "adr";
+    /// One placed checkout: the orders of one confirmation, paid together.
+    CheckoutKind = "chk";
+    /// One shop's part of a checkout: one package.
+    OrderKind = "ord";
+    /// A payment of a checkout through the gateway.
+    PaymentKind = "pay";
 }
 
 pub type UserId = Id<UserKind>;
@@ -84,6 +94,11 @@ pub type PromotionId = Id<PromotionKind>;
 pub type VoucherId = Id<VoucherKind>;
 pub type VideoId = Id<VideoKind>;
 pub type LiveId = Id<LiveKind>;
+pub type CartId = Id<CartKind>;
+pub type AddressId = Id<AddressKind>;
+pub type CheckoutId = Id<CheckoutKind>;
+pub type OrderId = Id<OrderKind>;
+pub type PaymentId = Id<PaymentKind>;
 
 pub struct Id<K: IdKind> {
     ulid: Ulid,

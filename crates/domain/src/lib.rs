@@ -7,6 +7,7 @@ pub mod audit;
 pub mod banks;
 pub mod calendar;
 pub mod catalog;
+pub mod checkout;
 pub mod error;
 pub mod id;
 pub mod kyc;
@@ -20,6 +21,7 @@ pub mod pricing;
 pub mod regions;
 pub mod search;
 pub mod seller;
+pub mod shipping;
 pub mod time;
 pub mod verification;
 

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod api_keys;
 pub mod catalog;
+pub mod checkout;
 pub mod clock;
 pub mod demo;
 pub mod documents;
@@ -93,6 +94,11 @@ pub struct ServiceConfig {
     pub pricer: etalase_domain::pricing::Pricer,
     /// Bytes of listings the Shop keeps in memory (0: none).
     pub shop_cache_bytes: u64,
+    /// Payment deadlines and the COD limit.
+    pub payments: etalase_domain::checkout::PaymentPolicy,
+    /// Couriers' rates by route (the built-in table unless an admin
+    /// replaced it).
+    pub shipping_rates: Arc<etalase_domain::shipping::RateTable>,
 }
 
 impl Default for ServiceConfig {
@@ -108,6 +114,8 @@ impl Default for ServiceConfig {
             fetch_allow: Vec::new(),
             pricer: etalase_domain::pricing::Pricer::default(),
             shop_cache_bytes: 64 << 20,
+            payments: etalase_domain::checkout::PaymentPolicy::default(),
+            shipping_rates: Arc::new(etalase_domain::shipping::RateTable::default_table().clone()),
         }
     }
 }

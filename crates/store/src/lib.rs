@@ -7,6 +7,7 @@
 //! connection, so a transaction that reads then writes waits its turn instead
 //! of failing with SQLITE_BUSY.
 
+pub mod checkout;
 mod error;
 mod pool;
 pub mod rows;
@@ -29,4 +30,4 @@ pub mod shop;
 pub mod sync;
 
 pub use error::{StoreError, StoreResult};
-pub use pool::{Backend, Store, StoreOptions, Tx};
+pub use pool::{Backend, Reader, Store, StoreOptions, Tx};

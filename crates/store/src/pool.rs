@@ -104,7 +104,47 @@ macro_rules! on_tx {
     };
 }
 
-pub(crate) use {on_pool, on_tx};
+/// Where a read runs: on the reader pool, or inside a write transaction —
+/// a checkout re-reads prices, offers and vouchers in the transaction that
+/// places the order, with the same queries a quote used.
+pub enum Reader<'a> {
+    Pool(&'a Store),
+    Tx(&'a mut Tx),
+}
+
+impl Reader<'_> {
+    /// The same reader again, for one more statement.
+    pub fn reborrow(&mut self) -> Reader<'_> {
+        match self {
+            Reader::Pool(store) => Reader::Pool(store),
+            Reader::Tx(tx) => Reader::Tx(tx),
+        }
+    }
+}
+
+impl<'a> From<&'a Store> for Reader<'a> {
+    fn from(store: &'a Store) -> Self {
+        Reader::Pool(store)
+    }
+}
+
+impl<'a> From<&'a mut Tx> for Reader<'a> {
+    fn from(tx: &'a mut Tx) -> Self {
+        Reader::Tx(tx)
+    }
+}
+
+/// Runs the same statement through a [`Reader`].
+macro_rules! on_reader {
+    ($reader:expr, $conn:ident => $body:expr) => {
+        match $reader {
+            $crate::pool::Reader::Pool(store) => $crate::pool::on_pool!(store, $conn => $body),
+            $crate::pool::Reader::Tx(tx) => $crate::pool::on_tx!(tx, $conn => $body),
+        }
+    };
+}
+
+pub(crate) use {on_pool, on_reader, on_tx};
 
 impl Store {
     /// Connects to `sqlite://path`, `sqlite:path` or `postgres://…`, without

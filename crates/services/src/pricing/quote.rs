@@ -5,15 +5,16 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use etalase_domain::id::{PromotionId, SellerId, SkuId, UserId, VoucherId};
+use etalase_domain::id::{ProductId, PromotionId, SellerId, SkuId, UserId, VoucherId};
 use etalase_domain::pricing::{
-    BuyerContext, Cart, CartBreakdown, CartLine, Channel, ShopCart, SkuPricing, Slot, Voucher,
-    VoucherCode, VoucherProblem,
+    BuyerContext, Cart, CartBreakdown, CartLine, Channel, Issuer, ShopCart, SkuPricing, Slot,
+    Voucher, VoucherCode, VoucherProblem,
 };
 use etalase_domain::{ErrorCode, Timestamp};
+use etalase_store::Reader;
 use etalase_store::catalog::{self, Sku};
+use etalase_store::checkout::{self, Sellable};
 use etalase_store::pricing::{self as store, Holding, StoredVoucher};
-use etalase_store::shop;
 
 use crate::{FieldError, ServiceError, ServiceResult, Services};
 
@@ -35,13 +36,21 @@ pub struct QuoteRequest {
     pub shipping: Vec<(SellerId, i64)>,
 }
 
-/// A SKU as a quote names it.
+/// A SKU as a quote names it, with what checkout needs of it.
 #[derive(Debug, Clone)]
 pub struct QuotedSku {
     pub title: String,
     pub label: String,
     pub seller: SellerId,
     pub shop_name: String,
+    pub product: ProductId,
+    /// Units in stock as the quote read them.
+    pub stock: i64,
+    pub cod_allowed: bool,
+    /// Where the shop's packages leave from.
+    pub origin_district: Option<String>,
+    pub weight_grams: Option<i32>,
+    pub dimensions: Option<(i32, i32, i32)>,
 }
 
 #[derive(Debug, Clone)]
@@ -62,30 +71,82 @@ pub async fn quote(
     buyer: Option<UserId>,
     request: &QuoteRequest,
 ) -> ServiceResult<Quote> {
-    let now = svc.now();
+    let mut reader = Reader::from(&svc.store);
+    quote_with(svc, &mut reader, buyer, request, svc.now()).await
+}
+
+/// Prices a cart at `now` over what `reader` sees: the reader pool for a
+/// quote, the order's own transaction when checkout re-prices it.
+pub async fn quote_with(
+    svc: &Services,
+    reader: &mut Reader<'_>,
+    buyer: Option<UserId>,
+    request: &QuoteRequest,
+    now: Timestamp,
+) -> ServiceResult<Quote> {
+    let inputs = gather(reader, buyer, request, now).await?;
+    Ok(inputs.price(svc, &request.shipping))
+}
+
+/// Everything a price depends on, read once: checkout reads it, works out
+/// the shipping from the SKUs' weights, then prices.
+pub struct QuoteInputs {
+    pub at: Timestamp,
+    pub lines: Vec<QuoteLine>,
+    pub skus: BTreeMap<SkuId, QuotedSku>,
+    pricing: HashMap<SkuId, SkuPricing>,
+    buyer: BuyerContext,
+    /// The vouchers given, as pricing sees them for this buyer.
+    pub vouchers: Vec<Voucher>,
+    /// The same vouchers as stored (their limits, for using them).
+    pub stored_vouchers: Vec<StoredVoucher>,
+    pub unknown_codes: Vec<String>,
+}
+
+/// Reads the inputs of a quote; a line whose SKU cannot be bought is a
+/// field error naming the line.
+pub async fn gather(
+    reader: &mut Reader<'_>,
+    buyer: Option<UserId>,
+    request: &QuoteRequest,
+    now: Timestamp,
+) -> ServiceResult<QuoteInputs> {
     validate(request)?;
     let ids: Vec<SkuId> = request.lines.iter().map(|l| l.sku).collect();
-    let found: HashMap<SkuId, (SellerId, Sku)> = catalog::skus_by_ids(&svc.store, &ids)
+    let found: HashMap<SkuId, (SellerId, Sku)> = catalog::skus_by_ids(reader.reborrow(), &ids)
         .await?
         .into_iter()
         .map(|(seller, sku)| (sku.id, (seller, sku)))
         .collect();
+    let products: Vec<ProductId> = found.values().map(|(_, sku)| sku.product_id).collect();
+    let sellable: HashMap<ProductId, Sellable> =
+        checkout::sellable_products(reader.reborrow(), &products)
+            .await?
+            .into_iter()
+            .map(|s| (s.product, s))
+            .collect();
     let mut skus = BTreeMap::new();
     let mut problems = Vec::new();
     for (n, line) in request.lines.iter().enumerate() {
-        let listing = match found.get(&line.sku) {
-            Some((_, sku)) if sku.price.is_some() => shop::get(&svc.store, sku.product_id).await?,
+        let product = match found.get(&line.sku) {
+            Some((_, sku)) if sku.price.is_some() => sellable.get(&sku.product_id),
             _ => None,
         };
-        match (found.get(&line.sku), listing) {
-            (Some((seller, sku)), Some(listing)) => {
+        match (found.get(&line.sku), product) {
+            (Some((seller, sku)), Some(product)) => {
                 skus.insert(
                     sku.id,
                     QuotedSku {
-                        title: listing.title.clone(),
-                        label: super::sku_label(&listing.title, &sku.combination),
+                        title: product.title.clone(),
+                        label: super::sku_label(&product.title, &sku.combination),
                         seller: *seller,
-                        shop_name: listing.shop_name.clone(),
+                        shop_name: product.shop_name.clone(),
+                        product: sku.product_id,
+                        stock: sku.stock,
+                        cod_allowed: product.cod_allowed,
+                        origin_district: product.origin_district.clone(),
+                        weight_grams: sku.weight_grams,
+                        dimensions: sku.dimensions,
                     },
                 );
             }
@@ -98,7 +159,7 @@ pub async fn quote(
     if !problems.is_empty() {
         return Err(ServiceError::fields(problems));
     }
-    let offers = store::live_offers_of_skus(&svc.store, &ids, now).await?;
+    let offers = store::live_offers_of_skus(reader.reborrow(), &ids, now).await?;
     let pricing: HashMap<SkuId, SkuPricing> = found
         .values()
         .map(|(_, sku)| {
@@ -120,7 +181,7 @@ pub async fn quote(
             let promotions: Vec<PromotionId> = offers.iter().map(|o| o.offer.promotion).collect();
             BuyerContext {
                 flash_bought: store::flash_units_bought(
-                    &svc.store,
+                    reader.reborrow(),
                     &buyer.to_string(),
                     &promotions,
                 )
@@ -131,69 +192,85 @@ pub async fn quote(
         }
         None => BuyerContext::anonymous(),
     };
-    let (vouchers, unknown_codes) = vouchers_for(svc, buyer, &request.voucher_codes).await?;
-    let mut shops: Vec<ShopCart<'_>> = Vec::new();
-    for line in &request.lines {
-        let (seller, sku) = &found[&line.sku];
-        let cart_line = CartLine {
-            product: sku.product_id,
-            sku: &pricing[&line.sku],
-            quantity: line.quantity,
-            channel: line.channel,
-        };
-        match shops.iter_mut().find(|s| s.seller == *seller) {
-            Some(shop) => shop.lines.push(cart_line),
-            None => shops.push(ShopCart {
-                seller: *seller,
-                lines: vec![cart_line],
-                shipping: request
-                    .shipping
-                    .iter()
-                    .find(|(s, _)| s == seller)
-                    .map_or(0, |(_, cost)| *cost),
-                voucher: None,
-            }),
-        }
-    }
-    let mut cart = Cart {
-        shops,
-        platform_voucher: None,
-        shipping_voucher: None,
-    };
-    let mut refused: Vec<(VoucherId, VoucherProblem)> = Vec::new();
-    for voucher in &vouchers {
-        let taken = match (voucher.slot(), voucher.issuer) {
-            (Slot::Shop, etalase_domain::pricing::Issuer::Seller(seller)) => {
-                match cart.shops.iter_mut().find(|s| s.seller == seller) {
-                    Some(shop) if shop.voucher.is_none() => {
-                        shop.voucher = Some(voucher);
-                        false
-                    }
-                    Some(_) => true,
-                    None => {
-                        refused.push((voucher.id, VoucherProblem::NothingCovered));
-                        continue;
-                    }
-                }
-            }
-            (Slot::Platform, _) => !place(&mut cart.platform_voucher, voucher),
-            (Slot::Shipping, _) => !place(&mut cart.shipping_voucher, voucher),
-            (Slot::Shop, etalase_domain::pricing::Issuer::Platform) => true,
-        };
-        if taken {
-            // One voucher per place: the first one given stays.
-            refused.push((voucher.id, VoucherProblem::SlotTaken));
-        }
-    }
-    let mut breakdown = svc.config.pricer.price_cart(&cart, &buyer_context, now);
-    refused.append(&mut breakdown.refused);
-    breakdown.refused = refused;
-    Ok(Quote {
+    let (vouchers, stored_vouchers, unknown_codes) =
+        vouchers_for(reader, buyer, &request.voucher_codes).await?;
+    Ok(QuoteInputs {
         at: now,
-        breakdown,
+        lines: request.lines.clone(),
         skus,
+        pricing,
+        buyer: buyer_context,
+        vouchers,
+        stored_vouchers,
         unknown_codes,
     })
+}
+
+impl QuoteInputs {
+    /// The one pricing function over these inputs, with `shipping` per shop.
+    pub fn price(&self, svc: &Services, shipping: &[(SellerId, i64)]) -> Quote {
+        let mut shops: Vec<ShopCart<'_>> = Vec::new();
+        for line in &self.lines {
+            let sku = &self.skus[&line.sku];
+            let cart_line = CartLine {
+                product: sku.product,
+                sku: &self.pricing[&line.sku],
+                quantity: line.quantity,
+                channel: line.channel,
+            };
+            match shops.iter_mut().find(|s| s.seller == sku.seller) {
+                Some(shop) => shop.lines.push(cart_line),
+                None => shops.push(ShopCart {
+                    seller: sku.seller,
+                    lines: vec![cart_line],
+                    shipping: shipping
+                        .iter()
+                        .find(|(s, _)| *s == sku.seller)
+                        .map_or(0, |(_, cost)| *cost),
+                    voucher: None,
+                }),
+            }
+        }
+        let mut cart = Cart {
+            shops,
+            platform_voucher: None,
+            shipping_voucher: None,
+        };
+        let mut refused: Vec<(VoucherId, VoucherProblem)> = Vec::new();
+        for voucher in &self.vouchers {
+            let taken = match (voucher.slot(), voucher.issuer) {
+                (Slot::Shop, Issuer::Seller(seller)) => {
+                    match cart.shops.iter_mut().find(|s| s.seller == seller) {
+                        Some(shop) if shop.voucher.is_none() => {
+                            shop.voucher = Some(voucher);
+                            false
+                        }
+                        Some(_) => true,
+                        None => {
+                            refused.push((voucher.id, VoucherProblem::NothingCovered));
+                            continue;
+                        }
+                    }
+                }
+                (Slot::Platform, _) => !place(&mut cart.platform_voucher, voucher),
+                (Slot::Shipping, _) => !place(&mut cart.shipping_voucher, voucher),
+                (Slot::Shop, Issuer::Platform) => true,
+            };
+            if taken {
+                // One voucher per place: the first one given stays.
+                refused.push((voucher.id, VoucherProblem::SlotTaken));
+            }
+        }
+        let mut breakdown = svc.config.pricer.price_cart(&cart, &self.buyer, self.at);
+        refused.append(&mut breakdown.refused);
+        breakdown.refused = refused;
+        Quote {
+            at: self.at,
+            breakdown,
+            skus: self.skus.clone(),
+            unknown_codes: self.unknown_codes.clone(),
+        }
+    }
 }
 
 /// Puts a voucher in an empty place; false when the place is taken.
@@ -240,16 +317,16 @@ fn validate(request: &QuoteRequest) -> ServiceResult<()> {
 
 /// The vouchers behind the codes, as pricing sees them for this buyer.
 async fn vouchers_for(
-    svc: &Services,
+    reader: &mut Reader<'_>,
     buyer: Option<UserId>,
     codes: &[String],
-) -> ServiceResult<(Vec<Voucher>, Vec<String>)> {
+) -> ServiceResult<(Vec<Voucher>, Vec<StoredVoucher>, Vec<String>)> {
     let mut stored: Vec<StoredVoucher> = Vec::new();
     let mut unknown = Vec::new();
     for (n, text) in codes.iter().enumerate() {
         let code = VoucherCode::parse(text)
             .map_err(|c| ServiceError::field(format!("vouchers[{n}]"), c))?;
-        match store::voucher_by_code(&svc.store, &code).await? {
+        match store::voucher_by_code(reader.reborrow(), &code).await? {
             Some(v) if v.activated_at.is_some() => {
                 if !stored.iter().any(|s| s.id == v.id) {
                     stored.push(v);
@@ -260,20 +337,20 @@ async fn vouchers_for(
     }
     let ids: Vec<VoucherId> = stored.iter().map(|v| v.id).collect();
     let held: HashMap<VoucherId, Holding> = match buyer {
-        Some(buyer) => store::holdings(&svc.store, buyer, &ids)
+        Some(buyer) => store::holdings(reader.reborrow(), buyer, &ids)
             .await?
             .into_iter()
             .collect(),
         None => HashMap::new(),
     };
     let vouchers = stored
-        .into_iter()
+        .iter()
         .map(|v| {
             let holding = held.get(&v.id).copied().unwrap_or_default();
-            for_buyer(&v, holding)
+            for_buyer(v, holding)
         })
         .collect();
-    Ok((vouchers, unknown))
+    Ok((vouchers, stored, unknown))
 }
 
 /// A stored voucher as pricing sees it for a buyer holding `holding`: a

@@ -11,7 +11,7 @@ use etalase_domain::catalog::lifecycle::ProductStatus;
 use etalase_domain::id::{ImageId, ProductId, SellerId, SkuId};
 
 use crate::error::corrupt;
-use crate::pool::{on_pool, on_tx};
+use crate::pool::{Reader, on_pool, on_reader, on_tx};
 use crate::{Store, StoreError, StoreResult, Tx};
 
 mod copies;
@@ -322,6 +322,15 @@ pub async fn request_review(
         "UPDATE products SET review_requested_at = $3 WHERE id = $1 AND seller_id = $2")
         .bind(id.to_string()).bind(seller.to_string()).bind(now.unix_millis())
         .execute(conn).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// Sums a product's stock again after orders moved it (the one list column
+/// an order changes; the rest stay as the last edit computed them).
+pub async fn refresh_total_stock(tx: &mut Tx, id: ProductId) -> StoreResult<()> {
+    on_tx!(tx, conn => sqlx::query(
+        "UPDATE products SET total_stock =          (SELECT COALESCE(SUM(stock), 0) FROM skus WHERE product_id = $1 AND removed_at IS NULL)          WHERE id = $1")
+        .bind(id.to_string()).execute(conn).await.map(|_| ()))?;
     Ok(())
 }
 

@@ -341,7 +341,10 @@ struct SellerSkuRow {
 
 /// Live SKUs of any shop by id, with their seller (a buyer's cart or
 /// quote names SKUs across shops).
-pub async fn skus_by_ids(store: &Store, ids: &[SkuId]) -> StoreResult<Vec<(SellerId, Sku)>> {
+pub async fn skus_by_ids<'a>(
+    reader: impl Into<Reader<'a>>,
+    ids: &[SkuId],
+) -> StoreResult<Vec<(SellerId, Sku)>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -350,12 +353,12 @@ pub async fn skus_by_ids(store: &Store, ids: &[SkuId]) -> StoreResult<Vec<(Selle
         "SELECT seller_id, {SKU_COLUMNS} FROM skus WHERE removed_at IS NULL AND id IN ({})",
         marks.join(", ")
     );
-    let rows: Vec<SellerSkuRow> = on_pool!(store, pool => {
+    let rows: Vec<SellerSkuRow> = on_reader!(reader.into(), conn => {
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
         for id in ids {
             q = q.bind(id.to_string());
         }
-        q.fetch_all(pool).await
+        q.fetch_all(conn).await
     })?;
     rows.into_iter()
         .map(|r| Ok((r.seller_id.parse().map_err(corrupt)?, r.sku.try_into()?)))

@@ -6,12 +6,12 @@ use etalase_domain::id::{ProductId, PromotionId, SellerId, SkuId};
 
 use super::promotions::placeholders;
 use crate::error::corrupt;
-use crate::pool::{on_pool, on_tx};
-use crate::{Store, StoreResult, Tx};
+use crate::pool::{Reader, on_reader, on_tx};
+use crate::{StoreResult, Tx};
 
 /// Units a buyer has bought at a flash sale's price.
-pub async fn flash_units_bought(
-    store: &Store,
+pub async fn flash_units_bought<'a>(
+    reader: impl Into<Reader<'a>>,
     buyer: &str,
     promotions: &[PromotionId],
 ) -> StoreResult<Vec<(PromotionId, i64)>> {
@@ -22,12 +22,12 @@ pub async fn flash_units_bought(
         "SELECT promotion_id, units FROM flash_buyers WHERE buyer_id = $1 AND promotion_id IN ({})",
         placeholders(2, promotions.len())
     );
-    let rows: Vec<(String, i64)> = on_pool!(store, pool => {
+    let rows: Vec<(String, i64)> = on_reader!(reader.into(), conn => {
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(buyer);
         for p in promotions {
             q = q.bind(p.to_string());
         }
-        q.fetch_all(pool).await
+        q.fetch_all(conn).await
     })?;
     rows.into_iter()
         .map(|(p, u)| Ok((p.parse().map_err(corrupt)?, u)))
@@ -84,4 +84,25 @@ pub async fn take_flash_units(
         },
         None => FlashTake::QuotaShort,
     })
+}
+
+/// Gives flash units back (a cancelled order): to the SKU's quota and off
+/// the buyer's count.
+pub async fn release_flash_units(
+    tx: &mut Tx,
+    promotion: PromotionId,
+    sku: SkuId,
+    buyer: &str,
+    units: i64,
+) -> StoreResult<()> {
+    on_tx!(tx, conn => sqlx::query(
+        "UPDATE promotion_items SET flash_sold = flash_sold - $3 \
+         WHERE promotion_id = $1 AND sku_id = $2 AND flash_sold >= $3")
+        .bind(promotion.to_string()).bind(sku.to_string()).bind(units)
+        .execute(conn).await.map(|_| ()))?;
+    on_tx!(tx, conn => sqlx::query(
+        "UPDATE flash_buyers SET units = units - $3 WHERE promotion_id = $1 AND buyer_id = $2 AND units >= $3")
+        .bind(promotion.to_string()).bind(buyer).bind(units)
+        .execute(conn).await.map(|_| ()))?;
+    Ok(())
 }

@@ -7,8 +7,8 @@ use etalase_domain::pricing::{Offer, Window};
 
 use super::promotions::{PromotionItem, PromotionType, ms, offer_of, placeholders, rule_of};
 use crate::error::corrupt;
-use crate::pool::{on_pool, on_tx};
-use crate::{Store, StoreResult, Tx};
+use crate::pool::{Reader, on_reader, on_tx};
+use crate::{StoreResult, Tx};
 
 /// An offer on a SKU, with the product it belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,8 +106,8 @@ pub async fn live_offers_of_products(
 }
 
 /// Offers buyers may still meet on these SKUs (a quote).
-pub async fn live_offers_of_skus(
-    store: &Store,
+pub async fn live_offers_of_skus<'a>(
+    reader: impl Into<Reader<'a>>,
     skus: &[SkuId],
     now: Timestamp,
 ) -> StoreResult<Vec<SkuOffer>> {
@@ -115,12 +115,12 @@ pub async fn live_offers_of_skus(
         return Ok(Vec::new());
     }
     let sql = live_offers_sql("i.sku_id", skus.len());
-    let rows: Vec<OfferRow> = on_pool!(store, pool => {
+    let rows: Vec<OfferRow> = on_reader!(reader.into(), conn => {
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(now.unix_millis());
         for s in skus {
             q = q.bind(s.to_string());
         }
-        q.fetch_all(pool).await
+        q.fetch_all(conn).await
     })?;
     rows.into_iter().map(SkuOffer::try_from).collect()
 }

@@ -9,7 +9,7 @@ use etalase_domain::pricing::{Benefit, Issuer, Percent, PromotionState, VoucherC
 
 use super::promotions::{Switch, flip, placeholders};
 use crate::error::corrupt;
-use crate::pool::{on_pool, on_tx};
+use crate::pool::{Reader, on_pool, on_reader, on_tx};
 use crate::{Store, StoreResult, Tx};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -247,13 +247,13 @@ pub async fn find_voucher(store: &Store, id: VoucherId) -> StoreResult<StoredVou
 }
 
 /// A voucher by the code a buyer typed.
-pub async fn voucher_by_code(
-    store: &Store,
+pub async fn voucher_by_code<'a>(
+    reader: impl Into<Reader<'a>>,
     code: &VoucherCode,
 ) -> StoreResult<Option<StoredVoucher>> {
     let sql = format!("SELECT {VOUCHER_COLUMNS} FROM vouchers WHERE code = $1");
-    let row: Option<VoucherRow> = on_pool!(store, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-        .bind(code.as_str()).fetch_optional(pool).await)?;
+    let row: Option<VoucherRow> = on_reader!(reader.into(), conn => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(code.as_str()).fetch_optional(conn).await)?;
     row.map(TryInto::try_into).transpose()
 }
 
@@ -361,8 +361,8 @@ pub async fn claim(
 }
 
 /// What a buyer holds of some vouchers.
-pub async fn holdings(
-    store: &Store,
+pub async fn holdings<'a>(
+    reader: impl Into<Reader<'a>>,
     buyer: UserId,
     vouchers: &[VoucherId],
 ) -> StoreResult<Vec<(VoucherId, Holding)>> {
@@ -374,12 +374,12 @@ pub async fn holdings(
          WHERE buyer_id = $1 AND voucher_id IN ({})",
         placeholders(2, vouchers.len())
     );
-    let rows: Vec<(String, i64, i64)> = on_pool!(store, pool => {
+    let rows: Vec<(String, i64, i64)> = on_reader!(reader.into(), conn => {
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(buyer.to_string());
         for v in vouchers {
             q = q.bind(v.to_string());
         }
-        q.fetch_all(pool).await
+        q.fetch_all(conn).await
     })?;
     rows.into_iter()
         .map(|(v, claimed, used)| Ok((v.parse().map_err(corrupt)?, Holding { claimed, used })))
@@ -405,4 +405,55 @@ pub async fn wallet(
     let rows: Vec<VoucherRow> = on_pool!(store, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
         .bind(buyer.to_string()).bind(now.unix_millis()).fetch_all(pool).await)?;
     rows.into_iter().map(TryInto::try_into).collect()
+}
+
+/// One use of a voucher on an order: an unused claim of the buyer's if
+/// there is one, otherwise a claim and its use at once (a code typed at
+/// checkout), under the same quota and per-buyer limit as a claim. On a
+/// refusal the caller rolls back.
+pub async fn use_voucher(
+    tx: &mut Tx,
+    voucher: VoucherId,
+    buyer: UserId,
+    per_buyer_limit: i64,
+    now: Timestamp,
+) -> StoreResult<ClaimOutcome> {
+    if !use_held_claim(tx, voucher, buyer).await? {
+        match claim(tx, voucher, buyer, per_buyer_limit, now).await? {
+            ClaimOutcome::Claimed => {}
+            refused => return Ok(refused),
+        }
+        if !use_held_claim(tx, voucher, buyer).await? {
+            return Err(corrupt("a fresh voucher claim could not be used"));
+        }
+    }
+    Ok(ClaimOutcome::Claimed)
+}
+
+async fn use_held_claim(tx: &mut Tx, voucher: VoucherId, buyer: UserId) -> StoreResult<bool> {
+    let used: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(
+        "UPDATE voucher_holders SET used = used + 1 \
+         WHERE voucher_id = $1 AND buyer_id = $2 AND used < claimed RETURNING CAST(used AS BIGINT)")
+        .bind(voucher.to_string()).bind(buyer.to_string()).fetch_optional(conn).await)?;
+    if used.is_none() {
+        return Ok(false);
+    }
+    on_tx!(tx, conn => sqlx::query("UPDATE vouchers SET used = used + 1 WHERE id = $1")
+        .bind(voucher.to_string()).execute(conn).await.map(|_| ()))?;
+    Ok(true)
+}
+
+/// Gives a use back (a cancelled order): the buyer keeps the claim and may
+/// use the voucher again while it runs.
+pub async fn release_voucher_use(
+    tx: &mut Tx,
+    voucher: VoucherId,
+    buyer: UserId,
+) -> StoreResult<()> {
+    on_tx!(tx, conn => sqlx::query(
+        "UPDATE voucher_holders SET used = used - 1 WHERE voucher_id = $1 AND buyer_id = $2 AND used > 0")
+        .bind(voucher.to_string()).bind(buyer.to_string()).execute(conn).await.map(|_| ()))?;
+    on_tx!(tx, conn => sqlx::query("UPDATE vouchers SET used = used - 1 WHERE id = $1 AND used > 0")
+        .bind(voucher.to_string()).execute(conn).await.map(|_| ()))?;
+    Ok(())
 }

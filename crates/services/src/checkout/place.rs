@@ -1,0 +1,438 @@
+//! Placing a checkout: one write transaction that re-reads and re-prices
+//! everything against the system of record, compares it with the version
+//! the buyer confirmed, and then takes stock (a conditional decrement that
+//! never goes below zero), flash-sale units and voucher uses, writes one
+//! order per shop with its lines and holds, the audit lines and the outbox
+//! events — all of it, or nothing.
+//!
+//! Exactly once: the checkout's id is the one-time token the checkout form
+//! carried. A second submit meets the stored checkout and gets its orders
+//! back instead of new ones.
+
+use std::collections::BTreeSet;
+
+use etalase_domain::audit::Actor;
+use etalase_domain::checkout::Source;
+use etalase_domain::id::{CheckoutId, OrderId, ProductId, SellerId, UserId};
+use etalase_domain::pricing::OfferKind;
+use etalase_domain::{ErrorCode, Timestamp};
+use etalase_store::checkout::{
+    self as store, CartOwner, Hold, StoredCheckout, StoredHold, StoredOrder, StoredOrderLine,
+};
+use etalase_store::inventory::{self, StockChange, StockOutcome, StockReason};
+use etalase_store::pricing::{self as pricing_store, ClaimOutcome, FlashTake};
+use etalase_store::{Reader, Tx, audit, catalog, outbox};
+
+use super::ORDER_CHANGED;
+use super::summary::{self, CheckoutChoice, CheckoutSummary, summary_with};
+use crate::catalog::records::product_changed;
+use crate::{FieldError, ServiceError, ServiceResult, Services};
+
+#[derive(Debug, Clone)]
+pub struct PlaceRequest {
+    /// The form's one-time token.
+    pub checkout: CheckoutId,
+    /// The version of the summary the buyer confirmed.
+    pub confirmed_version: String,
+    pub choice: CheckoutChoice,
+}
+
+#[derive(Debug, Clone)]
+pub struct PlacedCheckout {
+    pub checkout: StoredCheckout,
+    pub orders: Vec<StoredOrder>,
+    /// The same token was placed before: these are the first result.
+    pub replayed: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum PlaceOutcome {
+    Placed(PlacedCheckout),
+    /// Something the buyer pays changed since they confirmed: nothing was
+    /// written; here is the new summary to confirm.
+    Changed(Box<CheckoutSummary>),
+}
+
+/// Why the transaction stopped before its commit.
+enum Stop {
+    /// Another buyer took the last flash units or voucher uses between
+    /// this transaction's read and its write (PostgreSQL's concurrent
+    /// writers): the summary is made again for the buyer to confirm.
+    Raced,
+    Failed(ServiceError),
+}
+
+impl<E: Into<ServiceError>> From<E> for Stop {
+    fn from(e: E) -> Self {
+        Stop::Failed(e.into())
+    }
+}
+
+pub async fn place(
+    svc: &Services,
+    buyer: UserId,
+    request: &PlaceRequest,
+) -> ServiceResult<PlaceOutcome> {
+    if let Some(placed) = replay(svc, buyer, request.checkout).await? {
+        return Ok(PlaceOutcome::Placed(placed));
+    }
+    let now = svc.now();
+    let mut tx = svc.store.write().await?;
+    let summary = {
+        let mut reader = Reader::from(&mut tx);
+        summary_with(svc, &mut reader, buyer, &request.choice, now).await?
+    };
+    if summary.version != request.confirmed_version {
+        return Ok(PlaceOutcome::Changed(Box::new(summary)));
+    }
+    if !summary.problems.is_empty() {
+        let fields = summary
+            .problems
+            .iter()
+            .map(|(field, code)| FieldError::new(field.clone(), *code))
+            .collect();
+        return Err(ServiceError::fields(fields));
+    }
+    match write_orders(svc, &mut tx, buyer, request.checkout, &summary).await {
+        Ok(Some(placed)) => {
+            tx.commit().await?;
+            if !summary.quote.breakdown.discounts.is_empty() {
+                // Their quotas moved.
+                svc.shop_cache.forget_vouchers();
+            }
+            Ok(PlaceOutcome::Placed(placed))
+        }
+        Ok(None) => {
+            // The same token committed in a concurrent transaction.
+            drop(tx);
+            let placed = replay(svc, buyer, request.checkout).await?;
+            placed
+                .map(PlaceOutcome::Placed)
+                .ok_or_else(|| ServiceError::from(ErrorCode::IdempotencyInProgress))
+        }
+        Err(Stop::Raced) => {
+            drop(tx);
+            let fresh = summary::summary(svc, buyer, &request.choice).await?;
+            Ok(PlaceOutcome::Changed(Box::new(fresh)))
+        }
+        Err(Stop::Failed(e)) => Err(e),
+    }
+}
+
+/// The first result of a token placed before (none when it is new).
+async fn replay(
+    svc: &Services,
+    buyer: UserId,
+    id: CheckoutId,
+) -> ServiceResult<Option<PlacedCheckout>> {
+    let Some(checkout) = store::checkout_by_id(&svc.store, id).await? else {
+        return Ok(None);
+    };
+    if checkout.buyer != buyer {
+        return Err(ErrorCode::NotFound.into());
+    }
+    let orders = store::orders_of_checkout(&svc.store, id).await?;
+    Ok(Some(PlacedCheckout {
+        checkout,
+        orders,
+        replayed: true,
+    }))
+}
+
+/// Everything a placed checkout writes; `None` when its token was taken.
+async fn write_orders(
+    svc: &Services,
+    tx: &mut Tx,
+    buyer: UserId,
+    id: CheckoutId,
+    summary: &CheckoutSummary,
+) -> Result<Option<PlacedCheckout>, Stop> {
+    let now = summary.quote.at;
+    let method = summary.method;
+    let pay_by = svc.config.payments.pay_by(method, now);
+    let checkout = StoredCheckout {
+        id,
+        buyer,
+        method,
+        total: summary.total(),
+        quote_version: summary.version.clone(),
+        pay_by,
+        placed_at: now,
+    };
+    if !store::insert_checkout(tx, &checkout).await? {
+        return Ok(None);
+    }
+    // Every product's row first, in one order for all checkouts: the
+    // order lines' keys and the stock totals lock them later, and two
+    // checkouts taking them in different orders would deadlock.
+    let products: BTreeSet<(ProductId, SellerId)> = summary
+        .quote
+        .breakdown
+        .shops
+        .iter()
+        .flat_map(|s| s.lines.iter().map(|l| (l.product, s.seller)))
+        .collect();
+    for (product, seller) in &products {
+        catalog::lock_product(tx, *seller, *product).await?;
+    }
+    let address = summary.address.as_ref().ok_or(ErrorCode::AddressRequired)?;
+    let address_json = serde_json::to_string(&address.address).map_err(ServiceError::internal)?;
+    let actor = Actor::User(buyer);
+    let mut orders = Vec::new();
+    let mut touched: BTreeSet<(SellerId, ProductId)> = BTreeSet::new();
+    for shop in &summary.quote.breakdown.shops {
+        let package = summary
+            .packages
+            .iter()
+            .find(|p| p.seller == shop.seller)
+            .and_then(|p| p.chosen.as_ref())
+            .ok_or(ErrorCode::ShippingUnavailable)?;
+        let order_id = OrderId::generate();
+        let note = order_id.to_string();
+        let mut holds = Vec::new();
+        let mut lines = Vec::new();
+        for (n, line) in shop.lines.iter().enumerate() {
+            let change = StockChange {
+                sku: line.sku,
+                delta: -line.quantity,
+                reason: StockReason::OrderReserved,
+                note: Some(&note),
+                actor,
+            };
+            if let StockOutcome::Refused { level } =
+                inventory::change_stock(tx, shop.seller, &change, now).await?
+            {
+                let code = if level == 0 {
+                    ErrorCode::OutOfStock
+                } else {
+                    ErrorCode::StockShort
+                };
+                return Err(Stop::Failed(ServiceError::field(
+                    format!("sku.{}", line.sku),
+                    code,
+                )));
+            }
+            touched.insert((shop.seller, line.product));
+            for segment in &line.segments {
+                let Some(applied) = &segment.price.applied else {
+                    continue;
+                };
+                if let OfferKind::FlashSale {
+                    per_buyer_limit, ..
+                } = applied.kind
+                {
+                    let taken = pricing_store::take_flash_units(
+                        tx,
+                        applied.promotion,
+                        line.sku,
+                        &buyer.to_string(),
+                        segment.quantity,
+                        per_buyer_limit,
+                    )
+                    .await?;
+                    if !matches!(taken, FlashTake::Taken { .. }) {
+                        return Err(Stop::Raced);
+                    }
+                    holds.push((
+                        Hold::Flash {
+                            promotion: applied.promotion,
+                            sku: line.sku,
+                        },
+                        segment.quantity,
+                    ));
+                }
+            }
+            let cart_line = summary.lines.iter().find(|(c, _)| c.sku == line.sku);
+            let source = cart_line.map_or(Source::ProductPage, |(c, _)| c.source);
+            let named = &summary.quote.skus[&line.sku];
+            lines.push(StoredOrderLine {
+                order: order_id,
+                line_no: n as i32 + 1,
+                sku: line.sku,
+                product: line.product,
+                title: named.title.clone(),
+                label: named.label.clone(),
+                quantity: line.quantity,
+                subtotal: line.subtotal,
+                net: line.net,
+                segments: serde_json::to_string(&line.segments).map_err(ServiceError::internal)?,
+                source,
+            });
+        }
+        let discount: i64 = shop.discounts.iter().map(|d| d.amount).sum();
+        let order = StoredOrder {
+            id: order_id,
+            checkout: id,
+            buyer,
+            seller: shop.seller,
+            status: method.first_status(),
+            method,
+            items_subtotal: shop.items_subtotal,
+            discount,
+            shipping: shop.shipping,
+            shipping_discount: shop.shipping_discount,
+            total: shop.total,
+            shipping_service: package.service.code().to_string(),
+            shipping_option: serde_json::to_string(package).map_err(ServiceError::internal)?,
+            address: address_json.clone(),
+            breakdown: serde_json::to_string(shop).map_err(ServiceError::internal)?,
+            source: order_source(&lines),
+            pay_by,
+            placed_at: now,
+            paid_at: None,
+            cancelled_at: None,
+            cancelled_by: None,
+            cancel_reason: None,
+            version: 1,
+        };
+        store::insert_order(tx, &order).await?;
+        for line in &lines {
+            store::insert_order_line(tx, line).await?;
+        }
+        for (n, (hold, units)) in holds.into_iter().enumerate() {
+            let hold = StoredHold {
+                hold_no: n as i32 + 1,
+                hold,
+                units,
+            };
+            store::insert_hold(tx, order_id, &hold).await?;
+        }
+        orders.push(order);
+    }
+    use_vouchers(tx, buyer, summary, &orders).await?;
+    for (seller, product) in &touched {
+        catalog::refresh_total_stock(tx, *product).await?;
+        product_changed(tx, *seller, *product, now).await?;
+    }
+    for order in &orders {
+        announce(tx, order, "placed", actor, now).await?;
+    }
+    let cart = store::cart_of(&mut *tx, &CartOwner::Buyer(buyer)).await?;
+    if let Some(cart) = cart {
+        let bought: Vec<_> = summary.lines.iter().map(|(c, _)| c.sku).collect();
+        store::remove_cart_lines(tx, cart, &bought, now).await?;
+    }
+    Ok(Some(PlacedCheckout {
+        checkout,
+        orders,
+        replayed: false,
+    }))
+}
+
+/// Takes one use of each voucher that gave a discount, held by the order
+/// of its shop (a shop voucher) or the checkout's first order (a platform
+/// or shipping voucher): cancelling that order gives the use back.
+async fn use_vouchers(
+    tx: &mut Tx,
+    buyer: UserId,
+    summary: &CheckoutSummary,
+    orders: &[StoredOrder],
+) -> Result<(), Stop> {
+    let now = summary.quote.at;
+    let mut next_hold: Vec<(OrderId, i32)> = Vec::new();
+    for discount in &summary.quote.breakdown.discounts {
+        let Some(limit) = summary
+            .vouchers
+            .iter()
+            .find(|(v, _)| *v == discount.voucher)
+            .map(|(_, limit)| *limit)
+        else {
+            return Err(Stop::Failed(ServiceError::internal(
+                etalase_store::StoreError::Corrupt(
+                    "a discount from a voucher the summary did not read".into(),
+                ),
+            )));
+        };
+        match pricing_store::use_voucher(tx, discount.voucher, buyer, limit, now).await? {
+            ClaimOutcome::Claimed => {}
+            ClaimOutcome::UsedUp | ClaimOutcome::LimitReached => return Err(Stop::Raced),
+        }
+        let holder = summary
+            .quote
+            .breakdown
+            .shops
+            .iter()
+            .position(|s| s.discounts.iter().any(|d| d.voucher == discount.voucher))
+            .unwrap_or(0);
+        let order = orders[holder].id;
+        let hold_no = match next_hold.iter_mut().find(|(o, _)| *o == order) {
+            Some((_, n)) => {
+                *n += 1;
+                *n
+            }
+            None => {
+                let n = store::open_holds(tx, order).await?.len() as i32 + 1;
+                next_hold.push((order, n));
+                n
+            }
+        };
+        let hold = StoredHold {
+            hold_no,
+            hold: Hold::Voucher(discount.voucher),
+            units: 1,
+        };
+        store::insert_hold(tx, order, &hold).await?;
+    }
+    Ok(())
+}
+
+/// An order's source: the live or video that sold any of its lines first,
+/// else the first line's.
+fn order_source(lines: &[StoredOrderLine]) -> Source {
+    lines
+        .iter()
+        .map(|l| l.source)
+        .find(|s| matches!(s, Source::Live(_) | Source::Video(_)))
+        .or_else(|| lines.first().map(|l| l.source))
+        .unwrap_or(Source::ProductPage)
+}
+
+/// The audit line and the outbox event of an order's change.
+pub(crate) async fn announce(
+    tx: &mut Tx,
+    order: &StoredOrder,
+    what: &str,
+    actor: Actor,
+    now: Timestamp,
+) -> ServiceResult<()> {
+    let id = order.id.to_string();
+    audit::record(
+        tx,
+        audit::AuditEntry {
+            actor,
+            seller_id: Some(order.seller),
+            action: &format!("order.{what}"),
+            subject_type: "order",
+            subject_id: &id,
+            before: None,
+            after: Some(format!(
+                "status={} total={} method={}",
+                order.status.as_str(),
+                order.total,
+                order.method.as_str()
+            )),
+        },
+        now,
+    )
+    .await?;
+    outbox::append(
+        tx,
+        outbox::NewEvent {
+            topic: ORDER_CHANGED,
+            aggregate_type: "order",
+            aggregate_id: &id,
+            seller_id: Some(order.seller),
+            payload: &serde_json::json!({
+                "order_id": order.id,
+                "checkout_id": order.checkout,
+                "what": what,
+                "status": order.status.as_str(),
+                "total": order.total,
+                "source": order.source,
+            }),
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,487 @@
+//! Checkout on both backends: a confirmed summary becomes one order per
+//! shop with exactly the confirmed total; a change in between asks again
+//! and writes nothing; a second submit of the same form places nothing
+//! more; stock and voucher quotas hold under concurrency; unpaid orders
+//! expire once and give everything back.
+
+mod support;
+
+use std::sync::Arc;
+
+use etalase_domain::ErrorCode;
+use etalase_domain::checkout::{AddressForm, OrderStatus, PaymentMethod, Source};
+use etalase_domain::id::{CheckoutId, ProductId, SkuId, UserId};
+use etalase_domain::shipping::Service;
+use etalase_services::checkout::place::{PlaceOutcome, PlaceRequest, PlacedCheckout, place};
+use etalase_services::checkout::summary::{CheckoutChoice, summary};
+use etalase_services::checkout::{Shopper, addresses, cart, expiry};
+use etalase_services::pricing::vouchers::{self, BenefitInput, Owner, VoucherInput};
+use etalase_services::teams::SellerScope;
+use etalase_services::{Services, accounts, catalog, sync};
+use etalase_store::{audit, catalog as records, outbox};
+use etalase_testkit::{Backend, on_both_backends};
+use support::*;
+
+/// An approved shop (pickup in Kab. Bogor) with one complete product: 6
+/// SKUs at Rp150.000, 300 g each, `stock` units each.
+async fn shop_with_product(w: &World, stock: i64) -> (SellerScope, ProductId, Vec<SkuId>) {
+    let admin = verification::reviewer(&w.svc).await;
+    let scope = shop(&w.svc, "sari@contoh.id", "batik-sari").await;
+    let mut input = complete();
+    input.cod_allowed = true;
+    for s in &mut input.skus {
+        s.stock = stock.to_string();
+    }
+    let id = catalog::create(&w.svc, &scope, &form(input, None))
+        .await
+        .unwrap();
+    catalog::media::upload(&w.svc, &scope, id, photo(800))
+        .await
+        .unwrap();
+    catalog::publish(&w.svc, &scope, id).await.unwrap();
+    verification::approve(&w.svc, &scope, &admin).await;
+    sync::catch_up(&w.svc).await.unwrap();
+    let skus = records::skus_of(&w.svc.store, scope.seller_id, id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    (scope, id, skus)
+}
+
+/// A buyer with a default address in Cengkareng, Jakarta Barat.
+async fn buyer(svc: &Services, n: usize) -> UserId {
+    let user = accounts::create_user(
+        svc,
+        &format!("pembeli{n}@contoh.id"),
+        "Pembeli",
+        "kopi susu gula aren",
+        false,
+    )
+    .await
+    .unwrap();
+    let form = AddressForm {
+        label: "Rumah".into(),
+        recipient: format!("Pembeli {n}"),
+        phone: "0813-1111-2222".into(),
+        street: "Jl. Kamal Raya No. 5, RT 01/RW 04".into(),
+        district_code: "317301".into(),
+        postal_code: "11730".into(),
+    };
+    addresses::add(svc, user.id, &form, false).await.unwrap();
+    user.id
+}
+
+/// A running shop voucher, `amount` off, one use per buyer.
+async fn shop_voucher(
+    w: &World,
+    scope: &SellerScope,
+    code: &str,
+    amount: i64,
+    min_spend: i64,
+    quota: i64,
+) {
+    let input = VoucherInput {
+        name: "Voucher Toko".into(),
+        code: code.into(),
+        benefit: BenefitInput::Amount(amount),
+        min_spend,
+        starts_at: w.svc.now(),
+        ends_at: w.svc.now().plus_seconds(7 * 86_400),
+        products: None,
+        quota,
+        per_buyer_limit: 1,
+        public: true,
+    };
+    vouchers::create(&w.svc, Owner::Seller(scope), &input, true, true)
+        .await
+        .unwrap();
+}
+
+async fn stock_of(w: &World, scope: &SellerScope, product: ProductId, sku: SkuId) -> i64 {
+    records::skus_of(&w.svc.store, scope.seller_id, product)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.id == sku)
+        .unwrap()
+        .stock
+}
+
+/// Confirms the summary as shown and places it.
+async fn confirm(
+    svc: &Services,
+    buyer: UserId,
+    choice: &CheckoutChoice,
+) -> Result<PlaceOutcome, etalase_services::ServiceError> {
+    let shown = summary(svc, buyer, choice).await?;
+    let request = PlaceRequest {
+        checkout: CheckoutId::generate(),
+        confirmed_version: shown.version.clone(),
+        choice: choice.clone(),
+    };
+    place(svc, buyer, &request).await
+}
+
+fn placed(outcome: PlaceOutcome) -> PlacedCheckout {
+    match outcome {
+        PlaceOutcome::Placed(p) => p,
+        PlaceOutcome::Changed(s) => panic!("changed: {:?}", s.quote.breakdown.total),
+    }
+}
+
+async fn a_confirmed_summary_becomes_orders_with_the_confirmed_total(backend: Backend) {
+    let w = world(backend).await;
+    let (scope, product, skus) = shop_with_product(&w, 5).await;
+    let alice = buyer(&w.svc, 1).await;
+    let shopper = Shopper::Buyer(alice);
+    cart::add(&w.svc, &shopper, skus[0], 2, Source::Search)
+        .await
+        .unwrap();
+    cart::add(&w.svc, &shopper, skus[1], 1, Source::Feed)
+        .await
+        .unwrap();
+    let choice = CheckoutChoice::default();
+    let shown = summary(&w.svc, alice, &choice).await.unwrap();
+    assert!(shown.problems.is_empty(), "{:?}", shown.problems);
+    let package = &shown.packages[0];
+    let chosen = package.chosen.as_ref().expect("a shipping option");
+    assert_eq!(package.origin.as_deref(), Some("3201"));
+    assert_eq!(chosen.cost, shown.packages[0].options[0].cost, "cheapest");
+    assert_eq!(shown.quote.breakdown.items_subtotal, 3 * 150_000);
+    assert_eq!(shown.total(), 3 * 150_000 + chosen.cost);
+    let token = CheckoutId::generate();
+    let request = PlaceRequest {
+        checkout: token,
+        confirmed_version: shown.version.clone(),
+        choice: choice.clone(),
+    };
+    let first = placed(place(&w.svc, alice, &request).await.unwrap());
+    assert!(!first.replayed);
+    assert_eq!(first.orders.len(), 1);
+    let order = &first.orders[0];
+    assert_eq!(order.total, shown.total(), "charged exactly what was shown");
+    assert_eq!(order.status, OrderStatus::AwaitingPayment);
+    assert!(order.pay_by.is_some());
+    assert_eq!(stock_of(&w, &scope, product, skus[0]).await, 3);
+    assert_eq!(stock_of(&w, &scope, product, skus[1]).await, 4);
+    let lines = etalase_store::checkout::lines_of_orders(&w.svc.store, &[order.id])
+        .await
+        .unwrap();
+    assert_eq!(lines.len(), 2);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.source == Source::Search && l.quantity == 2)
+    );
+    assert_eq!(cart::view(&w.svc, &shopper).await.unwrap().line_count(), 0);
+
+    // The same form again: the first result, nothing more taken.
+    let again = placed(place(&w.svc, alice, &request).await.unwrap());
+    assert!(again.replayed);
+    assert_eq!(again.orders[0].id, order.id);
+    assert_eq!(stock_of(&w, &scope, product, skus[0]).await, 3);
+    // Someone else's token is nobody's business.
+    let mallory = buyer(&w.svc, 2).await;
+    let stolen = place(&w.svc, mallory, &request).await.unwrap_err();
+    assert_eq!(stolen.code, ErrorCode::NotFound);
+
+    let events = outbox::read_after(&w.svc.store, 0, 1000).await.unwrap();
+    assert!(
+        events
+            .iter()
+            .any(|e| e.topic == "orders.order_changed" && e.aggregate_id == order.id.to_string())
+    );
+    let trail = audit::list_for_subject(&w.svc.store, "order", &order.id.to_string())
+        .await
+        .unwrap();
+    assert_eq!(trail.len(), 1);
+    assert_eq!(trail[0].action, "order.placed");
+}
+
+async fn a_change_after_confirming_asks_again_and_writes_nothing(backend: Backend) {
+    let w = world(backend).await;
+    let (scope, product, skus) = shop_with_product(&w, 5).await;
+    let alice = buyer(&w.svc, 1).await;
+    cart::add(
+        &w.svc,
+        &Shopper::Buyer(alice),
+        skus[0],
+        1,
+        Source::ProductPage,
+    )
+    .await
+    .unwrap();
+    let choice = CheckoutChoice::default();
+    let shown = summary(&w.svc, alice, &choice).await.unwrap();
+    // The seller raises the price after the buyer saw the summary.
+    let mut tx = w.svc.store.write().await.unwrap();
+    records::set_sku_price(&mut tx, scope.seller_id, skus[0], 175_000, w.svc.now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let request = PlaceRequest {
+        checkout: CheckoutId::generate(),
+        confirmed_version: shown.version.clone(),
+        choice: choice.clone(),
+    };
+    let PlaceOutcome::Changed(fresh) = place(&w.svc, alice, &request).await.unwrap() else {
+        panic!("a higher price must be confirmed again");
+    };
+    assert_eq!(fresh.total() - shown.total(), 25_000);
+    assert_ne!(fresh.version, shown.version);
+    assert_eq!(
+        stock_of(&w, &scope, product, skus[0]).await,
+        5,
+        "nothing taken"
+    );
+    assert!(
+        etalase_store::checkout::checkout_by_id(&w.svc.store, request.checkout)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // Confirming the new summary places it at the new price.
+    let request = PlaceRequest {
+        confirmed_version: fresh.version.clone(),
+        ..request
+    };
+    let done = placed(place(&w.svc, alice, &request).await.unwrap());
+    assert_eq!(done.orders[0].total, fresh.total());
+}
+
+async fn stock_never_goes_below_zero_under_concurrent_checkouts(backend: Backend) {
+    let w = world(backend).await;
+    let (scope, product, skus) = shop_with_product(&w, 3).await;
+    let sku = skus[0];
+    let mut people = Vec::new();
+    for n in 0..12 {
+        let b = buyer(&w.svc, n).await;
+        cart::add(&w.svc, &Shopper::Buyer(b), sku, 1, Source::Feed)
+            .await
+            .unwrap();
+        people.push(b);
+    }
+    let svc = Arc::new(w.svc.clone());
+    let mut tasks = Vec::new();
+    for b in people {
+        let svc = svc.clone();
+        tasks.push(tokio::spawn(async move {
+            confirm(&svc, b, &CheckoutChoice::default()).await
+        }));
+    }
+    let mut orders = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(PlaceOutcome::Placed(_)) => orders += 1,
+            Ok(PlaceOutcome::Changed(_)) => {}
+            Err(e) => assert!(
+                matches!(e.code, ErrorCode::OutOfStock | ErrorCode::StockShort)
+                    || e.fields
+                        .iter()
+                        .any(|f| matches!(f.code, ErrorCode::OutOfStock | ErrorCode::StockShort)),
+                "{e:?}"
+            ),
+        }
+    }
+    assert_eq!(orders, 3, "exactly the stock");
+    assert_eq!(stock_of(&w, &scope, product, sku).await, 0);
+}
+
+async fn a_voucher_is_used_within_its_quota_under_concurrency(backend: Backend) {
+    let w = world(backend).await;
+    let (scope, _, skus) = shop_with_product(&w, 50).await;
+    shop_voucher(&w, &scope, "HEMAT10", 10_000, 100_000, 3).await;
+    let choice = CheckoutChoice {
+        voucher_codes: vec!["HEMAT10".into()],
+        ..CheckoutChoice::default()
+    };
+    let mut people = Vec::new();
+    for n in 0..8 {
+        let b = buyer(&w.svc, n).await;
+        cart::add(&w.svc, &Shopper::Buyer(b), skus[n % 6], 1, Source::Feed)
+            .await
+            .unwrap();
+        people.push(b);
+    }
+    let svc = Arc::new(w.svc.clone());
+    let mut tasks = Vec::new();
+    for b in people {
+        let (svc, choice) = (svc.clone(), choice.clone());
+        tasks.push(tokio::spawn(async move { confirm(&svc, b, &choice).await }));
+    }
+    let mut discounted = 0;
+    for task in tasks {
+        if let PlaceOutcome::Placed(p) = task.await.unwrap().unwrap()
+            && p.orders[0].discount == 10_000
+        {
+            discounted += 1;
+        }
+    }
+    assert_eq!(discounted, 3, "exactly the quota got the discount");
+    let stored = etalase_store::pricing::voucher_by_code(
+        &w.svc.store,
+        &etalase_domain::pricing::VoucherCode::parse("HEMAT10").unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!((stored.claimed, stored.used), (3, 3));
+}
+
+async fn unpaid_orders_expire_once_and_give_everything_back(backend: Backend) {
+    let w = world(backend).await;
+    let (scope, product, skus) = shop_with_product(&w, 5).await;
+    shop_voucher(&w, &scope, "BALIK5", 5_000, 0, 10).await;
+    let alice = buyer(&w.svc, 1).await;
+    cart::add(&w.svc, &Shopper::Buyer(alice), skus[2], 2, Source::Feed)
+        .await
+        .unwrap();
+    let choice = CheckoutChoice {
+        voucher_codes: vec!["BALIK5".into()],
+        ..CheckoutChoice::default()
+    };
+    let order = placed(confirm(&w.svc, alice, &choice).await.unwrap()).orders[0].clone();
+    assert_eq!(order.discount, 5_000);
+    assert_eq!(stock_of(&w, &scope, product, skus[2]).await, 3);
+    assert_eq!(
+        expiry::expire_unpaid(&w.svc).await.unwrap(),
+        0,
+        "not yet due"
+    );
+    w.clock.advance_secs(24 * 3600 + 1);
+    assert_eq!(expiry::expire_unpaid(&w.svc).await.unwrap(), 1);
+    assert_eq!(
+        expiry::expire_unpaid(&w.svc).await.unwrap(),
+        0,
+        "never twice"
+    );
+    assert_eq!(stock_of(&w, &scope, product, skus[2]).await, 5);
+    let stored = etalase_store::checkout::order_by_id(&w.svc.store, order.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.status, OrderStatus::Cancelled);
+    assert_eq!(stored.cancel_reason.as_deref(), Some("payment_expired"));
+    let voucher = etalase_store::pricing::voucher_by_code(
+        &w.svc.store,
+        &etalase_domain::pricing::VoucherCode::parse("BALIK5").unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(voucher.used, 0, "the use came back; the claim stays");
+    // The buyer may use it again.
+    cart::add(&w.svc, &Shopper::Buyer(alice), skus[2], 1, Source::Feed)
+        .await
+        .unwrap();
+    let again = placed(confirm(&w.svc, alice, &choice).await.unwrap());
+    assert_eq!(again.orders[0].discount, 5_000);
+}
+
+async fn cod_is_offered_only_where_it_is_allowed(backend: Backend) {
+    let config = etalase_services::ServiceConfig {
+        payments: etalase_domain::checkout::PaymentPolicy {
+            cod_max_total: 400_000,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let w = world_with(backend, config).await;
+    let (_, _, skus) = shop_with_product(&w, 5).await;
+    let alice = buyer(&w.svc, 1).await;
+    cart::add(&w.svc, &Shopper::Buyer(alice), skus[0], 1, Source::Feed)
+        .await
+        .unwrap();
+    let cod = CheckoutChoice {
+        method: PaymentMethod::Cod,
+        ..CheckoutChoice::default()
+    };
+    let shown = summary(&w.svc, alice, &cod).await.unwrap();
+    assert!(shown.packages[0].products_allow_cod);
+    assert_eq!(shown.cod_refusal, None);
+    // A service without COD refuses it, naming the method.
+    let seller = shown.packages[0].seller;
+    let express = CheckoutChoice {
+        services: vec![(seller, Service::JneYes)],
+        ..cod.clone()
+    };
+    let err = confirm(&w.svc, alice, &express).await.unwrap_err();
+    assert!(fields(&err).contains(&("method".into(), ErrorCode::CodNotAllowed)));
+    let done = placed(confirm(&w.svc, alice, &cod).await.unwrap());
+    assert_eq!(done.orders[0].status, OrderStatus::AwaitingShipment);
+    assert_eq!(done.orders[0].pay_by, None);
+    assert_eq!(
+        done.orders[0].shipping_service,
+        shown.packages[0].chosen.as_ref().unwrap().service.code()
+    );
+    // Over the cap: refused, naming the method.
+    cart::add(&w.svc, &Shopper::Buyer(alice), skus[1], 3, Source::Feed)
+        .await
+        .unwrap();
+    let err = confirm(&w.svc, alice, &cod).await.unwrap_err();
+    assert!(fields(&err).contains(&("method".into(), ErrorCode::CodAmountTooHigh)));
+}
+
+async fn bad_cart_input_is_refused_clearly(backend: Backend) {
+    let w = world(backend).await;
+    let (_, _, skus) = shop_with_product(&w, 2).await;
+    let alice = buyer(&w.svc, 1).await;
+    let me = Shopper::Buyer(alice);
+    for bad in [0, -1, 1000] {
+        let err = cart::add(&w.svc, &me, skus[0], bad, Source::Feed)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            fields(&err),
+            vec![("quantity".into(), ErrorCode::QuantityOutOfRange)]
+        );
+    }
+    let err = cart::add(&w.svc, &me, skus[0], 3, Source::Feed)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::StockShort);
+    let err = cart::add(&w.svc, &me, SkuId::generate(), 1, Source::Feed)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::SkuUnavailable);
+    // Nothing selected: nothing to check out.
+    let err = summary(&w.svc, alice, &CheckoutChoice::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::CartEmpty);
+    // A guest's cart joins the buyer's at sign-in.
+    let guest = Shopper::Guest("kunci-tamu-acak".into());
+    cart::add(
+        &w.svc,
+        &guest,
+        skus[1],
+        1,
+        Source::Video(etalase_domain::id::VideoId::generate()),
+    )
+    .await
+    .unwrap();
+    cart::add(&w.svc, &me, skus[1], 1, Source::Feed)
+        .await
+        .unwrap();
+    cart::merge_guest(&w.svc, "kunci-tamu-acak", alice)
+        .await
+        .unwrap();
+    let view = cart::view(&w.svc, &me).await.unwrap();
+    assert_eq!(view.line_count(), 1);
+    let line = &view.shops[0].lines[0];
+    assert_eq!(line.line.quantity, 2);
+    assert!(matches!(line.line.source, Source::Video(_)));
+    assert_eq!(cart::view(&w.svc, &guest).await.unwrap().line_count(), 0);
+}
+
+on_both_backends!(
+    a_confirmed_summary_becomes_orders_with_the_confirmed_total,
+    a_change_after_confirming_asks_again_and_writes_nothing,
+    stock_never_goes_below_zero_under_concurrent_checkouts,
+    a_voucher_is_used_within_its_quota_under_concurrency,
+    unpaid_orders_expire_once_and_give_everything_back,
+    cod_is_offered_only_where_it_is_allowed,
+    bad_cart_input_is_refused_clearly,
+);

@@ -1,0 +1,190 @@
+//! Carts and their lines. A signed-in buyer has one cart; a guest has one
+//! behind a random cookie key (stored hashed). Signing in merges the
+//! guest's cart into the buyer's.
+
+use etalase_domain::Timestamp;
+use etalase_domain::checkout::Source;
+use etalase_domain::id::{CartId, SkuId, UserId};
+
+use crate::error::corrupt;
+use crate::pool::{Reader, on_reader, on_tx};
+use crate::{StoreResult, Tx};
+
+/// Whose cart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CartOwner {
+    Buyer(UserId),
+    /// A guest, by the hash of their cookie key.
+    Guest(String),
+}
+
+/// The most lines one cart holds.
+pub const MAX_CART_LINES: i64 = 100;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCartLine {
+    pub sku: SkuId,
+    pub quantity: i64,
+    pub source: Source,
+    pub selected: bool,
+    pub added_at: Timestamp,
+}
+
+#[derive(sqlx::FromRow)]
+struct LineRow {
+    sku_id: String,
+    quantity: i64,
+    source: String,
+    source_ref: Option<String>,
+    selected: bool,
+    added_at: i64,
+}
+
+impl TryFrom<LineRow> for StoredCartLine {
+    type Error = crate::StoreError;
+    fn try_from(r: LineRow) -> StoreResult<StoredCartLine> {
+        Ok(StoredCartLine {
+            sku: r.sku_id.parse().map_err(corrupt)?,
+            quantity: r.quantity,
+            source: Source::from_parts(&r.source, r.source_ref.as_deref())
+                .ok_or_else(|| corrupt(format!("cart line source {}", r.source)))?,
+            selected: r.selected,
+            added_at: Timestamp::from_unix_millis(r.added_at),
+        })
+    }
+}
+
+fn owner_columns(owner: &CartOwner) -> (Option<String>, Option<&str>) {
+    match owner {
+        CartOwner::Buyer(id) => (Some(id.to_string()), None),
+        CartOwner::Guest(key) => (None, Some(key.as_str())),
+    }
+}
+
+/// The owner's cart, if they have one.
+pub async fn cart_of<'a>(
+    reader: impl Into<Reader<'a>>,
+    owner: &CartOwner,
+) -> StoreResult<Option<CartId>> {
+    let (buyer, guest) = owner_columns(owner);
+    let id: Option<String> = on_reader!(reader.into(), conn => sqlx::query_scalar(
+        "SELECT id FROM carts WHERE buyer_id = $1 OR guest_key = $2")
+        .bind(buyer.as_deref()).bind(guest).fetch_optional(conn).await)?;
+    id.map(|i| i.parse().map_err(corrupt)).transpose()
+}
+
+/// The owner's cart, made when missing.
+pub async fn ensure_cart(tx: &mut Tx, owner: &CartOwner, now: Timestamp) -> StoreResult<CartId> {
+    if let Some(id) = cart_of(&mut *tx, owner).await? {
+        return Ok(id);
+    }
+    let id = CartId::generate();
+    let (buyer, guest) = owner_columns(owner);
+    on_tx!(tx, conn => sqlx::query(
+        "INSERT INTO carts (id, buyer_id, guest_key, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)")
+        .bind(id.to_string()).bind(buyer.as_deref()).bind(guest).bind(now.unix_millis())
+        .execute(conn).await.map(|_| ()))?;
+    Ok(id)
+}
+
+pub async fn cart_lines<'a>(
+    reader: impl Into<Reader<'a>>,
+    cart: CartId,
+) -> StoreResult<Vec<StoredCartLine>> {
+    let rows: Vec<LineRow> = on_reader!(reader.into(), conn => sqlx::query_as(
+        "SELECT sku_id, quantity, source, source_ref, selected, added_at FROM cart_lines \
+         WHERE cart_id = $1 ORDER BY added_at DESC, sku_id")
+        .bind(cart.to_string()).fetch_all(conn).await)?;
+    rows.into_iter().map(TryInto::try_into).collect()
+}
+
+/// Adds units of a SKU (to the line already there, up to 999), or a new
+/// line; the latest source wins, as the latest reason the buyer came.
+/// Returns the line's quantity, or `None` when the cart is full.
+pub async fn add_to_cart(
+    tx: &mut Tx,
+    cart: CartId,
+    sku: SkuId,
+    quantity: i64,
+    source: Source,
+    now: Timestamp,
+) -> StoreResult<Option<i64>> {
+    let present: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(
+        "SELECT quantity FROM cart_lines WHERE cart_id = $1 AND sku_id = $2")
+        .bind(cart.to_string()).bind(sku.to_string()).fetch_optional(conn).await)?;
+    if present.is_none() {
+        let count: i64 = on_tx!(tx, conn => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM cart_lines WHERE cart_id = $1")
+            .bind(cart.to_string()).fetch_one(conn).await)?;
+        if count >= MAX_CART_LINES {
+            return Ok(None);
+        }
+    }
+    let total = (present.unwrap_or(0) + quantity).min(999);
+    on_tx!(tx, conn => sqlx::query(
+        "INSERT INTO cart_lines (cart_id, sku_id, quantity, source, source_ref, selected, added_at) \
+         VALUES ($1, $2, $3, $4, $5, TRUE, $6) \
+         ON CONFLICT (cart_id, sku_id) DO UPDATE SET quantity = excluded.quantity, \
+         source = excluded.source, source_ref = excluded.source_ref, selected = TRUE, added_at = excluded.added_at")
+        .bind(cart.to_string()).bind(sku.to_string()).bind(total).bind(source.kind())
+        .bind(source.reference()).bind(now.unix_millis())
+        .execute(conn).await.map(|_| ()))?;
+    touch(tx, cart, now).await?;
+    Ok(Some(total))
+}
+
+/// Sets a line's quantity and whether it is selected for checkout; false
+/// when the cart has no such line.
+pub async fn update_cart_line(
+    tx: &mut Tx,
+    cart: CartId,
+    sku: SkuId,
+    quantity: i64,
+    selected: bool,
+    now: Timestamp,
+) -> StoreResult<bool> {
+    let n = on_tx!(tx, conn => sqlx::query(
+        "UPDATE cart_lines SET quantity = $3, selected = $4 WHERE cart_id = $1 AND sku_id = $2")
+        .bind(cart.to_string()).bind(sku.to_string()).bind(quantity).bind(selected)
+        .execute(conn).await.map(|r| r.rows_affected()))?;
+    touch(tx, cart, now).await?;
+    Ok(n == 1)
+}
+
+/// Removes lines (a buyer's "hapus", or what an order bought).
+pub async fn remove_cart_lines(
+    tx: &mut Tx,
+    cart: CartId,
+    skus: &[SkuId],
+    now: Timestamp,
+) -> StoreResult<()> {
+    for sku in skus {
+        on_tx!(tx, conn => sqlx::query("DELETE FROM cart_lines WHERE cart_id = $1 AND sku_id = $2")
+            .bind(cart.to_string()).bind(sku.to_string()).execute(conn).await.map(|_| ()))?;
+    }
+    touch(tx, cart, now).await
+}
+
+/// Moves a guest's lines into a buyer's cart (quantities add up, to 999,
+/// and the buyer's cart keeps its limit of lines) and deletes the guest's.
+pub async fn merge_carts(
+    tx: &mut Tx,
+    guest: CartId,
+    buyer: CartId,
+    now: Timestamp,
+) -> StoreResult<()> {
+    for line in cart_lines(&mut *tx, guest).await? {
+        add_to_cart(tx, buyer, line.sku, line.quantity, line.source, now).await?;
+    }
+    on_tx!(tx, conn => sqlx::query("DELETE FROM cart_lines WHERE cart_id = $1")
+        .bind(guest.to_string()).execute(conn).await.map(|_| ()))?;
+    on_tx!(tx, conn => sqlx::query("DELETE FROM carts WHERE id = $1")
+        .bind(guest.to_string()).execute(conn).await.map(|_| ()))?;
+    Ok(())
+}
+
+async fn touch(tx: &mut Tx, cart: CartId, now: Timestamp) -> StoreResult<()> {
+    on_tx!(tx, conn => sqlx::query("UPDATE carts SET updated_at = $2 WHERE id = $1")
+        .bind(cart.to_string()).bind(now.unix_millis()).execute(conn).await.map(|_| ()))?;
+    Ok(())
+}

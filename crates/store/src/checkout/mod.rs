@@ -1,0 +1,12 @@
+//! Checkout's records (migration `0015_checkout.sql`): carts, buyers'
+//! addresses, checkouts and their orders with what each order holds.
+
+pub mod addresses;
+pub mod carts;
+pub mod orders;
+pub mod sellable;
+
+pub use addresses::*;
+pub use carts::*;
+pub use orders::*;
+pub use sellable::*;

@@ -1,0 +1,416 @@
+//! Checkouts, their orders (one per shop) with lines, and the holds each
+//! order took on flash-sale quotas and vouchers. Amounts are whole Rupiah;
+//! the price breakdown, shipping choice and address are stored as JSON
+//! copies of what the buyer confirmed.
+
+use etalase_domain::Timestamp;
+use etalase_domain::checkout::{OrderStatus, PaymentMethod, Source};
+use etalase_domain::id::{
+    CheckoutId, OrderId, ProductId, PromotionId, SellerId, SkuId, UserId, VoucherId,
+};
+
+use crate::error::corrupt;
+use crate::pool::{Reader, on_reader, on_tx};
+use crate::pricing::placeholders;
+use crate::{StoreResult, Tx};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCheckout {
+    pub id: CheckoutId,
+    pub buyer: UserId,
+    pub method: PaymentMethod,
+    pub total: i64,
+    pub quote_version: String,
+    pub pay_by: Option<Timestamp>,
+    pub placed_at: Timestamp,
+}
+
+/// One order as stored (its lines apart).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredOrder {
+    pub id: OrderId,
+    pub checkout: CheckoutId,
+    pub buyer: UserId,
+    pub seller: SellerId,
+    pub status: OrderStatus,
+    pub method: PaymentMethod,
+    pub items_subtotal: i64,
+    pub discount: i64,
+    pub shipping: i64,
+    pub shipping_discount: i64,
+    pub total: i64,
+    pub shipping_service: String,
+    /// JSON: the shipping option chosen (service, cost, ETA).
+    pub shipping_option: String,
+    /// JSON: the delivery address as it was at checkout.
+    pub address: String,
+    /// JSON: this shop's part of the price breakdown.
+    pub breakdown: String,
+    pub source: Source,
+    pub pay_by: Option<Timestamp>,
+    pub placed_at: Timestamp,
+    pub paid_at: Option<Timestamp>,
+    pub cancelled_at: Option<Timestamp>,
+    pub cancelled_by: Option<String>,
+    pub cancel_reason: Option<String>,
+    pub version: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredOrderLine {
+    pub order: OrderId,
+    pub line_no: i32,
+    pub sku: SkuId,
+    pub product: ProductId,
+    pub title: String,
+    pub label: String,
+    pub quantity: i64,
+    pub subtotal: i64,
+    pub net: i64,
+    /// JSON: the units at each unit price.
+    pub segments: String,
+    pub source: Source,
+}
+
+/// What an order took besides stock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hold {
+    Flash { promotion: PromotionId, sku: SkuId },
+    Voucher(VoucherId),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoredHold {
+    pub hold_no: i32,
+    pub hold: Hold,
+    pub units: i64,
+}
+
+/// Records a checkout; false when its id (the form's one-time token) was
+/// placed already — the caller then answers with the first result.
+pub async fn insert_checkout(tx: &mut Tx, c: &StoredCheckout) -> StoreResult<bool> {
+    let n = on_tx!(tx, conn => sqlx::query(
+        "INSERT INTO checkouts (id, buyer_id, payment_method, total, quote_version, pay_by, placed_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING")
+        .bind(c.id.to_string()).bind(c.buyer.to_string()).bind(c.method.as_str()).bind(c.total)
+        .bind(&c.quote_version).bind(c.pay_by.map(Timestamp::unix_millis))
+        .bind(c.placed_at.unix_millis())
+        .execute(conn).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+#[derive(sqlx::FromRow)]
+struct CheckoutRow {
+    id: String,
+    buyer_id: String,
+    payment_method: String,
+    total: i64,
+    quote_version: String,
+    pay_by: Option<i64>,
+    placed_at: i64,
+}
+
+pub async fn checkout_by_id<'a>(
+    reader: impl Into<Reader<'a>>,
+    id: CheckoutId,
+) -> StoreResult<Option<StoredCheckout>> {
+    let row: Option<CheckoutRow> = on_reader!(reader.into(), conn => sqlx::query_as(
+        "SELECT id, buyer_id, payment_method, total, quote_version, pay_by, placed_at \
+         FROM checkouts WHERE id = $1")
+        .bind(id.to_string()).fetch_optional(conn).await)?;
+    row.map(|r| {
+        Ok(StoredCheckout {
+            id: r.id.parse().map_err(corrupt)?,
+            buyer: r.buyer_id.parse().map_err(corrupt)?,
+            method: PaymentMethod::parse(&r.payment_method)
+                .ok_or_else(|| corrupt(&r.payment_method))?,
+            total: r.total,
+            quote_version: r.quote_version,
+            pay_by: r.pay_by.map(Timestamp::from_unix_millis),
+            placed_at: Timestamp::from_unix_millis(r.placed_at),
+        })
+    })
+    .transpose()
+}
+
+pub async fn insert_order(tx: &mut Tx, o: &StoredOrder) -> StoreResult<()> {
+    on_tx!(tx, conn => sqlx::query(
+        "INSERT INTO orders (id, checkout_id, buyer_id, seller_id, status, payment_method, \
+         items_subtotal, discount, shipping, shipping_discount, total, shipping_service, \
+         shipping_option, address, breakdown, source, source_ref, pay_by, placed_at, version, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $19)")
+        .bind(o.id.to_string()).bind(o.checkout.to_string()).bind(o.buyer.to_string())
+        .bind(o.seller.to_string()).bind(o.status.as_str()).bind(o.method.as_str())
+        .bind(o.items_subtotal).bind(o.discount).bind(o.shipping).bind(o.shipping_discount)
+        .bind(o.total).bind(&o.shipping_service).bind(&o.shipping_option).bind(&o.address)
+        .bind(&o.breakdown).bind(o.source.kind()).bind(o.source.reference())
+        .bind(o.pay_by.map(Timestamp::unix_millis)).bind(o.placed_at.unix_millis()).bind(o.version)
+        .execute(conn).await.map(|_| ()))?;
+    Ok(())
+}
+
+pub async fn insert_order_line(tx: &mut Tx, l: &StoredOrderLine) -> StoreResult<()> {
+    on_tx!(tx, conn => sqlx::query(
+        "INSERT INTO order_lines (order_id, line_no, sku_id, product_id, title, label, quantity, \
+         subtotal, net, segments, source, source_ref) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
+        .bind(l.order.to_string()).bind(l.line_no).bind(l.sku.to_string())
+        .bind(l.product.to_string()).bind(&l.title).bind(&l.label).bind(l.quantity)
+        .bind(l.subtotal).bind(l.net).bind(&l.segments).bind(l.source.kind())
+        .bind(l.source.reference())
+        .execute(conn).await.map(|_| ()))?;
+    Ok(())
+}
+
+pub async fn insert_hold(tx: &mut Tx, order: OrderId, h: &StoredHold) -> StoreResult<()> {
+    let (kind, reference, sku) = match h.hold {
+        Hold::Flash { promotion, sku } => ("flash", promotion.to_string(), Some(sku.to_string())),
+        Hold::Voucher(v) => ("voucher", v.to_string(), None),
+    };
+    on_tx!(tx, conn => sqlx::query(
+        "INSERT INTO order_holds (order_id, hold_no, kind, ref_id, sku_id, units) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(order.to_string()).bind(h.hold_no).bind(kind).bind(reference).bind(sku).bind(h.units)
+        .execute(conn).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// The holds of an order not given back yet.
+pub async fn open_holds(tx: &mut Tx, order: OrderId) -> StoreResult<Vec<StoredHold>> {
+    let rows: Vec<(i32, String, String, Option<String>, i64)> = on_tx!(tx, conn => sqlx::query_as(
+        "SELECT hold_no, kind, ref_id, sku_id, units FROM order_holds \
+         WHERE order_id = $1 AND released_at IS NULL ORDER BY hold_no")
+        .bind(order.to_string()).fetch_all(conn).await)?;
+    rows.into_iter()
+        .map(|(hold_no, kind, reference, sku, units)| {
+            let hold = match (kind.as_str(), sku) {
+                ("flash", Some(sku)) => Hold::Flash {
+                    promotion: reference.parse().map_err(corrupt)?,
+                    sku: sku.parse().map_err(corrupt)?,
+                },
+                ("voucher", _) => Hold::Voucher(reference.parse().map_err(corrupt)?),
+                _ => return Err(corrupt(format!("order hold {kind}"))),
+            };
+            Ok(StoredHold {
+                hold_no,
+                hold,
+                units,
+            })
+        })
+        .collect()
+}
+
+pub async fn mark_holds_released(tx: &mut Tx, order: OrderId, now: Timestamp) -> StoreResult<()> {
+    on_tx!(tx, conn => sqlx::query(
+        "UPDATE order_holds SET released_at = $2 WHERE order_id = $1 AND released_at IS NULL")
+        .bind(order.to_string()).bind(now.unix_millis()).execute(conn).await.map(|_| ()))?;
+    Ok(())
+}
+
+const ORDER_COLUMNS: &str = "id, checkout_id, buyer_id, seller_id, status, payment_method, \
+    items_subtotal, discount, shipping, shipping_discount, total, shipping_service, shipping_option, \
+    address, breakdown, source, source_ref, pay_by, placed_at, paid_at, cancelled_at, cancelled_by, \
+    cancel_reason, version";
+
+#[derive(sqlx::FromRow)]
+struct OrderRow {
+    id: String,
+    checkout_id: String,
+    buyer_id: String,
+    seller_id: String,
+    status: String,
+    payment_method: String,
+    items_subtotal: i64,
+    discount: i64,
+    shipping: i64,
+    shipping_discount: i64,
+    total: i64,
+    shipping_service: String,
+    shipping_option: String,
+    address: String,
+    breakdown: String,
+    source: String,
+    source_ref: Option<String>,
+    pay_by: Option<i64>,
+    placed_at: i64,
+    paid_at: Option<i64>,
+    cancelled_at: Option<i64>,
+    cancelled_by: Option<String>,
+    cancel_reason: Option<String>,
+    version: i32,
+}
+
+impl TryFrom<OrderRow> for StoredOrder {
+    type Error = crate::StoreError;
+    fn try_from(r: OrderRow) -> StoreResult<StoredOrder> {
+        let at = Timestamp::from_unix_millis;
+        Ok(StoredOrder {
+            id: r.id.parse().map_err(corrupt)?,
+            checkout: r.checkout_id.parse().map_err(corrupt)?,
+            buyer: r.buyer_id.parse().map_err(corrupt)?,
+            seller: r.seller_id.parse().map_err(corrupt)?,
+            status: OrderStatus::parse(&r.status).ok_or_else(|| corrupt(&r.status))?,
+            method: PaymentMethod::parse(&r.payment_method)
+                .ok_or_else(|| corrupt(&r.payment_method))?,
+            items_subtotal: r.items_subtotal,
+            discount: r.discount,
+            shipping: r.shipping,
+            shipping_discount: r.shipping_discount,
+            total: r.total,
+            shipping_service: r.shipping_service,
+            shipping_option: r.shipping_option,
+            address: r.address,
+            breakdown: r.breakdown,
+            source: Source::from_parts(&r.source, r.source_ref.as_deref())
+                .ok_or_else(|| corrupt(&r.source))?,
+            pay_by: r.pay_by.map(at),
+            placed_at: at(r.placed_at),
+            paid_at: r.paid_at.map(at),
+            cancelled_at: r.cancelled_at.map(at),
+            cancelled_by: r.cancelled_by,
+            cancel_reason: r.cancel_reason,
+            version: r.version,
+        })
+    }
+}
+
+pub async fn orders_of_checkout<'a>(
+    reader: impl Into<Reader<'a>>,
+    checkout: CheckoutId,
+) -> StoreResult<Vec<StoredOrder>> {
+    let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE checkout_id = $1 ORDER BY id");
+    let rows: Vec<OrderRow> = on_reader!(reader.into(), conn => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(checkout.to_string()).fetch_all(conn).await)?;
+    rows.into_iter().map(TryInto::try_into).collect()
+}
+
+pub async fn order_by_id<'a>(
+    reader: impl Into<Reader<'a>>,
+    id: OrderId,
+) -> StoreResult<Option<StoredOrder>> {
+    let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1");
+    let row: Option<OrderRow> = on_reader!(reader.into(), conn => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(id.to_string()).fetch_optional(conn).await)?;
+    row.map(TryInto::try_into).transpose()
+}
+
+/// One of a buyer's orders (none for another buyer's).
+pub async fn order_of_buyer<'a>(
+    reader: impl Into<Reader<'a>>,
+    buyer: UserId,
+    id: OrderId,
+) -> StoreResult<Option<StoredOrder>> {
+    let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1 AND buyer_id = $2");
+    let row: Option<OrderRow> = on_reader!(reader.into(), conn => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(id.to_string()).bind(buyer.to_string()).fetch_optional(conn).await)?;
+    row.map(TryInto::try_into).transpose()
+}
+
+/// A buyer's orders, newest first, before the cursor `(placed_at, id)`.
+pub async fn orders_of_buyer<'a>(
+    reader: impl Into<Reader<'a>>,
+    buyer: UserId,
+    before: Option<(Timestamp, OrderId)>,
+    limit: i64,
+) -> StoreResult<Vec<StoredOrder>> {
+    let (at, id) = before.map_or((i64::MAX, String::new()), |(t, o)| {
+        (t.unix_millis(), o.to_string())
+    });
+    let sql = format!(
+        "SELECT {ORDER_COLUMNS} FROM orders WHERE buyer_id = $1 \
+         AND (placed_at < $2 OR (placed_at = $2 AND id < $3) OR $3 = '') \
+         ORDER BY placed_at DESC, id DESC LIMIT $4"
+    );
+    let rows: Vec<OrderRow> = on_reader!(reader.into(), conn => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(buyer.to_string()).bind(at).bind(id).bind(limit).fetch_all(conn).await)?;
+    rows.into_iter().map(TryInto::try_into).collect()
+}
+
+#[derive(sqlx::FromRow)]
+struct LineRow {
+    order_id: String,
+    line_no: i32,
+    sku_id: String,
+    product_id: String,
+    title: String,
+    label: String,
+    quantity: i64,
+    subtotal: i64,
+    net: i64,
+    segments: String,
+    source: String,
+    source_ref: Option<String>,
+}
+
+/// The lines of some orders, in order.
+pub async fn lines_of_orders<'a>(
+    reader: impl Into<Reader<'a>>,
+    orders: &[OrderId],
+) -> StoreResult<Vec<StoredOrderLine>> {
+    if orders.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT order_id, line_no, sku_id, product_id, title, label, quantity, subtotal, net, \
+         segments, source, source_ref FROM order_lines WHERE order_id IN ({}) ORDER BY order_id, line_no",
+        placeholders(1, orders.len())
+    );
+    let rows: Vec<LineRow> = on_reader!(reader.into(), conn => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+        for o in orders {
+            q = q.bind(o.to_string());
+        }
+        q.fetch_all(conn).await
+    })?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(StoredOrderLine {
+                order: r.order_id.parse().map_err(corrupt)?,
+                line_no: r.line_no,
+                sku: r.sku_id.parse().map_err(corrupt)?,
+                product: r.product_id.parse().map_err(corrupt)?,
+                title: r.title,
+                label: r.label,
+                quantity: r.quantity,
+                subtotal: r.subtotal,
+                net: r.net,
+                segments: r.segments,
+                source: Source::from_parts(&r.source, r.source_ref.as_deref())
+                    .ok_or_else(|| corrupt(&r.source))?,
+            })
+        })
+        .collect()
+}
+
+/// Gateway orders whose payment deadline has passed, oldest first.
+pub async fn unpaid_past_deadline<'a>(
+    reader: impl Into<Reader<'a>>,
+    now: Timestamp,
+    limit: i64,
+) -> StoreResult<Vec<(OrderId, SellerId)>> {
+    let rows: Vec<(String, String)> = on_reader!(reader.into(), conn => sqlx::query_as(
+        "SELECT id, seller_id FROM orders WHERE status = 'awaiting_payment' AND pay_by <= $1 \
+         ORDER BY pay_by, id LIMIT $2")
+        .bind(now.unix_millis()).bind(limit).fetch_all(conn).await)?;
+    rows.into_iter()
+        .map(|(o, s)| Ok((o.parse().map_err(corrupt)?, s.parse().map_err(corrupt)?)))
+        .collect()
+}
+
+/// Cancels an order that is still in `from`; false when it moved on (paid,
+/// cancelled already): the caller then does nothing more — a second run of
+/// a job never cancels twice.
+pub async fn cancel_order_if(
+    tx: &mut Tx,
+    id: OrderId,
+    from: OrderStatus,
+    by: &str,
+    reason: &str,
+    now: Timestamp,
+) -> StoreResult<bool> {
+    let n = on_tx!(tx, conn => sqlx::query(
+        "UPDATE orders SET status = 'cancelled', cancelled_at = $3, cancelled_by = $4, \
+         cancel_reason = $5, version = version + 1, updated_at = $3 WHERE id = $1 AND status = $2")
+        .bind(id.to_string()).bind(from.as_str()).bind(now.unix_millis()).bind(by).bind(reason)
+        .execute(conn).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
