@@ -59,6 +59,8 @@
       var sku = skus.filter(function (s) { return fits(s, combo); })[0];
       if (sku) {
         show(sku);
+        var buy = document.querySelector('[data-testid=buy-sku]');
+        if (buy && sku.id) { buy.value = sku.id; }
         var stock = sku.stock > 0
           ? picker.getAttribute('data-left').replace('{0}', String(sku.stock))
           : picker.getAttribute('data-sold-out');

@@ -27,6 +27,8 @@ pub struct Ctx {
     /// The browser presented a session that timed out.
     pub session_expired: bool,
     pub session_token: Option<String>,
+    /// A guest's cart key (its cookie), kept until they sign in.
+    pub cart_key: Option<String>,
     /// Path and query of this request, for "come back here" links.
     pub here: String,
     pub client: ClientInfo,
@@ -38,6 +40,9 @@ impl FromRequestParts<AppState> for Ctx {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let jar = CookieJar::from_headers(&parts.headers);
         let session_token = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned());
+        let cart_key = jar
+            .get(crate::routes::buy::CART_COOKIE)
+            .map(|c| c.value().to_owned());
         let (session, session_expired) = match &session_token {
             Some(token) => match accounts::current_session(&state.services, token).await {
                 Ok(session) => (session, false),
@@ -83,6 +88,7 @@ impl FromRequestParts<AppState> for Ctx {
             session,
             session_expired,
             session_token,
+            cart_key,
             here,
             client: ClientInfo { ip, user_agent },
         })

@@ -41,8 +41,8 @@ pub use state::{AppState, Secret, ServeRole, WebConfig};
 
 use crate::errors::AppError;
 use crate::routes::{
-    account, admin, admin_catalog, admin_sync, admin_verification, auth, catalog, notifications,
-    ops, promotions, seller, seo, shop, verification,
+    account, admin, admin_catalog, admin_sync, admin_verification, auth, buy, catalog,
+    notifications, ops, promotions, seller, seo, shop, verification,
 };
 
 /// The app as a router, for tests that do not need a socket.
@@ -98,6 +98,28 @@ pub fn router(services: Services, config: WebConfig) -> Router {
         .route(
             "/signup",
             get(auth::buyer_sign_up_page).post(auth::buyer_sign_up),
+        )
+        .route("/cart", get(buy::cart::show))
+        .route("/cart/add", post(buy::cart::add))
+        .route("/cart/update", post(buy::cart::update))
+        .route("/cart/remove", post(buy::cart::remove))
+        .route(
+            "/checkout",
+            get(buy::checkout::show).post(buy::checkout::submit),
+        )
+        .route("/orders", get(buy::orders::list))
+        .route("/orders/{id}", get(buy::orders::show))
+        .route(
+            "/account/addresses",
+            get(buy::addresses::show).post(buy::addresses::add),
+        )
+        .route(
+            "/account/addresses/{id}/default",
+            post(buy::addresses::make_default),
+        )
+        .route(
+            "/account/addresses/{id}/remove",
+            post(buy::addresses::remove),
         )
         .route("/signout", post(auth::sign_out))
         .route("/lang", post(auth::switch_language))

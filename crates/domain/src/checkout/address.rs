@@ -10,8 +10,9 @@ use crate::ErrorCode;
 use crate::phone::PhoneNumber;
 use crate::regions::regions;
 
-/// What a buyer typed.
+/// What a buyer typed (a field left out is empty, and answered as such).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct AddressForm {
     pub label: String,
     pub recipient: String,

@@ -68,6 +68,12 @@ pub struct CartLineView {
     pub problem: Option<ErrorCode>,
 }
 
+/// A fresh random key for a guest's cart (the cookie holds it; the
+/// database only its hash).
+pub fn new_guest_key() -> String {
+    crate::tokens::random_token()
+}
+
 fn owner(shopper: &Shopper) -> CartOwner {
     match shopper {
         Shopper::Buyer(id) => CartOwner::Buyer(*id),

@@ -7,6 +7,7 @@
 pub mod addresses;
 pub mod cart;
 pub mod expiry;
+pub mod orders;
 pub mod place;
 pub mod summary;
 

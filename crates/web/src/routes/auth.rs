@@ -125,6 +125,7 @@ pub async fn sign_in(ctx: Ctx, surface: &Surface, form: SignInForm) -> Response 
     {
         Ok(signed_in) => {
             let jar = CookieJar::new().add(ctx.session_cookie(signed_in.token));
+            let jar = crate::routes::buy::adopt_guest_cart(&ctx, jar, signed_in.user.id).await;
             (jar, Redirect::to(&next)).into_response()
         }
         Err(error) if error.code.status() < 500 => {
@@ -286,6 +287,18 @@ pub async fn buyer_sign_up(ctx: Ctx, Form(form): Form<SignUpForm>) -> Response {
         &ctx.client,
     )
     .await;
+    if let (Ok(signed_in), Some(key)) = (&result, &ctx.cart_key) {
+        // The new buyer keeps what they put in the cart as a guest.
+        if let Err(e) = etalase_services::checkout::cart::merge_guest(
+            &ctx.state.services,
+            key,
+            signed_in.user.id,
+        )
+        .await
+        {
+            tracing::warn!(error = %e, "merging a guest cart failed");
+        }
+    }
     finish_sign_up(ctx, false, next, form, result.map(|s| Some(s.token)))
 }
 

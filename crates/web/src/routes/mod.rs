@@ -7,6 +7,7 @@ pub mod admin_catalog;
 pub mod admin_sync;
 pub mod admin_verification;
 pub mod auth;
+pub mod buy;
 pub mod cards;
 pub mod catalog;
 pub mod notifications;

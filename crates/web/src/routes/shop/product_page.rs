@@ -66,6 +66,7 @@ fn variants_json(skus: &[etalase_services::sync::ListingSku], tags: &[PriceTag])
         .zip(tags)
         .map(|(s, tag)| {
             serde_json::json!({
+                "id": s.id,
                 "combination": s.combination,
                 "stock": s.stock,
                 "unit": tag.unit,
@@ -112,6 +113,10 @@ pub struct ProductView {
     pub crumbs: Vec<(String, String)>,
     /// Other listed products of its category.
     pub related: Vec<CardView>,
+    /// The SKUs in stock, for the buy box: id, variant, price.
+    pub buyable: Vec<(String, String, String)>,
+    /// Where the buyer came from (kept on the cart line).
+    pub source: String,
 }
 
 /// What search engines and link previews read from a product page.
@@ -145,6 +150,8 @@ pub struct ProductQuery {
     pub notice: Option<String>,
     /// The error code of a claim that failed.
     pub voucher_error: Option<String>,
+    /// Where the buyer came from (`live:liv_…`, `search`), for the cart.
+    pub src: Option<String>,
 }
 
 /// `/p/<slug>-<id>`: the product, from the Shop's read model only. An old
@@ -243,6 +250,21 @@ pub async fn product(
             })
             .collect(),
         options: option_groups(d),
+        buyable: d
+            .skus
+            .iter()
+            .zip(&tags)
+            .filter(|(s, _)| s.stock > 0)
+            .map(|(s, tag)| {
+                (
+                    s.id.to_string(),
+                    s.combination.join(" / "),
+                    tag.price.clone(),
+                )
+            })
+            .collect(),
+        source: etalase_domain::checkout::Source::from_param(query.src.as_deref().unwrap_or(""))
+            .to_param(),
         variants_json: variants_json(&d.skus, &tags),
         cod: l.cod_allowed,
         seo: seo(svc, &found, &headline, sold_out),

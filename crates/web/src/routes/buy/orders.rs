@@ -1,0 +1,197 @@
+//! `/orders`: the buyer's orders and each one in full — status, what was
+//! bought at which price, discounts, shipping, where it goes, and what to
+//! do next (pay, wait for the shop).
+
+use askama::Template;
+use axum::extract::{Path, Query};
+use axum::response::Response;
+use etalase_domain::ErrorCode;
+use etalase_domain::checkout::{OrderStatus, Source};
+use etalase_domain::id::{CheckoutId, OrderId};
+use etalase_services::checkout::orders::{self, OrderDetail};
+use serde::Deserialize;
+
+use crate::ctx::UserCtx;
+use crate::errors::{AppError, AppResult};
+use crate::i18n::T;
+use crate::pages::{Chrome, html};
+
+pub struct OrderRow {
+    pub id: String,
+    pub shop_name: String,
+    pub status: String,
+    pub status_code: &'static str,
+    pub placed: String,
+    pub total: String,
+    pub items: Vec<(String, i64, String)>,
+    pub pay_href: Option<String>,
+    pub pay_by: Option<String>,
+}
+
+fn row(t: &T, d: &OrderDetail) -> OrderRow {
+    let o = &d.order;
+    OrderRow {
+        id: o.id.to_string(),
+        shop_name: d.shop_name.clone(),
+        status: t
+            .t(&format!("order.status.{}", o.status.as_str()))
+            .to_owned(),
+        status_code: o.status.as_str(),
+        placed: t.time(&o.placed_at),
+        total: t.rupiah(o.total),
+        items: d
+            .lines
+            .iter()
+            .map(|l| (l.label.clone(), l.quantity, t.rupiah(l.net)))
+            .collect(),
+        pay_href: (o.status == OrderStatus::AwaitingPayment)
+            .then(|| format!("/checkout/{}/pay", o.checkout)),
+        pay_by: o
+            .pay_by
+            .filter(|_| o.status == OrderStatus::AwaitingPayment)
+            .map(|at| t.time(&at)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "buy/orders.html")]
+struct OrdersPage {
+    c: Chrome,
+    orders: Vec<OrderRow>,
+    next: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct OrdersQuery {
+    notice: Option<String>,
+    checkout: Option<String>,
+    before: Option<String>,
+}
+
+const PAGE: i64 = 20;
+
+pub async fn list(u: UserCtx, Query(q): Query<OrdersQuery>) -> AppResult<Response> {
+    let svc = &u.ctx.state.services;
+    let buyer = u.session.user.id;
+    let found = match q
+        .checkout
+        .as_deref()
+        .and_then(|c| c.parse::<CheckoutId>().ok())
+    {
+        Some(checkout) => orders::of_checkout(svc, buyer, checkout).await?,
+        None => {
+            let before = q.before.as_deref().and_then(|b| b.parse::<OrderId>().ok());
+            orders::list(svc, buyer, before, PAGE).await?
+        }
+    };
+    let t = &u.ctx.t;
+    let next = (found.len() as i64 == PAGE)
+        .then(|| {
+            found
+                .last()
+                .map(|d| format!("/orders?before={}", d.order.id))
+        })
+        .flatten();
+    let mut c = Chrome::new(&u.ctx);
+    c.notice = q.notice.as_deref().and_then(|n| t.notice(n));
+    let page = OrdersPage {
+        orders: found.iter().map(|d| row(t, d)).collect(),
+        next,
+        c,
+    };
+    Ok(html(&page))
+}
+
+pub struct LineRow {
+    pub variant: String,
+    pub quantity: i64,
+    pub unit: String,
+    pub subtotal: String,
+    pub source: String,
+}
+
+#[derive(Template)]
+#[template(path = "buy/order.html")]
+struct OrderPage {
+    c: Chrome,
+    o: OrderRow,
+    lines: Vec<LineRow>,
+    items_subtotal: String,
+    discounts: Vec<(String, String)>,
+    shipping: String,
+    shipping_discount: Option<String>,
+    service: String,
+    eta: String,
+    recipient: String,
+    phone: String,
+    street: String,
+    area: String,
+    method: String,
+    cancel_reason: Option<String>,
+}
+
+fn source_label(t: &T, source: Source) -> String {
+    t.t(&format!("order.source.{}", source.kind())).to_owned()
+}
+
+pub async fn show(u: UserCtx, Path(id): Path<String>) -> AppResult<Response> {
+    let id: OrderId = id
+        .parse()
+        .map_err(|_| AppError::from(ErrorCode::NotFound))?;
+    let d = orders::detail(&u.ctx.state.services, u.session.user.id, id).await?;
+    let t = &u.ctx.t;
+    let o = &d.order;
+    let b = &d.breakdown;
+    let page = OrderPage {
+        lines: d
+            .lines
+            .iter()
+            .map(|l| {
+                let unit = if l.quantity > 0 {
+                    l.subtotal / l.quantity
+                } else {
+                    0
+                };
+                LineRow {
+                    variant: l.label.clone(),
+                    quantity: l.quantity,
+                    unit: t.rupiah(unit),
+                    subtotal: t.rupiah(l.subtotal),
+                    source: source_label(t, l.source),
+                }
+            })
+            .collect(),
+        items_subtotal: t.rupiah(b.items_subtotal),
+        discounts: b
+            .discounts
+            .iter()
+            .map(|x| (x.code.clone(), t.rupiah(x.amount)))
+            .collect(),
+        shipping: t.rupiah(b.shipping),
+        shipping_discount: (b.shipping_discount > 0).then(|| t.rupiah(b.shipping_discount)),
+        service: d.shipping.service.name().to_owned(),
+        eta: if d.shipping.eta_min_days == d.shipping.eta_max_days {
+            t.tf1("checkout.eta_one", &d.shipping.eta_min_days.to_string())
+        } else {
+            t.tf2(
+                "checkout.eta_range",
+                &d.shipping.eta_min_days.to_string(),
+                &d.shipping.eta_max_days.to_string(),
+            )
+        },
+        recipient: d.address.recipient.clone(),
+        phone: d.address.phone.as_str().to_owned(),
+        street: d.address.street.clone(),
+        area: d.address.area_line(),
+        method: t
+            .t(&format!("order.method.{}", o.method.as_str()))
+            .to_owned(),
+        cancel_reason: o
+            .cancel_reason
+            .as_deref()
+            .map(|r| t.t(&format!("order.cancel_reason.{r}")).to_owned()),
+        o: row(t, &d),
+        c: Chrome::new(&u.ctx),
+    };
+    Ok(html(&page))
+}
