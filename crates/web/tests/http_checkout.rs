@@ -312,7 +312,203 @@ async fn a_price_changed_after_the_summary_is_shown_again_and_nothing_is_placed(
     assert_eq!(placed.status(), StatusCode::SEE_OTHER);
 }
 
+/// A buyer's API session token.
+async fn api_token(app: &TestApp, email: &str) -> String {
+    app.buyer(email).await;
+    let r = Client::new()
+        .post(app.url("/api/v1/buyer/sessions"))
+        .json(&serde_json::json!({ "email": email, "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    r.json::<serde_json::Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn api(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: serde_json::Value,
+    key: Option<&str>,
+) -> (StatusCode, serde_json::Value, bool) {
+    let client = Client::new();
+    let mut request = match method {
+        "GET" => client.get(app.url(path)),
+        "PUT" => client.put(app.url(path)),
+        _ => client.post(app.url(path)),
+    }
+    .bearer_auth(token);
+    if method != "GET" {
+        request = request.json(&body);
+    }
+    if let Some(key) = key {
+        request = request.header("idempotency-key", key);
+    }
+    let r = request.send().await.unwrap();
+    let status = r.status();
+    let replayed = r.headers().contains_key("idempotent-replayed");
+    let json = r.json().await.unwrap_or(serde_json::Value::Null);
+    (status, json, replayed)
+}
+
+async fn the_buyer_api_places_orders_once_per_idempotency_key(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    demo(&app).await;
+    let token = api_token(&app, "api@contoh.id").await;
+    // No token, no cart.
+    let r = Client::new()
+        .get(app.url("/api/v1/buyer/cart"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let (status, problem, _) = api(
+        &app,
+        "POST",
+        "/api/v1/buyer/addresses",
+        &token,
+        serde_json::json!({ "recipient": "A", "phone": "1" }),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    let (status, _, _) = api(&app, "POST", "/api/v1/buyer/addresses", &token, serde_json::json!({
+        "recipient": "Sari Dewi", "phone": "0812-5555-6666", "street": "Jl. Kamal Raya No. 7, RT 03/RW 04",
+        "district_code": "317301", "postal_code": "11730"
+    }), None).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, home) = body(&app, &app.browser(), "/").await;
+    let (_, page) = body(&app, &app.browser(), &product_href(&home, "Kaos Polos")).await;
+    let sku = first_sku(&page);
+    let (status, added, _) = api(
+        &app,
+        "POST",
+        "/api/v1/buyer/cart/lines",
+        &token,
+        serde_json::json!({ "sku_id": sku, "quantity": 1, "source": "feed" }),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{added}");
+    let (status, summary, _) = api(
+        &app,
+        "POST",
+        "/api/v1/buyer/checkout/summary",
+        &token,
+        serde_json::json!({}),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{summary}");
+    assert!(
+        summary["problems"].as_array().unwrap().is_empty(),
+        "{summary}"
+    );
+    let version = summary["version"].as_str().unwrap().to_owned();
+    let total = summary["total"].as_i64().unwrap();
+    // A stale version: 409 with the summary to confirm, nothing placed.
+    let (status, changed, _) = api(
+        &app,
+        "POST",
+        "/api/v1/buyer/orders",
+        &token,
+        serde_json::json!({ "version": "stale" }),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(changed["code"], "quote_changed");
+    assert_eq!(changed["summary"]["version"], version.as_str());
+    let place = serde_json::json!({ "version": version });
+    let (status, first, replayed) = api(
+        &app,
+        "POST",
+        "/api/v1/buyer/orders",
+        &token,
+        place.clone(),
+        Some("pesan-1"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    assert!(!replayed);
+    assert_eq!(
+        first["total"].as_i64(),
+        Some(total),
+        "charged the confirmed total"
+    );
+    assert!(first["pay_url"].as_str().unwrap().ends_with("/pay"));
+    let (status, again, replayed) = api(
+        &app,
+        "POST",
+        "/api/v1/buyer/orders",
+        &token,
+        place.clone(),
+        Some("pesan-1"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert!(replayed);
+    assert_eq!(again["checkout_id"], first["checkout_id"]);
+    let (status, _, _) = api(
+        &app,
+        "POST",
+        "/api/v1/buyer/orders",
+        &token,
+        serde_json::json!({ "version": "lain" }),
+        Some("pesan-1"),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "another payload under the same key"
+    );
+    let (_, list, _) = api(
+        &app,
+        "GET",
+        "/api/v1/buyer/orders",
+        &token,
+        serde_json::Value::Null,
+        None,
+    )
+    .await;
+    assert_eq!(
+        list["items"].as_array().unwrap().len(),
+        1,
+        "placed once: {list}"
+    );
+    let order_id = list["items"][0]["id"].as_str().unwrap().to_owned();
+    let (status, detail, _) = api(
+        &app,
+        "GET",
+        &format!("/api/v1/buyer/orders/{order_id}"),
+        &token,
+        serde_json::Value::Null,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(detail["lines"][0]["source"], "feed");
+    let stranger = api_token(&app, "orang@contoh.id").await;
+    let (status, _, _) = api(
+        &app,
+        "GET",
+        &format!("/api/v1/buyer/orders/{order_id}"),
+        &stranger,
+        serde_json::Value::Null,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
 on_both_backends!(
     a_guest_cart_becomes_an_order_at_the_shown_total,
     a_price_changed_after_the_summary_is_shown_again_and_nothing_is_placed,
+    the_buyer_api_places_orders_once_per_idempotency_key,
 );

@@ -412,7 +412,7 @@ pub async fn create(
     let request = bytes.clone();
     once(
         &state,
-        &scope,
+        &scope.actor().as_text(),
         &headers,
         ("POST", "/api/v1/products", &request),
         || async move {
@@ -553,7 +553,7 @@ pub async fn change_stock(
     let request = bytes.clone();
     once(
         &state,
-        &scope,
+        &scope.actor().as_text(),
         &headers,
         ("POST", &path, &request),
         || async move {

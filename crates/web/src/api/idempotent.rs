@@ -5,7 +5,6 @@
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Json, Response};
 use etalase_domain::ErrorCode;
-use etalase_services::teams::SellerScope;
 use etalase_services::{FieldError, ServiceError, idempotency};
 use serde::{Deserialize, Serialize};
 
@@ -49,10 +48,11 @@ fn replay(kept: Kept) -> Response {
     response
 }
 
-/// Runs a creating request once per `Idempotency-Key` (when one is given).
+/// Runs a creating request once per `Idempotency-Key` (when one is given),
+/// keys being `principal`'s own (an API key's, a buyer's).
 pub async fn once<F, Fut>(
     state: &AppState,
-    scope: &SellerScope,
+    principal: &str,
     headers: &HeaderMap,
     (method, path, body): (&str, &str, &[u8]),
     run: F,
@@ -71,9 +71,8 @@ where
         };
     };
     let svc = &state.services;
-    let principal = scope.actor().as_text();
     let hash = idempotency::fingerprint(method, path, body);
-    match idempotency::begin(svc, &principal, &key, &hash).await {
+    match idempotency::begin(svc, principal, &key, &hash).await {
         Ok(idempotency::Begin::Replay { body, .. }) => match serde_json::from_str::<Kept>(&body) {
             Ok(kept) => replay(kept),
             Err(e) => AppError::from(ServiceError::internal(e)).into_response(),
@@ -102,9 +101,9 @@ where
                         Kept::Refused { code, .. } => code.status(),
                     };
                     let text = serde_json::to_string(kept).unwrap_or_default();
-                    idempotency::finish(svc, &principal, &key, status, &text).await
+                    idempotency::finish(svc, principal, &key, status, &text).await
                 }
-                None => idempotency::abandon(svc, &principal, &key).await,
+                None => idempotency::abandon(svc, principal, &key).await,
             };
             if let Err(e) = stored {
                 tracing::error!(error = %e, "idempotency key not stored");

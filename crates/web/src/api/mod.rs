@@ -2,6 +2,7 @@
 //! (`Authorization: Bearer etk_…`), never by cookies, so it needs no CSRF
 //! token. Its OpenAPI document is derived from the router itself.
 
+pub mod buyer;
 pub mod catalog;
 mod extract;
 mod idempotent;
@@ -43,6 +44,7 @@ use crate::state::AppState;
         (name = "catalog", description = "Products, their SKUs and stock"),
         (name = "shop-public", description = "The Shop's public reads: listed products, a product with its prices now, a shop. No API key; limited per address"),
         (name = "pricing", description = "Base prices, promotions, vouchers and price quotes: one pricing function behind every price shown or charged"),
+        (name = "buyer", description = "A buyer's app: session, cart, addresses, the checkout summary, placing orders (with `Idempotency-Key`) and the buyer's orders. Authenticated with the buyer's session token, not an API key"),
     ),
 )]
 struct ApiDoc;
@@ -58,6 +60,17 @@ impl Modify for BearerAuth {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some("An API key made in Seller Center, `etk_…`."))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "buyer_session",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "A buyer's session token from `POST /api/v1/buyer/sessions`.",
+                    ))
                     .build(),
             ),
         );
@@ -95,6 +108,17 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(storefront::shop))
         .routes(routes!(shop_search::search))
         .routes(routes!(shop_search::suggestions))
+        .routes(routes!(buyer::sign_in))
+        .routes(routes!(buyer::list_addresses, buyer::add_address))
+        .routes(routes!(buyer::cart::get_cart))
+        .routes(routes!(buyer::cart::add_line))
+        .routes(routes!(buyer::cart::update_line, buyer::cart::remove_line))
+        .routes(routes!(buyer::checkout::get_summary))
+        .routes(routes!(
+            buyer::orders::list_orders,
+            buyer::checkout::place_orders
+        ))
+        .routes(routes!(buyer::orders::get_order))
         .split_for_parts()
 }
 

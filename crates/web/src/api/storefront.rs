@@ -41,7 +41,7 @@ pub struct PriceNow {
     pub ends_at: Option<String>,
 }
 
-fn price_now(p: &UnitPrice) -> PriceNow {
+pub fn price_now(p: &UnitPrice) -> PriceNow {
     PriceNow {
         amount: p.unit,
         original: p.strike,

@@ -68,7 +68,7 @@ pub async fn set_price(
     let request = bytes.clone();
     once(
         &state,
-        &scope,
+        &scope.actor().as_text(),
         &headers,
         ("PUT", &path, &request),
         || async move {

@@ -239,7 +239,7 @@ pub async fn create_promotion(
     let request = bytes.clone();
     once(
         &state,
-        &scope,
+        &scope.actor().as_text(),
         &headers,
         ("POST", "/api/v1/promotions", &request),
         || async move {

@@ -166,7 +166,7 @@ pub async fn create_voucher(
     let request = bytes.clone();
     once(
         &state,
-        &scope,
+        &scope.actor().as_text(),
         &headers,
         ("POST", "/api/v1/vouchers", &request),
         || async move {
