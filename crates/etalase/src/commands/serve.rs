@@ -62,6 +62,11 @@ pub async fn serve(args: ServeArgs, settings: Settings) -> anyhow::Result<()> {
         Err(e) => tracing::warn!(error = %e, "cannot resume imports"),
     }
 
+    // Unpaid orders past their deadline give their stock back. Every node
+    // may run this: each cancel is conditional, so none happens twice.
+    let expiry =
+        etalase_services::checkout::expiry::spawn_expiry(svc.clone(), Duration::from_secs(30));
+
     let mut demo_loaded = false;
     if args.demo {
         let empty = etalase_store::accounts::count_users(&store).await? == 0;
@@ -107,6 +112,7 @@ pub async fn serve(args: ServeArgs, settings: Settings) -> anyhow::Result<()> {
     println!("Press Ctrl+C to stop.");
     app.run_until(shutdown_signal()).await?;
     mail_dispatcher.abort();
+    expiry.abort();
     for worker in workers {
         worker.abort();
     }

@@ -2,6 +2,7 @@
 //! running it again changes nothing. Later capabilities grow it.
 
 mod catalog;
+mod orders;
 mod pricing;
 pub mod scale;
 
@@ -126,7 +127,7 @@ pub async fn load(svc: &Services) -> ServiceResult<()> {
             tx.commit().await?;
         }
     }
-    ensure_user(svc, "pembeli@etalase.test", "Andi Pembeli", false).await?;
+    let buyer = ensure_user(svc, "pembeli@etalase.test", "Andi Pembeli", false).await?;
     let owner_member = sellers::find_membership(&svc.store, owner)
         .await?
         .ok_or(ErrorCode::Internal)?;
@@ -139,6 +140,7 @@ pub async fn load(svc: &Services) -> ServiceResult<()> {
     .await?
     .ok_or(ErrorCode::Internal)?;
     pricing::load(svc, &owner_scope, seller, &admin).await?;
+    orders::load(svc, buyer, seller).await?;
     load_verification_case(svc).await?;
     Ok(())
 }

@@ -1,0 +1,76 @@
+//! The demo buyer's purchases: an address in Jakarta and two orders from
+//! the demo shop — one paid by COD (waiting for the seller to ship), one
+//! through the payment gateway (waiting for payment; it expires a day
+//! later and gives its stock back).
+
+use etalase_domain::checkout::{AddressForm, PaymentMethod, Source};
+use etalase_domain::id::{SellerId, SkuId, UserId};
+use etalase_store::catalog;
+use etalase_store::checkout as store;
+
+use crate::checkout::place::{PlaceOutcome, PlaceRequest, place};
+use crate::checkout::summary::{CheckoutChoice, summary};
+use crate::checkout::{Shopper, addresses, cart};
+use crate::{ServiceResult, Services};
+
+pub async fn load(svc: &Services, buyer: UserId, seller: SellerId) -> ServiceResult<()> {
+    if !store::orders_of_buyer(&svc.store, buyer, None, 1)
+        .await?
+        .is_empty()
+    {
+        return Ok(());
+    }
+    if store::addresses_of(&svc.store, buyer).await?.is_empty() {
+        let home = AddressForm {
+            label: "Rumah".into(),
+            recipient: "Andi Pembeli".into(),
+            phone: "0812-7000-1234".into(),
+            street: "Jl. Kamal Raya No. 21, RT 05/RW 02".into(),
+            district_code: "317301".into(),
+            postal_code: "11730".into(),
+        };
+        addresses::add(svc, buyer, &home, true).await?;
+    }
+    // The orders need the products in the Shop.
+    crate::sync::catch_up(svc).await?;
+    let (Some(first), Some(second)) = (
+        sku_by_code(svc, seller, "BTK-CS-M").await?,
+        sku_by_code(svc, seller, "BTK-CS-L").await?,
+    ) else {
+        return Ok(());
+    };
+    buy(svc, buyer, first, Source::Search, PaymentMethod::Cod).await?;
+    buy(svc, buyer, second, Source::Feed, PaymentMethod::Gateway).await
+}
+
+async fn sku_by_code(svc: &Services, seller: SellerId, code: &str) -> ServiceResult<Option<SkuId>> {
+    let mut tx = svc.store.write().await?;
+    let found = catalog::skus_by_code_in_tx(&mut tx, seller, code).await?;
+    drop(tx); // a read only
+    Ok(found.map(|s| s.id))
+}
+
+async fn buy(
+    svc: &Services,
+    buyer: UserId,
+    sku: SkuId,
+    source: Source,
+    method: PaymentMethod,
+) -> ServiceResult<()> {
+    cart::add(svc, &Shopper::Buyer(buyer), sku, 1, source).await?;
+    let choice = CheckoutChoice {
+        method,
+        ..CheckoutChoice::default()
+    };
+    let shown = summary(svc, buyer, &choice).await?;
+    let request = PlaceRequest {
+        checkout: etalase_domain::id::CheckoutId::generate(),
+        confirmed_version: shown.version,
+        choice,
+    };
+    match place(svc, buyer, &request).await? {
+        PlaceOutcome::Placed(_) => Ok(()),
+        // Nothing moves between the summary and the order here.
+        PlaceOutcome::Changed(_) => Err(etalase_domain::ErrorCode::QuoteChanged.into()),
+    }
+}
