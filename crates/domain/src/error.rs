@@ -193,6 +193,16 @@ error_codes! {
     ShopCannotShip = ("shop_cannot_ship", 422);
     CodNotAllowed = ("cod_not_allowed", 422);
     CodAmountTooHigh = ("cod_amount_too_high", 422);
+    PaymentNotNeeded = ("payment_not_needed", 409);
+    PaymentClosed = ("payment_closed", 409);
+    GatewayUnavailable = ("gateway_unavailable", 503);
+    PaymentSignatureInvalid = ("payment_signature_invalid", 401);
+    PaymentUnknown = ("payment_unknown", 404);
+    PaymentAmountMismatch = ("payment_amount_mismatch", 422);
+    PaymentNotRefundable = ("payment_not_refundable", 409);
+    RefundAmountInvalid = ("refund_amount_invalid", 422);
+    RefundReasonRequired = ("refund_reason_required", 422);
+    RefundRefused = ("refund_refused", 422);
     InvalidIdempotencyKey = ("invalid_idempotency_key", 400);
     IdempotencyKeyReused = ("idempotency_key_reused", 422);
     IdempotencyInProgress = ("idempotency_in_progress", 409);

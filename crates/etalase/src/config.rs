@@ -46,6 +46,52 @@ pub struct FileConfig {
     pub smtp_url: Option<String>,
     /// The sender address of outgoing e-mail.
     pub mail_from: Option<String>,
+    /// The payment gateway's Snap API (see `--gateway-url`).
+    pub gateway_url: Option<String>,
+    /// The gateway's status and refund API (see `--gateway-api-url`).
+    pub gateway_api_url: Option<String>,
+    /// The gateway's server key; better given as ETALASE_GATEWAY_SERVER_KEY.
+    pub gateway_server_key: Option<String>,
+    /// Serve the built-in sandbox payment gateway (demo and test only).
+    pub payment_sandbox: Option<bool>,
+}
+
+/// Where payments go: the gateway's addresses and key, or the sandbox.
+#[derive(clap::Args)]
+pub(crate) struct PaymentArgs {
+    /// The payment gateway's Snap API, where payments are created:
+    /// `https://app.midtrans.com` (Midtrans production) or
+    /// `https://app.sandbox.midtrans.com` (Midtrans's sandbox).
+    #[arg(long, global = true, env = "ETALASE_GATEWAY_URL", value_name = "URL")]
+    pub(crate) gateway_url: Option<String>,
+
+    /// The gateway's status and refund API: `https://api.midtrans.com`
+    /// (production) or `https://api.sandbox.midtrans.com` [default: the
+    /// gateway URL].
+    #[arg(
+        long,
+        global = true,
+        env = "ETALASE_GATEWAY_API_URL",
+        value_name = "URL"
+    )]
+    pub(crate) gateway_api_url: Option<String>,
+
+    /// The gateway's server key: it authenticates the platform to the
+    /// gateway and signs the gateway's notifications.
+    #[arg(
+        long,
+        global = true,
+        env = "ETALASE_GATEWAY_SERVER_KEY",
+        value_name = "KEY",
+        hide_env_values = true
+    )]
+    pub(crate) gateway_server_key: Option<String>,
+
+    /// Serve the built-in sandbox payment gateway at /sandbox-gateway and
+    /// pay through it (VA, QRIS, GoPay; pay, fail, expire by hand). For
+    /// demos and tests: refused in production. `serve --demo` turns it on.
+    #[arg(long, global = true, env = "ETALASE_PAYMENT_SANDBOX")]
+    pub(crate) payment_sandbox: bool,
 }
 
 impl FileConfig {

@@ -40,6 +40,9 @@ struct Cli {
     #[command(flatten)]
     mail: MailArgs,
 
+    #[command(flatten)]
+    payments: config::PaymentArgs,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -172,6 +175,10 @@ enum Command {
         #[arg(long, default_value_t = 7)]
         seed: u64,
     },
+    /// A flash sale to measure: prepare one SKU and many buyers with it in
+    /// their carts, or check afterwards where every unit went.
+    #[command(subcommand)]
+    FlashSale(FlashCommand),
     /// Write a shop's catalog as CSV (the import's columns) to a file or stdout.
     Export {
         #[arg(long)]
@@ -190,6 +197,33 @@ enum Command {
     Backup {
         /// The file to write; it must not exist yet.
         file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum FlashCommand {
+    /// A product of the demo shop with one SKU of `--units`, and `--buyers`
+    /// signed-in buyers with an address and one unit in the cart; their
+    /// `user_id token` lines go to `--out` (for etalase-flash).
+    Prepare {
+        #[arg(long, default_value_t = 5000)]
+        buyers: usize,
+        #[arg(long, default_value_t = 1000)]
+        units: i64,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Checks that stock + units in orders = `--units`, and that every
+    /// checkout id in `--acked` exists.
+    Check {
+        #[arg(long)]
+        seller: String,
+        #[arg(long)]
+        sku: String,
+        #[arg(long)]
+        units: i64,
+        #[arg(long)]
+        acked: Option<PathBuf>,
     },
 }
 
@@ -382,6 +416,19 @@ async fn main() -> anyhow::Result<()> {
         } => {
             init_logging(false);
             commands::shop::generate_shop(&settings, shops, products, seed).await
+        }
+        Command::FlashSale(FlashCommand::Prepare { buyers, units, out }) => {
+            init_logging(false);
+            commands::flash::prepare(&settings, buyers, units, &out).await
+        }
+        Command::FlashSale(FlashCommand::Check {
+            seller,
+            sku,
+            units,
+            acked,
+        }) => {
+            init_logging(false);
+            commands::flash::check(&settings, &seller, &sku, units, acked.as_deref()).await
         }
         Command::Export { seller, lang, file } => {
             init_logging(false);

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use anyhow::{Context, bail};
 use etalase_domain::calendar::WorkingCalendar;
 use etalase_services::mail::{self, FileMailer, Mailer, SmtpMailer};
+use etalase_services::payments::{GatewayConfig, ServerKey};
 use etalase_services::vault::Vault;
 use etalase_services::{ServiceConfig, Services, SessionPolicy, SystemClock};
 use etalase_store::objects::ObjectStore;
@@ -35,6 +36,12 @@ pub(crate) struct Settings {
     pub(crate) fetch_allow: Vec<ipnet::IpNet>,
     pub(crate) smtp_url: Option<String>,
     pub(crate) mail_from: String,
+    pub(crate) gateway_url: Option<String>,
+    pub(crate) gateway_api_url: Option<String>,
+    pub(crate) gateway_server_key: Option<String>,
+    /// Serve and use the built-in sandbox gateway (`serve --demo` turns
+    /// it on).
+    pub(crate) payment_sandbox: bool,
     pub(crate) file: FileConfig,
 }
 
@@ -84,8 +91,23 @@ pub(crate) fn settings(cli: &Cli) -> anyhow::Result<Settings> {
             .clone()
             .or_else(|| file.mail_from.clone())
             .unwrap_or_else(|| "etalase <noreply@etalase.local>".to_owned()),
+        gateway_url: given(cli.payments.gateway_url.clone(), file.gateway_url.clone()),
+        gateway_api_url: given(
+            cli.payments.gateway_api_url.clone(),
+            file.gateway_api_url.clone(),
+        ),
+        gateway_server_key: given(
+            cli.payments.gateway_server_key.clone(),
+            file.gateway_server_key.clone(),
+        ),
+        payment_sandbox: cli.payments.payment_sandbox || file.payment_sandbox.unwrap_or(false),
         file,
     })
+}
+
+/// A flag's (or the environment's) value, else the file's; empty is none.
+fn given(flag: Option<String>, file: Option<String>) -> Option<String> {
+    flag.or(file).filter(|v| !v.trim().is_empty())
 }
 
 pub(crate) async fn open_store(
@@ -162,7 +184,7 @@ pub(crate) fn services(
                 .session_absolute_timeout_secs
                 .unwrap_or(defaults.absolute_timeout_secs),
         },
-        public_url,
+        public_url: public_url.clone(),
         max_shops_per_nik: settings
             .file
             .max_shops_per_nik
@@ -178,6 +200,7 @@ pub(crate) fn services(
             .file
             .shop_cache_mb
             .map_or(defaults_service.shop_cache_bytes, |mb| mb << 20),
+        gateway: gateway(settings, &public_url)?,
         ..ServiceConfig::default()
     };
     let mailer = mailer(settings)?;
@@ -192,6 +215,61 @@ pub(crate) fn services(
         objects,
         config,
     ))
+}
+
+/// The payment gateway: the built-in sandbox (demo and test only), the
+/// configured gateway, or none (paying by gateway then answers
+/// `gateway_unavailable`, COD still works).
+fn gateway(settings: &Settings, public_url: &str) -> anyhow::Result<GatewayConfig> {
+    let key = settings.gateway_server_key.clone().map(ServerKey::new);
+    if settings.payment_sandbox {
+        if settings.production {
+            bail!(
+                "the sandbox payment gateway is for demos and tests: in production give \
+                 --gateway-url, --gateway-api-url and ETALASE_GATEWAY_SERVER_KEY instead of \
+                 --payment-sandbox"
+            );
+        }
+        if settings.gateway_url.is_some() {
+            tracing::warn!("--gateway-url ignored: the sandbox payment gateway is on");
+        }
+        // A key made at start unless one is given: the sandbox and the
+        // platform are the same process, so they always agree on it.
+        return Ok(GatewayConfig::sandbox(
+            public_url,
+            key.unwrap_or_else(ServerKey::generate),
+        ));
+    }
+    match (&settings.gateway_url, key) {
+        (Some(url), Some(server_key)) => {
+            let url = url.trim_end_matches('/').to_owned();
+            let api_url = settings
+                .gateway_api_url
+                .as_deref()
+                .map(|u| u.trim_end_matches('/').to_owned())
+                .unwrap_or_else(|| url.clone());
+            if settings.production
+                && !(url.starts_with("https://") && api_url.starts_with("https://"))
+            {
+                bail!("in production the payment gateway's URLs must be https://");
+            }
+            Ok(GatewayConfig {
+                snap_url: url,
+                api_url,
+                server_key,
+                sandbox_enabled: false,
+                ..GatewayConfig::default()
+            })
+        }
+        (Some(_), None) => bail!(
+            "--gateway-url needs the gateway's server key: give ETALASE_GATEWAY_SERVER_KEY \
+             (or --gateway-server-key)"
+        ),
+        (None, Some(_)) => {
+            bail!("a gateway server key is given without --gateway-url (ETALASE_GATEWAY_URL)")
+        }
+        (None, None) => Ok(GatewayConfig::default()),
+    }
 }
 
 /// `10.0.0.0/8` or a single address such as `192.168.1.5`.

@@ -3,74 +3,31 @@
 //! shows in the other; the Shop process killed mid-stream and restarted
 //! loses no event and applies none twice.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::{Process, etalase};
 use etalase_domain::id::ProductId;
 use etalase_testkit::{Backend, database};
 use serde_json::{Value, json};
 
+mod common;
+
 const NATS_URL_VAR: &str = "ETALASE_TEST_NATS_URL";
 
-struct Process {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn serve(data: &Path, db: &str, role: &str, nats: &str, prefix: &str) -> Process {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_etalase"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(["--database-url", db, "serve", "--listen", "127.0.0.1:0"])
-        .args([
+    common::serve(
+        data,
+        db,
+        &[
             "--role",
             role,
             "--event-bus",
             nats,
             "--event-bus-prefix",
             prefix,
-        ])
-        .env("ETALASE_LOG", "warn")
-        .env_remove("ETALASE_CONFIG")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("etalase starts");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let base = loop {
-        let line = lines.next().expect("etalase prints its addresses").unwrap();
-        if let Some(url) = line.trim().strip_prefix("Shop") {
-            break url.trim().trim_end_matches('/').to_owned();
-        }
-    };
-    // Keep reading, so the process never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Process { child, base }
-}
-
-fn etalase(data: &Path, db: &str, args: &[&str]) {
-    let out = Command::new(env!("CARGO_BIN_EXE_etalase"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(["--database-url", db])
-        .args(args)
-        .env("ETALASE_LOG", "warn")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        ],
+    )
 }
 
 /// Signs in as the demo owner on the Seller Center and makes an API key.

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod api_keys;
+pub mod batch;
 pub mod catalog;
 pub mod checkout;
 pub mod clock;
@@ -18,6 +19,7 @@ pub mod listing_document;
 pub mod mail;
 pub mod notifications;
 mod passwords;
+pub mod payments;
 pub mod pricing;
 mod redact;
 pub mod search;
@@ -99,6 +101,8 @@ pub struct ServiceConfig {
     /// Couriers' rates by route (the built-in table unless an admin
     /// replaced it).
     pub shipping_rates: Arc<etalase_domain::shipping::RateTable>,
+    /// The payment gateway (or the built-in sandbox gateway).
+    pub gateway: payments::GatewayConfig,
 }
 
 impl Default for ServiceConfig {
@@ -116,6 +120,7 @@ impl Default for ServiceConfig {
             shop_cache_bytes: 64 << 20,
             payments: etalase_domain::checkout::PaymentPolicy::default(),
             shipping_rates: Arc::new(etalase_domain::shipping::RateTable::default_table().clone()),
+            gateway: payments::GatewayConfig::default(),
         }
     }
 }
@@ -139,6 +144,8 @@ pub struct Services {
     pub sync_notices: Arc<sync::SyncNotices>,
     /// What the Shop's pages read most, kept while the sync says it holds.
     pub shop_cache: Arc<storefront::ShopCache>,
+    /// Orders placed at the same moment commit together (group commit).
+    pub orders: Arc<batch::BatchCommitter>,
     /// The Shop's search index: none until [`Services::with_search`] (a
     /// folder) or [`Services::with_memory_search`] gives it one. Commands
     /// that serve no Shop keep none and leave it to the server, which
@@ -156,6 +163,7 @@ impl Services {
         config: ServiceConfig,
     ) -> Self {
         let cache_bytes = config.shop_cache_bytes;
+        let orders = Arc::new(batch::BatchCommitter::new(store.clone()));
         Self {
             store,
             vault,
@@ -166,6 +174,7 @@ impl Services {
             config: Arc::new(config),
             sync_notices: Arc::default(),
             shop_cache: Arc::new(storefront::ShopCache::new(cache_bytes)),
+            orders,
             search: None,
         }
     }

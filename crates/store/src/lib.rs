@@ -24,6 +24,7 @@ pub mod mail_queue;
 pub mod notifications;
 pub mod objects;
 pub mod outbox;
+pub mod payments;
 pub mod pricing;
 pub mod sellers;
 pub mod shop;

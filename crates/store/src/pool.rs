@@ -174,10 +174,19 @@ impl Store {
         // The one writer keeps 32 MB of pages (SQLite's default is 2 MB): a
         // bulk transaction (an import batch) then neither spills dirty pages
         // to the WAL half-way nor reads them back.
+        // The writer syncs the WAL at every commit (FULL): a commit answered
+        // to a buyer (an order, a payment) survives a power loss, not only a
+        // crash of the process. Commits that carry many orders at once make
+        // that one sync per batch (see the services' batch committer).
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(30))
-            .connect_with(connect.clone().pragma("cache_size", "-32768"))
+            .connect_with(
+                connect
+                    .clone()
+                    .synchronous(SqliteSynchronous::Full)
+                    .pragma("cache_size", "-32768"),
+            )
             .await?;
         let read = SqlitePoolOptions::new()
             .max_connections(options.max_connections.max(1))
@@ -312,6 +321,29 @@ impl Tx {
             TxInner::Sqlite(_) => Backend::Sqlite,
             TxInner::Postgres(_) => Backend::Postgres,
         }
+    }
+
+    /// Marks a point inside the transaction to come back to: one unit of a
+    /// batch (an order among those committed together).
+    pub async fn savepoint(&mut self) -> StoreResult<()> {
+        self.plain("SAVEPOINT unit").await
+    }
+
+    /// Keeps what was done since [`Tx::savepoint`].
+    pub async fn release_savepoint(&mut self) -> StoreResult<()> {
+        self.plain("RELEASE SAVEPOINT unit").await
+    }
+
+    /// Undoes what was done since [`Tx::savepoint`] (also after a failed
+    /// statement, which PostgreSQL requires before the next one).
+    pub async fn rollback_to_savepoint(&mut self) -> StoreResult<()> {
+        self.plain("ROLLBACK TO SAVEPOINT unit").await?;
+        self.plain("RELEASE SAVEPOINT unit").await
+    }
+
+    async fn plain(&mut self, sql: &'static str) -> StoreResult<()> {
+        on_tx!(self, conn => sqlx::query(sql).execute(conn).await.map(|_| ()))?;
+        Ok(())
     }
 
     /// ` FOR UPDATE` on PostgreSQL, to lock what a transaction reads;

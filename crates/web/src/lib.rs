@@ -341,6 +341,11 @@ pub fn router(services: Services, config: WebConfig) -> Router {
             state.clone(),
             csrf::guard,
         ))
+        // Payments: the buyer's pay and finish pages, and the sandbox
+        // gateway (mounted only when enabled). Each brings its own CSRF
+        // guard: the sandbox's API is called by servers, not browsers.
+        .merge(routes::payments::router(&state))
+        .merge(routes::sandbox_gateway::router(&state))
         // Operations and assets: no forms, no cookies.
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
@@ -416,6 +421,19 @@ impl Application {
             listener,
             router: router(services, config),
         })
+    }
+
+    /// Serves on a listener bound already (the caller needed its port
+    /// first, e.g. for links when it asked for port 0).
+    pub fn with_listener(
+        services: Services,
+        config: WebConfig,
+        listener: TcpListener,
+    ) -> Application {
+        Application {
+            listener,
+            router: router(services, config),
+        }
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {

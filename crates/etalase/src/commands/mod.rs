@@ -1,6 +1,7 @@
 //! Commands that act on the data rather than serve it.
 
 pub mod catalog;
+pub mod flash;
 pub mod mail;
 pub mod serve;
 pub mod shop;

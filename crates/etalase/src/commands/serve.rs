@@ -13,16 +13,24 @@ use crate::{
     services,
 };
 
-pub async fn serve(args: ServeArgs, settings: Settings) -> anyhow::Result<()> {
+pub async fn serve(args: ServeArgs, mut settings: Settings) -> anyhow::Result<()> {
+    // A demo pays through the built-in sandbox gateway (never in production).
+    settings.payment_sandbox |= args.demo && !settings.production;
     init_logging(args.log_json || settings.file.log_format.as_deref() == Some("json"));
     let listen = args
         .listen
         .or_else(|| settings.file.listen.clone())
         .unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+    // Bound first, so links in pages, e-mails and payment redirects carry
+    // the real port even when port 0 asked for any free one.
+    let listener = tokio::net::TcpListener::bind(&listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    let bound = listener.local_addr()?.to_string();
     let public_url = args
         .public_url
         .or_else(|| settings.file.public_url.clone())
-        .unwrap_or_else(|| default_public_url(&listen));
+        .unwrap_or_else(|| default_public_url(&bound));
     let secret = config::secret_key(
         args.secret_key.or_else(|| settings.file.secret_key.clone()),
         &settings.data_dir,
@@ -66,6 +74,10 @@ pub async fn serve(args: ServeArgs, settings: Settings) -> anyhow::Result<()> {
     // may run this: each cancel is conditional, so none happens twice.
     let expiry =
         etalase_services::checkout::expiry::spawn_expiry(svc.clone(), Duration::from_secs(30));
+    // Refunds the payment gateway has not confirmed are sent again; the
+    // refund key makes the gateway refund once, whichever node sends it.
+    let refunds =
+        etalase_services::payments::spawn_refund_retries(svc.clone(), Duration::from_secs(300));
 
     let mut demo_loaded = false;
     if args.demo {
@@ -92,9 +104,7 @@ pub async fn serve(args: ServeArgs, settings: Settings) -> anyhow::Result<()> {
         role: ServeRole::parse(&args.role).unwrap_or_default(),
         public_api_per_minute: settings.file.public_api_per_minute.unwrap_or(300),
     };
-    let app = Application::build(svc, web, &listen)
-        .await
-        .with_context(|| format!("cannot listen on {listen}"))?;
+    let app = Application::with_listener(svc, web, listener);
     let address = app.local_addr()?;
     println!();
     println!(
@@ -113,6 +123,7 @@ pub async fn serve(args: ServeArgs, settings: Settings) -> anyhow::Result<()> {
     app.run_until(shutdown_signal()).await?;
     mail_dispatcher.abort();
     expiry.abort();
+    refunds.abort();
     for worker in workers {
         worker.abort();
     }

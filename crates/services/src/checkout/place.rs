@@ -25,6 +25,7 @@ use etalase_store::{Reader, Tx, audit, catalog, outbox};
 
 use super::ORDER_CHANGED;
 use super::summary::{self, CheckoutChoice, CheckoutSummary, summary_with};
+use crate::batch::Done;
 use crate::catalog::records::product_changed;
 use crate::{FieldError, ServiceError, ServiceResult, Services};
 
@@ -76,14 +77,72 @@ pub async fn place(
     if let Some(placed) = replay(svc, buyer, request.checkout).await? {
         return Ok(PlaceOutcome::Placed(placed));
     }
+    let (unit_svc, unit_request) = (svc.clone(), request.clone());
+    let attempt = svc
+        .orders
+        .run(move |tx| {
+            Box::pin(async move {
+                let value = attempt(&unit_svc, tx, buyer, &unit_request).await;
+                Done {
+                    keep: matches!(value, Ok(Attempt::Placed(_))),
+                    value,
+                }
+            })
+        })
+        .await??;
+    match attempt {
+        Attempt::Placed(placed) => {
+            if placed
+                .orders
+                .iter()
+                .any(|o| o.discount > 0 || o.shipping_discount > 0)
+            {
+                // Their quotas moved.
+                svc.shop_cache.forget_vouchers();
+            }
+            Ok(PlaceOutcome::Placed(placed))
+        }
+        Attempt::Changed(summary) => Ok(PlaceOutcome::Changed(summary)),
+        Attempt::TokenTaken => {
+            // The same token committed in a concurrent batch.
+            let placed = replay(svc, buyer, request.checkout).await?;
+            placed
+                .map(PlaceOutcome::Placed)
+                .ok_or_else(|| ServiceError::from(ErrorCode::IdempotencyInProgress))
+        }
+        Attempt::Raced => {
+            let fresh = summary::summary(svc, buyer, &request.choice).await?;
+            Ok(PlaceOutcome::Changed(Box::new(fresh)))
+        }
+    }
+}
+
+/// How one placing went inside its batch.
+enum Attempt {
+    Placed(PlacedCheckout),
+    Changed(Box<CheckoutSummary>),
+    /// The token was placed already (by a concurrent request).
+    TokenTaken,
+    /// A flash quota or voucher ran out between the read and the write.
+    Raced,
+}
+
+/// One placing, inside the batch's transaction: re-price everything
+/// against the system of record, compare with the confirmed version, then
+/// write (or leave nothing: the batch rolls this unit back).
+async fn attempt(
+    svc: &Services,
+    tx: &mut Tx,
+    buyer: UserId,
+    request: &PlaceRequest,
+) -> ServiceResult<Attempt> {
     let now = svc.now();
-    let mut tx = svc.store.write().await?;
     let summary = {
-        let mut reader = Reader::from(&mut tx);
+        let mut reader = Reader::from(&mut *tx);
         summary_with(svc, &mut reader, buyer, &request.choice, now).await?
     };
     if summary.version != request.confirmed_version {
-        return Ok(PlaceOutcome::Changed(Box::new(summary)));
+        return Ok(Attempt::Changed(Box::new(summary)));
     }
     if !summary.problems.is_empty() {
         let fields = summary
@@ -93,28 +152,10 @@ pub async fn place(
             .collect();
         return Err(ServiceError::fields(fields));
     }
-    match write_orders(svc, &mut tx, buyer, request.checkout, &summary).await {
-        Ok(Some(placed)) => {
-            tx.commit().await?;
-            if !summary.quote.breakdown.discounts.is_empty() {
-                // Their quotas moved.
-                svc.shop_cache.forget_vouchers();
-            }
-            Ok(PlaceOutcome::Placed(placed))
-        }
-        Ok(None) => {
-            // The same token committed in a concurrent transaction.
-            drop(tx);
-            let placed = replay(svc, buyer, request.checkout).await?;
-            placed
-                .map(PlaceOutcome::Placed)
-                .ok_or_else(|| ServiceError::from(ErrorCode::IdempotencyInProgress))
-        }
-        Err(Stop::Raced) => {
-            drop(tx);
-            let fresh = summary::summary(svc, buyer, &request.choice).await?;
-            Ok(PlaceOutcome::Changed(Box::new(fresh)))
-        }
+    match write_orders(svc, tx, buyer, request.checkout, &summary).await {
+        Ok(Some(placed)) => Ok(Attempt::Placed(placed)),
+        Ok(None) => Ok(Attempt::TokenTaken),
+        Err(Stop::Raced) => Ok(Attempt::Raced),
         Err(Stop::Failed(e)) => Err(e),
     }
 }

@@ -2,6 +2,7 @@
 //! running it again changes nothing. Later capabilities grow it.
 
 mod catalog;
+pub mod flash;
 mod orders;
 mod pricing;
 pub mod scale;

@@ -414,3 +414,16 @@ pub async fn cancel_order_if(
         .execute(conn).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
+
+/// Units of a SKU in orders that hold them (not cancelled), and how many
+/// such orders.
+pub async fn units_ordered<'a>(
+    reader: impl Into<Reader<'a>>,
+    sku: SkuId,
+) -> StoreResult<(i64, i64)> {
+    let row: (Option<i64>, i64) = on_reader!(reader.into(), conn => sqlx::query_as(
+        "SELECT CAST(SUM(l.quantity) AS BIGINT), COUNT(DISTINCT o.id) FROM order_lines l \
+         JOIN orders o ON o.id = l.order_id WHERE l.sku_id = $1 AND o.status <> 'cancelled'")
+        .bind(sku.to_string()).fetch_one(conn).await)?;
+    Ok((row.0.unwrap_or(0), row.1))
+}

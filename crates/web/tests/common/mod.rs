@@ -254,3 +254,52 @@ pub fn location(response: &Response) -> String {
         .map(|v| v.to_str().unwrap().to_owned())
         .unwrap_or_default()
 }
+
+impl TestApp {
+    /// A real etalase whose services are configured by `make`, given the
+    /// address the app will listen on (so its public URL — and the
+    /// sandbox payment gateway behind it — point at the app itself).
+    pub async fn spawn_with_services(
+        backend: Backend,
+        make: impl FnOnce(&str) -> ServiceConfig,
+    ) -> TestApp {
+        let db = database(backend).await;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as i64;
+        let clock = Arc::new(ManualClock::new(Timestamp::from_unix_millis(now)));
+        let mailer = Arc::new(MemoryMailer::default());
+        // A free port, released for the app to bind at once.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let base = format!("http://127.0.0.1:{port}");
+        let services = Services::new(
+            db.store.clone(),
+            clock.clone(),
+            mailer.clone(),
+            Arc::new(etalase_services::vault::Vault::ephemeral()),
+            etalase_store::objects::ObjectStore::memory(),
+            make(&base),
+        )
+        .with_memory_search();
+        let config = WebConfig {
+            secret_key: Secret::new("test-secret-key"),
+            body_limit: 64 * 1024,
+            ..WebConfig::default()
+        };
+        let app = Application::build(services.clone(), config, &format!("127.0.0.1:{port}"))
+            .await
+            .expect("bind");
+        tokio::spawn(app.run_until(std::future::pending()));
+        TestApp {
+            base,
+            db,
+            services,
+            clock,
+            mailer,
+        }
+    }
+}

@@ -1,0 +1,150 @@
+//! Group commit: units of work that arrive together (orders in a flash
+//! sale) run one after another in ONE write transaction, each inside a
+//! savepoint of its own, and are answered after the one commit. One
+//! buyer's failure rolls back to their savepoint and never fails another's;
+//! the commit — one durable sync to disk on SQLite, one round of row locks
+//! on PostgreSQL — is shared by the whole batch, which is what lifts a hot
+//! SKU past one transaction per order.
+//!
+//! A unit gets the transaction and must do all its writing through it (a
+//! nested `store.write()` would wait for the writer this batch holds).
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, OnceLock};
+
+use etalase_domain::ErrorCode;
+use etalase_store::{Store, StoreError, Tx};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::{ServiceError, ServiceResult};
+
+/// The most units one transaction carries.
+const MAX_BATCH: usize = 256;
+/// Units waiting for a batch beyond this are refused as busy (the queue
+/// must not grow without bound under overload).
+const QUEUE: usize = 8192;
+
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// What a unit did: keep its writes or roll them back, and what to tell its
+/// caller once the batch is committed.
+pub struct Done<T> {
+    pub keep: bool,
+    pub value: T,
+}
+
+type Deliver = Box<dyn FnOnce(Result<(), Arc<StoreError>>) + Send>;
+type Job = Box<dyn for<'a> FnOnce(&'a mut Tx) -> BoxFuture<'a, (bool, Deliver)> + Send>;
+
+pub struct BatchCommitter {
+    store: Store,
+    sender: OnceLock<mpsc::Sender<Job>>,
+}
+
+impl BatchCommitter {
+    pub fn new(store: Store) -> Self {
+        BatchCommitter {
+            store,
+            sender: OnceLock::new(),
+        }
+    }
+
+    /// Runs `work` in the next batch and answers once that batch is
+    /// committed (its value), or failed to commit (an error: nothing of it
+    /// was kept).
+    pub async fn run<T, F>(&self, work: F) -> ServiceResult<T>
+    where
+        T: Send + 'static,
+        F: for<'a> FnOnce(&'a mut Tx) -> BoxFuture<'a, Done<T>> + Send + 'static,
+    {
+        let (answer, answered) = oneshot::channel::<Result<T, Arc<StoreError>>>();
+        let job: Job = Box::new(move |tx: &mut Tx| {
+            Box::pin(async move {
+                let done = work(tx).await;
+                let value = done.value;
+                let deliver: Deliver = Box::new(move |committed| {
+                    let _ = answer.send(committed.map(|()| value));
+                });
+                (done.keep, deliver)
+            })
+        });
+        let sender = self.sender.get_or_init(|| spawn_worker(self.store.clone()));
+        sender
+            .try_send(job)
+            .map_err(|_| ServiceError::new(ErrorCode::Unavailable))?;
+        match answered.await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(e)) => Err(ServiceError::internal(StoreError::Corrupt(format!(
+                "batch commit failed: {e}"
+            )))),
+            Err(_) => Err(ServiceError::new(ErrorCode::Unavailable)),
+        }
+    }
+}
+
+fn spawn_worker(store: Store) -> mpsc::Sender<Job> {
+    let (sender, mut jobs) = mpsc::channel::<Job>(QUEUE);
+    tokio::spawn(async move {
+        while let Some(first) = jobs.recv().await {
+            let mut batch = vec![first];
+            while batch.len() < MAX_BATCH {
+                match jobs.try_recv() {
+                    Ok(job) => batch.push(job),
+                    Err(_) => break,
+                }
+            }
+            run_batch(&store, batch).await;
+        }
+    });
+    sender
+}
+
+async fn run_batch(store: &Store, batch: Vec<Job>) {
+    let mut tx = match store.write().await {
+        Ok(tx) => tx,
+        Err(e) => {
+            // Dropping the units drops their answers: each caller hears
+            // `unavailable`, and nothing was written.
+            tracing::error!(error = %e, "a batch could not begin");
+            drop(batch);
+            return;
+        }
+    };
+    let mut delivers: Vec<Deliver> = Vec::with_capacity(batch.len());
+    for job in batch {
+        if let Err(e) = tx.savepoint().await {
+            tracing::error!(error = %e, "savepoint failed; the batch is dropped");
+            return fail_all(delivers, e);
+        }
+        let (keep, deliver) = job(&mut tx).await;
+        let closed = if keep {
+            tx.release_savepoint().await
+        } else {
+            tx.rollback_to_savepoint().await
+        };
+        delivers.push(deliver);
+        if let Err(e) = closed {
+            tracing::error!(error = %e, "closing a savepoint failed; the batch is dropped");
+            return fail_all(delivers, e);
+        }
+    }
+    match tx.commit().await {
+        Ok(()) => {
+            for deliver in delivers {
+                deliver(Ok(()));
+            }
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "a batch failed to commit");
+            fail_all(delivers, e);
+        }
+    }
+}
+
+fn fail_all(delivers: Vec<Deliver>, e: StoreError) {
+    let e = Arc::new(e);
+    for deliver in delivers {
+        deliver(Err(e.clone()));
+    }
+}
