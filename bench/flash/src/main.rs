@@ -49,6 +49,9 @@ struct Args {
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
+    /// Place without `Idempotency-Key` (to see what keeping keys costs).
+    #[arg(long)]
+    no_idempotency_key: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -119,11 +122,12 @@ async fn run(args: Args, buyers: Vec<(String, String)>) -> Result<()> {
             stop.clone(),
             tally.clone(),
         );
-        let (base, mode, sku, connections) = (
+        let (base, mode, sku, connections, keyed) = (
             args.base.clone(),
             args.mode,
             args.sku.clone(),
             args.connections,
+            !args.no_idempotency_key,
         );
         tasks.push(tokio::spawn(async move {
             let mut round = 0usize;
@@ -147,7 +151,8 @@ async fn run(args: Args, buyers: Vec<(String, String)>) -> Result<()> {
                 // The prepared cart holds one unit for the first round; later
                 // rounds put it back first.
                 let refill = if round > 1 { sku.as_deref() } else { None };
-                let outcome = buy(&client, &base, token, refill, &key).await;
+                let key = keyed.then_some(key.as_str());
+                let outcome = buy(&client, &base, token, refill, key).await;
                 let mut t = tally.lock().unwrap();
                 t.requests += outcome.requests;
                 *t.outcomes.entry(outcome.label.clone()).or_default() += 1;
@@ -218,7 +223,7 @@ async fn buy(
     base: &str,
     token: &str,
     sku: Option<&str>,
-    key: &str,
+    key: Option<&str>,
 ) -> Outcome {
     let mut requests = 0;
     let fail = |label: String, requests| Outcome {
@@ -258,13 +263,14 @@ async fn buy(
     };
     requests += 1;
     let at = Instant::now();
-    let placed = client
+    let mut request = client
         .post(format!("{base}/api/v1/buyer/orders"))
         .bearer_auth(token)
-        .header("idempotency-key", key)
-        .json(&json!({ "version": version }))
-        .send()
-        .await;
+        .json(&json!({ "version": version }));
+    if let Some(key) = key {
+        request = request.header("idempotency-key", key);
+    }
+    let placed = request.send().await;
     let micros = at.elapsed().as_micros() as u64;
     match placed {
         Ok(r) if r.status().as_u16() == 201 => {

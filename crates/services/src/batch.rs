@@ -9,11 +9,13 @@
 //! A unit gets the transaction and must do all its writing through it (a
 //! nested `store.write()` would wait for the writer this batch holds).
 
+use std::collections::BTreeSet;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 
 use etalase_domain::ErrorCode;
+use etalase_domain::id::{ProductId, SellerId};
 use etalase_store::{Store, StoreError, Tx};
 use tokio::sync::{mpsc, oneshot};
 
@@ -27,25 +29,42 @@ const QUEUE: usize = 8192;
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// What a unit did: keep its writes or roll them back, and what to tell its
-/// caller once the batch is committed.
+/// What a unit did: keep its writes or roll them back, what to tell its
+/// caller once the batch is committed, and which products it moved (their
+/// follow-up — stock totals, the sync's event — is done once per product
+/// per batch, not once per unit).
 pub struct Done<T> {
     pub keep: bool,
     pub value: T,
+    pub products: Vec<(SellerId, ProductId)>,
 }
 
+/// What a batch does last, before its commit, for the products its kept
+/// units moved.
+pub type Epilogue = Arc<
+    dyn for<'a> Fn(
+            &'a mut Tx,
+            BTreeSet<(SellerId, ProductId)>,
+        ) -> BoxFuture<'a, Result<(), StoreError>>
+        + Send
+        + Sync,
+>;
+
 type Deliver = Box<dyn FnOnce(Result<(), Arc<StoreError>>) + Send>;
-type Job = Box<dyn for<'a> FnOnce(&'a mut Tx) -> BoxFuture<'a, (bool, Deliver)> + Send>;
+type Outcome = (bool, Vec<(SellerId, ProductId)>, Deliver);
+type Job = Box<dyn for<'a> FnOnce(&'a mut Tx) -> BoxFuture<'a, Outcome> + Send>;
 
 pub struct BatchCommitter {
     store: Store,
+    epilogue: Epilogue,
     sender: OnceLock<mpsc::Sender<Job>>,
 }
 
 impl BatchCommitter {
-    pub fn new(store: Store) -> Self {
+    pub fn new(store: Store, epilogue: Epilogue) -> Self {
         BatchCommitter {
             store,
+            epilogue,
             sender: OnceLock::new(),
         }
     }
@@ -66,10 +85,12 @@ impl BatchCommitter {
                 let deliver: Deliver = Box::new(move |committed| {
                     let _ = answer.send(committed.map(|()| value));
                 });
-                (done.keep, deliver)
+                (done.keep, done.products, deliver)
             })
         });
-        let sender = self.sender.get_or_init(|| spawn_worker(self.store.clone()));
+        let sender = self
+            .sender
+            .get_or_init(|| spawn_worker(self.store.clone(), self.epilogue.clone()));
         sender
             .try_send(job)
             .map_err(|_| ServiceError::new(ErrorCode::Unavailable))?;
@@ -83,7 +104,7 @@ impl BatchCommitter {
     }
 }
 
-fn spawn_worker(store: Store) -> mpsc::Sender<Job> {
+fn spawn_worker(store: Store, epilogue: Epilogue) -> mpsc::Sender<Job> {
     let (sender, mut jobs) = mpsc::channel::<Job>(QUEUE);
     tokio::spawn(async move {
         while let Some(first) = jobs.recv().await {
@@ -94,13 +115,13 @@ fn spawn_worker(store: Store) -> mpsc::Sender<Job> {
                     Err(_) => break,
                 }
             }
-            run_batch(&store, batch).await;
+            run_batch(&store, &epilogue, batch).await;
         }
     });
     sender
 }
 
-async fn run_batch(store: &Store, batch: Vec<Job>) {
+async fn run_batch(store: &Store, epilogue: &Epilogue, batch: Vec<Job>) {
     let mut tx = match store.write().await {
         Ok(tx) => tx,
         Err(e) => {
@@ -112,12 +133,16 @@ async fn run_batch(store: &Store, batch: Vec<Job>) {
         }
     };
     let mut delivers: Vec<Deliver> = Vec::with_capacity(batch.len());
+    let mut moved: BTreeSet<(SellerId, ProductId)> = BTreeSet::new();
     for job in batch {
         if let Err(e) = tx.savepoint().await {
             tracing::error!(error = %e, "savepoint failed; the batch is dropped");
             return fail_all(delivers, e);
         }
-        let (keep, deliver) = job(&mut tx).await;
+        let (keep, products, deliver) = job(&mut tx).await;
+        if keep {
+            moved.extend(products);
+        }
         let closed = if keep {
             tx.release_savepoint().await
         } else {
@@ -128,6 +153,12 @@ async fn run_batch(store: &Store, batch: Vec<Job>) {
             tracing::error!(error = %e, "closing a savepoint failed; the batch is dropped");
             return fail_all(delivers, e);
         }
+    }
+    if !moved.is_empty()
+        && let Err(e) = epilogue(&mut tx, moved).await
+    {
+        tracing::error!(error = %e, "a batch's follow-up failed; the batch is dropped");
+        return fail_all(delivers, e);
     }
     match tx.commit().await {
         Ok(()) => {

@@ -163,7 +163,10 @@ impl Services {
         config: ServiceConfig,
     ) -> Self {
         let cache_bytes = config.shop_cache_bytes;
-        let orders = Arc::new(batch::BatchCommitter::new(store.clone()));
+        let orders = Arc::new(batch::BatchCommitter::new(
+            store.clone(),
+            checkout::place::after_orders(clock.clone()),
+        ));
         Self {
             store,
             vault,

@@ -26,7 +26,6 @@ use etalase_store::{Reader, Tx, audit, catalog, outbox};
 use super::ORDER_CHANGED;
 use super::summary::{self, CheckoutChoice, CheckoutSummary, summary_with};
 use crate::batch::Done;
-use crate::catalog::records::product_changed;
 use crate::{FieldError, ServiceError, ServiceResult, Services};
 
 #[derive(Debug, Clone)]
@@ -44,6 +43,9 @@ pub struct PlacedCheckout {
     pub orders: Vec<StoredOrder>,
     /// The same token was placed before: these are the first result.
     pub replayed: bool,
+    /// The products whose stock it moved (their stock totals and the
+    /// sync's events are written once per batch; see `after_orders`).
+    pub products: Vec<(SellerId, ProductId)>,
 }
 
 #[derive(Debug, Clone)]
@@ -83,9 +85,14 @@ pub async fn place(
         .run(move |tx| {
             Box::pin(async move {
                 let value = attempt(&unit_svc, tx, buyer, &unit_request).await;
+                let products = match &value {
+                    Ok(Attempt::Placed(p)) => p.products.clone(),
+                    _ => Vec::new(),
+                };
                 Done {
                     keep: matches!(value, Ok(Attempt::Placed(_))),
                     value,
+                    products,
                 }
             })
         })
@@ -177,6 +184,7 @@ async fn replay(
         checkout,
         orders,
         replayed: true,
+        products: Vec::new(),
     }))
 }
 
@@ -341,10 +349,6 @@ async fn write_orders(
         orders.push(order);
     }
     use_vouchers(tx, buyer, summary, &orders).await?;
-    for (seller, product) in &touched {
-        catalog::refresh_total_stock(tx, *product).await?;
-        product_changed(tx, *seller, *product, now).await?;
-    }
     for order in &orders {
         announce(tx, order, "placed", actor, now).await?;
     }
@@ -357,6 +361,7 @@ async fn write_orders(
         checkout,
         orders,
         replayed: false,
+        products: touched.into_iter().collect(),
     }))
 }
 
@@ -476,4 +481,21 @@ pub(crate) async fn announce(
     )
     .await?;
     Ok(())
+}
+
+/// A batch of orders' follow-up: each moved product's stock total and one
+/// sync event, once per product however many orders moved it.
+pub(crate) fn after_orders(clock: std::sync::Arc<dyn crate::Clock>) -> crate::batch::Epilogue {
+    std::sync::Arc::new(move |tx, products| {
+        let now = clock.now();
+        Box::pin(async move {
+            for (seller, product) in products {
+                catalog::refresh_total_stock(tx, product).await?;
+                crate::catalog::records::product_changed(tx, seller, product, now)
+                    .await
+                    .map_err(|e| etalase_store::StoreError::Corrupt(e.to_string()))?;
+            }
+            Ok(())
+        })
+    })
 }
