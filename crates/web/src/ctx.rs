@@ -18,6 +18,8 @@ use crate::i18n::{T, lang_from_headers};
 use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "etalase_session";
+/// The cookie holding a guest's cart key (random; stored hashed).
+pub const CART_COOKIE: &str = "etalase_cart";
 
 pub struct Ctx {
     pub state: AppState,
@@ -40,9 +42,7 @@ impl FromRequestParts<AppState> for Ctx {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let jar = CookieJar::from_headers(&parts.headers);
         let session_token = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned());
-        let cart_key = jar
-            .get(crate::routes::buy::CART_COOKIE)
-            .map(|c| c.value().to_owned());
+        let cart_key = jar.get(CART_COOKIE).map(|c| c.value().to_owned());
         let (session, session_expired) = match &session_token {
             Some(token) => match accounts::current_session(&state.services, token).await {
                 Ok(session) => (session, false),

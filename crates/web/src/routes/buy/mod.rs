@@ -9,10 +9,7 @@ pub mod orders;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use etalase_services::checkout::Shopper;
 
-use crate::ctx::Ctx;
-
-/// The cookie holding a guest's cart key (random; stored hashed).
-pub const CART_COOKIE: &str = "etalase_cart";
+use crate::ctx::{CART_COOKIE, Ctx};
 
 /// Who is shopping, if anyone has a cart yet: the signed-in buyer, or the
 /// guest whose cart cookie this is.
