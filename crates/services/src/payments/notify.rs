@@ -54,16 +54,15 @@ pub async fn receive_notification(
 ) -> ServiceResult<NotificationReceipt> {
     let now = svc.now();
     let body = stored_body(raw);
+    let notes = Notes {
+        svc,
+        body: &body,
+        now,
+    };
     let Some(report) = Report::parse(raw) else {
-        note(
-            svc,
-            &Report::default(),
-            &body,
-            false,
-            NotificationOutcome::Malformed,
-            now,
-        )
-        .await?;
+        notes
+            .note(&Report::default(), false, NotificationOutcome::Malformed)
+            .await?;
         return Err(ErrorCode::MalformedJson.into());
     };
     let (Some(order_id), Some(status_code), Some(gross), Some(presented), Some(_)) = (
@@ -73,15 +72,9 @@ pub async fn receive_notification(
         report.signature_key.as_deref(),
         report.transaction_status.as_deref(),
     ) else {
-        note(
-            svc,
-            &report,
-            &body,
-            false,
-            NotificationOutcome::Malformed,
-            now,
-        )
-        .await?;
+        notes
+            .note(&report, false, NotificationOutcome::Malformed)
+            .await?;
         return Err(ErrorCode::MalformedJson.into());
     };
     let key = svc.config.gateway.server_key.expose();
@@ -90,29 +83,17 @@ pub async fn receive_notification(
             order_id,
             "payment notification with a bad signature refused"
         );
-        note(
-            svc,
-            &report,
-            &body,
-            false,
-            NotificationOutcome::BadSignature,
-            now,
-        )
-        .await?;
+        notes
+            .note(&report, false, NotificationOutcome::BadSignature)
+            .await?;
         return Err(ErrorCode::PaymentSignatureInvalid.into());
     }
     let dedupe_key = dedupe_key(&report);
     let found = order_id.parse::<PaymentId>().ok();
     if store::notification_seen(&svc.store, &dedupe_key).await? {
-        note(
-            svc,
-            &report,
-            &body,
-            true,
-            NotificationOutcome::Duplicate,
-            now,
-        )
-        .await?;
+        notes
+            .note(&report, true, NotificationOutcome::Duplicate)
+            .await?;
         return Ok(NotificationReceipt {
             outcome: NotificationOutcome::Duplicate,
             payment: found,
@@ -127,56 +108,32 @@ pub async fn receive_notification(
             order_id,
             "payment notification for an unknown order refused"
         );
-        note(
-            svc,
-            &report,
-            &body,
-            true,
-            NotificationOutcome::UnknownOrder,
-            now,
-        )
-        .await?;
+        notes
+            .note(&report, true, NotificationOutcome::UnknownOrder)
+            .await?;
         return Err(ErrorCode::PaymentUnknown.into());
     };
     if parse_gross_amount(gross) != Some(payment.amount) {
         tracing::error!(payment = %payment.id, gross, expected = payment.amount,
             "payment notification with the wrong amount refused");
-        note(
-            svc,
-            &report,
-            &body,
-            true,
-            NotificationOutcome::AmountMismatch,
-            now,
-        )
-        .await?;
+        notes
+            .note(&report, true, NotificationOutcome::AmountMismatch)
+            .await?;
         return Err(ErrorCode::PaymentAmountMismatch.into());
     }
     let checked = match Gateway::new(&svc.config.gateway).status(order_id).await {
         Ok(StatusReply::Found(checked)) => checked,
         Ok(StatusReply::NotFound) => {
             tracing::warn!(payment = %payment.id, "the gateway's status API does not know a notified payment");
-            note(
-                svc,
-                &report,
-                &body,
-                true,
-                NotificationOutcome::StatusUnavailable,
-                now,
-            )
-            .await?;
+            notes
+                .note(&report, true, NotificationOutcome::StatusUnavailable)
+                .await?;
             return Err(ErrorCode::GatewayUnavailable.into());
         }
         Err(error) => {
-            note(
-                svc,
-                &report,
-                &body,
-                true,
-                NotificationOutcome::StatusUnavailable,
-                now,
-            )
-            .await?;
+            notes
+                .note(&report, true, NotificationOutcome::StatusUnavailable)
+                .await?;
             return Err(unavailable(error));
         }
     };
@@ -242,7 +199,13 @@ async fn apply(
             "the gateway's status does not match the payment; nothing changed");
         if let Some(i) = &incoming {
             let outcome = NotificationOutcome::AmountMismatch;
-            note(svc, i.report, i.body, true, outcome, now).await?;
+            Notes {
+                svc,
+                body: i.body,
+                now,
+            }
+            .note(i.report, true, outcome)
+            .await?;
         }
         return Err(ErrorCode::PaymentAmountMismatch.into());
     }
@@ -301,15 +264,14 @@ async fn apply(
         if !written {
             // The same notification, handled by a concurrent request.
             drop(tx);
-            note(
+            let notes = Notes {
                 svc,
-                i.report,
-                i.body,
-                true,
-                NotificationOutcome::Duplicate,
+                body: i.body,
                 now,
-            )
-            .await?;
+            };
+            notes
+                .note(i.report, true, NotificationOutcome::Duplicate)
+                .await?;
             return Ok(NotificationOutcome::Duplicate);
         }
     }
@@ -409,24 +371,31 @@ async fn audit_move(
     Ok(())
 }
 
-/// Records a notification the platform did not act on, in a transaction
-/// of its own.
-async fn note(
-    svc: &Services,
-    report: &Report,
-    body: &str,
-    signature_ok: bool,
-    outcome: NotificationOutcome,
+/// Where notifications the platform did not act on are recorded: one body,
+/// received at one moment.
+struct Notes<'a> {
+    svc: &'a Services,
+    body: &'a str,
     now: Timestamp,
-) -> ServiceResult<()> {
-    let mut tx = svc.store.write().await?;
-    store::insert_notification(
-        &mut tx,
-        &record(report, body, signature_ok, None, outcome, now),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+}
+
+impl Notes<'_> {
+    /// Records one, in a transaction of its own.
+    async fn note(
+        &self,
+        report: &Report,
+        signature_ok: bool,
+        outcome: NotificationOutcome,
+    ) -> ServiceResult<()> {
+        let mut tx = self.svc.store.write().await?;
+        store::insert_notification(
+            &mut tx,
+            &record(report, self.body, signature_ok, None, outcome, self.now),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
 }
 
 fn record<'a>(
