@@ -88,6 +88,9 @@ test('a new buyer checks out with a voucher and pays by virtual account', async 
   // The sandbox gateway's hosted page: the amount is the confirmed total.
   await page.getByTestId('sandbox-banner').waitFor();
   assert.equal((await page.getByTestId('sandbox-amount').textContent()).trim(), total.trim());
+  // Nothing on the hosted page is wider than the phone (long payment ids wrap).
+  const phoneWidth = page.viewportSize().width;
+  assert.ok(await page.evaluate((width) => document.documentElement.scrollWidth <= width, phoneWidth), 'sandbox page overflows the phone');
   await page.getByLabel(/BCA/).check();
   await page.locator('form[data-testid=sandbox-choose] button[type=submit]').click();
   await page.getByTestId('sandbox-va-number').waitFor();
