@@ -203,6 +203,19 @@ error_codes! {
     RefundAmountInvalid = ("refund_amount_invalid", 422);
     RefundReasonRequired = ("refund_reason_required", 422);
     RefundRefused = ("refund_refused", 422);
+    // Content: short videos and their tags.
+    VideoFileRequired = ("video_file_required", 422);
+    VideoNotAVideo = ("video_not_a_video", 422);
+    VideoTruncated = ("video_truncated", 422);
+    VideoCodecNotAccepted = ("video_codec_not_accepted", 422);
+    VideoTooLarge = ("video_too_large", 413);
+    VideoTooLong = ("video_too_long", 422);
+    CaptionTooLong = ("caption_too_long", 422);
+    VideoTagRequired = ("video_tag_required", 422);
+    VideoTooManyTags = ("video_too_many_tags", 422);
+    VideoTagNotListed = ("video_tag_not_listed", 422);
+    VideoTagForeign = ("video_tag_foreign", 422);
+    VideoClaimsUnconfirmed = ("video_claims_unconfirmed", 409);
     InvalidIdempotencyKey = ("invalid_idempotency_key", 400);
     IdempotencyKeyReused = ("idempotency_key_reused", 422);
     IdempotencyInProgress = ("idempotency_in_progress", 409);

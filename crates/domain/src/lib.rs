@@ -3,11 +3,13 @@
 //! the workspace depends on this one and it depends on none of ours.
 
 pub mod account;
+pub mod attribution;
 pub mod audit;
 pub mod banks;
 pub mod calendar;
 pub mod catalog;
 pub mod checkout;
+pub mod content;
 pub mod error;
 pub mod id;
 pub mod kyc;

@@ -36,6 +36,10 @@ pub struct FileConfig {
     pub price_floor: Option<i64>,
     /// Megabytes of product listings the Shop keeps in memory [default: 64].
     pub shop_cache_mb: Option<u64>,
+    /// The largest short video a seller may upload, in megabytes [default: 100].
+    pub video_max_mb: Option<u64>,
+    /// The longest short video, in seconds [default: 180].
+    pub video_max_seconds: Option<u64>,
     pub production: Option<bool>,
     /// Holidays added to the built-in ones (see `--holidays-file`).
     pub holidays_file: Option<PathBuf>,

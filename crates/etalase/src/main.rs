@@ -175,6 +175,13 @@ enum Command {
         #[arg(long, default_value_t = 7)]
         seed: u64,
     },
+    /// More published videos in the demo shop (run `etalase demo` first),
+    /// for a full video feed and for measuring it.
+    GenerateVideos {
+        /// Videos to add.
+        #[arg(long, default_value_t = 40)]
+        count: usize,
+    },
     /// A flash sale to measure: prepare one SKU and many buyers with it in
     /// their carts, or check afterwards where every unit went.
     #[command(subcommand)]
@@ -416,6 +423,10 @@ async fn main() -> anyhow::Result<()> {
         } => {
             init_logging(false);
             commands::shop::generate_shop(&settings, shops, products, seed).await
+        }
+        Command::GenerateVideos { count } => {
+            init_logging(false);
+            commands::shop::generate_videos(&settings, count).await
         }
         Command::FlashSale(FlashCommand::Prepare { buyers, units, out }) => {
             init_logging(false);

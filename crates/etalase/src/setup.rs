@@ -201,6 +201,7 @@ pub(crate) fn services(
             .shop_cache_mb
             .map_or(defaults_service.shop_cache_bytes, |mb| mb << 20),
         gateway: gateway(settings, &public_url)?,
+        video_limits: video_limits(&settings.file)?,
         ..ServiceConfig::default()
     };
     let mailer = mailer(settings)?;
@@ -309,5 +310,29 @@ fn mailer(settings: &Settings) -> anyhow::Result<Arc<dyn Mailer>> {
     Ok(match &settings.smtp_url {
         Some(url) => Arc::new(SmtpMailer::from_url(url, from).map_err(|e| anyhow::anyhow!("{e}"))?),
         None => Arc::new(FileMailer::new(settings.data_dir.join("mail"), from)),
+    })
+}
+
+/// The short-video limits: at most what a buyer's phone can reasonably
+/// stream (1 GB, 10 minutes).
+fn video_limits(
+    file: &crate::config::FileConfig,
+) -> anyhow::Result<etalase_domain::content::video::VideoLimits> {
+    let defaults = etalase_domain::content::video::VideoLimits::SHORT;
+    let mb = file
+        .video_max_mb
+        .unwrap_or(defaults.max_bytes / (1024 * 1024));
+    let seconds = file
+        .video_max_seconds
+        .unwrap_or(defaults.max_duration_ms / 1000);
+    if !(1..=1024).contains(&mb) {
+        anyhow::bail!("video_max_mb must be from 1 to 1024, not {mb}");
+    }
+    if !(5..=600).contains(&seconds) {
+        anyhow::bail!("video_max_seconds must be from 5 to 600, not {seconds}");
+    }
+    Ok(etalase_domain::content::video::VideoLimits {
+        max_bytes: mb * 1024 * 1024,
+        max_duration_ms: seconds * 1000,
     })
 }

@@ -4,10 +4,12 @@
 
 pub mod accounts;
 pub mod api_keys;
+pub mod attribution;
 pub mod batch;
 pub mod catalog;
 pub mod checkout;
 pub mod clock;
+pub mod content;
 pub mod demo;
 pub mod documents;
 mod error;
@@ -103,6 +105,8 @@ pub struct ServiceConfig {
     pub shipping_rates: Arc<etalase_domain::shipping::RateTable>,
     /// The payment gateway (or the built-in sandbox gateway).
     pub gateway: payments::GatewayConfig,
+    /// How large and long a short video may be.
+    pub video_limits: etalase_domain::content::video::VideoLimits,
 }
 
 impl Default for ServiceConfig {
@@ -121,6 +125,7 @@ impl Default for ServiceConfig {
             payments: etalase_domain::checkout::PaymentPolicy::default(),
             shipping_rates: Arc::new(etalase_domain::shipping::RateTable::default_table().clone()),
             gateway: payments::GatewayConfig::default(),
+            video_limits: etalase_domain::content::video::VideoLimits::default(),
         }
     }
 }
@@ -146,6 +151,8 @@ pub struct Services {
     pub shop_cache: Arc<storefront::ShopCache>,
     /// Orders placed at the same moment commit together (group commit).
     pub orders: Arc<batch::BatchCommitter>,
+    /// Where buyers came from, recorded off the request path.
+    pub attribution: Arc<attribution::Recorder>,
     /// The Shop's search index: none until [`Services::with_search`] (a
     /// folder) or [`Services::with_memory_search`] gives it one. Commands
     /// that serve no Shop keep none and leave it to the server, which
@@ -178,6 +185,7 @@ impl Services {
             sync_notices: Arc::default(),
             shop_cache: Arc::new(storefront::ShopCache::new(cache_bytes)),
             orders,
+            attribution: Arc::default(),
             search: None,
         }
     }

@@ -182,6 +182,32 @@ async fn a_confirmed_summary_becomes_orders_with_the_confirmed_total(backend: Ba
     assert!(again.replayed);
     assert_eq!(again.orders[0].id, order.id);
     assert_eq!(stock_of(&w, &scope, product, skus[0]).await, 3);
+    // Each line is an order event of its source, once (not again for the replay).
+    etalase_services::attribution::flush(&w.svc).await.unwrap();
+    let from_search = etalase_store::attribution::tally(
+        &w.svc.store,
+        Source::Search,
+        etalase_domain::attribution::EventKind::Order,
+    )
+    .await
+    .unwrap();
+    assert_eq!((from_search.events, from_search.quantity), (1, 2));
+    assert_eq!(
+        from_search.amount,
+        lines
+            .iter()
+            .find(|l| l.source == Source::Search)
+            .unwrap()
+            .net
+    );
+    let from_feed = etalase_store::attribution::tally(
+        &w.svc.store,
+        Source::Feed,
+        etalase_domain::attribution::EventKind::Order,
+    )
+    .await
+    .unwrap();
+    assert_eq!((from_feed.events, from_feed.quantity), (1, 1));
     // Someone else's token is nobody's business.
     let mallory = buyer(&w.svc, 2).await;
     let stolen = place(&w.svc, mallory, &request).await.unwrap_err();

@@ -14,6 +14,7 @@ pub mod rows;
 
 pub mod accounts;
 pub mod api_keys;
+pub mod attribution;
 pub mod audit;
 pub mod catalog;
 pub mod idempotency;
@@ -29,6 +30,7 @@ pub mod pricing;
 pub mod sellers;
 pub mod shop;
 pub mod sync;
+pub mod videos;
 
 pub use error::{StoreError, StoreResult};
 pub use pool::{Backend, Reader, Store, StoreOptions, Tx};

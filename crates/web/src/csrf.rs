@@ -117,6 +117,13 @@ async fn presented_token(request: Request, limit: usize) -> (Option<Request>, Op
     if !is_form && multipart_boundary.is_none() {
         return (Some(request), None);
     }
+    if let Some(boundary) = multipart_boundary
+        .as_ref()
+        .filter(|_| request.uri().path() == VIDEO_UPLOAD_PATH)
+    {
+        let boundary = boundary.clone();
+        return leading_field(request, &boundary).await;
+    }
     // Uploads are larger than forms; the route's own limit still applies.
     // A catalog sheet may be far larger than a photo, on its one route.
     let limit = match multipart_boundary {
@@ -142,6 +149,92 @@ pub const UPLOAD_LIMIT: usize = 6 * 1024 * 1024;
 pub const IMPORT_PATH: &str = "/seller/products/import";
 pub const IMPORT_LIMIT: usize = etalase_services::catalog::import::MAX_BYTES + 1024 * 1024;
 
+/// Where videos are uploaded. A video is far larger than any form, so its
+/// body is never read whole here: the token must be the form's first field,
+/// and the rest of the body streams on to the upload untouched.
+pub const VIDEO_UPLOAD_PATH: &str = "/seller/videos";
+
+/// How much of a streamed upload is read looking for its leading token.
+const LEADING_FIELD_LIMIT: usize = 16 * 1024;
+
+/// Reads a multipart body only as far as its first part; when that part is
+/// `_csrf`, its value is the token. The request goes on with the bytes read
+/// put back in front of the rest of the stream.
+async fn leading_field(request: Request, boundary: &str) -> (Option<Request>, Option<String>) {
+    use futures_util::StreamExt;
+
+    let (parts, body) = request.into_parts();
+    let mut stream = body.into_data_stream();
+    let mut prefix: Vec<u8> = Vec::new();
+    let mut token = None;
+    while prefix.len() < LEADING_FIELD_LIMIT {
+        match first_part_value(&prefix, boundary, FORM_FIELD) {
+            LeadingPart::Value(value) => {
+                token = Some(value);
+                break;
+            }
+            LeadingPart::Other => break,
+            LeadingPart::Incomplete => {}
+        }
+        match stream.next().await {
+            Some(Ok(chunk)) => prefix.extend_from_slice(&chunk),
+            Some(Err(_)) => return (None, None),
+            None => break,
+        }
+    }
+    let head =
+        futures_util::stream::once(
+            async move { Ok::<_, axum::Error>(axum::body::Bytes::from(prefix)) },
+        );
+    let body = Body::from_stream(head.chain(stream));
+    (Some(Request::from_parts(parts, body)), token)
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum LeadingPart {
+    Value(String),
+    /// The first part is another field (or the body is no multipart).
+    Other,
+    Incomplete,
+}
+
+/// The value of the first part of a multipart body, if it is the field
+/// `name` and has fully arrived.
+fn first_part_value(prefix: &[u8], boundary: &str, name: &str) -> LeadingPart {
+    let opening = format!("--{boundary}\r\n");
+    if prefix.len() < opening.len() {
+        return if opening.as_bytes().starts_with(prefix) {
+            LeadingPart::Incomplete
+        } else {
+            LeadingPart::Other
+        };
+    }
+    if !prefix.starts_with(opening.as_bytes()) {
+        return LeadingPart::Other;
+    }
+    let rest = &prefix[opening.len()..];
+    let Some(headers_end) = find(rest, b"\r\n\r\n") else {
+        return LeadingPart::Incomplete;
+    };
+    let headers = String::from_utf8_lossy(&rest[..headers_end]).to_ascii_lowercase();
+    if !headers.contains(&format!("name=\"{name}\"")) {
+        return LeadingPart::Other;
+    }
+    let value = &rest[headers_end + 4..];
+    let closing = format!("\r\n--{boundary}");
+    match find(value, closing.as_bytes()) {
+        Some(end) => match std::str::from_utf8(&value[..end]) {
+            Ok(text) => LeadingPart::Value(text.to_owned()),
+            Err(_) => LeadingPart::Other,
+        },
+        None => LeadingPart::Incomplete,
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
 /// The text of the named field of a multipart body (forms put `_csrf` first).
 async fn multipart_field(bytes: axum::body::Bytes, boundary: String, name: &str) -> Option<String> {
     let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(bytes) });
@@ -165,6 +258,31 @@ fn form_urlencoded_value(body: &[u8], name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_streamed_upload_presents_its_token_as_the_first_part() {
+        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\ntok-123\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.mp4\"\r\n\r\n....";
+        assert_eq!(
+            first_part_value(body, "XyZ", FORM_FIELD),
+            LeadingPart::Value("tok-123".into())
+        );
+        for cut in [0, 3, 10, 60, 66] {
+            assert_eq!(
+                first_part_value(&body[..cut], "XyZ", FORM_FIELD),
+                LeadingPart::Incomplete,
+                "cut at {cut}"
+            );
+        }
+        let file_first = b"--XyZ\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\n....";
+        assert_eq!(
+            first_part_value(file_first, "XyZ", FORM_FIELD),
+            LeadingPart::Other
+        );
+        assert_eq!(
+            first_part_value(b"garbage that is long enough", "XyZ", FORM_FIELD),
+            LeadingPart::Other
+        );
+    }
 
     #[test]
     fn token_is_bound_to_visitor_and_secret() {

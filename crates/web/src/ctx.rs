@@ -34,6 +34,8 @@ pub struct Ctx {
     /// Path and query of this request, for "come back here" links.
     pub here: String,
     pub client: ClientInfo,
+    /// The browser's visitor id (the CSRF cookie), empty when it has none.
+    visitor: String,
 }
 
 impl FromRequestParts<AppState> for Ctx {
@@ -91,11 +93,40 @@ impl FromRequestParts<AppState> for Ctx {
             cart_key,
             here,
             client: ClientInfo { ip, user_agent },
+            visitor,
         })
     }
 }
 
 impl Ctx {
+    /// An attribution event of this request: the signed-in buyer, and a
+    /// one-way digest of the visitor cookie (so a visit's events group
+    /// together without the cookie ever being stored).
+    pub fn event(
+        &self,
+        kind: etalase_domain::attribution::EventKind,
+        source: etalase_domain::checkout::Source,
+    ) -> etalase_domain::attribution::AttributionEvent {
+        use sha2::Digest;
+        let visitor = (!self.visitor.is_empty()).then(|| {
+            let mut digest = sha2::Sha256::new();
+            digest.update(b"etalase-visitor:");
+            digest.update(self.state.config.secret_key.expose().as_bytes());
+            digest.update(self.visitor.as_bytes());
+            digest
+                .finalize()
+                .iter()
+                .take(12)
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        });
+        etalase_domain::attribution::AttributionEvent {
+            buyer: self.session.as_ref().map(|s| s.user.id),
+            visitor,
+            ..etalase_domain::attribution::AttributionEvent::new(kind, source)
+        }
+    }
+
     pub fn session_cookie(&self, token: String) -> Cookie<'static> {
         Cookie::build((SESSION_COOKIE, token))
             .path("/")

@@ -13,6 +13,7 @@ pub mod i18n;
 mod limit;
 mod metrics;
 pub mod pages;
+mod ranged;
 mod routes;
 pub mod state;
 mod throttle;
@@ -31,10 +32,10 @@ use etalase_services::Services;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub use state::{AppState, Secret, ServeRole, WebConfig};
@@ -42,8 +43,32 @@ pub use state::{AppState, Secret, ServeRole, WebConfig};
 use crate::errors::AppError;
 use crate::routes::{
     account, admin, admin_catalog, admin_sync, admin_verification, auth, buy, catalog,
-    notifications, ops, promotions, seller, seo, shop, verification,
+    notifications, ops, promotions, seller, seo, shop, verification, videos,
 };
+
+/// How long a video upload may take to arrive (a 100 MB file over a slow
+/// mobile connection); every other request has the configured timeout.
+const UPLOAD_DEADLINE: std::time::Duration = std::time::Duration::from_secs(30 * 60);
+
+/// Answers 503 when a request takes longer than its deadline.
+async fn deadline(
+    axum::extract::State(timeout): axum::extract::State<std::time::Duration>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let limit = if request.method() == axum::http::Method::POST
+        && request.uri().path() == csrf::VIDEO_UPLOAD_PATH
+    {
+        UPLOAD_DEADLINE
+    } else {
+        timeout
+    };
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => axum::http::StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    }
+}
 
 /// The app as a router, for tests that do not need a socket.
 ///
@@ -83,6 +108,9 @@ pub fn router(services: Services, config: WebConfig) -> Router {
         .route("/", get(shop::home))
         .route("/p/{handle}", get(shop::product))
         .route("/s/{slug}", get(shop::shop_page))
+        .route("/v", get(videos::shop::feed))
+        .route("/v/{id}", get(videos::shop::page))
+        .route("/v/{id}/file", get(videos::shop::file))
         .route("/c/{*category}", get(shop::category_page))
         .route("/search", get(shop::search))
         .route("/search/suggest", get(shop::suggest))
@@ -255,6 +283,18 @@ pub fn router(services: Services, config: WebConfig) -> Router {
             "/seller/vouchers/{id}/{action}",
             post(promotions::vouchers::seller_switch),
         )
+        .route(
+            csrf::VIDEO_UPLOAD_PATH,
+            get(videos::seller::list)
+                .post(videos::seller::upload)
+                .layer(DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/seller/videos/{id}",
+            get(videos::seller::show).post(videos::seller::save),
+        )
+        .route("/seller/videos/{id}/file", get(videos::seller::file))
+        .route("/seller/videos/{id}/{action}", post(videos::seller::act))
         .route("/seller/notifications", get(notifications::list))
         .route(
             "/seller/notifications/read-all",
@@ -363,8 +403,12 @@ pub fn router(services: Services, config: WebConfig) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.config.role, role_guard))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(CatchPanicLayer::new())
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, timeout))
-        .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn_with_state(timeout, deadline))
+        // Videos are compressed already, and a compressed body would break
+        // the byte ranges a player seeks with.
+        .layer(CompressionLayer::new().compress_when(
+            DefaultPredicate::new().and(NotForContentType::const_new("video/")),
+        ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), errors::render_errors))
         .layer(axum::middleware::from_fn_with_state(state.metrics.clone(), metrics::track))
         .layer(

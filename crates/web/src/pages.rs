@@ -131,12 +131,7 @@ pub fn seller_nav(scope: &SellerScope, active: &str) -> Vec<NavItem> {
             "/seller/promotions",
             true,
         ),
-        (
-            Area::Content,
-            "seller.nav.content",
-            "/seller/content",
-            false,
-        ),
+        (Area::Content, "seller.nav.content", "/seller/videos", true),
         (Area::Orders, "seller.nav.orders", "/seller/orders", false),
         (
             Area::Fulfillment,

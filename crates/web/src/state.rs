@@ -75,9 +75,11 @@ impl ServeRole {
                 "/sitemaps/",
                 "/vouchers/",
                 "/api/v1/shop/",
+                "/v/",
             ]
             .iter()
             .any(|p| path.starts_with(p))
+            || path == "/v"
             || path == "/robots.txt"
             || path == "/search"
             || path == "/search/suggest"

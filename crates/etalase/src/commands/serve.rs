@@ -78,6 +78,10 @@ pub async fn serve(args: ServeArgs, mut settings: Settings) -> anyhow::Result<()
     // refund key makes the gateway refund once, whichever node sends it.
     let refunds =
         etalase_services::payments::spawn_refund_retries(svc.clone(), Duration::from_secs(300));
+    // Where buyers came from: recorded in memory by each page, appended
+    // here in batches so no page waits for it.
+    let attribution =
+        etalase_services::attribution::spawn_writer(svc.clone(), Duration::from_millis(500));
 
     let mut demo_loaded = false;
     if args.demo {
@@ -104,7 +108,7 @@ pub async fn serve(args: ServeArgs, mut settings: Settings) -> anyhow::Result<()
         role: ServeRole::parse(&args.role).unwrap_or_default(),
         public_api_per_minute: settings.file.public_api_per_minute.unwrap_or(300),
     };
-    let app = Application::with_listener(svc, web, listener);
+    let app = Application::with_listener(svc.clone(), web, listener);
     let address = app.local_addr()?;
     println!();
     println!(
@@ -126,6 +130,11 @@ pub async fn serve(args: ServeArgs, mut settings: Settings) -> anyhow::Result<()
     refunds.abort();
     for worker in workers {
         worker.abort();
+    }
+    attribution.abort();
+    // What pages recorded since the last batch is written before stopping.
+    if let Err(e) = etalase_services::attribution::flush(&svc).await {
+        tracing::warn!(error = %e, "attribution events lost at shutdown");
     }
     store.close().await;
     tracing::info!("stopped");

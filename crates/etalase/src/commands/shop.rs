@@ -65,3 +65,25 @@ pub async fn generate_shop(
     );
     Ok(())
 }
+
+/// `etalase generate-videos`: published videos in the demo shop.
+pub async fn generate_videos(settings: &Settings, count: usize) -> anyhow::Result<()> {
+    if !(1..=10_000).contains(&count) {
+        anyhow::bail!("--count must be from 1 to 10000");
+    }
+    let (store, svc) = offline(settings).await?;
+    let made = async {
+        let marketing = etalase_services::demo::marketing_scope(&svc).await?;
+        etalase_services::demo::videos::generate(&svc, &marketing, count).await
+    }
+    .await
+    .map_err(|e| {
+        anyhow::anyhow!(
+            "generating videos failed: {} (run `etalase demo` first)",
+            e.code
+        )
+    })?;
+    store.close().await;
+    println!("{made} videos published in the demo shop.");
+    Ok(())
+}

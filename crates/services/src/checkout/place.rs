@@ -26,7 +26,7 @@ use etalase_store::{Reader, Tx, audit, catalog, outbox};
 use super::ORDER_CHANGED;
 use super::summary::{self, CheckoutChoice, CheckoutSummary, summary_with};
 use crate::batch::Done;
-use crate::{FieldError, ServiceError, ServiceResult, Services};
+use crate::{FieldError, ServiceError, ServiceResult, Services, attribution};
 
 #[derive(Debug, Clone)]
 pub struct PlaceRequest {
@@ -107,6 +107,12 @@ pub async fn place(
                 // Their quotas moved.
                 svc.shop_cache.forget_vouchers();
             }
+            svc.attribution
+                .record_orders(placed.orders.iter().map(|o| attribution::PlacedOrder {
+                    order: o.id,
+                    seller: o.seller,
+                    buyer: o.buyer,
+                }));
             Ok(PlaceOutcome::Placed(placed))
         }
         Attempt::Changed(summary) => Ok(PlaceOutcome::Changed(summary)),

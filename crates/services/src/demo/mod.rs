@@ -6,6 +6,7 @@ pub mod flash;
 mod orders;
 mod pricing;
 pub mod scale;
+pub mod videos;
 
 use etalase_domain::ErrorCode;
 use etalase_domain::account::Email;
@@ -142,6 +143,7 @@ pub async fn load(svc: &Services) -> ServiceResult<()> {
     .ok_or(ErrorCode::Internal)?;
     pricing::load(svc, &owner_scope, seller, &admin).await?;
     orders::load(svc, buyer, seller).await?;
+    videos::load(svc, &marketing_scope(svc).await?).await?;
     load_verification_case(svc).await?;
     Ok(())
 }
@@ -277,4 +279,16 @@ async fn ensure_user(
             .ok_or(e),
         Err(e) => Err(e),
     }
+}
+
+/// The demo shop's marketing member, who makes its videos.
+pub async fn marketing_scope(svc: &Services) -> ServiceResult<crate::teams::SellerScope> {
+    let email = Email::parse("marketing@etalase.test").map_err(crate::ServiceError::new)?;
+    let user = store::find_user_by_email(&svc.store, &email)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    let member = sellers::find_membership(&svc.store, user.id)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    Ok(crate::teams::SellerScope::for_member(&member))
 }

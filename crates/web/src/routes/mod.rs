@@ -20,6 +20,7 @@ pub mod seller;
 pub mod seo;
 pub mod shop;
 pub mod verification;
+pub mod videos;
 
 use serde::Deserialize;
 

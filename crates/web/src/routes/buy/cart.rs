@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use axum_extra::extract::cookie::CookieJar;
 use etalase_domain::ErrorCode;
+use etalase_domain::attribution::{AttributionEvent, EventKind};
 use etalase_domain::checkout::Source;
 use etalase_domain::id::SkuId;
 use etalase_services::checkout::cart::{self, CartView};
@@ -164,7 +165,15 @@ pub async fn add(ctx: Ctx, jar: CookieJar, Form(form): Form<AddForm>) -> AppResu
     };
     let (shopper, jar) = shopper_or_new_guest(&ctx, jar);
     let source = Source::from_param(&form.source);
-    let to = match cart::add(&ctx.state.services, &shopper, sku, form.quantity, source).await {
+    let added = cart::add(&ctx.state.services, &shopper, sku, form.quantity, source).await;
+    if added.is_ok() {
+        ctx.state.services.attribution.record(AttributionEvent {
+            sku: Some(sku),
+            quantity: form.quantity,
+            ..ctx.event(EventKind::AddToCart, source)
+        });
+    }
+    let to = match added {
         Ok(_) if form.buy_now.is_some() => "/checkout".to_owned(),
         Ok(_) => "/cart?notice=cart_added".to_owned(),
         Err(e) if e.code.status() < 500 => {

@@ -166,7 +166,7 @@ fn image_rows(t: &T, view: &ProductView) -> Vec<ImageRow> {
 
 /// A field as the seller reads it. SKU fields name their variant, given as
 /// its position (`skus[2].price`, resolved with `skus`) or its label.
-fn field_label(t: &T, field: &str, skus: &[etalase_store::catalog::Sku]) -> String {
+pub(crate) fn field_label(t: &T, field: &str, skus: &[etalase_store::catalog::Sku]) -> String {
     if let Some(rest) = field.strip_prefix("skus[")
         && let Some((which, column)) = rest.split_once("].")
     {

@@ -102,14 +102,29 @@ pub fn panel(
     shop_href: Option<String>,
     label: impl Fn(&str, &[etalase_store::catalog::Sku]) -> String,
 ) -> ShopPanel {
-    let product = sync.product;
-    let reasons = sync
-        .reasons
+    let reasons = reason_rows(t, sync.product, &sync.reasons, |field| label(field, skus));
+    ShopPanel {
+        badge: badge(t, sync),
+        reasons,
+        listed_since: sync.listed_since.map(|at| t.time(&at)),
+        shop_href: shop_href.filter(|_| sync.visibility.is_some_and(Visibility::reachable)),
+    }
+}
+
+/// Why a product is not in the Shop, each reason with its fix; `label`
+/// names an incomplete field.
+pub fn reason_rows(
+    t: &T,
+    product: ProductId,
+    reasons: &[Reason],
+    label: impl Fn(&str) -> String,
+) -> Vec<ReasonRow> {
+    reasons
         .iter()
         .map(|r| {
             let text = match r {
                 Reason::Incomplete { field, problem } => {
-                    format!("{}: {}", label(field, skus), t.error(*problem))
+                    format!("{}: {}", label(field), t.error(*problem))
                 }
                 other => t.t(&format!("sync.reason.{}", other.code())).to_owned(),
             };
@@ -121,13 +136,7 @@ pub fn panel(
                 fix_label: t.t(fix_key).to_owned(),
             }
         })
-        .collect();
-    ShopPanel {
-        badge: badge(t, sync),
-        reasons,
-        listed_since: sync.listed_since.map(|at| t.time(&at)),
-        shop_href: shop_href.filter(|_| sync.visibility.is_some_and(Visibility::reachable)),
-    }
+        .collect()
 }
 
 /// Where a fix is made, and the label of the link.

@@ -104,6 +104,7 @@ struct ShopPage {
     pager: Pager,
     signed_in: bool,
     here: String,
+    videos: Vec<crate::routes::videos::shop::VideoLink>,
 }
 
 /// `/s/<shop-slug>`: a shop's own products (its "etalase"), with a search
@@ -143,7 +144,11 @@ pub async fn shop_page(
     };
     let mut c = Chrome::new(&ctx);
     c.notice = params.notice.as_deref().and_then(|n| ctx.t.notice(n));
+    let videos = crate::routes::videos::shop::links(
+        &etalase_services::content::shop::of_shop(svc, seller.id).await?,
+    );
     Ok(html(&ShopPage {
+        videos,
         signed_in: ctx.session.is_some(),
         here: format!("/s/{}", seller.slug),
         vouchers: voucher_chips(t, svc, seller.id, None).await?,

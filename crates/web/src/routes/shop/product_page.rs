@@ -117,6 +117,8 @@ pub struct ProductView {
     pub buyable: Vec<(String, String, String)>,
     /// Where the buyer came from (kept on the cart line).
     pub source: String,
+    /// Published videos that tag it.
+    pub videos: Vec<crate::routes::videos::shop::VideoLink>,
 }
 
 /// What search engines and link previews read from a product page.
@@ -187,6 +189,17 @@ pub async fn product(
     let d = &found.document;
     let sold_out = l.visibility == Visibility::SoldOut;
     let svc = &ctx.state.services;
+    let came_from =
+        etalase_domain::checkout::Source::from_param(query.src.as_deref().unwrap_or(""));
+    svc.attribution
+        .record(etalase_domain::attribution::AttributionEvent {
+            seller: Some(l.seller_id),
+            product: Some(l.product_id),
+            ..ctx.event(
+                etalase_domain::attribution::EventKind::of_product_open(came_from),
+                came_from,
+            )
+        });
     let prices = found.prices_now(svc);
     let headline = found.headline(&prices).ok_or(ErrorCode::NotFound)?;
     let vouchers = voucher_chips(t, svc, l.seller_id, Some(l.product_id)).await?;
@@ -196,6 +209,9 @@ pub async fn product(
         .await
         .map(|at| t.tf1("shop.shop.joined", &at.format_date(t.lang)))
         .unwrap_or_default();
+    let videos = crate::routes::videos::shop::links(
+        &etalase_services::content::shop::of_product(svc, l.product_id).await?,
+    );
     let related = storefront::related(svc, l, 6)
         .await?
         .iter()
@@ -263,8 +279,7 @@ pub async fn product(
                 )
             })
             .collect(),
-        source: etalase_domain::checkout::Source::from_param(query.src.as_deref().unwrap_or(""))
-            .to_param(),
+        source: came_from.to_param(),
         variants_json: variants_json(&d.skus, &tags),
         cod: l.cod_allowed,
         seo: seo(svc, &found, &headline, sold_out),
@@ -273,6 +288,7 @@ pub async fn product(
         shop_joined,
         crumbs,
         related,
+        videos,
     };
     let mut c = Chrome::new(&ctx);
     c.notice = query.notice.as_deref().and_then(|n| ctx.t.notice(n));
