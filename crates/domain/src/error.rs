@@ -216,6 +216,21 @@ error_codes! {
     VideoTagNotListed = ("video_tag_not_listed", 422);
     VideoTagForeign = ("video_tag_foreign", 422);
     VideoClaimsUnconfirmed = ("video_claims_unconfirmed", 409);
+    // Content: live sessions and their comments.
+    LiveTitleTooShort = ("live_title_too_short", 422);
+    LiveTitleTooLong = ("live_title_too_long", 422);
+    LiveTitleInvalid = ("live_title_invalid", 422);
+    LiveStartInPast = ("live_start_in_past", 422);
+    LiveStartTooFar = ("live_start_too_far", 422);
+    LiveStreamUrlInvalid = ("live_stream_url_invalid", 422);
+    LiveProductRequired = ("live_product_required", 422);
+    LiveTooManyProducts = ("live_too_many_products", 422);
+    LivePinNotFeatured = ("live_pin_not_featured", 422);
+    FlashDealTooLong = ("flash_deal_too_long", 422);
+    CommentEmpty = ("comment_empty", 422);
+    CommentTooLong = ("comment_too_long", 422);
+    CommentInvalid = ("comment_invalid", 422);
+    CommentTooFast = ("comment_too_fast", 429);
     InvalidIdempotencyKey = ("invalid_idempotency_key", 400);
     IdempotencyKeyReused = ("idempotency_key_reused", 422);
     IdempotencyInProgress = ("idempotency_in_progress", 409);

@@ -8,20 +8,51 @@ use etalase_domain::checkout::Source;
 use crate::pool::{on_pool, on_tx};
 use crate::{Store, StoreResult, Tx};
 
+/// Rows per statement: 12 values each, well under SQLite's and
+/// PostgreSQL's limits on bound values, and few statements per batch (a
+/// busy feed page records thousands of impressions a second).
+const ROWS_PER_STATEMENT: usize = 500;
+
 /// Appends events, all at `at`.
 pub async fn append(tx: &mut Tx, events: &[AttributionEvent], at: Timestamp) -> StoreResult<()> {
-    for e in events {
-        on_tx!(tx, conn => sqlx::query(
+    for chunk in events.chunks(ROWS_PER_STATEMENT) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let n = i * 12;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                    n + 1,
+                    n + 2,
+                    n + 3,
+                    n + 4,
+                    n + 5,
+                    n + 6,
+                    n + 7,
+                    n + 8,
+                    n + 9,
+                    n + 10,
+                    n + 11,
+                    n + 12
+                )
+            })
+            .collect();
+        let sql = format!(
             "INSERT INTO attribution_events (at, kind, source, source_ref, seller_id, product_id, \
-             sku_id, buyer_id, visitor, order_id, quantity, amount) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
-            .bind(at.unix_millis()).bind(e.kind.as_str()).bind(e.source.kind())
-            .bind(e.source.reference())
-            .bind(e.seller.map(|s| s.to_string())).bind(e.product.map(|p| p.to_string()))
-            .bind(e.sku.map(|s| s.to_string())).bind(e.buyer.map(|b| b.to_string()))
-            .bind(e.visitor.as_deref()).bind(e.order.map(|o| o.to_string()))
-            .bind(e.quantity).bind(e.amount)
-            .execute(conn).await.map(|_| ()))?;
+             sku_id, buyer_id, visitor, order_id, quantity, amount) VALUES {}",
+            rows.join(", ")
+        );
+        on_tx!(tx, conn => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            for e in chunk {
+                q = q.bind(at.unix_millis()).bind(e.kind.as_str()).bind(e.source.kind())
+                    .bind(e.source.reference())
+                    .bind(e.seller.map(|s| s.to_string())).bind(e.product.map(|p| p.to_string()))
+                    .bind(e.sku.map(|s| s.to_string())).bind(e.buyer.map(|b| b.to_string()))
+                    .bind(e.visitor.clone()).bind(e.order.map(|o| o.to_string()))
+                    .bind(e.quantity).bind(e.amount);
+            }
+            q.execute(conn).await.map(|_| ())
+        })?;
     }
     Ok(())
 }

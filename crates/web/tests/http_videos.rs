@@ -174,6 +174,9 @@ async fn a_video_is_uploaded_checked_published_and_sells(backend: Backend) {
     let buyer = app.buyer("pembeli-video@contoh.id").await;
     let feed = app.get(&buyer, "/v").await.text().await.unwrap();
     assert!(feed.contains(&format!("data-video=\"{id}\"")));
+    // The home feed shows the newest videos among the products.
+    let home = app.get(&buyer, "/").await.text().await.unwrap();
+    assert!(home.contains(&format!("href=\"/v/{id}\"")));
     let video_page = app.get(&buyer, &format!("/v/{id}")).await;
     assert_eq!(video_page.status(), StatusCode::OK);
     let body = video_page.text().await.unwrap();

@@ -3,4 +3,5 @@
 
 pub mod claims;
 pub mod container;
+pub mod live;
 pub mod video;

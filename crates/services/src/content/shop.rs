@@ -68,7 +68,10 @@ pub async fn feed(svc: &Services, after: Option<VideoId>) -> ServiceResult<Video
             .and_then(|v| v.published_at.map(|at| (at, v.id))),
         None => None,
     };
-    let mut found = store::published_feed(&svc.store, cursor, FEED_PAGE + 1).await?;
+    let mut found = match cursor {
+        None => latest(svc).await?.as_ref().clone(),
+        Some(_) => store::published_feed(&svc.store, cursor, FEED_PAGE + 1).await?,
+    };
     let more = found.len() as i64 > FEED_PAGE;
     found.truncate(FEED_PAGE as usize);
     let next = if more {
@@ -81,6 +84,18 @@ pub async fn feed(svc: &Services, after: Option<VideoId>) -> ServiceResult<Video
         videos.push(with_products(svc, video).await?);
     }
     Ok(VideoFeed { videos, next })
+}
+
+/// The newest published videos (the home feed's video cards, and the video
+/// feed's first page), kept for a second: every home page shows them.
+pub async fn latest(svc: &Services) -> ServiceResult<Arc<Vec<Video>>> {
+    if let Some(kept) = svc.shop_cache.videos() {
+        return Ok(kept);
+    }
+    let ticket = svc.shop_cache.ticket();
+    let found = Arc::new(store::published_feed(&svc.store, None, FEED_PAGE + 1).await?);
+    svc.shop_cache.keep_videos(ticket, found.clone());
+    Ok(found)
 }
 
 /// Published videos showing `product` (its product page).

@@ -355,6 +355,7 @@ pub async fn delete(svc: &Services, scope: &SellerScope, id: VideoId) -> Service
     )
     .await?;
     tx.commit().await?;
+    svc.shop_cache.forget_videos();
     svc.objects
         .delete(&video.object_key)
         .await
@@ -379,6 +380,7 @@ async fn write(
     entry.after = Some(summary(&video));
     audit::record(&mut tx, entry, now).await?;
     tx.commit().await?;
+    svc.shop_cache.forget_videos();
     Ok(video)
 }
 

@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 use etalase_domain::Timestamp;
 use etalase_domain::id::{ProductId, SellerId};
 use etalase_store::pricing::StoredVoucher;
+use etalase_store::videos::Video;
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
 
@@ -33,6 +34,10 @@ const LISTING_MAX_AGE: Duration = Duration::from_secs(60);
 /// clock (a voucher starts); no notice covers those, so they are read
 /// again after a second. Claiming checks the voucher itself.
 const VOUCHERS_MAX_AGE: Duration = Duration::from_secs(1);
+/// The newest videos change when a seller publishes or hides one on any
+/// node; no notice covers that, so they are read again after a second (the
+/// node that made the change forgets them at once).
+const VIDEOS_MAX_AGE: Duration = Duration::from_secs(1);
 /// Bytes a cached listing costs besides its document.
 const LISTING_OVERHEAD: u64 = 512;
 
@@ -69,6 +74,9 @@ pub struct ShopCache {
     vouchers: Cache<SellerId, Entry<Arc<Vec<StoredVoucher>>>>,
     /// The public free-shipping vouchers running (the search's filter).
     free_shipping: Cache<(), Entry<Arc<Vec<StoredVoucher>>>>,
+    /// The newest published videos (the home feed's and the video feed's
+    /// first page).
+    videos: Cache<(), Entry<Arc<Vec<Video>>>>,
     /// A category's best products, as of the search index's generation.
     related: Cache<String, (u64, Arc<Vec<ProductId>>)>,
     /// Feed pages (which products, in which order), as of an epoch: any
@@ -93,6 +101,7 @@ impl ShopCache {
             joined: Cache::new(20_000),
             vouchers: Cache::new(20_000),
             free_shipping: Cache::new(1),
+            videos: Cache::new(1),
             related: Cache::new(1_000),
             feeds: Cache::new(10_000),
             epoch: AtomicU64::new(0),
@@ -154,6 +163,23 @@ impl ShopCache {
         self.keep(&self.free_shipping, ticket, (), vouchers, 1);
     }
 
+    pub fn videos(&self) -> Option<Arc<Vec<Video>>> {
+        self.videos
+            .get(&())
+            .filter(|e| e.fresh(VIDEOS_MAX_AGE))
+            .map(|e| e.value)
+    }
+
+    pub fn keep_videos(&self, ticket: Ticket, videos: Arc<Vec<Video>>) {
+        self.keep(&self.videos, ticket, (), videos, 1);
+    }
+
+    /// A video was published, changed, hidden or deleted here.
+    pub fn forget_videos(&self) {
+        self.epoch.fetch_add(1, Ordering::SeqCst);
+        self.videos.clear();
+    }
+
     /// A category's best products, if the index is still at `generation`.
     pub fn related(&self, category: &str, generation: u64) -> Option<Arc<Vec<ProductId>>> {
         self.related
@@ -203,6 +229,7 @@ impl ShopCache {
         self.listings.clear();
         self.vouchers.clear();
         self.free_shipping.clear();
+        self.videos.clear();
     }
 
     fn keep<K, T, W>(

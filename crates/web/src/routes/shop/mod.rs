@@ -33,6 +33,8 @@ struct HomePage {
     /// The newest products come without page links.
     newest_pager: Pager,
     pager: Pager,
+    /// The newest videos, on the first page (the feed's video cards).
+    videos: Vec<crate::routes::videos::shop::VideoLink>,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -75,9 +77,19 @@ pub async fn home(ctx: Ctx, Query(params): Query<FeedParams>) -> AppResult<Respo
     } else {
         Vec::new()
     };
+    let videos = if ranked.page == 1 {
+        let latest = etalase_services::content::shop::latest(svc).await?;
+        let shown = latest
+            .len()
+            .min(etalase_services::content::shop::FEED_PAGE as usize);
+        crate::routes::videos::shop::links(&latest[..shown])
+    } else {
+        Vec::new()
+    };
     let mut c = Chrome::new(&ctx);
     c.notice = params.notice.as_deref().and_then(|n| ctx.t.notice(n));
     Ok(html(&HomePage {
+        videos,
         pager: Pager::new("/", &ranked),
         cards: ranked.cards.iter().map(|card| card_view(t, card)).collect(),
         newest: newest.iter().map(|card| card_view(t, card)).collect(),

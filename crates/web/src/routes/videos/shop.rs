@@ -30,8 +30,10 @@ pub struct TagCard {
     pub href: String,
     pub image: Option<String>,
     pub tag: Option<PriceTag>,
-    /// SKUs that can be added to the cart: id, label and price.
+    /// SKUs that can be added to the cart: id, label and price (on the
+    /// video's page only).
     pub buyable: Vec<(String, String, String)>,
+    pub sold_out: bool,
     pub available: bool,
 }
 
@@ -47,9 +49,13 @@ pub struct VideoCard {
     pub vertical: bool,
     pub source: String,
     pub products: Vec<TagCard>,
+    /// With a buy form per product (the video's own page); the feed shows
+    /// each product as a link with its price, which keeps a page of eight
+    /// videos light on a phone's connection.
+    pub full: bool,
 }
 
-fn tag_card(t: &T, ctx: &Ctx, video: &Video, tagged: &Tagged) -> TagCard {
+fn tag_card(t: &T, ctx: &Ctx, video: &Video, tagged: &Tagged, full: bool) -> TagCard {
     let svc = &ctx.state.services;
     let source = Source::Video(video.id).to_param();
     match tagged {
@@ -69,7 +75,7 @@ fn tag_card(t: &T, ctx: &Ctx, video: &Video, tagged: &Tagged) -> TagCard {
                 .skus
                 .iter()
                 .zip(&prices)
-                .filter(|(s, _)| s.stock > 0)
+                .filter(|(s, _)| full && s.stock > 0)
                 .map(|(s, price)| {
                     let label = if s.combination.is_empty() {
                         l.title.clone()
@@ -86,6 +92,7 @@ fn tag_card(t: &T, ctx: &Ctx, video: &Video, tagged: &Tagged) -> TagCard {
                     .primary_image
                     .map(|i| format!("/p/{}/images/{i}/160", l.product_id)),
                 tag: headline.map(|h| PriceTag::new(t, &h.cheapest, Some(h.highest))),
+                sold_out: p.document.skus.iter().all(|s| s.stock <= 0),
                 buyable,
                 available: true,
             }
@@ -96,12 +103,13 @@ fn tag_card(t: &T, ctx: &Ctx, video: &Video, tagged: &Tagged) -> TagCard {
             image: None,
             tag: None,
             buyable: Vec::new(),
+            sold_out: false,
             available: false,
         },
     }
 }
 
-fn video_card(ctx: &Ctx, v: &ShopVideo, shop: Option<(&str, &str)>) -> VideoCard {
+fn video_card(ctx: &Ctx, v: &ShopVideo, shop: Option<(&str, &str)>, full: bool) -> VideoCard {
     let t = &ctx.t;
     let video = &v.video;
     let (shop_name, shop_href) = shop
@@ -120,8 +128,9 @@ fn video_card(ctx: &Ctx, v: &ShopVideo, shop: Option<(&str, &str)>) -> VideoCard
         products: v
             .products
             .iter()
-            .map(|p| tag_card(t, ctx, video, p))
+            .map(|p| tag_card(t, ctx, video, p, full))
             .collect(),
+        full,
     }
 }
 
@@ -166,7 +175,7 @@ pub async fn feed(ctx: Ctx, Query(q): Query<FeedQuery>) -> AppResult<Response> {
     let cards = page
         .videos
         .iter()
-        .map(|v| video_card(&ctx, v, shop_of(v)))
+        .map(|v| video_card(&ctx, v, shop_of(v), false))
         .collect();
     Ok(html(&FeedPage {
         c: Chrome::new(&ctx),
@@ -189,7 +198,7 @@ pub async fn page(ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
         .await?
         .ok_or(AppError::from(ErrorCode::NotFound))?;
     seen(&ctx, &found);
-    let v = video_card(&ctx, &found, shop_of(&found));
+    let v = video_card(&ctx, &found, shop_of(&found), true);
     Ok(html(&VideoPage {
         c: Chrome::new(&ctx),
         v,
