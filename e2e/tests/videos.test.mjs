@@ -115,6 +115,7 @@ test('a seller publishes a video past a price-claim warning and a buyer buys thr
   await phone.goto(`${BASE}/orders`);
   await phone.getByTestId('order-row').first().getByRole('link').first().click();
   assert.match(await phone.locator("main").textContent(), /Dari:\s*video/);
+  assert.ok(await phone.evaluate((width) => document.documentElement.scrollWidth <= width, PHONE.viewport.width), 'the order page fits the phone');
   await phone.screenshot({ path: `${SHOTS}videos-order.png`, fullPage: true });
   await buyer.close();
 });
