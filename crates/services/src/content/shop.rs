@@ -48,6 +48,12 @@ pub async fn video(svc: &Services, id: VideoId) -> ServiceResult<Option<ShopVide
     }
 }
 
+/// A published video without its products: what serving its file needs
+/// (a player asks for many ranges; none needs prices).
+pub async fn published_file(svc: &Services, id: VideoId) -> ServiceResult<Option<Video>> {
+    Ok(store::published(&svc.store, id).await?)
+}
+
 /// A page of the video feed, newest first.
 #[derive(Debug, Clone)]
 pub struct VideoFeed {

@@ -178,38 +178,56 @@ impl VideoView {
     }
 }
 
+/// The seller's products among `ids`, with their titles (a product no
+/// longer in the catalog keeps an empty title: its tag shows as unavailable).
+async fn titled(
+    svc: &Services,
+    scope: &SellerScope,
+    ids: &[ProductId],
+) -> ServiceResult<Vec<(ProductId, String)>> {
+    let mut found = Vec::with_capacity(ids.len());
+    for id in ids {
+        match catalog::get_product(&svc.store, scope.seller_id, *id).await {
+            Ok(p) => found.push((*id, p.title)),
+            Err(etalase_store::StoreError::NotFound) => found.push((*id, String::new())),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(found)
+}
+
+/// What the seller sees of products already read: in the Shop or why not,
+/// and what buyers pay now.
 async fn tag_views(
     svc: &Services,
     scope: &SellerScope,
-    products: &[ProductId],
+    products: &[(ProductId, String)],
 ) -> ServiceResult<Vec<TagView>> {
-    let statuses = sync::statuses(svc, scope, products).await?;
-    let listed = crate::storefront::products(svc, products).await?;
-    let mut views = Vec::with_capacity(products.len());
-    for product in products {
-        let title = catalog::get_product(&svc.store, scope.seller_id, *product)
-            .await
-            .map(|p| p.title)
-            .unwrap_or_default();
-        let status = statuses.get(product);
-        views.push(TagView {
-            product: *product,
-            title,
-            reachable: status
-                .and_then(|s| s.visibility)
-                .is_some_and(|v| v.reachable()),
-            reasons: status.map(|s| s.reasons.clone()).unwrap_or_default(),
-            price: listed
-                .iter()
-                .find(|p| p.listing.product_id == *product)
-                .and_then(|p| p.prices_now(svc).iter().map(|u| u.unit).min()),
-        });
-    }
-    Ok(views)
+    let ids: Vec<ProductId> = products.iter().map(|(id, _)| *id).collect();
+    let statuses = sync::statuses(svc, scope, &ids).await?;
+    let listed = crate::storefront::products(svc, &ids).await?;
+    Ok(products
+        .iter()
+        .map(|(product, title)| {
+            let status = statuses.get(product);
+            TagView {
+                product: *product,
+                title: title.clone(),
+                reachable: status
+                    .and_then(|s| s.visibility)
+                    .is_some_and(|v| v.reachable()),
+                reasons: status.map(|s| s.reasons.clone()).unwrap_or_default(),
+                price: listed
+                    .iter()
+                    .find(|p| p.listing.product_id == *product)
+                    .and_then(|p| p.prices_now(svc).iter().map(|u| u.unit).min()),
+            }
+        })
+        .collect())
 }
 
 async fn view_of(svc: &Services, scope: &SellerScope, video: Video) -> ServiceResult<VideoView> {
-    let tags = tag_views(svc, scope, &video.products).await?;
+    let tags = tag_views(svc, scope, &titled(svc, scope, &video.products).await?).await?;
     let consistency = claims::of_video(svc, &video).await?;
     Ok(VideoView {
         video,
@@ -253,7 +271,7 @@ async fn checked_tags(
     let mut own = Vec::new();
     for product in tags.as_slice() {
         match catalog::get_product(&svc.store, scope.seller_id, *product).await {
-            Ok(_) => own.push(*product),
+            Ok(p) => own.push((*product, p.title)),
             Err(etalase_store::StoreError::NotFound) => problems.push(FieldError::new(
                 format!("tags.{product}"),
                 ErrorCode::VideoTagForeign,
@@ -419,6 +437,6 @@ pub async fn tag_candidates(svc: &Services, scope: &SellerScope) -> ServiceResul
     scope.authorize(SellerAction::read(Area::Content))?;
     let filter = catalog::ProductFilter::default();
     let products = catalog::list_products(&svc.store, scope.seller_id, &filter, None, 60).await?;
-    let ids: Vec<ProductId> = products.iter().map(|p| p.id).collect();
-    tag_views(svc, scope, &ids).await
+    let titled: Vec<(ProductId, String)> = products.into_iter().map(|p| (p.id, p.title)).collect();
+    tag_views(svc, scope, &titled).await
 }

@@ -111,17 +111,13 @@ pub async fn list(s: SellerCtx, Query(q): Query<NoticeQuery>) -> AppResult<Respo
     ))
 }
 
-fn refused_upload_status(e: &ServiceError) -> StatusCode {
-    StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY)
-}
-
 async fn refused_upload(s: &SellerCtx, e: ServiceError) -> AppResult<Response> {
     if !matches!(e.code.status(), 413 | 422) {
         return Err(e.into());
     }
     let errors = FormErrors::from_service(&s.ctx.t, &e);
     let page = list_page(s, None, errors).await?;
-    Ok((refused_upload_status(&e), html(&page)).into_response())
+    Ok((status_of(&e), html(&page)).into_response())
 }
 
 /// The upload: the file streams into the object store as it arrives; a

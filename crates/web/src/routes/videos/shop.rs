@@ -210,14 +210,13 @@ pub async fn page(ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
 pub async fn file(ctx: Ctx, Path(id): Path<String>, headers: HeaderMap) -> AppResult<Response> {
     let id: VideoId = parse_id(&id)?;
     let svc = &ctx.state.services;
-    let found = videos::video(svc, id)
+    let video = videos::published_file(svc, id)
         .await?
         .ok_or(AppError::from(ErrorCode::NotFound))?;
-    let video = &found.video;
     crate::ranged::serve(
         &svc.objects,
         &video.object_key,
-        content_type(video),
+        content_type(&video),
         "public, max-age=31536000, immutable",
         &format!("{}-{}", video.id, video.bytes),
         &headers,
