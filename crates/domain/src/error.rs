@@ -227,6 +227,14 @@ error_codes! {
     LiveTooManyProducts = ("live_too_many_products", 422);
     LivePinNotFeatured = ("live_pin_not_featured", 422);
     FlashDealTooLong = ("flash_deal_too_long", 422);
+    LiveStartRequired = ("live_start_required", 422);
+    LiveStreamVideoUnknown = ("live_stream_video_unknown", 422);
+    LiveSkuNotFeatured = ("live_sku_not_featured", 422);
+    LiveNotOnAir = ("live_not_on_air", 409);
+    LiveClaimsUnconfirmed = ("live_claims_unconfirmed", 409);
+    FlashDealRunning = ("flash_deal_running", 409);
+    FlashQuotaOverStock = ("flash_quota_over_stock", 422);
+    CommentAuthorRequired = ("comment_author_required", 422);
     CommentEmpty = ("comment_empty", 422);
     CommentTooLong = ("comment_too_long", 422);
     CommentInvalid = ("comment_invalid", 422);

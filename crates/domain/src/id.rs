@@ -63,6 +63,8 @@ id_kinds! {
     VideoKind = "vid";
     /// A live shopping session.
     LiveKind = "liv";
+    /// A viewer's comment on a live.
+    LiveCommentKind = "lcm";
     /// A buyer's (or a guest's) cart.
     CartKind = "crt";
     /// A buyer's delivery address.
@@ -94,6 +96,7 @@ pub type PromotionId = Id<PromotionKind>;
 pub type VoucherId = Id<VoucherKind>;
 pub type VideoId = Id<VideoKind>;
 pub type LiveId = Id<LiveKind>;
+pub type LiveCommentId = Id<LiveCommentKind>;
 pub type CartId = Id<CartKind>;
 pub type AddressId = Id<AddressKind>;
 pub type CheckoutId = Id<CheckoutKind>;

@@ -153,6 +153,11 @@ pub struct Services {
     pub orders: Arc<batch::BatchCommitter>,
     /// Where buyers came from, recorded off the request path.
     pub attribution: Arc<attribution::Recorder>,
+    /// Live events fanned out to viewers on this node (and, with an event
+    /// bus, on every node).
+    pub lives: Arc<content::live::hub::LiveHub>,
+    /// The pace and word list of lives' chats.
+    pub live_chat: Arc<content::live::viewers::Chat>,
     /// The Shop's search index: none until [`Services::with_search`] (a
     /// folder) or [`Services::with_memory_search`] gives it one. Commands
     /// that serve no Shop keep none and leave it to the server, which
@@ -186,6 +191,8 @@ impl Services {
             shop_cache: Arc::new(storefront::ShopCache::new(cache_bytes)),
             orders,
             attribution: Arc::default(),
+            lives: Arc::default(),
+            live_chat: Arc::default(),
             search: None,
         }
     }

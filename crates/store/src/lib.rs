@@ -21,6 +21,7 @@ pub mod idempotency;
 pub mod imports;
 pub mod inventory;
 pub mod kyc;
+pub mod lives;
 pub mod mail_queue;
 pub mod notifications;
 pub mod objects;

@@ -107,8 +107,19 @@ impl Ctx {
         kind: etalase_domain::attribution::EventKind,
         source: etalase_domain::checkout::Source,
     ) -> etalase_domain::attribution::AttributionEvent {
+        etalase_domain::attribution::AttributionEvent {
+            buyer: self.session.as_ref().map(|s| s.user.id),
+            visitor: self.visitor_digest(),
+            ..etalase_domain::attribution::AttributionEvent::new(kind, source)
+        }
+    }
+
+    /// A one-way digest of the visitor cookie: who a guest is across
+    /// requests (their events, their comments on a live) without the
+    /// cookie itself being stored. `None` for a browser without one.
+    pub fn visitor_digest(&self) -> Option<String> {
         use sha2::Digest;
-        let visitor = (!self.visitor.is_empty()).then(|| {
+        (!self.visitor.is_empty()).then(|| {
             let mut digest = sha2::Sha256::new();
             digest.update(b"etalase-visitor:");
             digest.update(self.state.config.secret_key.expose().as_bytes());
@@ -119,12 +130,7 @@ impl Ctx {
                 .take(12)
                 .map(|b| format!("{b:02x}"))
                 .collect::<String>()
-        });
-        etalase_domain::attribution::AttributionEvent {
-            buyer: self.session.as_ref().map(|s| s.user.id),
-            visitor,
-            ..etalase_domain::attribution::AttributionEvent::new(kind, source)
-        }
+        })
     }
 
     pub fn session_cookie(&self, token: String) -> Cookie<'static> {

@@ -116,6 +116,13 @@ pub async fn render_errors(
     request.extensions_mut().insert(slot.clone());
     let path = request.uri().path().to_owned();
     let fallback_lang = crate::i18n::lang_from_headers(request.headers());
+    // A page's script that asks for JSON (the live chat's form) gets a
+    // problem document it can show, as the API does.
+    let wants_json = request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.starts_with("application/json"));
     let response = next.run(request).await;
 
     let marker = match response.extensions().get::<ErrorMarker>() {
@@ -131,7 +138,7 @@ pub async fn render_errors(
     let lang = slot.0.lock().ok().and_then(|l| *l).unwrap_or(fallback_lang);
     let t = state.translator(lang);
     let status = response.status();
-    let mut rendered = if is_api_path(&path) {
+    let mut rendered = if is_api_path(&path) || wants_json {
         let problem = Problem {
             kind: format!("/api/problems/{}", marker.code.code()),
             title: t.error(marker.code),

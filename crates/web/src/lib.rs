@@ -42,7 +42,7 @@ pub use state::{AppState, Secret, ServeRole, WebConfig};
 
 use crate::errors::AppError;
 use crate::routes::{
-    account, admin, admin_catalog, admin_sync, admin_verification, auth, buy, catalog,
+    account, admin, admin_catalog, admin_sync, admin_verification, auth, buy, catalog, live,
     notifications, ops, promotions, seller, seo, shop, verification, videos,
 };
 
@@ -111,6 +111,11 @@ pub fn router(services: Services, config: WebConfig) -> Router {
         .route("/v", get(videos::shop::feed))
         .route("/v/{id}", get(videos::shop::page))
         .route("/v/{id}/file", get(videos::shop::file))
+        .route("/live", get(live::shop::list))
+        .route("/live/{id}", get(live::shop::page))
+        .route("/live/{id}/events", get(live::shop::events))
+        .route("/live/{id}/comments", post(live::shop::comment))
+        .route("/live/{id}/recording", get(live::shop::recording))
         .route("/c/{*category}", get(shop::category_page))
         .route("/search", get(shop::search))
         .route("/search/suggest", get(shop::suggest))
@@ -295,6 +300,13 @@ pub fn router(services: Services, config: WebConfig) -> Router {
         )
         .route("/seller/videos/{id}/file", get(videos::seller::file))
         .route("/seller/videos/{id}/{action}", post(videos::seller::act))
+        .route(
+            "/seller/live",
+            get(live::seller::list).post(live::seller::schedule),
+        )
+        .route("/seller/live/{id}", get(live::seller::console))
+        .route("/seller/live/{id}/stats", get(live::seller::stats))
+        .route("/seller/live/{id}/{action}", post(live::seller::act))
         .route("/seller/notifications", get(notifications::list))
         .route(
             "/seller/notifications/read-all",

@@ -76,10 +76,12 @@ impl ServeRole {
                 "/vouchers/",
                 "/api/v1/shop/",
                 "/v/",
+                "/live/",
             ]
             .iter()
             .any(|p| path.starts_with(p))
             || path == "/v"
+            || path == "/live"
             || path == "/robots.txt"
             || path == "/search"
             || path == "/search/suggest"

@@ -29,7 +29,7 @@ mod words;
 #[cfg(test)]
 mod tests;
 
-pub use comment::{CommentText, Moderation};
+pub use comment::{CommentAuthor, CommentText, Moderation};
 pub use limiter::{CommentLimiter, LimiterConfig, RetryAfter};
 pub use price::{
     FlashDeal, check_live_price, flash_deal, live_offer, live_promotion_id, live_window,

@@ -52,6 +52,19 @@ pub async fn serve(args: ServeArgs, mut settings: Settings) -> anyhow::Result<()
         args.event_bus.as_deref(),
         &args.event_bus_prefix,
     )?;
+    // Lives: viewer counts, overdue lives, and with an event bus their
+    // events reach the viewers on every node.
+    let mut workers = workers;
+    workers.extend(etalase_services::content::live::spawn_workers(&svc));
+    if let Some(url) = args.event_bus.as_deref() {
+        let hub = svc.lives.clone();
+        workers.push(
+            etalase_services::content::live::hub::join_bus(hub, url, &args.event_bus_prefix)
+                .await
+                .map_err(|e| anyhow::anyhow!("live events over {url}: {e}"))?,
+        );
+        tracing::info!(%url, "live events over NATS");
+    }
     // The search index catches up with the read model in the background
     // (a first start, or a `rebuild-shop` run beside a stopped server).
     let indexing = svc.clone();

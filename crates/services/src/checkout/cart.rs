@@ -224,6 +224,15 @@ pub async fn view(svc: &Services, shopper: &Shopper) -> ServiceResult<CartView> 
         .map(|s| s.product)
         .collect();
     let now = svc.now();
+    // The Shop's documents carry no live's prices (they hold on their live
+    // only): those are read where the checkout reads them.
+    let from_lives: Vec<SkuId> = lines
+        .iter()
+        .filter(|l| matches!(l.source, Source::Live(_)))
+        .map(|l| l.sku)
+        .collect();
+    let live_offers =
+        etalase_store::lives::prices::offers_of_skus(&svc.store, &from_lives, now).await?;
     let mut shops: Vec<CartShop> = Vec::new();
     for line in lines {
         let sku = skus.get(&line.sku);
@@ -232,8 +241,15 @@ pub async fn view(svc: &Services, shopper: &Shopper) -> ServiceResult<CartView> 
             (Some(sku), Some(p)) => {
                 let listed_sku = p.document.skus.iter().position(|s| s.id == sku.id);
                 let price = listed_sku.map(|i| {
+                    let mut pricing = storefront::pricing_of(&p.document.skus[i]);
+                    pricing.offers.extend(
+                        live_offers
+                            .iter()
+                            .filter(|o| o.sku_id == sku.id)
+                            .map(|o| o.offer),
+                    );
                     svc.config.pricer.price(
-                        &storefront::pricing_of(&p.document.skus[i]),
+                        &pricing,
                         &BuyerContext::anonymous(),
                         line.source.channel(),
                         now,

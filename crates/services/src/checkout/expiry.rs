@@ -96,6 +96,8 @@ pub(crate) async fn cancel_and_release(
     for hold in store::open_holds(tx, id).await? {
         match hold.hold {
             Hold::Flash { promotion, sku } => {
+                // A flash sale's units or a live flash deal's: each update
+                // matches only its own table's rows, so both are asked.
                 pricing_store::release_flash_units(
                     tx,
                     promotion,
@@ -103,7 +105,9 @@ pub(crate) async fn cancel_and_release(
                     &order.buyer.to_string(),
                     hold.units,
                 )
-                .await?
+                .await?;
+                etalase_store::lives::prices::release_flash_units(tx, promotion, sku, hold.units)
+                    .await?
             }
             Hold::Voucher(voucher) => {
                 pricing_store::release_voucher_use(tx, voucher, order.buyer).await?

@@ -13,6 +13,7 @@ use std::collections::BTreeSet;
 
 use etalase_domain::audit::Actor;
 use etalase_domain::checkout::Source;
+use etalase_domain::content::live::live_promotion_id;
 use etalase_domain::id::{CheckoutId, OrderId, ProductId, SellerId, UserId};
 use etalase_domain::pricing::OfferKind;
 use etalase_domain::{ErrorCode, Timestamp};
@@ -106,6 +107,9 @@ pub async fn place(
             {
                 // Their quotas moved.
                 svc.shop_cache.forget_vouchers();
+            }
+            if !placed.replayed {
+                crate::content::live::after_orders(svc, &placed);
             }
             svc.attribution
                 .record_orders(placed.orders.iter().map(|o| attribution::PlacedOrder {
@@ -272,6 +276,28 @@ async fn write_orders(
                 let Some(applied) = &segment.price.applied else {
                     continue;
                 };
+                if let OfferKind::Live { live } = applied.kind
+                    && applied.promotion != live_promotion_id(live)
+                {
+                    // A live's flash deal: its quota is the live's own.
+                    if !etalase_store::lives::prices::take_flash_units(
+                        tx,
+                        applied.promotion,
+                        line.sku,
+                        segment.quantity,
+                    )
+                    .await?
+                    {
+                        return Err(Stop::Raced);
+                    }
+                    holds.push((
+                        Hold::Flash {
+                            promotion: applied.promotion,
+                            sku: line.sku,
+                        },
+                        segment.quantity,
+                    ));
+                }
                 if let OfferKind::FlashSale {
                     per_buyer_limit, ..
                 } = applied.kind

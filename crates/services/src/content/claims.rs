@@ -3,10 +3,11 @@
 //! charge for the products it shows at the moment the content is seen.
 
 use etalase_domain::content::claims::{self, ChargedProduct, Claim, Mismatch};
-use etalase_domain::id::ProductId;
+use etalase_domain::id::{ProductId, SellerId};
 use etalase_domain::pricing::{BuyerContext, Channel};
 use etalase_store::videos::Video;
 
+use super::live::basket::Basket;
 use crate::storefront::{self, ShopProduct};
 use crate::{ServiceResult, Services};
 
@@ -77,6 +78,47 @@ fn charged_product(
         highest_unit: highest,
         original: lowest.strike.unwrap_or(lowest.unit).max(lowest.unit),
         free_shipping,
+    })
+}
+
+/// A live's title against what its basket charges on air.
+pub async fn of_basket(
+    svc: &Services,
+    text: &str,
+    seller: SellerId,
+    basket: &Basket,
+) -> ServiceResult<Consistency> {
+    let found = claims::find_claims(text);
+    if found.is_empty() {
+        return Ok(Consistency::default());
+    }
+    let covers = storefront::free_shipping_covers(svc).await?;
+    let charged: Vec<ChargedProduct> = basket
+        .items
+        .iter()
+        .filter(|item| item.available)
+        .filter_map(|item| {
+            let lowest = item.skus.iter().min_by_key(|s| s.price)?;
+            let highest = item.skus.iter().map(|s| s.price).max()?;
+            let free_shipping = covers.iter().any(|c| {
+                c.seller.is_none_or(|s| s == seller)
+                    && c.products
+                        .as_ref()
+                        .is_none_or(|ids| ids.contains(&item.product))
+            });
+            Some(ChargedProduct {
+                title: item.title.clone(),
+                lowest_unit: lowest.price,
+                highest_unit: highest,
+                original: lowest.original.unwrap_or(lowest.price).max(lowest.price),
+                free_shipping,
+            })
+        })
+        .collect();
+    let mismatches = claims::compare(&found, &charged);
+    Ok(Consistency {
+        claims: found,
+        mismatches,
     })
 }
 

@@ -1,7 +1,8 @@
-//! Content commerce: short videos with tagged products (and, next, live
-//! sessions). Every price a video shows comes from the one pricing
+//! Content commerce: short videos with tagged products and live
+//! sessions. Every price a video shows comes from the one pricing
 //! function, and what its caption claims is checked against it.
 
 pub mod claims;
+pub mod live;
 pub mod shop;
 pub mod videos;

@@ -180,7 +180,7 @@ impl VideoView {
 
 /// The seller's products among `ids`, with their titles (a product no
 /// longer in the catalog keeps an empty title: its tag shows as unavailable).
-async fn titled(
+pub(crate) async fn titled(
     svc: &Services,
     scope: &SellerScope,
     ids: &[ProductId],
@@ -198,7 +198,7 @@ async fn titled(
 
 /// What the seller sees of products already read: in the Shop or why not,
 /// and what buyers pay now.
-async fn tag_views(
+pub(crate) async fn tag_views(
     svc: &Services,
     scope: &SellerScope,
     products: &[(ProductId, String)],
@@ -267,13 +267,30 @@ async fn checked_tags(
 ) -> ServiceResult<ProductTags> {
     let tags = ProductTags::parse(products.iter().copied())
         .map_err(|code| ServiceError::field("tags", code))?;
+    let problems = refused_products(svc, scope, tags.as_slice(), "tags").await?;
+    if problems.is_empty() {
+        Ok(tags)
+    } else {
+        Err(ServiceError::fields(problems))
+    }
+}
+
+/// Why each of `products` cannot be shown to buyers with content: not the
+/// seller's own, or not reachable in the Shop now. Each is a field error
+/// named `<field>.<product id>`.
+pub(crate) async fn refused_products(
+    svc: &Services,
+    scope: &SellerScope,
+    products: &[ProductId],
+    field: &str,
+) -> ServiceResult<Vec<FieldError>> {
     let mut problems = Vec::new();
     let mut own = Vec::new();
-    for product in tags.as_slice() {
+    for product in products {
         match catalog::get_product(&svc.store, scope.seller_id, *product).await {
             Ok(p) => own.push((*product, p.title)),
             Err(etalase_store::StoreError::NotFound) => problems.push(FieldError::new(
-                format!("tags.{product}"),
+                format!("{field}.{product}"),
                 ErrorCode::VideoTagForeign,
             )),
             Err(e) => return Err(e.into()),
@@ -282,16 +299,12 @@ async fn checked_tags(
     for view in tag_views(svc, scope, &own).await? {
         if !view.reachable {
             problems.push(FieldError::new(
-                format!("tags.{}", view.product),
+                format!("{field}.{}", view.product),
                 ErrorCode::VideoTagNotListed,
             ));
         }
     }
-    if problems.is_empty() {
-        Ok(tags)
-    } else {
-        Err(ServiceError::fields(problems))
-    }
+    Ok(problems)
 }
 
 /// Saves a video's caption and tags (`version` is the one the seller saw).

@@ -3,6 +3,7 @@
 
 mod catalog;
 pub mod flash;
+mod lives;
 mod orders;
 mod pricing;
 pub mod scale;
@@ -143,7 +144,9 @@ pub async fn load(svc: &Services) -> ServiceResult<()> {
     .ok_or(ErrorCode::Internal)?;
     pricing::load(svc, &owner_scope, seller, &admin).await?;
     orders::load(svc, buyer, seller).await?;
-    videos::load(svc, &marketing_scope(svc).await?).await?;
+    let marketing = marketing_scope(svc).await?;
+    videos::load(svc, &marketing).await?;
+    lives::load(svc, &marketing).await?;
     load_verification_case(svc).await?;
     Ok(())
 }

@@ -159,7 +159,11 @@ pub async fn gather(
     if !problems.is_empty() {
         return Err(ServiceError::fields(problems));
     }
-    let offers = store::live_offers_of_skus(reader.reborrow(), &ids, now).await?;
+    let mut offers = store::live_offers_of_skus(reader.reborrow(), &ids, now).await?;
+    // Lives' own prices hold only on their live (the pricing function
+    // checks the line's channel), only while the live is on air.
+    offers
+        .extend(etalase_store::lives::prices::offers_of_skus(reader.reborrow(), &ids, now).await?);
     let pricing: HashMap<SkuId, SkuPricing> = found
         .values()
         .map(|(_, sku)| {

@@ -46,6 +46,44 @@ impl From<CommentText> for String {
     }
 }
 
+/// The name shown beside a viewer's comments: one line of 2 to 30
+/// characters (a chat of nameless lines cannot be followed, and a long
+/// name pushes the comment off a phone's screen).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct CommentAuthor(String);
+
+impl CommentAuthor {
+    pub const MIN_CHARS: usize = 2;
+    pub const MAX_CHARS: usize = 30;
+
+    pub fn parse(text: &str) -> Result<CommentAuthor, ErrorCode> {
+        let line = one_line(text).ok_or(ErrorCode::CommentAuthorRequired)?;
+        let chars = line.chars().count();
+        if !(Self::MIN_CHARS..=Self::MAX_CHARS).contains(&chars) {
+            return Err(ErrorCode::CommentAuthorRequired);
+        }
+        Ok(CommentAuthor(line))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for CommentAuthor {
+    type Error = ErrorCode;
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        CommentAuthor::parse(&text)
+    }
+}
+
+impl From<CommentAuthor> for String {
+    fn from(author: CommentAuthor) -> String {
+        author.0
+    }
+}
+
 /// Where a comment stands. A hidden comment is kept, not dropped: its
 /// author still sees it (so a spammer is not told to try other words or
 /// another account), and the seller's and the platform's moderation views
@@ -130,6 +168,27 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    #[test]
+    fn an_author_is_one_line_of_two_to_thirty_characters() {
+        assert_eq!(
+            CommentAuthor::parse("  Rina   S ").unwrap().as_str(),
+            "Rina S"
+        );
+        assert_eq!(
+            CommentAuthor::parse("R"),
+            Err(ErrorCode::CommentAuthorRequired)
+        );
+        assert_eq!(
+            CommentAuthor::parse(&"a".repeat(31)),
+            Err(ErrorCode::CommentAuthorRequired)
+        );
+        assert_eq!(
+            CommentAuthor::parse("Ri\u{202E}na"),
+            Err(ErrorCode::CommentAuthorRequired)
+        );
+        assert!(CommentAuthor::parse(&"🔥".repeat(30)).is_ok());
+    }
 
     #[test]
     fn a_comment_is_one_trimmed_line_of_one_to_two_hundred_characters() {
