@@ -53,6 +53,34 @@ pub enum Mode {
         /// e.g. http://127.0.0.1:8080/healthz
         url: String,
     },
+    /// Viewers on one live's event stream while its seller switches the pin
+    /// and a chat flood runs (see bench/scenarios/live.sh). `--connections`
+    /// is the number of viewers.
+    Live {
+        /// The live's id (`liv_…`), which must be on air with two or more
+        /// featured products.
+        live: String,
+        /// The server (http://127.0.0.1 or http://localhost only).
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        base: String,
+        /// A Seller Center member who may run the live.
+        #[arg(long, default_value = "marketing@etalase.test")]
+        email: String,
+        #[arg(long, default_value = "etalase-demo")]
+        password: String,
+        /// Pin changes to time.
+        #[arg(long, default_value_t = 10)]
+        rounds: usize,
+        /// Comments posted per second during the flood.
+        #[arg(long, default_value_t = 200)]
+        comments_per_second: u64,
+        /// How long the flood lasts, in seconds.
+        #[arg(long, default_value_t = 10)]
+        comment_seconds: u64,
+        /// The server's process id, to read its memory per viewer.
+        #[arg(long)]
+        server_pid: Option<u32>,
+    },
     /// A scripted flow, run in a loop by every connection (see bench/README.md).
     Flow {
         /// The flow file, one step per line.

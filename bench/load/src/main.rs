@@ -5,6 +5,7 @@ mod cookies;
 mod csrf;
 mod flow;
 mod json;
+mod live;
 mod report;
 mod runner;
 mod stats;
@@ -38,6 +39,39 @@ fn run(args: Args) -> Result<()> {
     if args.timeout.is_zero() {
         bail!("--timeout must be more than 0");
     }
+    if let Mode::Live {
+        live,
+        base,
+        email,
+        password,
+        rounds,
+        comments_per_second,
+        comment_seconds,
+        server_pid,
+    } = &args.mode
+    {
+        warn_if_too_few_file_descriptors(args.connections * 2);
+        let run = live::LiveRun {
+            target: target::parse_base(base)?,
+            live: live.clone(),
+            viewers: args.connections as usize,
+            email: email.clone(),
+            password: password.clone(),
+            rounds: *rounds,
+            comments_per_second: (*comments_per_second).max(1),
+            comment_seconds: *comment_seconds,
+            server_pid: *server_pid,
+        };
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(args.threads.map_or(1, |n| n as usize))
+            .enable_all()
+            .build()
+            .context("starting the async runtime")?;
+        let report = runtime.block_on(live::run(run))?;
+        runtime.shutdown_background();
+        println!("{}", report.trim_end());
+        return Ok(());
+    }
     let (mode, subject, plan) = match &args.mode {
         Mode::Get { url } => {
             let (target, path) = target::parse_url(url)?;
@@ -64,6 +98,7 @@ fn run(args: Args) -> Result<()> {
             };
             ("flow", file.display().to_string(), plan)
         }
+        Mode::Live { .. } => unreachable!("run above"),
     };
     warn_if_too_few_file_descriptors(args.connections);
 

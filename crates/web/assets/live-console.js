@@ -26,17 +26,18 @@
   var chat = document.querySelector('[data-testid="console-chat"]');
   if (chat && window.EventSource && console_.getAttribute('data-on-air') === 'true') {
     var source = new EventSource('/live/' + id + '/events');
-    source.addEventListener('comment', function (e) {
+    source.addEventListener('comments', function (e) {
       try {
-        var c = JSON.parse(e.data);
-        if (chat.querySelector('[data-comment="' + c.id + '"]')) { return; }
-        var li = document.createElement('li');
-        li.setAttribute('data-comment', c.id);
-        var who = document.createElement('strong');
-        who.textContent = c.author;
-        li.appendChild(who);
-        li.appendChild(document.createTextNode(' ' + c.body));
-        chat.insertBefore(li, chat.firstChild);
+        JSON.parse(e.data).forEach(function (c) {
+          if (chat.querySelector('[data-comment="' + c.id + '"]')) { return; }
+          var li = document.createElement('li');
+          li.setAttribute('data-comment', c.id);
+          var who = document.createElement('strong');
+          who.textContent = c.author;
+          li.appendChild(who);
+          li.appendChild(document.createTextNode(' ' + c.body));
+          chat.insertBefore(li, chat.firstChild);
+        });
       } catch (err) { /* skipped */ }
     });
   }

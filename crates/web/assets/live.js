@@ -165,8 +165,9 @@
       source.close();
     }
   });
-  source.addEventListener('comment', function (e) {
-    try { addComment(JSON.parse(e.data)); } catch (err) { /* a bad event is skipped */ }
+  // Comments come in batches (those posted within a tenth of a second).
+  source.addEventListener('comments', function (e) {
+    try { JSON.parse(e.data).forEach(addComment); } catch (err) { /* a bad event is skipped */ }
   });
   source.addEventListener('comment_removed', function (e) {
     try {

@@ -1,7 +1,7 @@
 //! The price guards over a promotion and the price changes it makes:
 //! what the seller sees before saving or scheduling it.
 
-use etalase_domain::id::{ProductId, SkuId};
+use etalase_domain::id::{LiveId, ProductId, SkuId, VideoId};
 use etalase_domain::pricing::guard::{Finding, SkuFacts};
 use etalase_domain::pricing::{BuyerContext, Channel, SkuPricing};
 use etalase_store::Tx;
@@ -24,8 +24,10 @@ pub struct SkuFinding {
 }
 
 /// One place whose price the promotion changes, with the price before
-/// and during it (the places of videos, lives and carts join here as they
-/// come to the Shop).
+/// and during it: the product page, each published video that tags the
+/// product, each live announced or on air that features it (priced on
+/// that live, whose own prices may still win), and the carts holding the
+/// SKU.
 #[derive(Debug, Clone)]
 pub struct PriceChange {
     pub product: ProductId,
@@ -39,6 +41,10 @@ pub struct PriceChange {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Place {
     ProductPage,
+    Video(VideoId),
+    Live(LiveId),
+    /// This many carts hold the SKU.
+    Carts(i64),
 }
 
 /// The guards' findings and the price changes of a promotion.
@@ -127,20 +133,54 @@ pub(super) async fn guard(
             offers: others_here.clone(),
         };
         let anyone = BuyerContext::anonymous();
-        let shop = Channel::Shop;
         let at = promotion.window.starts_at.max(now);
-        let before = pricer.price(&pricing, &anyone, shop, at).unit;
-        let mut with = pricing.clone();
-        with.offers.push(offer);
-        let during = pricer.price(&with, &anyone, shop, at).unit;
-        review.changes.push(PriceChange {
-            product: product.id,
-            sku: sku.id,
-            label,
-            place: Place::ProductPage,
-            now: before,
-            during,
-        });
+        let change = |pricing: &SkuPricing, channel: Channel| {
+            let before = pricer.price(pricing, &anyone, channel, at).unit;
+            let mut with = pricing.clone();
+            with.offers.push(offer);
+            (before, pricer.price(&with, &anyone, channel, at).unit)
+        };
+        let mut places = vec![(Place::ProductPage, change(&pricing, Channel::Shop))];
+        for video in etalase_store::videos::published_tagging(&svc.store, product.id, 20).await? {
+            places.push((
+                Place::Video(video.id),
+                change(&pricing, Channel::Video(video.id)),
+            ));
+        }
+        for live in
+            etalase_store::lives::upcoming_featuring(&svc.store, scope.seller_id, product.id)
+                .await?
+        {
+            // Priced on that live, its own prices included: a live price
+            // below the promotion's keeps winning there.
+            let mut on_live = pricing.clone();
+            let since = live.started_at.unwrap_or(at);
+            on_live.offers.extend(
+                etalase_store::lives::prices::offers_of_live(&svc.store, live.id, since, at)
+                    .await?
+                    .into_iter()
+                    .filter(|o| o.sku_id == sku.id)
+                    .map(|o| o.offer),
+            );
+            places.push((
+                Place::Live(live.id),
+                change(&on_live, Channel::Live(live.id)),
+            ));
+        }
+        let carts = etalase_store::checkout::carts_holding(&svc.store, sku.id).await?;
+        if carts > 0 {
+            places.push((Place::Carts(carts), change(&pricing, Channel::Shop)));
+        }
+        for (place, (before, during)) in places {
+            review.changes.push(PriceChange {
+                product: product.id,
+                sku: sku.id,
+                label: label.clone(),
+                place,
+                now: before,
+                during,
+            });
+        }
     }
     Ok(review)
 }

@@ -188,3 +188,11 @@ async fn touch(tx: &mut Tx, cart: CartId, now: Timestamp) -> StoreResult<()> {
         .bind(cart.to_string()).bind(now.unix_millis()).execute(conn).await.map(|_| ()))?;
     Ok(())
 }
+
+/// How many carts hold `sku` now (the places a price change reaches
+/// before checkout).
+pub async fn carts_holding<'a>(reader: impl Into<Reader<'a>>, sku: SkuId) -> StoreResult<i64> {
+    Ok(on_reader!(reader.into(), conn => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM cart_lines WHERE sku_id = $1")
+        .bind(sku.to_string()).fetch_one(conn).await)?)
+}

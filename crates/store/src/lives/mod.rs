@@ -284,3 +284,20 @@ pub async fn on_air_since_before<'a>(
     )
     .await
 }
+
+/// The lives announced or on air that feature `product` (the places a
+/// price change reaches).
+pub async fn upcoming_featuring<'a>(
+    reader: impl Into<Reader<'a>>,
+    seller: SellerId,
+    product: ProductId,
+) -> StoreResult<Vec<Live>> {
+    select(
+        reader,
+        "seller_id = $1 AND state IN ('scheduled', 'live') \
+         AND id IN (SELECT live_id FROM live_products WHERE product_id = $2) \
+         ORDER BY planned_start_at LIMIT 20",
+        &[seller.to_string(), product.to_string()],
+    )
+    .await
+}

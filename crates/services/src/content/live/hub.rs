@@ -27,13 +27,18 @@ const BUFFER: usize = 512;
 const COUNT_EVERY: Duration = Duration::from_secs(2);
 /// A node's count not heard again within this is forgotten (the node died).
 const COUNT_TTL_MS: i64 = 10_000;
+/// Comments posted within this window reach viewers as one event: at 200
+/// comments a second, ten events a second per viewer rather than 200 (each
+/// event is a wake-up and a write per viewer, ten thousand viewers each).
+const COMMENT_BATCH: Duration = Duration::from_millis(100);
 
 /// One event of a live, as viewers receive it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LiveEvent {
     /// Unique and increasing per publishing node; opaque to viewers.
     pub id: String,
-    /// `state`, `comment`, `comment_removed`, `purchase`, `viewers`, `ended`.
+    /// `state`, `comments` (a JSON array), `comment_removed`, `purchase`,
+    /// `viewers`.
     pub kind: String,
     /// JSON, serialized once for every viewer.
     pub data: Arc<str>,
@@ -49,6 +54,9 @@ pub struct LiveChannel {
     /// Other nodes' viewers: node → (count, when heard, ms).
     remote: Mutex<HashMap<String, (i64, i64)>>,
     told: AtomicI64,
+    /// Comments waiting for the batch's flush (JSON objects); a flush is
+    /// scheduled while this is not empty.
+    pending_comments: Mutex<Vec<String>>,
 }
 
 impl LiveChannel {
@@ -60,6 +68,7 @@ impl LiveChannel {
             viewers: AtomicI64::new(0),
             remote: Mutex::new(HashMap::new()),
             told: AtomicI64::new(-1),
+            pending_comments: Mutex::new(Vec::new()),
         }
     }
 
@@ -227,6 +236,28 @@ impl LiveHub {
             bus.send(&wire);
         }
         event
+    }
+
+    /// Sends a comment (a JSON object) to the live's viewers with the
+    /// others posted within [`COMMENT_BATCH`], as one `comments` event.
+    pub fn publish_comment(self: &Arc<Self>, live: LiveId, comment: String) {
+        let channel = self.channel(live);
+        let first = {
+            let mut pending = channel.pending_comments.lock().expect("live comments");
+            pending.push(comment);
+            pending.len() == 1
+        };
+        if first {
+            let hub = self.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(COMMENT_BATCH).await;
+                let batch =
+                    std::mem::take(&mut *channel.pending_comments.lock().expect("live comments"));
+                if !batch.is_empty() {
+                    hub.publish(live, "comments", format!("[{}]", batch.join(",")));
+                }
+            });
+        }
     }
 
     /// Forgets a live's channel once nobody watches it (after it ended).

@@ -196,7 +196,7 @@ pub async fn comment(svc: &Services, new: NewComment<'_>) -> ServiceResult<Poste
     let view = CommentView::of(&comment);
     if comment.moderation == Moderation::Shown {
         let data = serde_json::to_string(&view).map_err(ServiceError::internal)?;
-        svc.lives.publish(live.id, "comment", data);
+        svc.lives.publish_comment(live.id, data);
     }
     Ok(Posted::Posted(view))
 }

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use etalase_domain::policy::{Area, SellerAction};
 use etalase_domain::pricing::guard::Finding;
 use etalase_domain::pricing::{OfferRule, PromotionState};
-use etalase_services::pricing::promotions::{self, PromotionInput, PromotionView, Review};
+use etalase_services::pricing::promotions::{self, Place, PromotionInput, PromotionView, Review};
 use etalase_services::pricing::vouchers::{self as voucher_service, Owner, VoucherView};
 use etalase_store::pricing::PromotionType;
 use serde::Deserialize;
@@ -137,6 +137,8 @@ pub struct FindingRow {
 /// A place whose price changes.
 pub struct ChangeRow {
     pub label: String,
+    /// `product_page`, `video`, `live` or `carts`.
+    pub kind: &'static str,
     pub place: String,
     pub now: String,
     pub during: String,
@@ -172,12 +174,39 @@ pub(crate) fn review_rows(t: &T, review: &Review) -> (Vec<FindingRow>, Vec<Chang
     let changes = review
         .changes
         .iter()
-        .map(|c| ChangeRow {
-            label: c.label.clone(),
-            place: t.t("promotions.place.product_page").to_owned(),
-            now: t.rupiah(c.now),
-            during: t.rupiah(c.during),
-            link: format!("/seller/products/{}", c.product),
+        .map(|c| {
+            let kind = match c.place {
+                Place::ProductPage => "product_page",
+                Place::Video(_) => "video",
+                Place::Live(_) => "live",
+                Place::Carts(_) => "carts",
+            };
+            let (place, link) = match c.place {
+                Place::ProductPage => (
+                    t.t("promotions.place.product_page").to_owned(),
+                    format!("/seller/products/{}", c.product),
+                ),
+                Place::Video(id) => (
+                    t.t("promotions.place.video").to_owned(),
+                    format!("/seller/videos/{id}"),
+                ),
+                Place::Live(id) => (
+                    t.t("promotions.place.live").to_owned(),
+                    format!("/seller/live/{id}"),
+                ),
+                Place::Carts(n) => (
+                    t.tf1("promotions.place.carts", &n.to_string()),
+                    String::new(),
+                ),
+            };
+            ChangeRow {
+                label: c.label.clone(),
+                kind,
+                place,
+                now: t.rupiah(c.now),
+                during: t.rupiah(c.during),
+                link,
+            }
         })
         .collect();
     (findings, changes)
