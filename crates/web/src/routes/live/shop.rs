@@ -8,10 +8,11 @@ use std::time::Duration;
 
 use askama::Template;
 use axum::Form;
+use axum::body::Body;
 use axum::extract::Path;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
+use bytes::Bytes;
 use etalase_domain::ErrorCode;
 use etalase_domain::attribution::{AttributionEvent, EventKind};
 use etalase_domain::checkout::Source;
@@ -21,7 +22,7 @@ use etalase_services::content::live::basket::{BasketItem, BasketSku};
 use etalase_services::content::live::hub::{LiveEvent, Watch};
 use etalase_services::content::live::viewers::{self, CommentView, NewComment, Posted};
 use etalase_services::content::videos::content_type;
-use futures_util::stream::{self, Stream};
+use futures_util::stream;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::ctx::Ctx;
@@ -191,10 +192,6 @@ pub async fn list(ctx: Ctx) -> AppResult<Response> {
     }))
 }
 
-fn sse_event(e: &LiveEvent) -> Event {
-    Event::default().id(&e.id).event(&e.kind).data(&*e.data)
-}
-
 /// What a viewer's stream still has to send: the backlog first (missed
 /// events, or the current state), then the live's events as they come.
 struct Feed {
@@ -202,10 +199,18 @@ struct Feed {
     backlog: std::vec::IntoIter<Arc<LiveEvent>>,
 }
 
-/// The live's events for one viewer. A viewer reconnecting with
-/// `Last-Event-ID` gets what it missed, when this node still keeps it;
-/// otherwise (and on a first connection) the current state. A viewer too
-/// slow to keep up is sent the current state rather than a hole.
+/// A comment line that keeps an idle stream open through proxies.
+const KEEP_ALIVE: &[u8] = b": keep-alive\n\n";
+const KEEP_ALIVE_EVERY: Duration = Duration::from_secs(20);
+
+/// The live's events for one viewer, as Server-Sent Events. A viewer
+/// reconnecting with `Last-Event-ID` gets what it missed, when this node
+/// still keeps it; otherwise (and on a first connection) the current
+/// state. A viewer too slow to keep up is sent the current state rather
+/// than a hole.
+///
+/// Each event is framed once by the hub and its bytes are shared by every
+/// viewer's stream: a viewer costs its connection, not a copy of each event.
 pub async fn events(ctx: Ctx, Path(id): Path<String>, headers: HeaderMap) -> AppResult<Response> {
     let id: LiveId = parse_id(&id)?;
     let svc = &ctx.state.services;
@@ -229,36 +234,37 @@ pub async fn events(ctx: Ctx, Path(id): Path<String>, headers: HeaderMap) -> App
     };
     let stream = stream::unfold(feed, |mut feed| async move {
         if let Some(e) = feed.backlog.next() {
-            return Some((Ok::<_, std::convert::Infallible>(sse_event(&e)), feed));
+            return Some((Ok::<_, std::convert::Infallible>(e.frame.clone()), feed));
         }
         loop {
-            match feed.watch.events.recv().await {
-                Ok(e) => return Some((Ok(sse_event(&e)), feed)),
-                Err(RecvError::Lagged(_)) => {
+            match tokio::time::timeout(KEEP_ALIVE_EVERY, feed.watch.events.recv()).await {
+                Err(_) => return Some((Ok(Bytes::from_static(KEEP_ALIVE)), feed)),
+                Ok(Ok(e)) => return Some((Ok(e.frame.clone()), feed)),
+                Ok(Err(RecvError::Lagged(_))) => {
                     if let Some(state) = feed.watch.channel.state() {
-                        return Some((Ok(sse_event(&state)), feed));
+                        return Some((Ok(state.frame.clone()), feed));
                     }
                 }
-                Err(RecvError::Closed) => return None,
+                Ok(Err(RecvError::Closed)) => return None,
             }
         }
     });
-    let mut response = sse(stream).into_response();
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    // Tells a buffering proxy (nginx) to pass events on at once.
-    response
-        .headers_mut()
-        .insert("x-accel-buffering", HeaderValue::from_static("no"));
-    Ok(response)
-}
-
-fn sse<S>(stream: S) -> impl IntoResponse
-where
-    S: Stream<Item = Result<Event, std::convert::Infallible>> + Send + 'static,
-{
-    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(20)))
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/event-stream"),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            // Tells a buffering proxy (nginx) to pass events on at once.
+            (
+                header::HeaderName::from_static("x-accel-buffering"),
+                HeaderValue::from_static("no"),
+            ),
+        ],
+        Body::from_stream(stream),
+    )
+        .into_response())
 }
 
 #[derive(serde::Deserialize)]
