@@ -111,6 +111,7 @@ pub fn router(services: Services, config: WebConfig) -> Router {
         .route("/v", get(videos::shop::feed))
         .route("/v/{id}", get(videos::shop::page))
         .route("/v/{id}/file", get(videos::shop::file))
+        .route("/v/{id}/cover", get(videos::shop::cover))
         .route("/live", get(live::shop::list))
         .route("/live/{id}", get(live::shop::page))
         .route("/live/{id}/events", get(live::shop::events))
@@ -299,6 +300,10 @@ pub fn router(services: Services, config: WebConfig) -> Router {
             get(videos::seller::show).post(videos::seller::save),
         )
         .route("/seller/videos/{id}/file", get(videos::seller::file))
+        .route(
+            "/seller/videos/{id}/cover",
+            get(videos::seller::cover).post(videos::seller::upload_cover),
+        )
         .route("/seller/videos/{id}/{action}", post(videos::seller::act))
         .route(
             "/seller/live",

@@ -443,7 +443,97 @@ async fn bad_uploads_are_refused_and_leave_nothing(backend: Backend) {
     assert!(body.contains("WEBM"), "{body}");
 }
 
+async fn a_video_gets_a_cover_shown_before_it_plays(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let seller = demo(&app).await;
+    let browser = marketing(&app).await;
+    let page = uploaded(&app, &browser, VERTICAL).await;
+    let id: VideoId = page.rsplit('/').next().unwrap().parse().unwrap();
+    let cover = |name: &'static str, bytes: Vec<u8>| {
+        let (app, browser, page) = (&app, &browser, page.clone());
+        async move {
+            let token = app.csrf(browser, &page).await;
+            let form = Form::new().text("_csrf", token).part(
+                "cover",
+                Part::bytes(bytes)
+                    .file_name(name)
+                    .mime_str("image/jpeg")
+                    .unwrap(),
+            );
+            browser
+                .post(app.url(&format!("{page}/cover")))
+                .multipart(form)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // A video file named .jpg is no picture: refused, with the reason.
+    let refused = cover("sampul.jpg", VERTICAL.to_vec()).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("data-testid=\"cover-error\"")
+    );
+
+    let set = cover("sampul.png", etalase_testkit::files::product_photo(800)).await;
+    assert_eq!(set.status(), StatusCode::SEE_OTHER);
+    let own = app.get(&browser, &format!("{page}/cover")).await;
+    assert_eq!(own.status(), StatusCode::OK);
+    assert_eq!(own.headers()[header::CONTENT_TYPE], "image/jpeg");
+    // A draft's cover is its team's only.
+    let buyer = app.browser();
+    assert_eq!(
+        app.get(&buyer, &format!("/v/{id}/cover")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    let tags: Vec<ProductId> = videos::videos_of(&app.services.store, seller)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|v| v.state.as_str() == "published")
+        .unwrap()
+        .products;
+    assert_eq!(
+        save(&app, &browser, &page, "Sampul baru", &tags)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        act(&app, &browser, &page, "publish", &[]).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let feed = app.get(&buyer, "/v").await.text().await.unwrap();
+    assert!(
+        feed.contains(&format!("poster=\"/v/{id}/cover\"")),
+        "{feed}"
+    );
+    let public = app.get(&buyer, &format!("/v/{id}/cover")).await;
+    assert_eq!(public.status(), StatusCode::OK);
+    // A new cover replaces the old one, whose file is gone.
+    let before = videos::video_of(&app.services.store, seller, id)
+        .await
+        .unwrap()
+        .cover_key
+        .unwrap();
+    let again = cover("lagi.png", etalase_testkit::files::product_photo(700)).await;
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    let after = videos::video_of(&app.services.store, seller, id)
+        .await
+        .unwrap()
+        .cover_key
+        .unwrap();
+    assert_ne!(before, after);
+    assert!(app.services.objects.get(&before).await.unwrap().is_none());
+}
+
 on_both_backends!(
+    a_video_gets_a_cover_shown_before_it_plays,
     a_video_is_uploaded_checked_published_and_sells,
     a_tagged_product_that_leaves_the_shop_shows_as_unavailable,
     bad_uploads_are_refused_and_leave_nothing,

@@ -387,6 +387,9 @@ pub async fn delete(svc: &Services, scope: &SellerScope, id: VideoId) -> Service
     .await?;
     tx.commit().await?;
     svc.shop_cache.forget_videos();
+    if let Some(cover) = &video.cover_key {
+        let _ = svc.objects.delete(cover).await;
+    }
     svc.objects
         .delete(&video.object_key)
         .await
@@ -452,4 +455,63 @@ pub async fn tag_candidates(svc: &Services, scope: &SellerScope) -> ServiceResul
     let products = catalog::list_products(&svc.store, scope.seller_id, &filter, None, 60).await?;
     let titled: Vec<(ProductId, String)> = products.into_iter().map(|p| (p.id, p.title)).collect();
     tag_views(svc, scope, &titled).await
+}
+
+/// Sets a video's cover (the picture shown before it plays): a JPEG, PNG
+/// or WebP checked and re-encoded as the product photos are. The earlier
+/// cover's file is removed once the new one is recorded.
+pub async fn set_cover(
+    svc: &Services,
+    scope: &SellerScope,
+    id: VideoId,
+    bytes: Vec<u8>,
+) -> ServiceResult<Video> {
+    scope.authorize(SellerAction::write(Area::Content))?;
+    let mut video = store::video_of(&svc.store, scope.seller_id, id).await?;
+    let processed = crate::catalog::media::process_off_thread(bytes)
+        .await?
+        .map_err(|code| ServiceError::field("cover", code))?;
+    let key = format!(
+        "{}-cover-{}.jpg",
+        object_key(scope, id),
+        ulid::Ulid::new().to_string().to_lowercase()
+    );
+    svc.objects
+        .put(&key, processed.full)
+        .await
+        .map_err(ServiceError::internal)?;
+    let previous = video.cover_key.replace(key.clone());
+    match write(svc, scope, video, "content.video_cover_set").await {
+        Ok(video) => {
+            if let Some(old) = previous {
+                let _ = svc.objects.delete(&old).await;
+            }
+            Ok(video)
+        }
+        Err(e) => {
+            // Nothing refers to the new file: it must not stay behind.
+            let _ = svc.objects.delete(&key).await;
+            Err(e)
+        }
+    }
+}
+
+/// A video's cover picture (JPEG), when it has one: any of the seller's
+/// videos for its team, a published one for anyone (`scope` is `None`).
+pub async fn cover(
+    svc: &Services,
+    scope: Option<&SellerScope>,
+    id: VideoId,
+) -> ServiceResult<Option<Vec<u8>>> {
+    let video = match scope {
+        Some(scope) => {
+            scope.authorize(SellerAction::read(Area::Content))?;
+            Some(store::video_of(&svc.store, scope.seller_id, id).await?)
+        }
+        None => store::published(&svc.store, id).await?,
+    };
+    let Some(key) = video.and_then(|v| v.cover_key) else {
+        return Ok(None);
+    };
+    svc.objects.get(&key).await.map_err(ServiceError::internal)
 }

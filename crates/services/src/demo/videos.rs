@@ -102,6 +102,14 @@ pub async fn load(svc: &Services, marketing: &SellerScope) -> ServiceResult<()> 
         products: tags.clone(),
     };
     let saved = videos::save(svc, marketing, published.id, published.version, &details).await?;
+    // Its cover: a picture the seller chose (the feed shows it before playing).
+    let saved = videos::set_cover(
+        svc,
+        marketing,
+        saved.id,
+        super::catalog::photo([120, 72, 40], false, 3),
+    )
+    .await?;
     videos::publish(svc, marketing, saved.id, saved.version, false).await?;
 
     let draft = upload(svc, marketing, LANDSCAPE).await?;

@@ -196,6 +196,7 @@ struct DetailPage {
     version: i32,
     facts: String,
     vertical: bool,
+    has_cover: bool,
     caption: String,
     hashtags: Vec<String>,
     choices: Vec<TagChoice>,
@@ -288,6 +289,7 @@ async fn detail_page(
         version: v.version,
         facts: facts_text(v),
         vertical: v.height > v.width,
+        has_cover: v.cover_key.is_some(),
         caption: typed.caption,
         hashtags,
         choices,
@@ -431,4 +433,56 @@ pub async fn file(s: SellerCtx, Path(id): Path<String>, headers: HeaderMap) -> A
         &headers,
     )
     .await
+}
+
+/// A new cover picture for the video (multipart, field `cover`).
+pub async fn upload_cover(
+    s: SellerCtx,
+    Path(id): Path<String>,
+    mut multipart: Multipart,
+) -> AppResult<Response> {
+    let id: VideoId = parse_id(&id)?;
+    let mut picture = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| AppError::from(ErrorCode::MalformedRequest))?
+    {
+        if field.name() == Some("cover") {
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|_| AppError::from(ErrorCode::PayloadTooLarge))?;
+            picture = Some(bytes.to_vec());
+        }
+    }
+    let svc = &s.ctx.state.services;
+    let picture = picture.unwrap_or_default();
+    match videos::set_cover(svc, &s.scope, id, picture).await {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/seller/videos/{id}?notice=video_cover_set")).into_response(),
+        ),
+        Err(e) if matches!(e.code.status(), 413 | 422) => {
+            let errors = FormErrors::from_service(&s.ctx.t, &e);
+            let page = detail_page(&s, id, None, None, errors, false).await?;
+            Ok((status_of(&e), html(&page)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The cover picture, for the Seller Center (any state; the team only).
+pub async fn cover(s: SellerCtx, Path(id): Path<String>) -> AppResult<Response> {
+    let id: VideoId = parse_id(&id)?;
+    let bytes = videos::cover(&s.ctx.state.services, Some(&s.scope), id)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/jpeg"),
+            (header::CACHE_CONTROL, "private, max-age=300"),
+        ],
+        bytes,
+    )
+        .into_response())
 }

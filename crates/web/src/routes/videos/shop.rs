@@ -42,6 +42,8 @@ pub struct VideoCard {
     pub id: String,
     pub href: String,
     pub file: String,
+    /// The cover picture shown before the video plays, when it has one.
+    pub poster: Option<String>,
     pub caption: String,
     pub shop_name: String,
     pub shop_href: String,
@@ -119,6 +121,10 @@ fn video_card(ctx: &Ctx, v: &ShopVideo, shop: Option<(&str, &str)>, full: bool) 
         id: video.id.to_string(),
         href: format!("/v/{}", video.id),
         file: format!("/v/{}/file", video.id),
+        poster: video
+            .cover_key
+            .as_ref()
+            .map(|_| format!("/v/{}/cover", video.id)),
         caption: video.caption.clone(),
         shop_name,
         shop_href,
@@ -229,6 +235,7 @@ pub async fn file(ctx: Ctx, Path(id): Path<String>, headers: HeaderMap) -> AppRe
 pub struct VideoLink {
     pub href: String,
     pub file: String,
+    pub poster: Option<String>,
     pub caption: String,
     pub duration: String,
 }
@@ -239,8 +246,25 @@ pub fn links(videos: &[Video]) -> Vec<VideoLink> {
         .map(|v| VideoLink {
             href: format!("/v/{}", v.id),
             file: format!("/v/{}/file", v.id),
+            poster: v.cover_key.as_ref().map(|_| format!("/v/{}/cover", v.id)),
             caption: v.caption.chars().take(60).collect(),
             duration: duration_text(v.duration_ms),
         })
         .collect()
+}
+
+/// A published video's cover picture.
+pub async fn cover(ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
+    let id: VideoId = parse_id(&id)?;
+    let bytes = etalase_services::content::videos::cover(&ctx.state.services, None, id)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "image/jpeg"),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        bytes,
+    )
+        .into_response())
 }
