@@ -109,7 +109,7 @@ pub async fn place(
                 svc.shop_cache.forget_vouchers();
             }
             if !placed.replayed {
-                crate::content::live::after_orders(svc, &placed);
+                crate::content::live::after_orders(svc, &placed.orders, &placed.products);
             }
             svc.attribution
                 .record_orders(placed.orders.iter().map(|o| attribution::PlacedOrder {
