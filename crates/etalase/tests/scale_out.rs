@@ -1,7 +1,9 @@
 //! Scale-out: a Seller Center process and a Shop process on one PostgreSQL,
 //! the sync carried between them by NATS JetStream. A price changed in one
 //! shows in the other; the Shop process killed mid-stream and restarted
-//! loses no event and applies none twice.
+//! loses no event and applies none twice. A live's pin set in the Seller
+//! Center reaches a viewer of the Shop process, and a viewer's comment
+//! there reaches the seller's console (core NATS).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -216,6 +218,157 @@ async fn two_processes_stay_in_sync_through_nats() {
         "{} applications for 30 events",
         lags.len()
     );
+    drop(shop);
+    drop(seller_center);
+}
+
+/// Reads an event stream until its text holds `needle`.
+async fn read_until(stream: &mut reqwest::Response, seen: &mut String, needle: &str) {
+    let found = tokio::time::timeout(Duration::from_secs(20), async {
+        while !seen.contains(needle) {
+            match stream.chunk().await.unwrap() {
+                Some(chunk) => seen.push_str(&String::from_utf8_lossy(&chunk)),
+                None => panic!("the stream ended before {needle:?}"),
+            }
+        }
+    })
+    .await;
+    assert!(found.is_ok(), "no {needle:?} within 20 s in {seen}");
+}
+
+#[tokio::test]
+async fn a_live_reaches_viewers_of_another_process_through_nats() {
+    let nats = std::env::var(NATS_URL_VAR)
+        .unwrap_or_else(|_| panic!("{NATS_URL_VAR} must name a NATS server with JetStream"));
+    let db = database(Backend::Postgres).await;
+    let data: PathBuf = db.data_dir.clone();
+    let prefix = format!("l{}", std::process::id());
+    etalase(&data, &db.url, &["demo"]);
+    let seller_center = serve(&data, &db.url, "seller-center", &nats, &prefix);
+    let shop = serve(&data, &db.url, "shop", &nats, &prefix);
+    let web = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let token = |body: &str| {
+        let at = body.find("name=\"_csrf\" value=\"").unwrap() + 20;
+        body[at..at + body[at..].find('"').unwrap()].to_owned()
+    };
+
+    // The demo's live, on air, from the Shop process's list.
+    let list = web
+        .get(format!("{}/live", shop.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let at = list.find("href=\"/live/liv_").unwrap() + 12;
+    let live = list[at..at + list[at..].find('"').unwrap()].to_owned();
+
+    // A viewer on the Shop process.
+    let mut stream = reqwest::Client::new()
+        .get(format!("{}/live/{live}/events", shop.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200);
+    let mut seen = String::new();
+    read_until(&mut stream, &mut seen, "event: state").await;
+
+    // The seller's console on the Seller Center process, and its own stream.
+    let page = web
+        .get(format!("{}/seller/signin", seller_center.base))
+        .send()
+        .await
+        .unwrap();
+    let csrf = token(&page.text().await.unwrap());
+    let signed_in = web
+        .post(format!("{}/seller/signin", seller_center.base))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("email", "marketing@etalase.test"),
+            ("password", "etalase-demo"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), 303);
+    let console_url = format!("{}/seller/live/{live}", seller_center.base);
+    let console = web
+        .get(&console_url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let mut products: Vec<String> = Vec::new();
+    for (at, _) in console.match_indices("data-testid=\"live-sku\"") {
+        let rest = &console[at..];
+        let start = rest.find("data-product=\"").unwrap() + 14;
+        let id = rest[start..start + rest[start..].find('"').unwrap()].to_owned();
+        if !products.contains(&id) {
+            products.push(id);
+        }
+    }
+    let mut console_stream = web
+        .get(format!("{}/live/{live}/events", seller_center.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(console_stream.status(), 200);
+    let mut console_seen = String::new();
+    read_until(&mut console_stream, &mut console_seen, "event: state").await;
+
+    // The pin set in the Seller Center reaches the Shop's viewer.
+    let other = products
+        .iter()
+        .find(|p| !seen.contains(&format!("\"pinned\":\"{p}\"")))
+        .unwrap();
+    let pinned = web
+        .post(format!("{console_url}/pin"))
+        .form(&[
+            ("_csrf", token(&console).as_str()),
+            ("product", other.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pinned.status(), 303);
+    read_until(&mut stream, &mut seen, &format!("\"pinned\":\"{other}\"")).await;
+
+    // A viewer's comment on the Shop process reaches the seller's console.
+    let viewer = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let page = viewer
+        .get(format!("{}/live/{live}", shop.base))
+        .send()
+        .await
+        .unwrap();
+    let csrf = token(&page.text().await.unwrap());
+    let posted = viewer
+        .post(format!("{}/live/{live}/comments", shop.base))
+        .header("Accept", "application/json")
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("author", "Nina"),
+            ("text", "Dari node lain, kak!"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), 201);
+    read_until(
+        &mut console_stream,
+        &mut console_seen,
+        "Dari node lain, kak!",
+    )
+    .await;
     drop(shop);
     drop(seller_center);
 }

@@ -90,9 +90,12 @@ impl ServeRole {
             && ["/seller", "/admin", "/api"]
                 .iter()
                 .any(|p| path == *p || path.starts_with(&format!("{p}/")));
+        // A live's event stream is also the seller's console's: its chat
+        // and counts reach the Seller Center process (over the event bus).
+        let live_events = path.starts_with("/live/") && path.ends_with("/events");
         match self {
             ServeRole::All => true,
-            ServeRole::SellerCenter => !shop,
+            ServeRole::SellerCenter => !shop || live_events,
             ServeRole::Shop => !seller_center,
         }
     }
