@@ -3,13 +3,20 @@
 //! transaction every half second (and at shutdown). A write that fails is
 //! kept and tried again, so an event is lost only if the process dies with
 //! it in memory — at most half a second of events.
+//!
+//! Impressions are counted, not listed: the showings of one video (or
+//! live) to one visitor within a write are one row whose `quantity` is
+//! how many times it was shown. A feed page shows eight videos; listing
+//! each showing made the writer the busiest thing on the machine.
 
+use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use etalase_domain::attribution::{AttributionEvent, EventKind};
-use etalase_domain::id::{OrderId, SellerId, SkuId, UserId};
+use etalase_domain::checkout::Source;
+use etalase_domain::id::{OrderId, ProductId, SellerId, SkuId, UserId};
 use etalase_store::attribution;
 use etalase_store::catalog::skus_by_ids;
 use etalase_store::checkout::lines_of_orders;
@@ -28,10 +35,46 @@ pub struct PlacedOrder {
     pub buyer: UserId,
 }
 
+/// What makes two impressions one row: the same thing shown to the same
+/// visitor (or buyer).
+type ImpressionKey = (
+    Source,
+    Option<SellerId>,
+    Option<ProductId>,
+    Option<UserId>,
+    Option<String>,
+);
+
 #[derive(Default)]
 struct Pending {
     events: Vec<AttributionEvent>,
+    /// Impressions counted by what and to whom (the event carries the count
+    /// in `quantity`).
+    impressions: HashMap<ImpressionKey, AttributionEvent>,
     orders: Vec<PlacedOrder>,
+}
+
+impl Pending {
+    fn len(&self) -> usize {
+        self.events.len() + self.impressions.len()
+    }
+
+    fn count_impression(&mut self, event: AttributionEvent, times: i64) {
+        let key = (
+            event.source,
+            event.seller,
+            event.product,
+            event.buyer,
+            event.visitor.clone(),
+        );
+        self.impressions
+            .entry(key)
+            .or_insert(AttributionEvent {
+                quantity: 0,
+                ..event
+            })
+            .quantity += times;
+    }
 }
 
 #[derive(Default)]
@@ -47,12 +90,16 @@ impl Recorder {
         let Ok(mut pending) = self.pending.lock() else {
             return;
         };
-        if pending.events.len() >= MAX_PENDING {
+        if pending.len() >= MAX_PENDING {
             self.dropped.fetch_add(1, Ordering::Relaxed);
             return;
         }
-        pending.events.push(event);
-        if pending.events.len() >= MAX_PENDING / 10 {
+        if event.kind == EventKind::Impression {
+            pending.count_impression(event, 1);
+        } else {
+            pending.events.push(event);
+        }
+        if pending.len() >= MAX_PENDING / 10 {
             self.wake.notify_one();
         }
     }
@@ -82,6 +129,11 @@ impl Recorder {
             let later = std::mem::take(&mut *pending);
             pending.events = taken.events;
             pending.events.extend(later.events);
+            pending.impressions = taken.impressions;
+            for (_, counted) in later.impressions {
+                let times = counted.quantity;
+                pending.count_impression(counted, times);
+            }
             pending.orders = taken.orders;
             pending.orders.extend(later.orders);
         }
@@ -91,7 +143,7 @@ impl Recorder {
 /// Appends everything recorded so far; returns how many events it wrote.
 pub async fn flush(svc: &Services) -> ServiceResult<usize> {
     let taken = svc.attribution.take();
-    if taken.events.is_empty() && taken.orders.is_empty() {
+    if taken.len() == 0 && taken.orders.is_empty() {
         return Ok(0);
     }
     match write(svc, &taken).await {
@@ -105,6 +157,7 @@ pub async fn flush(svc: &Services) -> ServiceResult<usize> {
 
 async fn write(svc: &Services, taken: &Pending) -> ServiceResult<usize> {
     let mut events = taken.events.clone();
+    events.extend(taken.impressions.values().cloned());
     fill_products(svc, &mut events).await?;
     let ids: Vec<OrderId> = taken.orders.iter().map(|o| o.order).collect();
     for line in lines_of_orders(&svc.store, &ids).await? {
@@ -163,4 +216,45 @@ pub fn spawn_writer(svc: Services, every: Duration) -> tokio::task::JoinHandle<(
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use etalase_domain::id::VideoId;
+
+    use super::*;
+
+    #[test]
+    fn impressions_of_one_thing_to_one_visitor_are_one_counted_row() {
+        let recorder = Recorder::default();
+        let video = Source::Video(VideoId::generate());
+        let shown = |visitor: &str| AttributionEvent {
+            visitor: Some(visitor.to_owned()),
+            ..AttributionEvent::new(EventKind::Impression, video)
+        };
+        for _ in 0..3 {
+            recorder.record(shown("a"));
+        }
+        recorder.record(shown("b"));
+        recorder.record(AttributionEvent::new(EventKind::TagClick, video));
+        let taken = recorder.take();
+        assert_eq!(taken.events.len(), 1, "a click is listed");
+        let mut counts: Vec<(Option<String>, i64)> = taken
+            .impressions
+            .values()
+            .map(|e| (e.visitor.clone(), e.quantity))
+            .collect();
+        counts.sort();
+        assert_eq!(counts, vec![(Some("a".into()), 3), (Some("b".into()), 1)]);
+        // Put back after a failed write, later showings add to the counts.
+        recorder.record(shown("a"));
+        recorder.put_back(taken);
+        let again = recorder.take();
+        let a = again
+            .impressions
+            .values()
+            .find(|e| e.visitor.as_deref() == Some("a"))
+            .unwrap();
+        assert_eq!(a.quantity, 4);
+    }
 }

@@ -245,8 +245,8 @@ async fn a_video_is_uploaded_checked_published_and_sells(backend: Backend) {
         |kind| etalase_store::attribution::tally(&app.services.store, Source::Video(id), kind);
     use etalase_domain::attribution::EventKind;
     assert!(
-        tally(EventKind::Impression).await.unwrap().events >= 2,
-        "feed and page"
+        tally(EventKind::Impression).await.unwrap().quantity >= 2,
+        "feed and page (impressions are counted in `quantity`)"
     );
     assert_eq!(tally(EventKind::TagClick).await.unwrap().events, 1);
     let added = tally(EventKind::AddToCart).await.unwrap();
