@@ -117,6 +117,7 @@ pub fn router(services: Services, config: WebConfig) -> Router {
         .route("/live/{id}/events", get(live::shop::events))
         .route("/live/{id}/comments", post(live::shop::comment))
         .route("/live/{id}/recording", get(live::shop::recording))
+        .route("/live/{id}/cover", get(live::shop::cover))
         .route("/c/{*category}", get(shop::category_page))
         .route("/search", get(shop::search))
         .route("/search/suggest", get(shop::suggest))
@@ -311,6 +312,7 @@ pub fn router(services: Services, config: WebConfig) -> Router {
         )
         .route("/seller/live/{id}", get(live::seller::console))
         .route("/seller/live/{id}/stats", get(live::seller::stats))
+        .route("/seller/live/{id}/cover", post(live::seller::upload_cover))
         .route("/seller/live/{id}/{action}", post(live::seller::act))
         .route("/seller/notifications", get(notifications::list))
         .route(

@@ -503,6 +503,49 @@ async fn the_chat_is_paced_screened_and_moderated(backend: Backend) {
         console.contains("Kak, ukuran XL ready?"),
         "the seller still sees it"
     );
+
+    // The live's cover: shown on its page; a file that is no picture is refused.
+    let cover = |bytes: Vec<u8>| {
+        let (app, marketing) = (&app, &marketing);
+        async move {
+            let page = format!("/seller/live/{live}");
+            let token = app.csrf(marketing, &page).await;
+            let form = reqwest::multipart::Form::new().text("_csrf", token).part(
+                "cover",
+                reqwest::multipart::Part::bytes(bytes).file_name("sampul.png"),
+            );
+            marketing
+                .post(app.url(&format!("{page}/cover")))
+                .multipart(form)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let refused = cover(b"bukan gambar".to_vec()).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("data-testid=\"cover-error\"")
+    );
+    let set = cover(etalase_testkit::files::product_photo(640)).await;
+    assert_eq!(set.status(), StatusCode::SEE_OTHER);
+    let picture = app.get(&other, &format!("/live/{live}/cover")).await;
+    assert_eq!(picture.status(), StatusCode::OK);
+    assert_eq!(picture.headers()[header::CONTENT_TYPE], "image/jpeg");
+    let page = app
+        .get(&other, &format!("/live/{live}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!("poster=\"/live/{live}/cover\"")),
+        "{page}"
+    );
 }
 
 /// Every `data-price` of the price tags on a page, in order.

@@ -46,6 +46,13 @@ pub async fn load(svc: &Services, marketing: &SellerScope) -> ServiceResult<()> 
     };
     let live = lives::schedule(svc, marketing, &plan).await?;
     lives::set_price(svc, marketing, live.id, sku.id, Some(live_price)).await?;
+    let live = lives::set_cover(
+        svc,
+        marketing,
+        live.id,
+        super::catalog::photo([150, 40, 60], false, 5),
+    )
+    .await?;
     let live = lives::go_live(svc, marketing, live.id, live.version, false).await?;
     lives::pin(svc, marketing, live.id, Some(first)).await?;
     for (viewer, author, text) in [

@@ -29,6 +29,8 @@ pub struct Live {
     pub ended_at: Option<Timestamp>,
     pub pin: Option<Pin>,
     pub peak_viewers: i64,
+    /// The cover picture's object key, when the seller set one.
+    pub cover_key: Option<String>,
     pub version: i32,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
@@ -50,14 +52,15 @@ struct LiveRow {
     pinned_product_id: Option<String>,
     pinned_at: Option<i64>,
     peak_viewers: i64,
+    cover_key: Option<String>,
     version: i32,
     created_at: i64,
     updated_at: i64,
 }
 
 const LIVE_COLUMNS: &str = "id, seller_id, created_by, title, planned_start_at, stream_kind, \
-    stream_ref, state, started_at, ended_at, pinned_product_id, pinned_at, peak_viewers, version, \
-    created_at, updated_at";
+    stream_ref, state, started_at, ended_at, pinned_product_id, pinned_at, peak_viewers, cover_key, \
+    version, created_at, updated_at";
 
 fn ms(at: i64) -> Timestamp {
     Timestamp::from_unix_millis(at)
@@ -98,6 +101,7 @@ fn live(row: LiveRow, products: Vec<ProductId>) -> StoreResult<Live> {
         ended_at: row.ended_at.map(ms),
         pin,
         peak_viewers: row.peak_viewers,
+        cover_key: row.cover_key,
         version: row.version,
         created_at: ms(row.created_at),
         updated_at: ms(row.updated_at),
@@ -109,8 +113,8 @@ pub async fn insert_live(tx: &mut Tx, l: &Live) -> StoreResult<()> {
     on_tx!(tx, conn => sqlx::query(
         "INSERT INTO lives (id, seller_id, created_by, title, planned_start_at, stream_kind, \
          stream_ref, state, started_at, ended_at, pinned_product_id, pinned_at, peak_viewers, \
-         version, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)")
+         version, created_at, updated_at, cover_key) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)")
         .bind(l.id.to_string()).bind(l.seller_id.to_string()).bind(&l.created_by)
         .bind(&l.title).bind(l.planned_start_at.unix_millis()).bind(l.stream.kind())
         .bind(stream_ref(&l.stream)).bind(l.state.as_str())
@@ -118,6 +122,7 @@ pub async fn insert_live(tx: &mut Tx, l: &Live) -> StoreResult<()> {
         .bind(l.pin.map(|p| p.product.to_string())).bind(l.pin.map(|p| p.at.unix_millis()))
         .bind(l.peak_viewers).bind(l.version)
         .bind(l.created_at.unix_millis()).bind(l.updated_at.unix_millis())
+        .bind(l.cover_key.as_deref())
         .execute(conn).await.map(|_| ()))?;
     replace_products(tx, l).await
 }
@@ -128,7 +133,7 @@ pub async fn update_live(tx: &mut Tx, l: &Live) -> StoreResult<bool> {
     let done = on_tx!(tx, conn => sqlx::query(
         "UPDATE lives SET title = $1, planned_start_at = $2, stream_kind = $3, stream_ref = $4, \
          state = $5, started_at = $6, ended_at = $7, pinned_product_id = $8, pinned_at = $9, \
-         peak_viewers = $10, version = $11, updated_at = $12 \
+         peak_viewers = $10, version = $11, updated_at = $12, cover_key = $16 \
          WHERE id = $13 AND seller_id = $14 AND version = $15")
         .bind(&l.title).bind(l.planned_start_at.unix_millis()).bind(l.stream.kind())
         .bind(stream_ref(&l.stream)).bind(l.state.as_str())
@@ -136,6 +141,7 @@ pub async fn update_live(tx: &mut Tx, l: &Live) -> StoreResult<bool> {
         .bind(l.pin.map(|p| p.product.to_string())).bind(l.pin.map(|p| p.at.unix_millis()))
         .bind(l.peak_viewers).bind(l.version).bind(l.updated_at.unix_millis())
         .bind(l.id.to_string()).bind(l.seller_id.to_string()).bind(l.version - 1)
+        .bind(l.cover_key.as_deref())
         .execute(conn).await.map(|r| r.rows_affected()))?;
     if done != 1 {
         return Ok(false);

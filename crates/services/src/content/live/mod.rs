@@ -129,6 +129,7 @@ pub async fn schedule(svc: &Services, scope: &SellerScope, plan: &Plan) -> Servi
         ended_at: None,
         pin: None,
         peak_viewers: 0,
+        cover_key: None,
         version: 1,
         created_at: now,
         updated_at: now,
@@ -424,6 +425,61 @@ pub async fn stop_deal(
     audit::record(&mut tx, entry, now).await?;
     tx.commit().await?;
     tell(svc, &live).await
+}
+
+/// Sets a live's cover (shown on its announcement and before the stream
+/// plays): a JPEG, PNG or WebP checked and re-encoded as product photos
+/// are. The earlier cover's file is removed once the new one is recorded.
+pub async fn set_cover(
+    svc: &Services,
+    scope: &SellerScope,
+    id: LiveId,
+    bytes: Vec<u8>,
+) -> ServiceResult<Live> {
+    scope.authorize(SellerAction::write(Area::Content))?;
+    let mut live = store::live_of(&svc.store, scope.seller_id, id).await?;
+    if !live.state.accepts_changes() {
+        return Err(ErrorCode::IllegalTransition.into());
+    }
+    let processed = crate::catalog::media::process_off_thread(bytes)
+        .await?
+        .map_err(|code| ServiceError::field("cover", code))?;
+    let key = format!(
+        "lives/{}/{}-cover-{}.jpg",
+        scope.seller_id,
+        id,
+        ulid::Ulid::new()
+    )
+    .to_lowercase();
+    svc.objects
+        .put(&key, processed.full)
+        .await
+        .map_err(ServiceError::internal)?;
+    let previous = live.cover_key.replace(key.clone());
+    match write(svc, scope, live, "content.live_cover_set", no_more).await {
+        Ok(live) => {
+            if let Some(old) = previous {
+                let _ = svc.objects.delete(&old).await;
+            }
+            Ok(live)
+        }
+        Err(e) => {
+            let _ = svc.objects.delete(&key).await;
+            Err(e)
+        }
+    }
+}
+
+/// A live's cover picture (JPEG), when it has one and buyers may open the
+/// live.
+pub async fn cover(svc: &Services, id: LiveId) -> ServiceResult<Option<Vec<u8>>> {
+    let Some(key) = store::visible(&svc.store, id)
+        .await?
+        .and_then(|l| l.cover_key)
+    else {
+        return Ok(None);
+    };
+    svc.objects.get(&key).await.map_err(ServiceError::internal)
 }
 
 pub async fn list(svc: &Services, scope: &SellerScope) -> ServiceResult<Vec<Live>> {

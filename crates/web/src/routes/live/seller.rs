@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query};
+use axum::extract::{Multipart, Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use etalase_domain::content::live::LiveState;
@@ -20,7 +20,7 @@ use etalase_services::content::videos;
 use etalase_store::lives::Live;
 
 use crate::ctx::SellerCtx;
-use crate::errors::AppResult;
+use crate::errors::{AppError, AppResult};
 use crate::pages::{Chrome, FormErrors, NavItem, html};
 use crate::routes::NoticeQuery;
 use crate::routes::seller::{Frame, frame, parse_id};
@@ -266,6 +266,7 @@ struct ConsolePage {
     state_key: String,
     version: i32,
     planned: String,
+    has_cover: bool,
     started: Option<String>,
     ended: Option<String>,
     stream: String,
@@ -394,6 +395,7 @@ async fn console_page(
         state_key: format!("live.state.{}", l.state.as_str()),
         version: l.version,
         planned: t.time(&l.planned_start_at),
+        has_cover: l.cover_key.is_some(),
         started: l.started_at.map(|at| t.time(&at)),
         ended: l.ended_at.map(|at| t.time(&at)),
         stream,
@@ -582,4 +584,38 @@ pub async fn stats(s: SellerCtx, Path(id): Path<String>) -> AppResult<Response> 
         "gmv_text": t.rupiah(stats.gmv),
     }))
     .into_response())
+}
+
+/// A new cover picture for the live (multipart, field `cover`).
+pub async fn upload_cover(
+    s: SellerCtx,
+    Path(id): Path<String>,
+    mut multipart: Multipart,
+) -> AppResult<Response> {
+    let id: LiveId = parse_id(&id)?;
+    let mut picture = Vec::new();
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| AppError::from(ErrorCode::MalformedRequest))?
+    {
+        if field.name() == Some("cover") {
+            picture = field
+                .bytes()
+                .await
+                .map_err(|_| AppError::from(ErrorCode::PayloadTooLarge))?
+                .to_vec();
+        }
+    }
+    match lives::set_cover(&s.ctx.state.services, &s.scope, id, picture).await {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/seller/live/{id}?notice=live_cover_set")).into_response())
+        }
+        Err(e) if matches!(e.code.status(), 409 | 413 | 422) => {
+            let errors = FormErrors::from_service(&s.ctx.t, &e);
+            let page = console_page(&s, id, None, errors, false).await?;
+            Ok((status_of(&e), html(&page)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }

@@ -97,6 +97,8 @@ struct LivePage {
     /// `hls` with the playlist, or a recording's file.
     stream_kind: &'static str,
     stream_src: String,
+    /// The cover, shown before the stream plays.
+    poster: Option<String>,
     source: String,
     pinned: Option<ItemCard>,
     items: Vec<ItemCard>,
@@ -149,6 +151,7 @@ pub async fn page(ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
         shop: opened.shop.clone(),
         stream_kind,
         stream_src,
+        poster: live.cover_key.as_ref().map(|_| format!("/live/{id}/cover")),
         source: source.to_param(),
         pinned,
         items,
@@ -168,7 +171,8 @@ pub async fn page(ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
 #[template(path = "shop/lives.html")]
 struct ListPage {
     c: Chrome,
-    lives: Vec<(String, String, bool, String)>,
+    /// Id, title, on air, planned start, cover.
+    lives: Vec<(String, String, bool, String, Option<String>)>,
 }
 
 pub async fn list(ctx: Ctx) -> AppResult<Response> {
@@ -183,6 +187,9 @@ pub async fn list(ctx: Ctx) -> AppResult<Response> {
                 l.title,
                 l.state == LiveState::Live,
                 t.time(&l.planned_start_at),
+                l.cover_key
+                    .as_ref()
+                    .map(|_| format!("/live/{}/cover", l.id)),
             )
         })
         .collect();
@@ -344,4 +351,20 @@ pub async fn recording(
         &headers,
     )
     .await
+}
+
+/// A live's cover picture.
+pub async fn cover(ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
+    let id: LiveId = parse_id(&id)?;
+    let bytes = etalase_services::content::live::cover(&ctx.state.services, id)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/jpeg"),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        bytes,
+    )
+        .into_response())
 }
