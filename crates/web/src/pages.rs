@@ -196,6 +196,19 @@ pub fn seller_nav(scope: &SellerScope, active: &str) -> Vec<NavItem> {
 }
 
 /// Renders a template, or answers 500 (logged) if it cannot.
+/// A JPEG picture (a cover) with its caching rule.
+pub fn jpeg(bytes: Vec<u8>, cache: &'static str) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "image/jpeg"),
+            (axum::http::header::CACHE_CONTROL, cache),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 pub fn html(template: &impl Template) -> axum::response::Response {
     use axum::response::IntoResponse;
     match template.render() {

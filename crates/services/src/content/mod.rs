@@ -3,6 +3,7 @@
 //! function, and what its caption claims is checked against it.
 
 pub mod claims;
+mod cover;
 pub mod live;
 pub mod shop;
 pub mod videos;

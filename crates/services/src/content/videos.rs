@@ -468,32 +468,10 @@ pub async fn set_cover(
 ) -> ServiceResult<Video> {
     scope.authorize(SellerAction::write(Area::Content))?;
     let mut video = store::video_of(&svc.store, scope.seller_id, id).await?;
-    let processed = crate::catalog::media::process_off_thread(bytes)
-        .await?
-        .map_err(|code| ServiceError::field("cover", code))?;
-    let key = format!(
-        "{}-cover-{}.jpg",
-        object_key(scope, id),
-        ulid::Ulid::new().to_string().to_lowercase()
-    );
-    svc.objects
-        .put(&key, processed.full)
-        .await
-        .map_err(ServiceError::internal)?;
+    let key = super::cover::store(svc, &object_key(scope, id), bytes).await?;
     let previous = video.cover_key.replace(key.clone());
-    match write(svc, scope, video, "content.video_cover_set").await {
-        Ok(video) => {
-            if let Some(old) = previous {
-                let _ = svc.objects.delete(&old).await;
-            }
-            Ok(video)
-        }
-        Err(e) => {
-            // Nothing refers to the new file: it must not stay behind.
-            let _ = svc.objects.delete(&key).await;
-            Err(e)
-        }
-    }
+    let written = write(svc, scope, video, "content.video_cover_set").await;
+    super::cover::settle(svc, written, &key, previous).await
 }
 
 /// A video's cover picture (JPEG), when it has one: any of the seller's

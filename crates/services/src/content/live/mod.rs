@@ -441,33 +441,11 @@ pub async fn set_cover(
     if !live.state.accepts_changes() {
         return Err(ErrorCode::IllegalTransition.into());
     }
-    let processed = crate::catalog::media::process_off_thread(bytes)
-        .await?
-        .map_err(|code| ServiceError::field("cover", code))?;
-    let key = format!(
-        "lives/{}/{}-cover-{}.jpg",
-        scope.seller_id,
-        id,
-        ulid::Ulid::new()
-    )
-    .to_lowercase();
-    svc.objects
-        .put(&key, processed.full)
-        .await
-        .map_err(ServiceError::internal)?;
+    let prefix = format!("lives/{}/{}", scope.seller_id, id).to_lowercase();
+    let key = super::cover::store(svc, &prefix, bytes).await?;
     let previous = live.cover_key.replace(key.clone());
-    match write(svc, scope, live, "content.live_cover_set", no_more).await {
-        Ok(live) => {
-            if let Some(old) = previous {
-                let _ = svc.objects.delete(&old).await;
-            }
-            Ok(live)
-        }
-        Err(e) => {
-            let _ = svc.objects.delete(&key).await;
-            Err(e)
-        }
-    }
+    let written = write(svc, scope, live, "content.live_cover_set", no_more).await;
+    super::cover::settle(svc, written, &key, previous).await
 }
 
 /// A live's cover picture (JPEG), when it has one and buyers may open the

@@ -359,12 +359,5 @@ pub async fn cover(ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
     let bytes = etalase_services::content::live::cover(&ctx.state.services, id)
         .await?
         .ok_or(ErrorCode::NotFound)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "image/jpeg"),
-            (header::CACHE_CONTROL, "public, max-age=300"),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::pages::jpeg(bytes, "public, max-age=300"))
 }

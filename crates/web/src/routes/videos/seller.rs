@@ -477,12 +477,5 @@ pub async fn cover(s: SellerCtx, Path(id): Path<String>) -> AppResult<Response> 
     let bytes = videos::cover(&s.ctx.state.services, Some(&s.scope), id)
         .await?
         .ok_or(ErrorCode::NotFound)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "image/jpeg"),
-            (header::CACHE_CONTROL, "private, max-age=300"),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::pages::jpeg(bytes, "private, max-age=300"))
 }

@@ -259,12 +259,5 @@ pub async fn cover(ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
     let bytes = etalase_services::content::videos::cover(&ctx.state.services, None, id)
         .await?
         .ok_or(ErrorCode::NotFound)?;
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, "image/jpeg"),
-            (axum::http::header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::pages::jpeg(bytes, "public, max-age=3600"))
 }
