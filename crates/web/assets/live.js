@@ -149,9 +149,28 @@
     while (chat.children.length > 100) { chat.removeChild(chat.firstChild); }
     chat.scrollTop = chat.scrollHeight;
   }
+  // A buyer's chosen variants survive a re-render (another buyer's
+  // purchase re-sends the state): each select keeps its value if offered.
+  function chosen() {
+    var kept = {};
+    page.querySelectorAll('[data-product] select[name=sku]').forEach(function (select) {
+      var holder = select.closest('[data-product]');
+      kept[(holder.classList.contains('pinned-card') ? 'pin:' : 'list:') + holder.getAttribute('data-product')] = select.value;
+    });
+    return kept;
+  }
+  function restore(kept) {
+    page.querySelectorAll('[data-product] select[name=sku]').forEach(function (select) {
+      var holder = select.closest('[data-product]');
+      var value = kept[(holder.classList.contains('pinned-card') ? 'pin:' : 'list:') + holder.getAttribute('data-product')];
+      if (value && select.querySelector('option[value="' + value + '"]')) { select.value = value; }
+    });
+  }
   function render() {
+    var kept = chosen();
     renderPinned();
     renderBasket();
+    restore(kept);
     if (state) { page.setAttribute('data-state', state.state); }
   }
   render();
