@@ -24,9 +24,10 @@ use crate::state::AppState;
 pub const VISITOR_COOKIE: &str = "etalase_v";
 pub const FORM_FIELD: &str = "_csrf";
 
-/// The visitor id of this request (new if the browser had none).
+/// The visitor id of this request (new if the browser had none), and
+/// whether the browser presented it (a returning visitor).
 #[derive(Clone)]
-pub struct Visitor(pub String);
+pub struct Visitor(pub String, pub bool);
 
 pub fn token_for(secret: &str, visitor: &str) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key");
@@ -76,7 +77,9 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         }
     }
 
-    request.extensions_mut().insert(Visitor(visitor.clone()));
+    request
+        .extensions_mut()
+        .insert(Visitor(visitor.clone(), !is_new));
     let mut response = next.run(request).await;
     if is_new {
         let cookie = Cookie::build((VISITOR_COOKIE, visitor))

@@ -36,6 +36,9 @@ pub struct Ctx {
     pub client: ClientInfo,
     /// The browser's visitor id (the CSRF cookie), empty when it has none.
     visitor: String,
+    /// The browser presented its visitor id (it was not made for this
+    /// request).
+    returning: bool,
 }
 
 impl FromRequestParts<AppState> for Ctx {
@@ -62,10 +65,10 @@ impl FromRequestParts<AppState> for Ctx {
         {
             *slot = Some(lang);
         }
-        let visitor = parts
+        let (visitor, returning) = parts
             .extensions
             .get::<Visitor>()
-            .map(|v| v.0.clone())
+            .map(|v| (v.0.clone(), v.1))
             .unwrap_or_default();
         let here = parts
             .extensions
@@ -94,6 +97,7 @@ impl FromRequestParts<AppState> for Ctx {
             here,
             client: ClientInfo { ip, user_agent },
             visitor,
+            returning,
         })
     }
 }
@@ -109,7 +113,10 @@ impl Ctx {
     ) -> etalase_domain::attribution::AttributionEvent {
         etalase_domain::attribution::AttributionEvent {
             buyer: self.session.as_ref().map(|s| s.user.id),
-            visitor: self.visitor_digest(),
+            // A browser without the cookie yet is nobody known: its events
+            // are anonymous (and its impressions counted together), rather
+            // than a new visitor on every request of a cookieless client.
+            visitor: self.returning.then(|| self.visitor_digest()).flatten(),
             ..etalase_domain::attribution::AttributionEvent::new(kind, source)
         }
     }

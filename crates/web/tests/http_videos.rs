@@ -532,7 +532,48 @@ async fn a_video_gets_a_cover_shown_before_it_plays(backend: Backend) {
     assert!(app.services.objects.get(&before).await.unwrap().is_none());
 }
 
+async fn showings_to_browsers_without_a_cookie_are_counted_together(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let seller = demo(&app).await;
+    let video = videos::videos_of(&app.services.store, seller)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|v| v.state.as_str() == "published")
+        .unwrap()
+        .id;
+    etalase_services::attribution::flush(&app.services)
+        .await
+        .unwrap();
+    let before = etalase_store::attribution::tally(
+        &app.services.store,
+        Source::Video(video),
+        etalase_domain::attribution::EventKind::Impression,
+    )
+    .await
+    .unwrap();
+    // Three cookieless requests (each is handed a new cookie it never sends
+    // back): nobody known, one counted row.
+    for _ in 0..3 {
+        let page = Client::new().get(app.url("/v")).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+    }
+    etalase_services::attribution::flush(&app.services)
+        .await
+        .unwrap();
+    let after = etalase_store::attribution::tally(
+        &app.services.store,
+        Source::Video(video),
+        etalase_domain::attribution::EventKind::Impression,
+    )
+    .await
+    .unwrap();
+    assert_eq!(after.events - before.events, 1, "one row");
+    assert_eq!(after.quantity - before.quantity, 3, "three showings");
+}
+
 on_both_backends!(
+    showings_to_browsers_without_a_cookie_are_counted_together,
     a_video_gets_a_cover_shown_before_it_plays,
     a_video_is_uploaded_checked_published_and_sells,
     a_tagged_product_that_leaves_the_shop_shows_as_unavailable,
