@@ -107,6 +107,15 @@ pub struct Problem {
     pub errors: Vec<ProblemField>,
 }
 
+/// Whether the request asks for JSON first (a page's script, not a
+/// browser navigating).
+pub fn wants_json(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.starts_with("application/json"))
+}
+
 pub async fn render_errors(
     State(state): State<AppState>,
     mut request: Request,
@@ -118,11 +127,7 @@ pub async fn render_errors(
     let fallback_lang = crate::i18n::lang_from_headers(request.headers());
     // A page's script that asks for JSON (the live chat's form) gets a
     // problem document it can show, as the API does.
-    let wants_json = request
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.starts_with("application/json"));
+    let wants_json = wants_json(request.headers());
     let response = next.run(request).await;
 
     let marker = match response.extensions().get::<ErrorMarker>() {

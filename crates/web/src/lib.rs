@@ -313,6 +313,7 @@ pub fn router(services: Services, config: WebConfig) -> Router {
         .route("/seller/live/{id}", get(live::seller::console))
         .route("/seller/live/{id}/stats", get(live::seller::stats))
         .route("/seller/live/{id}/cover", post(live::seller::upload_cover))
+        .route("/seller/live/{id}/plan", post(live::seller::replan))
         .route("/seller/live/{id}/{action}", post(live::seller::act))
         .route("/seller/notifications", get(notifications::list))
         .route(

@@ -715,7 +715,78 @@ async fn one_sku_has_one_price_on_every_surface_and_on_the_order(backend: Backen
     );
 }
 
+async fn a_product_taken_out_of_a_live_loses_its_pin_and_live_prices(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let seller = demo(&app).await;
+    // The demo's live: on air, its first product pinned at a live price.
+    let demo_live = etalase_store::lives::lives_of(&app.services.store, seller)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|l| l.state.is_on())
+        .unwrap();
+    let live = demo_live.id;
+    assert_eq!(
+        demo_live.pin.map(|p| p.product),
+        Some(demo_live.products[0])
+    );
+    assert!(
+        !etalase_store::lives::prices::prices_of(&app.services.store, live)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let mut stream = app
+        .browser()
+        .get(app.url(&format!("/live/{live}/events")))
+        .send()
+        .await
+        .unwrap();
+    let mut seen = String::new();
+    until(&mut stream, &mut seen, "event: state").await;
+
+    let marketing = signed_in(&app, "marketing@etalase.test").await;
+    let kept: Vec<String> = demo_live.products[1..]
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    // None featured: refused, nothing changed.
+    let refused = act(
+        &app,
+        &marketing,
+        live,
+        "plan",
+        &[("title", "Live batik Solo malam ini")],
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let mut fields: Vec<(&str, &str)> = vec![("title", "Live batik Solo malam ini")];
+    fields.extend(kept.iter().map(|p| ("product", p.as_str())));
+    let saved = act(&app, &marketing, live, "plan", &fields).await;
+    assert_eq!(
+        saved.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        saved.text().await.unwrap()
+    );
+
+    let after = etalase_store::lives::live_of(&app.services.store, seller, live)
+        .await
+        .unwrap();
+    assert_eq!(after.title, "Live batik Solo malam ini");
+    assert_eq!(after.products, demo_live.products[1..].to_vec());
+    assert_eq!(after.pin, None);
+    assert!(
+        etalase_store::lives::prices::prices_of(&app.services.store, live)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    until(&mut stream, &mut seen, "\"pinned\":null").await;
+}
+
 on_both_backends!(
+    a_product_taken_out_of_a_live_loses_its_pin_and_live_prices,
     a_live_sells_at_its_live_price_and_viewers_see_every_change,
     the_chat_is_paced_screened_and_moderated,
     one_sku_has_one_price_on_every_surface_and_on_the_order,

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use etalase_domain::id::LiveId;
+use etalase_domain::id::{LiveId, ProductId};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
@@ -27,6 +27,10 @@ const BUFFER: usize = 512;
 const COUNT_EVERY: Duration = Duration::from_secs(2);
 /// A node's count not heard again within this is forgotten (the node died).
 const COUNT_TTL_MS: i64 = 10_000;
+/// Counts told while nobody watched a live on this node before its channel
+/// (its kept events and state) is dropped: a minute, so a viewer whose
+/// connection blinked still gets what it missed.
+const IDLE_COUNTS: i64 = 30;
 /// Comments posted within this window reach viewers as one event: at 200
 /// comments a second, ten events a second per viewer rather than 200 (each
 /// event is a wake-up and a write per viewer, ten thousand viewers each).
@@ -71,9 +75,17 @@ pub struct LiveChannel {
     /// Other nodes' viewers: node → (count, when heard, ms).
     remote: Mutex<HashMap<String, (i64, i64)>>,
     told: AtomicI64,
+    /// The most viewers counted at once on every node since this node
+    /// opened the channel.
+    peak: AtomicI64,
+    /// Counts told in a row with nobody watching here.
+    idle: AtomicI64,
     /// Comments waiting for the batch's flush (JSON objects); a flush is
     /// scheduled while this is not empty.
     pending_comments: Mutex<Vec<String>>,
+    /// Products bought from the live since its viewers were last told;
+    /// `Some` while a telling is scheduled.
+    purchases: Mutex<Option<Vec<ProductId>>>,
 }
 
 impl LiveChannel {
@@ -85,7 +97,10 @@ impl LiveChannel {
             viewers: AtomicI64::new(0),
             remote: Mutex::new(HashMap::new()),
             told: AtomicI64::new(-1),
+            peak: AtomicI64::new(0),
+            idle: AtomicI64::new(0),
             pending_comments: Mutex::new(Vec::new()),
+            purchases: Mutex::new(None),
         }
     }
 
@@ -128,6 +143,36 @@ impl LiveChannel {
             .map(|(n, _)| n)
             .sum();
         local + remote
+    }
+
+    /// Adds products bought from the live to those its viewers will be
+    /// told of; `true` when no telling was scheduled (the caller schedules
+    /// one, and [`LiveChannel::take_purchases`] when it runs).
+    pub fn add_purchases(&self, products: impl IntoIterator<Item = ProductId>) -> bool {
+        let mut purchases = self.purchases.lock().expect("live purchases");
+        let first = purchases.is_none();
+        let bought = purchases.get_or_insert_with(Vec::new);
+        for product in products {
+            if !bought.contains(&product) {
+                bought.push(product);
+            }
+        }
+        first
+    }
+
+    /// The products bought since the last telling; the next purchase
+    /// schedules a new one.
+    pub fn take_purchases(&self) -> Vec<ProductId> {
+        self.purchases
+            .lock()
+            .expect("live purchases")
+            .take()
+            .unwrap_or_default()
+    }
+
+    /// The most viewers counted at once (see [`LiveHub::tell_counts`]).
+    pub fn peak(&self) -> i64 {
+        self.peak.load(Ordering::Relaxed)
     }
 
     pub fn local_viewers(&self) -> i64 {
@@ -273,19 +318,10 @@ impl LiveHub {
         }
     }
 
-    /// Forgets a live's channel once nobody watches it (after it ended).
-    pub fn forget_idle(&self, live: LiveId) {
-        let mut channels = self.channels.lock().expect("live channels");
-        if channels
-            .get(&live)
-            .is_some_and(|c| c.local_viewers() == 0 && c.sender.receiver_count() == 0)
-        {
-            channels.remove(&live);
-        }
-    }
-
-    /// Tells each live's viewers how many watch, when that changed; with an
-    /// event bus, tells the other nodes this node's counts.
+    /// Tells each live's viewers how many watch, when that changed, and
+    /// keeps the peak; with an event bus, tells the other nodes this node's
+    /// counts. A channel nobody watched here for [`IDLE_COUNTS`] counts is
+    /// dropped (the next viewer opens a new one with the current state).
     pub fn tell_counts(&self, now_ms: i64) {
         let channels: Vec<(LiveId, Arc<LiveChannel>)> = self
             .channels
@@ -306,6 +342,20 @@ impl LiveHub {
                 });
             }
             let viewers = channel.viewers(now_ms);
+            channel.peak.fetch_max(viewers, Ordering::Relaxed);
+            if channel.local_viewers() == 0 && channel.sender.receiver_count() == 0 {
+                if channel.idle.fetch_add(1, Ordering::Relaxed) + 1 >= IDLE_COUNTS {
+                    let mut channels = self.channels.lock().expect("live channels");
+                    if channels
+                        .get(&live)
+                        .is_some_and(|c| Arc::ptr_eq(c, &channel) && c.sender.receiver_count() == 0)
+                    {
+                        channels.remove(&live);
+                    }
+                }
+                continue;
+            }
+            channel.idle.store(0, Ordering::Relaxed);
             if channel.told.swap(viewers, Ordering::Relaxed) != viewers {
                 let data = serde_json::json!({ "viewers": viewers }).to_string();
                 let event = Arc::new(LiveEvent::new(

@@ -174,10 +174,7 @@ pub async fn replan(
         live.pin = None;
     }
     live.products = featured.as_slice().to_vec();
-    write(svc, scope, live, "content.live_replanned", |tx, live| {
-        Box::pin(live_prices::keep_prices_of(tx, live.id, &live.products))
-    })
-    .await
+    write(svc, scope, live, "content.live_replanned", true).await
 }
 
 /// Goes on air. A title naming a price the live does not charge is
@@ -203,7 +200,7 @@ pub async fn go_live(
             return Err(ErrorCode::LiveClaimsUnconfirmed.into());
         }
     }
-    write(svc, scope, live, "content.live_started", no_more).await
+    write(svc, scope, live, "content.live_started", false).await
 }
 
 /// Ends a live on air: its live prices and flash deals stop holding.
@@ -218,7 +215,12 @@ pub async fn end(
     live.state = live.state.end()?;
     live.ended_at = Some(svc.now());
     live.pin = None;
-    write(svc, scope, live, "content.live_ended", no_more).await
+    // The peak this node counted, kept with the live (the console records
+    // it too while open).
+    if let Some(channel) = svc.lives.existing(id) {
+        live.peak_viewers = live.peak_viewers.max(channel.peak());
+    }
+    write(svc, scope, live, "content.live_ended", false).await
 }
 
 /// Calls off a live that never went on air.
@@ -231,7 +233,7 @@ pub async fn cancel(
     scope.authorize(SellerAction::write(Area::Content))?;
     let mut live = current(svc, scope, id, version).await?;
     live.state = live.state.cancel()?;
-    write(svc, scope, live, "content.live_cancelled", no_more).await
+    write(svc, scope, live, "content.live_cancelled", false).await
 }
 
 /// Pins one featured product on top of the stream (replacing any pin);
@@ -258,7 +260,7 @@ pub async fn pin(
     } else {
         "content.live_unpinned"
     };
-    write(svc, scope, live, action, no_more).await
+    write(svc, scope, live, action, false).await
 }
 
 /// An on-air action refused because the live is not on air.
@@ -424,7 +426,7 @@ pub async fn stop_deal(
     entry.after = Some(format!("deal={deal}"));
     audit::record(&mut tx, entry, now).await?;
     tx.commit().await?;
-    tell(svc, &live).await
+    tell(svc, &live).await.map(|_| ())
 }
 
 /// Sets a live's cover (shown on its announcement and before the stream
@@ -444,7 +446,7 @@ pub async fn set_cover(
     let prefix = format!("lives/{}/{}", scope.seller_id, id).to_lowercase();
     let key = super::cover::store(svc, &prefix, bytes).await?;
     let previous = live.cover_key.replace(key.clone());
-    let written = write(svc, scope, live, "content.live_cover_set", no_more).await;
+    let written = write(svc, scope, live, "content.live_cover_set", false).await;
     super::cover::settle(svc, written, &key, previous).await
 }
 
@@ -501,29 +503,15 @@ async fn current(
     Ok(live)
 }
 
-type Extra = for<'a> fn(
-    &'a mut etalase_store::Tx,
-    &'a Live,
-) -> std::pin::Pin<
-    Box<dyn std::future::Future<Output = etalase_store::StoreResult<()>> + Send + 'a>,
->;
-
-fn no_more<'a>(
-    _: &'a mut etalase_store::Tx,
-    _: &'a Live,
-) -> std::pin::Pin<Box<dyn std::future::Future<Output = etalase_store::StoreResult<()>> + Send + 'a>>
-{
-    Box::pin(async { Ok(()) })
-}
-
-/// Writes a changed live (with `extra` in the same transaction), audits
-/// it and tells its viewers.
+/// Writes a changed live, audits it and tells its viewers. With
+/// `products_changed`, the live prices of products no longer featured go
+/// in the same transaction.
 async fn write(
     svc: &Services,
     scope: &SellerScope,
     mut live: Live,
     action: &str,
-    extra: Extra,
+    products_changed: bool,
 ) -> ServiceResult<Live> {
     let now = svc.now();
     live.version += 1;
@@ -532,7 +520,9 @@ async fn write(
     if !store::update_live(&mut tx, &live).await? {
         return Err(ErrorCode::VersionConflict.into());
     }
-    extra(&mut tx, &live).await?;
+    if products_changed {
+        live_prices::keep_prices_of(&mut tx, live.id, &live.products).await?;
+    }
     let id = live.id.to_string();
     let mut entry = scope.audit(action, "live", &id);
     entry.after = Some(summary(&live));
@@ -542,12 +532,11 @@ async fn write(
     Ok(live)
 }
 
-/// Tells the live's viewers what it offers now.
-pub async fn tell(svc: &Services, live: &Live) -> ServiceResult<()> {
+/// Tells the live's viewers what it offers now; returns the event sent.
+pub async fn tell(svc: &Services, live: &Live) -> ServiceResult<std::sync::Arc<hub::LiveEvent>> {
     let basket = basket::basket(svc, live, svc.now()).await?;
     let data = serde_json::to_string(&basket).map_err(ServiceError::internal)?;
-    svc.lives.publish(live.id, "state", data);
-    Ok(())
+    Ok(svc.lives.publish(live.id, "state", data))
 }
 
 pub(crate) fn summary(live: &Live) -> String {

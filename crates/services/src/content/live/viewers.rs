@@ -138,9 +138,7 @@ pub async fn state_event(
     let Some(live) = lives_store::visible(&svc.store, id).await? else {
         return Ok(None);
     };
-    let basket = basket::basket(svc, &live, svc.now()).await?;
-    let data = serde_json::to_string(&basket).map_err(ServiceError::internal)?;
-    Ok(Some(svc.lives.publish(id, "state", data)))
+    Ok(Some(super::tell(svc, &live).await?))
 }
 
 /// What a viewer writes.
@@ -211,21 +209,15 @@ fn admit(svc: &Services, viewer: &str, now: Timestamp) -> ServiceResult<Result<(
     Ok(limiter.admit(viewer, now).map_err(|wait| wait.seconds()))
 }
 
-/// The seller's chat view: every comment with where it stands.
+/// The seller's chat view: the latest comments, each with where it stands.
 pub async fn moderation_view(
     svc: &Services,
     scope: &SellerScope,
     id: LiveId,
-) -> ServiceResult<Vec<(Comment, bool)>> {
+) -> ServiceResult<Vec<Comment>> {
     scope.authorize(SellerAction::read(Area::Content))?;
     let live = lives_store::live_of(&svc.store, scope.seller_id, id).await?;
-    let comments = store::latest(&svc.store, live.id, 200).await?;
-    let mut out = Vec::with_capacity(comments.len());
-    for c in comments {
-        let muted = c.moderation == Moderation::HiddenAuthorMuted;
-        out.push((c, muted));
-    }
-    Ok(out)
+    Ok(store::latest(&svc.store, live.id, 200).await?)
 }
 
 /// The seller deletes a comment: nobody sees it any more.
@@ -301,13 +293,13 @@ pub struct Stats {
 pub async fn stats(svc: &Services, scope: &SellerScope, id: LiveId) -> ServiceResult<Stats> {
     scope.authorize(SellerAction::read(Area::Content))?;
     let live = lives_store::live_of(&svc.store, scope.seller_id, id).await?;
-    let viewers = svc
-        .lives
-        .existing(id)
-        .map_or(0, |c| c.viewers(svc.now().unix_millis()));
-    if viewers > live.peak_viewers {
+    let (viewers, peak_here) = svc.lives.existing(id).map_or((0, 0), |c| {
+        let viewers = c.viewers(svc.now().unix_millis());
+        (viewers, c.peak().max(viewers))
+    });
+    if peak_here > live.peak_viewers {
         let mut tx = svc.store.write().await?;
-        lives_store::raise_peak(&mut tx, id, viewers).await?;
+        lives_store::raise_peak(&mut tx, id, peak_here).await?;
         tx.commit().await?;
     }
     let source = Source::Live(id);
@@ -315,7 +307,7 @@ pub async fn stats(svc: &Services, scope: &SellerScope, id: LiveId) -> ServiceRe
     let orders = etalase_store::attribution::tally(&svc.store, source, EventKind::Order).await?;
     Ok(Stats {
         viewers,
-        peak: live.peak_viewers.max(viewers),
+        peak: live.peak_viewers.max(peak_here),
         comments: store::count(&svc.store, id).await?,
         add_to_carts: carts.events,
         orders: orders.events,

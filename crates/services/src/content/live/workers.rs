@@ -69,9 +69,15 @@ pub fn spawn_workers(svc: &Services) -> Vec<tokio::task::JoinHandle<()>> {
     vec![counter, ender]
 }
 
+/// Orders from a live are told to its viewers at most every this often:
+/// a flash deal sells hundreds of units a second, and each telling reads
+/// the live's basket and writes to every viewer.
+const PURCHASE_WINDOW: std::time::Duration = std::time::Duration::from_millis(200);
+
 /// After orders from lives were placed: their viewers see the stock left
-/// and a "baru saja membeli" line. Off the buyer's request (the order is
-/// already committed; a viewer's update may come a moment later).
+/// and a "baru saja membeli" line, once per [`PURCHASE_WINDOW`] for all
+/// the orders within it. Off the buyer's request (the order is already
+/// committed; a viewer's update may come a moment later).
 pub fn after_orders(svc: &Services, orders: &[StoredOrder], products: &[(SellerId, ProductId)]) {
     let mut lives: Vec<LiveId> = orders
         .iter()
@@ -80,16 +86,19 @@ pub fn after_orders(svc: &Services, orders: &[StoredOrder], products: &[(SellerI
             _ => None,
         })
         .collect();
+    lives.sort();
     lives.dedup();
-    if lives.is_empty() {
-        return;
-    }
-    let products: Vec<ProductId> = products.iter().map(|(_, p)| *p).collect();
-    let svc = svc.clone();
-    tokio::spawn(async move {
-        for id in lives {
+    for id in lives {
+        let channel = svc.lives.channel(id);
+        if !channel.add_purchases(products.iter().map(|(_, p)| *p)) {
+            continue; // a telling is already scheduled; it takes these too
+        }
+        let svc = svc.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(PURCHASE_WINDOW).await;
+            let products = channel.take_purchases();
             let Ok(Some(live)) = store::visible(&svc.store, id).await else {
-                continue;
+                return;
             };
             let bought: Vec<&ProductId> = products
                 .iter()
@@ -102,6 +111,6 @@ pub fn after_orders(svc: &Services, orders: &[StoredOrder], products: &[(SellerI
             if let Err(e) = tell(&svc, &live).await {
                 tracing::warn!(live = %id, error = %e, "live viewers not told of a purchase");
             }
-        }
-    });
+        });
+    }
 }

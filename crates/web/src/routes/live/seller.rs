@@ -279,6 +279,8 @@ struct ConsolePage {
     claims: usize,
     unavailable: Vec<String>,
     ask_confirm: bool,
+    /// The shop's products, the featured ones chosen (the plan's form).
+    choices: Vec<ProductChoice>,
     errors: FormErrors,
 }
 
@@ -363,7 +365,7 @@ async fn console_page(
         .into_iter()
         .rev()
         .take(100)
-        .map(|(c, _)| CommentRow {
+        .map(|c| CommentRow {
             id: c.id.to_string(),
             author: c.author,
             body: c.body,
@@ -378,6 +380,16 @@ async fn console_page(
             t.tf1("live.recorded_from", &video.to_string())
         }
     };
+    let choices = videos::tag_candidates(svc, &s.scope)
+        .await?
+        .into_iter()
+        .map(|c| ProductChoice {
+            id: c.product.to_string(),
+            chosen: l.products.contains(&c.product),
+            title: c.title,
+            reachable: c.reachable,
+        })
+        .collect();
     let Frame {
         c,
         nav,
@@ -408,6 +420,7 @@ async fn console_page(
         mismatches: claims_text::rows(t, &view.consistency),
         unavailable: view.unavailable.iter().map(|u| u.title.clone()).collect(),
         ask_confirm,
+        choices,
         errors,
     })
 }
@@ -612,6 +625,47 @@ pub async fn upload_cover(
             Ok(Redirect::to(&format!("/seller/live/{id}?notice=live_cover_set")).into_response())
         }
         Err(e) if matches!(e.code.status(), 409 | 413 | 422) => {
+            let errors = FormErrors::from_service(&s.ctx.t, &e);
+            let page = console_page(&s, id, None, errors, false).await?;
+            Ok((status_of(&e), html(&page)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Changes the live's title and featured products (`title`, `version`, one
+/// `product` each); its start and stream stay as planned.
+pub async fn replan(
+    s: SellerCtx,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let id: LiveId = parse_id(&id)?;
+    let svc = &s.ctx.state.services;
+    let live = lives::get(svc, &s.scope, id).await?.live;
+    let plan = Plan {
+        title: value(&pairs, "title"),
+        planned_start: live.planned_start_at,
+        stream: match live.stream {
+            etalase_domain::content::live::StreamSource::Hls(url) => {
+                StreamInput::Hls(url.as_str().to_owned())
+            }
+            etalase_domain::content::live::StreamSource::Recorded(video) => {
+                StreamInput::Recorded(video)
+            }
+        },
+        products: pairs
+            .iter()
+            .filter(|(k, _)| k == "product")
+            .filter_map(|(_, v)| parse_id::<ProductId>(v).ok())
+            .collect(),
+    };
+    let version: i32 = value(&pairs, "version").parse().unwrap_or_default();
+    match lives::replan(svc, &s.scope, id, version, &plan).await {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/seller/live/{id}?notice=live_replanned")).into_response())
+        }
+        Err(e) if matches!(e.code.status(), 409 | 422) => {
             let errors = FormErrors::from_service(&s.ctx.t, &e);
             let page = console_page(&s, id, None, errors, false).await?;
             Ok((status_of(&e), html(&page)).into_response())

@@ -282,13 +282,6 @@ pub struct CommentForm {
     text: String,
 }
 
-fn wants_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("application/json"))
-}
-
 /// A viewer's comment: answered as JSON to the page's script (the comment,
 /// or the problem with `Retry-After` when too fast), or by going back to
 /// the live without it.
@@ -313,7 +306,7 @@ pub async fn comment(
     )
     .await?;
     match posted {
-        Posted::Posted(view) if wants_json(&headers) => {
+        Posted::Posted(view) if crate::errors::wants_json(&headers) => {
             Ok((StatusCode::CREATED, axum::Json(view)).into_response())
         }
         Posted::Posted(_) => Ok(Redirect::to(&format!("/live/{id}#chat")).into_response()),
