@@ -70,6 +70,21 @@ struct ListPage {
     errors: FormErrors,
 }
 
+/// The shop's products a live may feature (those not in the Shop say so),
+/// `chosen` checked.
+async fn product_choices(s: &SellerCtx, chosen: &[ProductId]) -> AppResult<Vec<ProductChoice>> {
+    Ok(videos::tag_candidates(&s.ctx.state.services, &s.scope)
+        .await?
+        .into_iter()
+        .map(|c| ProductChoice {
+            id: c.product.to_string(),
+            chosen: chosen.contains(&c.product),
+            title: c.title,
+            reachable: c.reachable,
+        })
+        .collect())
+}
+
 fn row(t: &crate::i18n::T, l: &Live) -> LiveRow {
     LiveRow {
         id: l.id.to_string(),
@@ -94,16 +109,7 @@ async fn list_page(
         .iter()
         .map(|l| row(t, l))
         .collect();
-    let products = videos::tag_candidates(svc, &s.scope)
-        .await?
-        .into_iter()
-        .map(|c| ProductChoice {
-            id: c.product.to_string(),
-            chosen: typed.chosen.contains(&c.product),
-            title: c.title,
-            reachable: c.reachable,
-        })
-        .collect();
+    let products = product_choices(s, &typed.chosen).await?;
     let videos = videos::list(svc, &s.scope)
         .await?
         .into_iter()
@@ -380,16 +386,7 @@ async fn console_page(
             t.tf1("live.recorded_from", &video.to_string())
         }
     };
-    let choices = videos::tag_candidates(svc, &s.scope)
-        .await?
-        .into_iter()
-        .map(|c| ProductChoice {
-            id: c.product.to_string(),
-            chosen: l.products.contains(&c.product),
-            title: c.title,
-            reachable: c.reachable,
-        })
-        .collect();
+    let choices = product_choices(s, &l.products).await?;
     let Frame {
         c,
         nav,
