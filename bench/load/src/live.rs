@@ -3,8 +3,9 @@
 //! shopping benchmark of bench/scenarios/live.sh measures:
 //! - how long a pin takes to reach every viewer (from the moment the
 //!   seller's form is sent until each viewer's stream carries the change);
-//! - the server's memory per idle viewer (its resident set before and after
-//!   the viewers connected, read from /proc when given its pid);
+//! - the server's memory per idle viewer (its resident set, read from
+//!   /proc when given its pid, before the viewers, with half and with all
+//!   of them connected);
 //! - whether a flood of comments reaches every viewer (each viewer counts
 //!   the comments it received; a few viewers time each one).
 //!
@@ -208,6 +209,17 @@ async fn viewer(target: Target, path: String, n: usize, shared: Arc<Shared>) -> 
     }
 }
 
+/// How long the server is left idle before its memory is read.
+const SETTLE: Duration = Duration::from_secs(5);
+
+/// Waits (up to two minutes) until `count` viewers have connected.
+async fn all_connected(shared: &Shared, count: usize) {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while shared.connected.load(Ordering::Relaxed) < count && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
 fn rss_kib(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     status
@@ -273,10 +285,20 @@ pub async fn run(run: LiveRun) -> Result<String> {
         connected: AtomicUsize::new(0),
     });
 
+    // Memory is read with the server settled: before any viewer, with half
+    // of them, and with all. What one more viewer costs is the slope
+    // between half and all: what the server allocated or gave back on its
+    // own meanwhile (caches, the allocator returning freed pages) is in
+    // both readings, not in the difference.
+    tokio::time::sleep(SETTLE).await;
     let rss_before = run.server_pid.and_then(rss_kib);
     // Viewers connect in waves, as a live's audience arrives.
     let events = format!("/live/{}/events", run.live);
     let started = Instant::now();
+    let half = run.viewers / 2;
+    let mut rss_half = None;
+    let mut settled = Duration::ZERO;
+    let mut half_time = Duration::ZERO;
     for n in 0..run.viewers {
         let (t, p, s) = (target.clone(), events.clone(), shared.clone());
         tokio::spawn(async move {
@@ -287,15 +309,19 @@ pub async fn run(run: LiveRun) -> Result<String> {
         if n % 500 == 499 {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+        if n + 1 == half {
+            all_connected(&shared, half).await;
+            half_time = started.elapsed();
+            let pause = Instant::now();
+            tokio::time::sleep(SETTLE).await;
+            rss_half = run.server_pid.and_then(rss_kib);
+            settled = pause.elapsed();
+        }
     }
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while shared.connected.load(Ordering::Relaxed) < run.viewers && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    all_connected(&shared, run.viewers).await;
     let connected = shared.connected.load(Ordering::Relaxed);
-    let connect_time = started.elapsed();
-    // Idle: let the server settle before reading its memory.
-    tokio::time::sleep(Duration::from_secs(5)).await;
+    let connect_time = started.elapsed() - settled;
+    tokio::time::sleep(SETTLE).await;
     let rss_after = run.server_pid.and_then(rss_kib);
 
     // Pin rounds: the pin switches between two products.
@@ -396,16 +422,18 @@ pub async fn run(run: LiveRun) -> Result<String> {
     let comments = shared.comment_hist.lock().expect("hist");
     let mut out = String::new();
     out.push_str(&format!(
-        "viewers: {connected} of {} connected in {:.1} s\n",
+        "viewers: {connected} of {} connected in {:.1} s (the first half in {:.1} s)\n",
         run.viewers,
-        connect_time.as_secs_f64()
+        connect_time.as_secs_f64(),
+        half_time.as_secs_f64()
     ));
-    if let (Some(before), Some(after)) = (rss_before, rss_after) {
+    if let (Some(before), Some(half_rss), Some(after)) = (rss_before, rss_half, rss_after) {
         out.push_str(&format!(
-            "server memory: {} KiB before, {} KiB with the viewers idle: {:.1} KiB per viewer\n",
-            before,
-            after,
-            (after.saturating_sub(before)) as f64 / connected.max(1) as f64
+            "server memory: {before} KiB before, {half_rss} KiB with {half} viewers idle, \
+             {after} KiB with {connected}: {:.1} KiB per viewer from before to all, \
+             {:.1} KiB per viewer from half to all\n",
+            (after as f64 - before as f64) / connected.max(1) as f64,
+            (after as f64 - half_rss as f64) / (connected.saturating_sub(half)).max(1) as f64
         ));
     }
     out.push_str(&format!(

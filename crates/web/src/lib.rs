@@ -11,6 +11,7 @@ pub mod errors;
 mod etag;
 pub mod i18n;
 mod limit;
+mod listener;
 mod metrics;
 pub mod pages;
 mod ranged;
@@ -91,6 +92,11 @@ async fn role_guard(
 }
 
 pub fn router(services: Services, config: WebConfig) -> Router {
+    app(services, config).1
+}
+
+/// The app's state and its router.
+fn app(services: Services, config: WebConfig) -> (AppState, Router) {
     let (api_routes, openapi) = api::router();
     let openapi = openapi
         .to_pretty_json()
@@ -102,7 +108,12 @@ pub fn router(services: Services, config: WebConfig) -> Router {
         config: Arc::new(config),
         openapi: Arc::new(openapi),
         limiter: Arc::new(limit::PublicLimiter::default()),
+        stopping: Arc::new(tokio::sync::watch::channel(false).0),
     };
+    (state.clone(), routes(state, api_routes))
+}
+
+fn routes(state: AppState, api_routes: Router<AppState>) -> Router {
     let pages = Router::new()
         // Shop
         .route("/", get(shop::home))
@@ -114,7 +125,7 @@ pub fn router(services: Services, config: WebConfig) -> Router {
         .route("/v/{id}/cover", get(videos::shop::cover))
         .route("/live", get(live::shop::list))
         .route("/live/{id}", get(live::shop::page))
-        .route("/live/{id}/events", get(live::shop::events))
+        .route("/live/{id}/events", get(live::stream::events))
         .route("/live/{id}/comments", post(live::shop::comment))
         .route("/live/{id}/recording", get(live::shop::recording))
         .route("/live/{id}/cover", get(live::shop::cover))
@@ -475,6 +486,7 @@ impl MakeRequestId for UlidRequestId {
 /// A bound, not yet serving, application.
 pub struct Application {
     listener: TcpListener,
+    state: AppState,
     router: Router,
 }
 
@@ -486,10 +498,7 @@ impl Application {
         address: &str,
     ) -> std::io::Result<Application> {
         let listener = TcpListener::bind(address).await?;
-        Ok(Application {
-            listener,
-            router: router(services, config),
-        })
+        Ok(Application::with_listener(services, config, listener))
     }
 
     /// Serves on a listener bound already (the caller needed its port
@@ -499,9 +508,11 @@ impl Application {
         config: WebConfig,
         listener: TcpListener,
     ) -> Application {
+        let (state, router) = app(services, config);
         Application {
             listener,
-            router: router(services, config),
+            state,
+            router,
         }
     }
 
@@ -509,17 +520,27 @@ impl Application {
         self.listener.local_addr()
     }
 
-    /// Serves until `shutdown` completes, then finishes the requests in flight.
+    /// Serves until `shutdown` completes, then finishes the requests in
+    /// flight; event streams end (their viewers reconnect to another node).
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        use axum::serve::ListenerExt;
+        let stopping = self.state.stopping.clone();
+        let mut stopped = stopping.subscribe();
+        tokio::spawn(async move {
+            shutdown.await;
+            stopping.send_replace(true);
+        });
+        let router = self.router;
+        let connections = listener::sort_connections(self.listener, self.state)?;
         axum::serve(
-            self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
+            // Tapped only for the peer address axum's `ConnectInfo` reads.
+            connections.tap_io(|_| {}),
+            router.into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown)
+        .with_graceful_shutdown(async move { state::stopped(&mut stopped).await })
         .await
     }
 }

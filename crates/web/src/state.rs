@@ -125,6 +125,15 @@ pub struct AppState {
     pub openapi: Arc<String>,
     /// Counts requests to the public Shop API per address.
     pub limiter: Arc<crate::limit::PublicLimiter>,
+    /// Becomes `true` when the server stops: what never ends by itself (a
+    /// live's event streams) ends then.
+    pub stopping: Arc<tokio::sync::watch::Sender<bool>>,
+}
+
+/// Completes when the server stops (see [`AppState::stopping`]).
+pub async fn stopped(stopping: &mut tokio::sync::watch::Receiver<bool>) {
+    // An error is the sender gone: the app is gone, so stopped too.
+    let _ = stopping.wait_for(|stopping| *stopping).await;
 }
 
 impl AppState {

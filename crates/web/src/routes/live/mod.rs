@@ -3,3 +3,4 @@
 
 pub mod seller;
 pub mod shop;
+pub mod stream;

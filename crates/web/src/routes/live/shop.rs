@@ -3,27 +3,19 @@
 //! the chat and the "baru saja membeli" ticker — kept current by a
 //! Server-Sent Events stream (`/live/<id>/events`) — and the chat's post.
 
-use std::sync::Arc;
-use std::time::Duration;
-
 use askama::Template;
 use axum::Form;
-use axum::body::Body;
 use axum::extract::Path;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use bytes::Bytes;
 use etalase_domain::ErrorCode;
 use etalase_domain::attribution::{AttributionEvent, EventKind};
 use etalase_domain::checkout::Source;
 use etalase_domain::content::live::{LiveState, StreamSource};
 use etalase_domain::id::LiveId;
 use etalase_services::content::live::basket::{BasketItem, BasketSku};
-use etalase_services::content::live::hub::{LiveEvent, Watch};
 use etalase_services::content::live::viewers::{self, CommentView, NewComment, Posted};
 use etalase_services::content::videos::content_type;
-use futures_util::stream;
-use tokio::sync::broadcast::error::RecvError;
 
 use crate::ctx::Ctx;
 use crate::errors::{AppError, AppResult};
@@ -197,81 +189,6 @@ pub async fn list(ctx: Ctx) -> AppResult<Response> {
         c: Chrome::new(&ctx),
         lives,
     }))
-}
-
-/// What a viewer's stream still has to send: the backlog first (missed
-/// events, or the current state), then the live's events as they come.
-struct Feed {
-    watch: Watch,
-    backlog: std::vec::IntoIter<Arc<LiveEvent>>,
-}
-
-/// A comment line that keeps an idle stream open through proxies.
-const KEEP_ALIVE: &[u8] = b": keep-alive\n\n";
-const KEEP_ALIVE_EVERY: Duration = Duration::from_secs(20);
-
-/// The live's events for one viewer, as Server-Sent Events. A viewer
-/// reconnecting with `Last-Event-ID` gets what it missed, when this node
-/// still keeps it; otherwise (and on a first connection) the current
-/// state. A viewer too slow to keep up is sent the current state rather
-/// than a hole.
-///
-/// Each event is framed once by the hub and its bytes are shared by every
-/// viewer's stream: a viewer costs its connection, not a copy of each event.
-pub async fn events(ctx: Ctx, Path(id): Path<String>, headers: HeaderMap) -> AppResult<Response> {
-    let id: LiveId = parse_id(&id)?;
-    let svc = &ctx.state.services;
-    let watch = svc.lives.watch(id);
-    let last = headers
-        .get("last-event-id")
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| !v.is_empty() && v.len() <= 100);
-    let missed = last.and_then(|l| watch.channel.after(l));
-    let backlog = match missed {
-        Some(missed) => missed,
-        None => vec![
-            viewers::state_event(svc, id)
-                .await?
-                .ok_or(ErrorCode::NotFound)?,
-        ],
-    };
-    let feed = Feed {
-        watch,
-        backlog: backlog.into_iter(),
-    };
-    let stream = stream::unfold(feed, |mut feed| async move {
-        if let Some(e) = feed.backlog.next() {
-            return Some((Ok::<_, std::convert::Infallible>(e.frame.clone()), feed));
-        }
-        loop {
-            match tokio::time::timeout(KEEP_ALIVE_EVERY, feed.watch.events.recv()).await {
-                Err(_) => return Some((Ok(Bytes::from_static(KEEP_ALIVE)), feed)),
-                Ok(Ok(e)) => return Some((Ok(e.frame.clone()), feed)),
-                Ok(Err(RecvError::Lagged(_))) => {
-                    if let Some(state) = feed.watch.channel.state() {
-                        return Some((Ok(state.frame.clone()), feed));
-                    }
-                }
-                Ok(Err(RecvError::Closed)) => return None,
-            }
-        }
-    });
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/event-stream"),
-            ),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-            // Tells a buffering proxy (nginx) to pass events on at once.
-            (
-                header::HeaderName::from_static("x-accel-buffering"),
-                HeaderValue::from_static("no"),
-            ),
-        ],
-        Body::from_stream(stream),
-    )
-        .into_response())
 }
 
 #[derive(serde::Deserialize)]
