@@ -40,6 +40,10 @@ pub struct FileConfig {
     pub video_max_mb: Option<u64>,
     /// The longest short video, in seconds [default: 180].
     pub video_max_seconds: Option<u64>,
+    /// The largest video of a product's own page, in megabytes [default: 20].
+    pub product_video_max_mb: Option<u64>,
+    /// The longest video of a product's own page, in seconds [default: 60].
+    pub product_video_max_seconds: Option<u64>,
     pub production: Option<bool>,
     /// Holidays added to the built-in ones (see `--holidays-file`).
     pub holidays_file: Option<PathBuf>,

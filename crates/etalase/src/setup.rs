@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use etalase_domain::calendar::WorkingCalendar;
+use etalase_domain::content::video::VideoLimits;
 use etalase_services::mail::{self, FileMailer, Mailer, SmtpMailer};
 use etalase_services::payments::{GatewayConfig, ServerKey};
 use etalase_services::vault::Vault;
@@ -201,7 +202,18 @@ pub(crate) fn services(
             .shop_cache_mb
             .map_or(defaults_service.shop_cache_bytes, |mb| mb << 20),
         gateway: gateway(settings, &public_url)?,
-        video_limits: video_limits(&settings.file)?,
+        video_limits: video_limits(
+            "video",
+            settings.file.video_max_mb,
+            settings.file.video_max_seconds,
+            VideoLimits::SHORT,
+        )?,
+        product_video_limits: video_limits(
+            "product_video",
+            settings.file.product_video_max_mb,
+            settings.file.product_video_max_seconds,
+            VideoLimits::PRODUCT,
+        )?,
         ..ServiceConfig::default()
     };
     let mailer = mailer(settings)?;
@@ -313,23 +325,21 @@ fn mailer(settings: &Settings) -> anyhow::Result<Arc<dyn Mailer>> {
     })
 }
 
-/// The short-video limits: at most what a buyer's phone can reasonably
-/// stream (1 GB, 10 minutes).
+/// A video limit setting (`name`: `video` or `product_video`): at most
+/// what a buyer's phone can reasonably stream (1 GB, 10 minutes).
 fn video_limits(
-    file: &crate::config::FileConfig,
+    name: &str,
+    mb: Option<u64>,
+    seconds: Option<u64>,
+    defaults: etalase_domain::content::video::VideoLimits,
 ) -> anyhow::Result<etalase_domain::content::video::VideoLimits> {
-    let defaults = etalase_domain::content::video::VideoLimits::SHORT;
-    let mb = file
-        .video_max_mb
-        .unwrap_or(defaults.max_bytes / (1024 * 1024));
-    let seconds = file
-        .video_max_seconds
-        .unwrap_or(defaults.max_duration_ms / 1000);
+    let mb = mb.unwrap_or(defaults.max_bytes / (1024 * 1024));
+    let seconds = seconds.unwrap_or(defaults.max_duration_ms / 1000);
     if !(1..=1024).contains(&mb) {
-        anyhow::bail!("video_max_mb must be from 1 to 1024, not {mb}");
+        anyhow::bail!("{name}_max_mb must be from 1 to 1024, not {mb}");
     }
     if !(5..=600).contains(&seconds) {
-        anyhow::bail!("video_max_seconds must be from 5 to 600, not {seconds}");
+        anyhow::bail!("{name}_max_seconds must be from 5 to 600, not {seconds}");
     }
     Ok(etalase_domain::content::video::VideoLimits {
         max_bytes: mb * 1024 * 1024,

@@ -107,6 +107,8 @@ pub struct ServiceConfig {
     pub gateway: payments::GatewayConfig,
     /// How large and long a short video may be.
     pub video_limits: etalase_domain::content::video::VideoLimits,
+    /// How large and long a product's own video may be.
+    pub product_video_limits: etalase_domain::content::video::VideoLimits,
 }
 
 impl Default for ServiceConfig {
@@ -126,6 +128,7 @@ impl Default for ServiceConfig {
             shipping_rates: Arc::new(etalase_domain::shipping::RateTable::default_table().clone()),
             gateway: payments::GatewayConfig::default(),
             video_limits: etalase_domain::content::video::VideoLimits::default(),
+            product_video_limits: etalase_domain::content::video::VideoLimits::PRODUCT,
         }
     }
 }

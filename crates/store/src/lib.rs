@@ -28,6 +28,7 @@ pub mod objects;
 pub mod outbox;
 pub mod payments;
 pub mod pricing;
+pub mod product_videos;
 pub mod sellers;
 pub mod shop;
 pub mod sync;

@@ -122,7 +122,7 @@ async fn presented_token(request: Request, limit: usize) -> (Option<Request>, Op
     }
     if let Some(boundary) = multipart_boundary
         .as_ref()
-        .filter(|_| request.uri().path() == VIDEO_UPLOAD_PATH)
+        .filter(|_| is_streamed_upload(request.uri().path()))
     {
         let boundary = boundary.clone();
         return leading_field(request, &boundary).await;
@@ -152,10 +152,21 @@ pub const UPLOAD_LIMIT: usize = 6 * 1024 * 1024;
 pub const IMPORT_PATH: &str = "/seller/products/import";
 pub const IMPORT_LIMIT: usize = etalase_services::catalog::import::MAX_BYTES + 1024 * 1024;
 
-/// Where videos are uploaded. A video is far larger than any form, so its
-/// body is never read whole here: the token must be the form's first field,
-/// and the rest of the body streams on to the upload untouched.
+/// Where short videos are uploaded.
 pub const VIDEO_UPLOAD_PATH: &str = "/seller/videos";
+
+/// Whether `path` takes a video upload (a short video, or a product's own
+/// video: `/seller/products/<id>/video`). A video is far larger than any
+/// form, so its body is never read whole here: the token must be the
+/// form's first field, and the rest of the body streams on to the upload
+/// untouched.
+pub fn is_streamed_upload(path: &str) -> bool {
+    path == VIDEO_UPLOAD_PATH
+        || path
+            .strip_prefix("/seller/products/")
+            .and_then(|rest| rest.strip_suffix("/video"))
+            .is_some_and(|id| !id.is_empty() && !id.contains('/'))
+}
 
 /// How much of a streamed upload is read looking for its leading token.
 const LEADING_FIELD_LIMIT: usize = 16 * 1024;
@@ -261,6 +272,21 @@ fn form_urlencoded_value(body: &[u8], name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn video_uploads_are_the_streamed_ones() {
+        assert!(is_streamed_upload("/seller/videos"));
+        assert!(is_streamed_upload("/seller/products/prd_01/video"));
+        for other in [
+            "/seller/videos/vid_01",
+            "/seller/products/prd_01/images",
+            "/seller/products//video",
+            "/seller/products/prd_01/video/delete",
+            "/seller/products/a/b/video",
+        ] {
+            assert!(!is_streamed_upload(other), "{other}");
+        }
+    }
 
     #[test]
     fn a_streamed_upload_presents_its_token_as_the_first_part() {

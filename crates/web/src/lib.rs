@@ -59,7 +59,7 @@ async fn deadline(
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
     let limit = if request.method() == axum::http::Method::POST
-        && request.uri().path() == csrf::VIDEO_UPLOAD_PATH
+        && csrf::is_streamed_upload(request.uri().path())
     {
         UPLOAD_DEADLINE
     } else {
@@ -137,6 +137,10 @@ fn routes(state: AppState, api_routes: Router<AppState>) -> Router {
         .route("/sitemaps/{file}", get(seo::page))
         .route("/vouchers/{id}/claim", post(shop::claim_voucher))
         .route("/p/{id}/images/{image}/{size}", get(shop::product_image))
+        .route(
+            "/p/{id}/video/{video}",
+            get(videos::shop::product_video_file),
+        )
         .route(
             "/signin",
             get(auth::shop_sign_in_page).post(auth::shop_sign_in),
@@ -268,6 +272,16 @@ fn routes(state: AppState, api_routes: Router<AppState>) -> Router {
         .route(
             "/seller/products/{id}/skus/{sku}/price",
             post(catalog::stock::price),
+        )
+        .route(
+            "/seller/products/{id}/video",
+            get(catalog::video::file)
+                .post(catalog::video::upload)
+                .layer(DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/seller/products/{id}/video/delete",
+            post(catalog::video::remove),
         )
         .route("/seller/products/{id}/{action}", post(catalog::editor::act))
         .route(

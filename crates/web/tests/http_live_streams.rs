@@ -11,22 +11,13 @@ use std::time::Duration;
 
 use common::TestApp;
 use etalase_domain::id::LiveId;
-use etalase_services::demo::DEMO_SHOP_SLUG;
 use etalase_testkit::{Backend, on_both_backends};
 use etalase_web::{Application, WebConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 async fn demo_live(app: &TestApp) -> LiveId {
-    etalase_services::demo::load(&app.services).await.unwrap();
-    etalase_services::sync::catch_up(&app.services)
-        .await
-        .unwrap();
-    let seller = etalase_store::sellers::find_seller_by_slug(&app.services.store, DEMO_SHOP_SLUG)
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let seller = app.demo_shop().await;
     etalase_store::lives::lives_of(&app.services.store, seller)
         .await
         .unwrap()
@@ -143,15 +134,7 @@ async fn the_stream_is_the_same_straight_on_the_socket_and_through_http(backend:
 
     // A change reaches both.
     let first_id = id_of_first_event(&head);
-    let marketing = app.browser();
-    let signed = app
-        .sign_in(
-            &marketing,
-            "marketing@etalase.test",
-            etalase_services::demo::DEMO_PASSWORD,
-        )
-        .await;
-    assert_eq!(signed.status(), reqwest::StatusCode::SEE_OTHER);
+    let marketing = app.demo_member("marketing@etalase.test").await;
     let console = format!("/seller/live/{live}");
     let page = app.get(&marketing, &console).await.text().await.unwrap();
     let version = common::value_of(&page, "name=\"version\" value=\"").unwrap_or_default();

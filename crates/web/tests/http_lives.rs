@@ -13,29 +13,10 @@ use std::time::Duration;
 
 use common::{TestApp, location, value_of};
 use etalase_domain::checkout::Source;
-use etalase_domain::id::{LiveId, ProductId, SellerId, SkuId};
-use etalase_services::demo::{DEMO_PASSWORD, DEMO_SHOP_SLUG};
-use etalase_services::sync;
-use etalase_store::{catalog, sellers, videos};
+use etalase_domain::id::{LiveId, ProductId, SkuId};
+use etalase_store::{catalog, videos};
 use etalase_testkit::{Backend, on_both_backends};
 use reqwest::{Client, StatusCode, header};
-
-async fn demo(app: &TestApp) -> SellerId {
-    etalase_services::demo::load(&app.services).await.unwrap();
-    sync::catch_up(&app.services).await.unwrap();
-    sellers::find_seller_by_slug(&app.services.store, DEMO_SHOP_SLUG)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
-
-async fn signed_in(app: &TestApp, email: &str) -> Client {
-    let browser = app.browser();
-    let response = app.sign_in(&browser, email, DEMO_PASSWORD).await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    browser
-}
 
 /// Reads a Server-Sent Events stream until its text holds `needle`.
 async fn until(stream: &mut reqwest::Response, seen: &mut String, needle: &str) {
@@ -130,8 +111,8 @@ async fn newest_order(app: &TestApp) -> etalase_store::checkout::StoredOrder {
 
 async fn a_live_sells_at_its_live_price_and_viewers_see_every_change(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let seller = demo(&app).await;
-    let marketing = signed_in(&app, "marketing@etalase.test").await;
+    let seller = app.demo_shop().await;
+    let marketing = app.demo_member("marketing@etalase.test").await;
     let video = videos::videos_of(&app.services.store, seller)
         .await
         .unwrap()
@@ -223,7 +204,7 @@ async fn a_live_sells_at_its_live_price_and_viewers_see_every_change(backend: Ba
     assert_eq!(set.status(), StatusCode::SEE_OTHER);
 
     // A buyer from the live before it is on air pays the normal price.
-    let buyer = signed_in(&app, "pembeli@etalase.test").await;
+    let buyer = app.demo_member("pembeli@etalase.test").await;
     let page = app
         .get(&buyer, &format!("/live/{live}"))
         .await
@@ -408,7 +389,7 @@ async fn a_live_sells_at_its_live_price_and_viewers_see_every_change(backend: Ba
 
 async fn the_chat_is_paced_screened_and_moderated(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let seller = demo(&app).await;
+    let seller = app.demo_shop().await;
     // The demo's live is on air.
     let live = etalase_store::lives::lives_of(&app.services.store, seller)
         .await
@@ -482,7 +463,7 @@ async fn the_chat_is_paced_screened_and_moderated(backend: Backend) {
     assert!(own_page.contains("transfer di luar aplikasi"));
 
     // The seller mutes the author: what they wrote leaves the others' chat.
-    let marketing = signed_in(&app, "marketing@etalase.test").await;
+    let marketing = app.demo_member("marketing@etalase.test").await;
     let id = shown["id"].as_str().unwrap();
     let muted = act(&app, &marketing, live, "mute", &[("comment", id)]).await;
     assert_eq!(muted.status(), StatusCode::SEE_OTHER);
@@ -569,8 +550,8 @@ fn rupiah_in(text: &str) -> i64 {
 
 async fn one_sku_has_one_price_on_every_surface_and_on_the_order(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let seller = demo(&app).await;
-    let marketing = signed_in(&app, "marketing@etalase.test").await;
+    let seller = app.demo_shop().await;
+    let marketing = app.demo_member("marketing@etalase.test").await;
     let video = videos::videos_of(&app.services.store, seller)
         .await
         .unwrap()
@@ -611,7 +592,7 @@ async fn one_sku_has_one_price_on_every_surface_and_on_the_order(backend: Backen
     );
 
     // The same moment, four surfaces.
-    let buyer = signed_in(&app, "pembeli@etalase.test").await;
+    let buyer = app.demo_member("pembeli@etalase.test").await;
     let listing = etalase_store::shop::get(&app.services.store, product)
         .await
         .unwrap()
@@ -717,7 +698,7 @@ async fn one_sku_has_one_price_on_every_surface_and_on_the_order(backend: Backen
 
 async fn a_product_taken_out_of_a_live_loses_its_pin_and_live_prices(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let seller = demo(&app).await;
+    let seller = app.demo_shop().await;
     // The demo's live: on air, its first product pinned at a live price.
     let demo_live = etalase_store::lives::lives_of(&app.services.store, seller)
         .await
@@ -745,7 +726,7 @@ async fn a_product_taken_out_of_a_live_loses_its_pin_and_live_prices(backend: Ba
     let mut seen = String::new();
     until(&mut stream, &mut seen, "event: state").await;
 
-    let marketing = signed_in(&app, "marketing@etalase.test").await;
+    let marketing = app.demo_member("marketing@etalase.test").await;
     let kept: Vec<String> = demo_live.products[1..]
         .iter()
         .map(ToString::to_string)

@@ -10,8 +10,7 @@ mod common;
 use common::{TestApp, location};
 use etalase_domain::checkout::Source;
 use etalase_domain::content::video::VideoLimits;
-use etalase_domain::id::{ProductId, SellerId, VideoId};
-use etalase_services::demo::{DEMO_PASSWORD, DEMO_SHOP_SLUG};
+use etalase_domain::id::{ProductId, VideoId};
 use etalase_services::{ServiceConfig, sync};
 use etalase_store::checkout::{CartOwner, cart_lines, cart_of};
 use etalase_store::{sellers, videos};
@@ -25,25 +24,6 @@ const WEBM: &[u8] = include_bytes!("../../domain/tests/fixtures/video/vp9_opus_v
 const MKV: &[u8] = include_bytes!("../../domain/tests/fixtures/video/h264_landscape.mkv");
 const MPEG4_PART2: &[u8] =
     include_bytes!("../../domain/tests/fixtures/video/mpeg4_part2_landscape.mp4");
-
-async fn demo(app: &TestApp) -> SellerId {
-    etalase_services::demo::load(&app.services).await.unwrap();
-    sync::catch_up(&app.services).await.unwrap();
-    sellers::find_seller_by_slug(&app.services.store, DEMO_SHOP_SLUG)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
-
-async fn marketing(app: &TestApp) -> Client {
-    let browser = app.browser();
-    let response = app
-        .sign_in(&browser, "marketing@etalase.test", DEMO_PASSWORD)
-        .await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    browser
-}
 
 async fn upload(app: &TestApp, seller: &Client, name: &str, bytes: &[u8]) -> reqwest::Response {
     let token = app.csrf(seller, "/seller/videos").await;
@@ -116,8 +96,8 @@ fn prices(body: &str) -> Vec<i64> {
 
 async fn a_video_is_uploaded_checked_published_and_sells(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let seller = demo(&app).await;
-    let browser = marketing(&app).await;
+    let seller = app.demo_shop().await;
+    let browser = app.demo_member("marketing@etalase.test").await;
 
     // The demo shop already has a published video and a draft with a
     // mismatched claim.
@@ -305,8 +285,8 @@ async fn a_video_is_uploaded_checked_published_and_sells(backend: Backend) {
 
 async fn a_tagged_product_that_leaves_the_shop_shows_as_unavailable(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let seller = demo(&app).await;
-    let browser = marketing(&app).await;
+    let seller = app.demo_shop().await;
+    let browser = app.demo_member("marketing@etalase.test").await;
     let published = videos::videos_of(&app.services.store, seller)
         .await
         .unwrap()
@@ -379,8 +359,8 @@ async fn bad_uploads_are_refused_and_leave_nothing(backend: Backend) {
         ..ServiceConfig::default()
     })
     .await;
-    let seller = demo(&app).await;
-    let browser = marketing(&app).await;
+    let seller = app.demo_shop().await;
+    let browser = app.demo_member("marketing@etalase.test").await;
     let before = videos::videos_of(&app.services.store, seller)
         .await
         .unwrap()
@@ -445,8 +425,8 @@ async fn bad_uploads_are_refused_and_leave_nothing(backend: Backend) {
 
 async fn a_video_gets_a_cover_shown_before_it_plays(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let seller = demo(&app).await;
-    let browser = marketing(&app).await;
+    let seller = app.demo_shop().await;
+    let browser = app.demo_member("marketing@etalase.test").await;
     let page = uploaded(&app, &browser, VERTICAL).await;
     let id: VideoId = page.rsplit('/').next().unwrap().parse().unwrap();
     let cover = |name: &'static str, bytes: Vec<u8>| {
@@ -534,7 +514,7 @@ async fn a_video_gets_a_cover_shown_before_it_plays(backend: Backend) {
 
 async fn showings_to_browsers_without_a_cookie_are_counted_together(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let seller = demo(&app).await;
+    let seller = app.demo_shop().await;
     let video = videos::videos_of(&app.services.store, seller)
         .await
         .unwrap()

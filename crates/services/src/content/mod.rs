@@ -5,5 +5,6 @@
 pub mod claims;
 mod cover;
 pub mod live;
+pub mod product_video;
 pub mod shop;
 pub mod videos;

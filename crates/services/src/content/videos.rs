@@ -37,7 +37,16 @@ fn object_key(scope: &SellerScope, id: VideoId) -> String {
 pub async fn begin_upload(svc: &Services, scope: &SellerScope) -> ServiceResult<Upload> {
     scope.authorize(SellerAction::write(Area::Content))?;
     let id = VideoId::generate();
-    let key = object_key(scope, id);
+    begin(svc, id, object_key(scope, id), svc.config.video_limits).await
+}
+
+/// Starts an upload of a file kept at `key`, within `limits`.
+pub(crate) async fn begin(
+    svc: &Services,
+    id: VideoId,
+    key: String,
+    limits: VideoLimits,
+) -> ServiceResult<Upload> {
     let staged = svc
         .objects
         .stage(&key)
@@ -46,9 +55,24 @@ pub async fn begin_upload(svc: &Services, scope: &SellerScope) -> ServiceResult<
     Ok(Upload {
         id,
         key,
-        limits: svc.config.video_limits,
+        limits,
         staged,
     })
+}
+
+/// A video file that passed its checks, kept in the object store: what is
+/// left is to record it (or, when that fails, to delete it).
+pub(crate) struct Kept {
+    pub id: VideoId,
+    pub key: String,
+    pub bytes: u64,
+    pub facts: VideoFacts,
+}
+
+impl Kept {
+    pub fn container(&self) -> &'static str {
+        container_name(&self.facts)
+    }
 }
 
 impl Upload {
@@ -72,8 +96,9 @@ impl Upload {
             .map_err(ServiceError::internal)
     }
 
-    /// Checks the whole file by its container and keeps it as a draft.
-    pub async fn finish(mut self, svc: &Services, scope: &SellerScope) -> ServiceResult<Video> {
+    /// Checks the whole file by its container (never by its name) and the
+    /// duration limit, and keeps it.
+    pub(crate) async fn keep(mut self) -> ServiceResult<Kept> {
         if self.staged.is_empty() {
             return Err(ServiceError::field("file", ErrorCode::VideoFileRequired));
         }
@@ -87,17 +112,30 @@ impl Upload {
             .check_duration(&facts)
             .map_err(|code| ServiceError::field("file", code))?;
         let bytes = self.staged.commit().await.map_err(ServiceError::internal)?;
+        Ok(Kept {
+            id: self.id,
+            key: self.key,
+            bytes,
+            facts,
+        })
+    }
+
+    /// Checks the whole file and keeps it as a draft.
+    pub async fn finish(self, svc: &Services, scope: &SellerScope) -> ServiceResult<Video> {
+        let kept = self.keep().await?;
+        let facts = &kept.facts;
+        let bytes = kept.bytes;
         let now = svc.now();
         let video = Video {
-            id: self.id,
+            id: kept.id,
             seller_id: scope.seller_id,
             uploaded_by: scope.actor().as_text(),
             state: VideoState::Draft,
             caption: String::new(),
-            object_key: self.key.clone(),
+            object_key: kept.key.clone(),
             cover_key: None,
             bytes: bytes as i64,
-            container: container_name(&facts).to_owned(),
+            container: kept.container().to_owned(),
             video_codec: facts.video.name().to_owned(),
             audio_codec: facts.audio.as_ref().map(|a| a.name().to_owned()),
             duration_ms: facts.duration_ms as i64,
@@ -124,7 +162,7 @@ impl Upload {
         .await;
         if let Err(e) = written {
             // Nothing refers to the file: it must not stay behind.
-            let _ = svc.objects.delete(&self.key).await;
+            let _ = svc.objects.delete(&kept.key).await;
             return Err(e.into());
         }
         Ok(video)
@@ -144,7 +182,12 @@ fn container_name(facts: &VideoFacts) -> &'static str {
 
 /// The media type a video is served with.
 pub fn content_type(video: &Video) -> &'static str {
-    match video.container.as_str() {
+    media_type(&video.container)
+}
+
+/// The media type of a video file in `container` (as stored).
+pub fn media_type(container: &str) -> &'static str {
+    match container {
         "webm" => "video/webm",
         _ => "video/mp4",
     }

@@ -146,6 +146,7 @@ pub async fn load(svc: &Services) -> ServiceResult<()> {
     orders::load(svc, buyer, seller).await?;
     let marketing = marketing_scope(svc).await?;
     videos::load(svc, &marketing).await?;
+    videos::load_product_video(svc, &owner_scope).await?;
     lives::load(svc, &marketing).await?;
     load_verification_case(svc).await?;
     Ok(())

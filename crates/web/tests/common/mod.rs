@@ -110,6 +110,33 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Loads the demo data, lists it in the Shop, and returns the demo
+    /// shop's seller.
+    pub async fn demo_shop(&self) -> etalase_domain::id::SellerId {
+        etalase_services::demo::load(&self.services).await.unwrap();
+        etalase_services::sync::catch_up(&self.services)
+            .await
+            .unwrap();
+        etalase_store::sellers::find_seller_by_slug(
+            &self.services.store,
+            etalase_services::demo::DEMO_SHOP_SLUG,
+        )
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+    }
+
+    /// A browser signed in as the demo user `email`.
+    pub async fn demo_member(&self, email: &str) -> Client {
+        let browser = self.browser();
+        let response = self
+            .sign_in(&browser, email, etalase_services::demo::DEMO_PASSWORD)
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{email}");
+        browser
+    }
+
     pub async fn sign_in(&self, client: &Client, email: &str, password: &str) -> Response {
         self.submit(
             client,

@@ -16,6 +16,7 @@ use etalase_domain::id::ProductId;
 use etalase_domain::policy::{Area, SellerAction};
 use etalase_services::ServiceError;
 use etalase_services::catalog::{self, ProductView, SaveOutcome};
+use etalase_services::content::product_video;
 
 use super::form::{AttributeRow, EditorFields, category_groups};
 use crate::ctx::SellerCtx;
@@ -82,6 +83,31 @@ struct EditorPage {
     review_requested: bool,
     copied_from: Option<String>,
     shop: Option<super::sync::ShopPanel>,
+    /// The product's own video, when it has one.
+    video: Option<VideoPanel>,
+    /// "20 MB, 60 detik": what a product video may be.
+    video_limits: String,
+}
+
+/// The product's video as its editor shows it.
+pub struct VideoPanel {
+    pub src: String,
+    /// Duration, size in pixels, container and file size.
+    pub facts: String,
+}
+
+fn video_panel(video: &etalase_store::product_videos::ProductVideo) -> VideoPanel {
+    VideoPanel {
+        src: format!("/seller/products/{}/video", video.product_id),
+        facts: format!(
+            "{} · {}×{} · {} · {}",
+            crate::routes::videos::duration_text(video.duration_ms),
+            video.width,
+            video.height,
+            video.container.to_uppercase(),
+            crate::routes::videos::seller::size_text(video.bytes)
+        ),
+    }
 }
 
 impl EditorPage {
@@ -275,6 +301,15 @@ fn page(
                 .map(|(title, shop)| t.tf2("quality.original_description.named", title, shop))
         }),
         shop: None,
+        video: None,
+        video_limits: {
+            let limits = s.ctx.state.services.config.product_video_limits;
+            t.tf2(
+                "catalog.video.limits",
+                &(limits.max_bytes / (1024 * 1024)).to_string(),
+                &(limits.max_duration_ms / 1000).to_string(),
+            )
+        },
     }
 }
 
@@ -381,6 +416,10 @@ pub async fn edit_page(
     let fields = EditorFields::of(&view.product, &view.skus);
     let mut editor = page(&s, Some(&view), fields, no_extras(), q.notice.as_deref());
     editor.shop = Some(shop_panel(&s, &view).await?);
+    editor.video = product_video::of_own_product(&s.ctx.state.services, &s.scope, id)
+        .await?
+        .as_ref()
+        .map(video_panel);
     Ok(html(&editor))
 }
 

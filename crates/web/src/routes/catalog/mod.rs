@@ -6,6 +6,7 @@ pub mod images;
 pub mod import;
 pub mod stock;
 pub mod sync;
+pub mod video;
 
 use askama::Template;
 use axum::extract::Query;

@@ -119,6 +119,9 @@ pub struct ProductView {
     pub source: String,
     /// Published videos that tag it.
     pub videos: Vec<crate::routes::videos::shop::VideoLink>,
+    /// Its own video, first in the gallery: the file's address and its
+    /// size in pixels.
+    pub video: Option<(String, i32, i32)>,
 }
 
 /// What search engines and link previews read from a product page.
@@ -212,6 +215,15 @@ pub async fn product(
     let videos = crate::routes::videos::shop::links(
         &etalase_services::content::shop::of_product(svc, l.product_id).await?,
     );
+    let video = etalase_services::content::product_video::of_product(svc, l.product_id)
+        .await?
+        .map(|v| {
+            (
+                format!("/p/{}/video/{}", l.product_id, v.id),
+                v.width,
+                v.height,
+            )
+        });
     let related = storefront::related(svc, l, 6)
         .await?
         .iter()
@@ -289,6 +301,7 @@ pub async fn product(
         crumbs,
         related,
         videos,
+        video,
     };
     let mut c = Chrome::new(&ctx);
     c.notice = query.notice.as_deref().and_then(|n| ctx.t.notice(n));

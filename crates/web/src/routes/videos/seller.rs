@@ -11,7 +11,7 @@ use etalase_domain::ErrorCode;
 use etalase_domain::id::{ProductId, VideoId};
 use etalase_domain::policy::{Area, SellerAction};
 use etalase_services::ServiceError;
-use etalase_services::content::videos::{self, Details, TagView, VideoView};
+use etalase_services::content::videos::{self, Details, TagView, Upload, VideoView};
 use etalase_store::videos::Video;
 
 use super::claims_text::{self, MismatchRow};
@@ -47,7 +47,7 @@ fn facts_text(v: &Video) -> String {
 }
 
 /// "8 KB", "12.4 MB".
-fn size_text(bytes: i64) -> String {
+pub(crate) fn size_text(bytes: i64) -> String {
     if bytes < 1024 * 1024 {
         format!("{} KB", (bytes + 1023) / 1024)
     } else {
@@ -120,6 +120,36 @@ async fn refused_upload(s: &SellerCtx, e: ServiceError) -> AppResult<Response> {
     Ok((status_of(&e), html(&page)).into_response())
 }
 
+/// Whether a request declares a body larger than `upload` takes (the form
+/// around the file is a few hundred bytes): refused before a byte is read.
+pub(crate) fn declared_too_large(headers: &HeaderMap, upload: &Upload) -> bool {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .is_some_and(|len| len > upload.max_bytes() + 64 * 1024)
+}
+
+/// Streams the form's `file` field into `upload` as it arrives (never the
+/// whole file in memory); past the limit, the upload's refusal.
+pub(crate) async fn receive(
+    multipart: &mut Multipart,
+    upload: &mut Upload,
+) -> Result<(), ServiceError> {
+    let malformed = || ServiceError::from(ErrorCode::MalformedRequest);
+    let mut seen_file = false;
+    while let Some(mut field) = multipart.next_field().await.map_err(|_| malformed())? {
+        if field.name() != Some("file") || seen_file {
+            continue;
+        }
+        seen_file = true;
+        while let Some(chunk) = field.chunk().await.map_err(|_| malformed())? {
+            upload.write(&chunk).await?;
+        }
+    }
+    Ok(())
+}
+
 /// The upload: the file streams into the object store as it arrives; a
 /// declared size past the limit is refused before a byte is read.
 pub async fn upload(
@@ -129,37 +159,11 @@ pub async fn upload(
 ) -> AppResult<Response> {
     let svc = &s.ctx.state.services;
     let mut upload = videos::begin_upload(svc, &s.scope).await?;
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    // The form around the file is a few hundred bytes.
-    if declared.is_some_and(|len| len > upload.max_bytes() + 64 * 1024) {
+    if declared_too_large(&headers, &upload) {
         return refused_upload(&s, ServiceError::field("file", ErrorCode::VideoTooLarge)).await;
     }
-    let mut seen_file = false;
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(_) => return Err(AppError::from(ErrorCode::MalformedRequest)),
-        };
-        if field.name() != Some("file") || seen_file {
-            continue;
-        }
-        seen_file = true;
-        let mut field = field;
-        loop {
-            match field.chunk().await {
-                Ok(Some(chunk)) => {
-                    if let Err(e) = upload.write(&chunk).await {
-                        return refused_upload(&s, e).await;
-                    }
-                }
-                Ok(None) => break,
-                Err(_) => return Err(AppError::from(ErrorCode::MalformedRequest)),
-            }
-        }
+    if let Err(e) = receive(&mut multipart, &mut upload).await {
+        return refused_upload(&s, e).await;
     }
     match upload.finish(svc, &s.scope).await {
         Ok(video) => Ok(Redirect::to(&format!(

@@ -9,8 +9,9 @@ use axum::response::{IntoResponse, Response};
 use etalase_domain::ErrorCode;
 use etalase_domain::attribution::{AttributionEvent, EventKind};
 use etalase_domain::checkout::Source;
-use etalase_domain::id::VideoId;
+use etalase_domain::id::{ProductId, VideoId};
 use etalase_domain::pricing::{BuyerContext, Channel};
+use etalase_services::content::product_video;
 use etalase_services::content::shop::{self as videos, ShopVideo, Tagged};
 use etalase_services::content::videos::content_type;
 use etalase_store::videos::Video;
@@ -225,6 +226,39 @@ pub async fn file(ctx: Ctx, Path(id): Path<String>, headers: HeaderMap) -> AppRe
         content_type(&video),
         "public, max-age=31536000, immutable",
         &format!("{}-{}", video.id, video.bytes),
+        &headers,
+    )
+    .await
+    .map(IntoResponse::into_response)
+}
+
+/// A product's own video, while the product is in the Shop. The address
+/// names the video, so a replaced video is a new address and each may be
+/// cached for good.
+pub async fn product_video_file(
+    ctx: Ctx,
+    Path((product, video)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    let product: ProductId = parse_id(&product)?;
+    let video: VideoId = parse_id(&video)?;
+    let svc = &ctx.state.services;
+    let found = product_video::of_product(svc, product)
+        .await?
+        .filter(|v| v.id == video)
+        .ok_or(AppError::from(ErrorCode::NotFound))?;
+    if etalase_services::storefront::product(svc, product)
+        .await?
+        .is_none()
+    {
+        return Err(ErrorCode::NotFound.into());
+    }
+    crate::ranged::serve(
+        &svc.objects,
+        &found.object_key,
+        product_video::content_type(&found),
+        "public, max-age=31536000, immutable",
+        &format!("{}-{}", found.id, found.bytes),
         &headers,
     )
     .await
