@@ -48,9 +48,11 @@ struct EventsRequest {
     last_event_id: Option<String>,
 }
 
-/// Reads `bytes` as a request head: an event stream's `GET` over HTTP/1.1,
-/// with no body and nothing after it, is served straight; anything else,
-/// however odd, is the HTTP stack's to answer.
+/// Reads `bytes` as a request head: an event stream's `GET` (HTTP/1.1, or
+/// HTTP/1.0 as nginx asks its upstream by default: a body that ends with
+/// the connection is theirs too), with no body and nothing after it, is
+/// served straight; anything else, however odd, is the HTTP stack's to
+/// answer.
 fn sort_head(bytes: &[u8]) -> Head {
     const PREFIX: &[u8] = b"GET /live/";
     let n = bytes.len().min(PREFIX.len());
@@ -64,7 +66,7 @@ fn sort_head(bytes: &[u8]) -> Head {
         Ok(httparse::Status::Partial) => return Head::NeedMore,
         Err(_) => return Head::Other,
     };
-    if length != bytes.len() || request.version != Some(1) {
+    if length != bytes.len() || request.version.is_none() {
         return Head::Other;
     }
     let path = request.path.unwrap_or_default();
@@ -290,15 +292,17 @@ mod tests {
         assert_eq!(sort_head(plain), events("liv_1", None));
         let query = b"GET /live/liv_1/events?t=1 HTTP/1.1\r\nLast-Event-ID: 19a-2-XYZ \r\n\r\n";
         assert_eq!(sort_head(query), events("liv_1", Some("19a-2-XYZ")));
-        // Not an event stream: another page, another method, HTTP/1.0, a
-        // body, a request after it, an upgrade, a malformed head.
+        // As nginx asks its upstream by default.
+        let proxied = b"GET /live/liv_1/events HTTP/1.0\r\nHost: x\r\nConnection: close\r\n\r\n";
+        assert_eq!(sort_head(proxied), events("liv_1", None));
+        // Not an event stream: another page, another method, a body, a
+        // request after it, an upgrade, a malformed head, HTTP/2.
         for other in [
             &b"GET / HTTP/1.1\r\n\r\n"[..],
             b"GET /live/liv_1 HTTP/1.1\r\n\r\n",
             b"GET /live/liv_1/events/x HTTP/1.1\r\n\r\n",
             b"GET /live//events HTTP/1.1\r\n\r\n",
             b"POST /live/liv_1/events HTTP/1.1\r\n\r\n",
-            b"GET /live/liv_1/events HTTP/1.0\r\n\r\n",
             b"GET /live/liv_1/events HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc",
             b"GET /live/liv_1/events HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\n",
             b"GET /live/liv_1/events HTTP/1.1\r\nUpgrade: h2c\r\n\r\n",
