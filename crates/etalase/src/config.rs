@@ -44,6 +44,9 @@ pub struct FileConfig {
     pub product_video_max_mb: Option<u64>,
     /// The longest video of a product's own page, in seconds [default: 60].
     pub product_video_max_seconds: Option<u64>,
+    /// ffmpeg, to take a frame of a new video as its cover [default: the
+    /// `ffmpeg` on PATH, if any; none is fine].
+    pub ffmpeg: Option<PathBuf>,
     pub production: Option<bool>,
     /// Holidays added to the built-in ones (see `--holidays-file`).
     pub holidays_file: Option<PathBuf>,

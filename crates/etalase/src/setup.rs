@@ -214,6 +214,11 @@ pub(crate) fn services(
             settings.file.product_video_max_seconds,
             VideoLimits::PRODUCT,
         )?,
+        ffmpeg: settings
+            .file
+            .ffmpeg
+            .clone()
+            .or_else(etalase_services::content::frame::find_ffmpeg),
         ..ServiceConfig::default()
     };
     let mailer = mailer(settings)?;

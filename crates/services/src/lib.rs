@@ -109,6 +109,9 @@ pub struct ServiceConfig {
     pub video_limits: etalase_domain::content::video::VideoLimits,
     /// How large and long a product's own video may be.
     pub product_video_limits: etalase_domain::content::video::VideoLimits,
+    /// ffmpeg, when the platform has it: a new video gets a frame of itself
+    /// as its cover until the seller chooses one. Optional.
+    pub ffmpeg: Option<std::path::PathBuf>,
 }
 
 impl Default for ServiceConfig {
@@ -129,6 +132,7 @@ impl Default for ServiceConfig {
             gateway: payments::GatewayConfig::default(),
             video_limits: etalase_domain::content::video::VideoLimits::default(),
             product_video_limits: etalase_domain::content::video::VideoLimits::PRODUCT,
+            ffmpeg: None,
         }
     }
 }

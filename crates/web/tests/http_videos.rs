@@ -552,7 +552,51 @@ async fn showings_to_browsers_without_a_cookie_are_counted_together(backend: Bac
     assert_eq!(after.quantity - before.quantity, 3, "three showings");
 }
 
+/// The demo's vertical video: 360×640, large enough for a cover.
+const DEMO_VERTICAL: &[u8] = include_bytes!("../../services/src/demo/media/batik-vertical.mp4");
+
+async fn a_new_video_gets_a_frame_as_its_cover_when_ffmpeg_is_there(backend: Backend) {
+    // A program that is no ffmpeg: the upload stands, without a cover.
+    let broken = TestApp::spawn_with_services(backend, |base| ServiceConfig {
+        public_url: base.to_owned(),
+        ffmpeg: Some("/bin/false".into()),
+        ..ServiceConfig::default()
+    })
+    .await;
+    broken.demo_shop().await;
+    let browser = broken.demo_member("marketing@etalase.test").await;
+    let page = uploaded(&broken, &browser, DEMO_VERTICAL).await;
+    assert_eq!(
+        broken
+            .get(&browser, &format!("{page}/cover"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+
+    let Some(ffmpeg) = etalase_services::content::frame::find_ffmpeg() else {
+        // Optional on a user's machine; installed where CI runs.
+        eprintln!("no ffmpeg on PATH: the frame itself is not checked here");
+        return;
+    };
+    let app = TestApp::spawn_with_services(backend, |base| ServiceConfig {
+        public_url: base.to_owned(),
+        ffmpeg: Some(ffmpeg),
+        ..ServiceConfig::default()
+    })
+    .await;
+    app.demo_shop().await;
+    let browser = app.demo_member("marketing@etalase.test").await;
+    let page = uploaded(&app, &browser, DEMO_VERTICAL).await;
+    let cover = app.get(&browser, &format!("{page}/cover")).await;
+    assert_eq!(cover.status(), StatusCode::OK);
+    assert_eq!(cover.headers()[header::CONTENT_TYPE], "image/jpeg");
+    let jpeg = image::load_from_memory(&cover.bytes().await.unwrap()).unwrap();
+    assert_eq!((jpeg.width(), jpeg.height()), (360, 640));
+}
+
 on_both_backends!(
+    a_new_video_gets_a_frame_as_its_cover_when_ffmpeg_is_there,
     showings_to_browsers_without_a_cookie_are_counted_together,
     a_video_gets_a_cover_shown_before_it_plays,
     a_video_is_uploaded_checked_published_and_sells,

@@ -4,6 +4,7 @@
 
 pub mod claims;
 mod cover;
+pub mod frame;
 pub mod live;
 pub mod product_video;
 pub mod shop;

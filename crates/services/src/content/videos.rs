@@ -165,7 +165,32 @@ impl Upload {
             let _ = svc.objects.delete(&kept.key).await;
             return Err(e.into());
         }
-        Ok(video)
+        Ok(framed(svc, scope, video).await)
+    }
+}
+
+/// The new `video` with a frame of itself as its cover, when ffmpeg can
+/// take one; as it is otherwise (the upload stands either way).
+async fn framed(svc: &Services, scope: &SellerScope, mut video: Video) -> Video {
+    let Some(jpeg) = super::frame::extract(svc, &video.object_key, video.duration_ms as u64).await
+    else {
+        return video;
+    };
+    let key = match super::cover::store(svc, &object_key(scope, video.id), jpeg).await {
+        Ok(key) => key,
+        Err(e) => {
+            tracing::warn!(video = %video.id, code = ?e.code, "the video's frame is no cover");
+            return video;
+        }
+    };
+    video.cover_key = Some(key.clone());
+    let written = write(svc, scope, video.clone(), "content.video_cover_framed").await;
+    match super::cover::settle(svc, written, &key, None).await {
+        Ok(framed) => framed,
+        Err(_) => {
+            video.cover_key = None;
+            video
+        }
     }
 }
 
