@@ -209,8 +209,27 @@ async fn viewer(target: Target, path: String, n: usize, shared: Arc<Shared>) -> 
     }
 }
 
-/// How long the server is left idle before its memory is read.
+/// How long the server is left idle, at least, before its memory is read.
 const SETTLE: Duration = Duration::from_secs(5);
+
+/// The server's resident set once it stopped moving: read every second
+/// until three readings in a row differ by less than 256 KiB (the
+/// allocator returns freed pages to the system with a delay, and what the
+/// server freed after its start can take a while), at most a minute.
+async fn settled_rss(pid: Option<u32>) -> Option<u64> {
+    let pid = pid?;
+    tokio::time::sleep(SETTLE).await;
+    let mut readings = vec![rss_kib(pid)?];
+    for _ in 0..60 {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        readings.push(rss_kib(pid)?);
+        let last = &readings[readings.len().saturating_sub(3)..];
+        if last.len() == 3 && last.iter().max()? - last.iter().min()? < 256 {
+            break;
+        }
+    }
+    readings.last().copied()
+}
 
 /// Waits (up to two minutes) until `count` viewers have connected.
 async fn all_connected(shared: &Shared, count: usize) {
@@ -290,8 +309,7 @@ pub async fn run(run: LiveRun) -> Result<String> {
     // between half and all: what the server allocated or gave back on its
     // own meanwhile (caches, the allocator returning freed pages) is in
     // both readings, not in the difference.
-    tokio::time::sleep(SETTLE).await;
-    let rss_before = run.server_pid.and_then(rss_kib);
+    let rss_before = settled_rss(run.server_pid).await;
     // Viewers connect in waves, as a live's audience arrives.
     let events = format!("/live/{}/events", run.live);
     let started = Instant::now();
@@ -313,16 +331,14 @@ pub async fn run(run: LiveRun) -> Result<String> {
             all_connected(&shared, half).await;
             half_time = started.elapsed();
             let pause = Instant::now();
-            tokio::time::sleep(SETTLE).await;
-            rss_half = run.server_pid.and_then(rss_kib);
+            rss_half = settled_rss(run.server_pid).await;
             settled = pause.elapsed();
         }
     }
     all_connected(&shared, run.viewers).await;
     let connected = shared.connected.load(Ordering::Relaxed);
     let connect_time = started.elapsed() - settled;
-    tokio::time::sleep(SETTLE).await;
-    let rss_after = run.server_pid.and_then(rss_kib);
+    let rss_after = settled_rss(run.server_pid).await;
 
     // Pin rounds: the pin switches between two products.
     let mut round_report = Vec::new();

@@ -11,7 +11,7 @@ pub mod errors;
 mod etag;
 pub mod i18n;
 mod limit;
-mod listener;
+pub mod listener;
 mod metrics;
 pub mod pages;
 mod ranged;
@@ -511,7 +511,7 @@ impl Application {
         config: WebConfig,
         address: &str,
     ) -> std::io::Result<Application> {
-        let listener = TcpListener::bind(address).await?;
+        let listener = listener::bind(address).await?;
         Ok(Application::with_listener(services, config, listener))
     }
 

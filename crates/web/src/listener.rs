@@ -32,6 +32,34 @@ const HEAD_WAIT: Duration = Duration::from_secs(5);
 const HEAD_MAX: usize = 8 * 1024;
 /// Header fields read from an event stream's request.
 const FIELDS_MAX: usize = 48;
+/// Connections the kernel queues before they are accepted. A live's
+/// audience arrives in waves (a push notification, a share): with the
+/// usual 1,024, thousands of viewers joining at once overflowed it and
+/// waited out SYN retries of 1, 3, 7, 15 s (measured with the live
+/// benchmark). The kernel caps it at `net.core.somaxconn`.
+const BACKLOG: u32 = 8192;
+
+/// Binds `address` (a name resolving to one or more addresses; the first
+/// that binds is kept) with room for a crowd of connections arriving at
+/// once.
+pub async fn bind(address: &str) -> io::Result<TcpListener> {
+    let mut last = None;
+    for candidate in tokio::net::lookup_host(address).await? {
+        let socket = if candidate.is_ipv4() {
+            tokio::net::TcpSocket::new_v4()?
+        } else {
+            tokio::net::TcpSocket::new_v6()?
+        };
+        // As std's listener: a restarted server binds its port again at once.
+        socket.set_reuseaddr(true)?;
+        match socket.bind(candidate) {
+            Ok(()) => return socket.listen(BACKLOG),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last
+        .unwrap_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no address to listen on")))
+}
 
 /// What a connection's first request head says so far.
 #[derive(Debug, PartialEq, Eq)]
@@ -101,7 +129,7 @@ fn sort_head(bytes: &[u8]) -> Head {
 }
 
 /// The connections for the HTTP stack, as axum's server takes them.
-pub struct Sorted {
+pub(crate) struct Sorted {
     incoming: mpsc::Receiver<(Rewind, SocketAddr)>,
     local: SocketAddr,
 }
@@ -125,7 +153,7 @@ impl axum::serve::Listener for Sorted {
 
 /// Accepts connections on `tcp` until the server stops, serving event
 /// streams straight and passing the rest on through the returned listener.
-pub fn sort_connections(tcp: TcpListener, state: AppState) -> io::Result<Sorted> {
+pub(crate) fn sort_connections(tcp: TcpListener, state: AppState) -> io::Result<Sorted> {
     let local = tcp.local_addr()?;
     let (to_http, incoming) = mpsc::channel(256);
     let mut stopping = state.stopping.subscribe();
@@ -210,7 +238,7 @@ async fn sort(
 }
 
 /// A socket whose first bytes were read already: they are read again first.
-pub struct Rewind {
+pub(crate) struct Rewind {
     read: Option<Bytes>,
     socket: TcpStream,
 }

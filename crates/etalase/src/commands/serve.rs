@@ -23,7 +23,7 @@ pub async fn serve(args: ServeArgs, mut settings: Settings) -> anyhow::Result<()
         .unwrap_or_else(|| "127.0.0.1:8080".to_owned());
     // Bound first, so links in pages, e-mails and payment redirects carry
     // the real port even when port 0 asked for any free one.
-    let listener = tokio::net::TcpListener::bind(&listen)
+    let listener = etalase_web::listener::bind(&listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
     let bound = listener.local_addr()?.to_string();

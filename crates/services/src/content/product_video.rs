@@ -71,6 +71,7 @@ pub async fn finish(
     .await;
     match written {
         Ok(replaced) => {
+            svc.shop_cache.forget_media(product);
             if let Some(old) = replaced {
                 let _ = svc.objects.delete(&old.object_key).await;
             }
@@ -99,6 +100,7 @@ pub async fn remove(svc: &Services, scope: &SellerScope, product: ProductId) -> 
     entry.before = Some(removed.id.to_string());
     audit::record(&mut tx, entry, now).await?;
     tx.commit().await?;
+    svc.shop_cache.forget_media(product);
     svc.objects
         .delete(&removed.object_key)
         .await
@@ -117,8 +119,8 @@ pub async fn of_own_product(
         .filter(|v| v.seller_id == scope.seller_id))
 }
 
-/// A product's video, for its page in the Shop (the caller shows it only
-/// with a product that is in the Shop).
+/// A product's video, read now (the Shop's pages read it with the
+/// product's other videos, cached: `content::shop::of_product`).
 pub async fn of_product(svc: &Services, product: ProductId) -> ServiceResult<Option<ProductVideo>> {
     Ok(store::of_product(&svc.store, product).await?)
 }

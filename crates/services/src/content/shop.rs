@@ -7,7 +7,7 @@ use std::sync::Arc;
 use etalase_domain::id::{ProductId, SellerId, VideoId};
 use etalase_store::videos::{self as store, Video};
 
-use crate::storefront::{self, ShopProduct};
+use crate::storefront::{self, ProductMedia, ShopProduct};
 use crate::{ServiceResult, Services};
 
 /// A tagged product under a video's player ("keranjang kuning").
@@ -104,9 +104,20 @@ pub async fn latest(svc: &Services) -> ServiceResult<Arc<Vec<Video>>> {
     Ok(found)
 }
 
-/// Published videos showing `product` (its product page).
-pub async fn of_product(svc: &Services, product: ProductId) -> ServiceResult<Vec<Video>> {
-    Ok(store::published_tagging(&svc.store, product, 6).await?)
+/// The videos of `product`'s page: published ones tagging it and its own
+/// video. Kept a second by the Shop's cache: a product page is the Shop's
+/// busiest, and these change rarely.
+pub async fn of_product(svc: &Services, product: ProductId) -> ServiceResult<Arc<ProductMedia>> {
+    if let Some(media) = svc.shop_cache.media(product) {
+        return Ok(media);
+    }
+    let ticket = svc.shop_cache.ticket();
+    let media = Arc::new(ProductMedia {
+        tagging: store::published_tagging(&svc.store, product, 6).await?,
+        own: etalase_store::product_videos::of_product(&svc.store, product).await?,
+    });
+    svc.shop_cache.keep_media(ticket, product, media.clone());
+    Ok(media)
 }
 
 /// A shop's published videos (its shop page).

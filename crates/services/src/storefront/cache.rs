@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 use etalase_domain::Timestamp;
 use etalase_domain::id::{ProductId, SellerId};
 use etalase_store::pricing::StoredVoucher;
+use etalase_store::product_videos::ProductVideo;
 use etalase_store::videos::Video;
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
@@ -77,12 +78,22 @@ pub struct ShopCache {
     /// The newest published videos (the home feed's and the video feed's
     /// first page).
     videos: Cache<(), Entry<Arc<Vec<Video>>>>,
+    /// A product page's videos: those tagging the product, and its own.
+    media: Cache<ProductId, Entry<Arc<ProductMedia>>>,
     /// A category's best products, as of the search index's generation.
     related: Cache<String, (u64, Arc<Vec<ProductId>>)>,
     /// Feed pages (which products, in which order), as of an epoch: any
     /// notice may move a product into, out of or along a feed.
     feeds: Cache<String, (u64, Arc<FeedIds>)>,
     epoch: AtomicU64,
+}
+
+/// The videos a product page shows: published ones tagging the product
+/// (newest first, a few), and the product's own video.
+#[derive(Debug, Clone, Default)]
+pub struct ProductMedia {
+    pub tagging: Vec<Video>,
+    pub own: Option<ProductVideo>,
 }
 
 /// A feed page's products in order, and whether another page follows.
@@ -102,6 +113,7 @@ impl ShopCache {
             vouchers: Cache::new(20_000),
             free_shipping: Cache::new(1),
             videos: Cache::new(1),
+            media: Cache::new(20_000),
             related: Cache::new(1_000),
             feeds: Cache::new(10_000),
             epoch: AtomicU64::new(0),
@@ -178,6 +190,26 @@ impl ShopCache {
     pub fn forget_videos(&self) {
         self.epoch.fetch_add(1, Ordering::SeqCst);
         self.videos.clear();
+        self.media.clear();
+    }
+
+    /// A product page's videos, read within the last second (another node's
+    /// change shows within it; this node's forgets them at once).
+    pub fn media(&self, product: ProductId) -> Option<Arc<ProductMedia>> {
+        self.media
+            .get(&product)
+            .filter(|e| e.fresh(VIDEOS_MAX_AGE))
+            .map(|e| e.value)
+    }
+
+    pub fn keep_media(&self, ticket: Ticket, product: ProductId, media: Arc<ProductMedia>) {
+        self.keep(&self.media, ticket, product, media, 1);
+    }
+
+    /// A product's own video was uploaded or removed here.
+    pub fn forget_media(&self, product: ProductId) {
+        self.epoch.fetch_add(1, Ordering::SeqCst);
+        self.media.remove(&product);
     }
 
     /// A category's best products, if the index is still at `generation`.
@@ -230,6 +262,7 @@ impl ShopCache {
         self.vouchers.clear();
         self.free_shipping.clear();
         self.videos.clear();
+        self.media.clear();
     }
 
     fn keep<K, T, W>(

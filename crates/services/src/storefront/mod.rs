@@ -16,7 +16,7 @@ use etalase_domain::Timestamp;
 use etalase_domain::pricing::{BuyerContext, Channel, Pricer, SkuPricing, UnitPrice};
 
 mod cache;
-pub use cache::ShopCache;
+pub use cache::{ProductMedia, ShopCache};
 
 /// A product as its Shop page shows it.
 #[derive(Debug, Clone)]

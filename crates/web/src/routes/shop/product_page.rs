@@ -212,18 +212,15 @@ pub async fn product(
         .await
         .map(|at| t.tf1("shop.shop.joined", &at.format_date(t.lang)))
         .unwrap_or_default();
-    let videos = crate::routes::videos::shop::links(
-        &etalase_services::content::shop::of_product(svc, l.product_id).await?,
-    );
-    let video = etalase_services::content::product_video::of_product(svc, l.product_id)
-        .await?
-        .map(|v| {
-            (
-                format!("/p/{}/video/{}", l.product_id, v.id),
-                v.width,
-                v.height,
-            )
-        });
+    let media = etalase_services::content::shop::of_product(svc, l.product_id).await?;
+    let videos = crate::routes::videos::shop::links(&media.tagging);
+    let video = media.own.as_ref().map(|v| {
+        (
+            format!("/p/{}/video/{}", l.product_id, v.id),
+            v.width,
+            v.height,
+        )
+    });
     let related = storefront::related(svc, l, 6)
         .await?
         .iter()

@@ -243,8 +243,10 @@ pub async fn product_video_file(
     let product: ProductId = parse_id(&product)?;
     let video: VideoId = parse_id(&video)?;
     let svc = &ctx.state.services;
-    let found = product_video::of_product(svc, product)
-        .await?
+    let media = videos::of_product(svc, product).await?;
+    let found = media
+        .own
+        .as_ref()
         .filter(|v| v.id == video)
         .ok_or(AppError::from(ErrorCode::NotFound))?;
     if etalase_services::storefront::product(svc, product)
@@ -256,7 +258,7 @@ pub async fn product_video_file(
     crate::ranged::serve(
         &svc.objects,
         &found.object_key,
-        product_video::content_type(&found),
+        product_video::content_type(found),
         "public, max-age=31536000, immutable",
         &format!("{}-{}", found.id, found.bytes),
         &headers,
