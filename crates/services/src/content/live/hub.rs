@@ -86,6 +86,9 @@ pub struct LiveChannel {
     /// Products bought from the live since its viewers were last told;
     /// `Some` while a telling is scheduled.
     purchases: Mutex<Option<Vec<ProductId>>>,
+    /// Held while the state is built for viewers joining a channel that has
+    /// none: one builds it, the others wait and take it.
+    building: tokio::sync::Mutex<()>,
 }
 
 impl LiveChannel {
@@ -101,6 +104,7 @@ impl LiveChannel {
             idle: AtomicI64::new(0),
             pending_comments: Mutex::new(Vec::new()),
             purchases: Mutex::new(None),
+            building: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -122,6 +126,11 @@ impl LiveChannel {
     /// The live's current state, when this node has seen one.
     pub fn state(&self) -> Option<Arc<LiveEvent>> {
         self.state.lock().expect("live state").clone()
+    }
+
+    /// Taken to build the state when the channel has none (see the field).
+    pub async fn building(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.building.lock().await
     }
 
     /// The events after `last_id`, or `None` when it is no longer kept.

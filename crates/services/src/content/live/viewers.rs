@@ -132,7 +132,15 @@ pub async fn state_event(
     svc: &Services,
     id: LiveId,
 ) -> ServiceResult<Option<std::sync::Arc<super::hub::LiveEvent>>> {
-    if let Some(state) = svc.lives.channel(id).state() {
+    let channel = svc.lives.channel(id);
+    if let Some(state) = channel.state() {
+        return Ok(Some(state));
+    }
+    // A crowd joining a channel without a state (a live's first viewers on
+    // this node, or after its channel was dropped) must not each build and
+    // broadcast one: each broadcast goes to all the others.
+    let _building = channel.building().await;
+    if let Some(state) = channel.state() {
         return Ok(Some(state));
     }
     let Some(live) = lives_store::visible(&svc.store, id).await? else {
