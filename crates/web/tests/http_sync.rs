@@ -95,10 +95,12 @@ async fn sellers_see_where_each_product_stands(backend: Backend) {
     let body = shop_page.text().await.unwrap();
     assert!(body.contains("Batik Sari Kemeja Batik Tulis"));
     assert!(body.contains("data-testid=\"shop-price\""));
+    // Its first photo (the demo shirt's own video comes before it).
     let image = body
         .split("src=\"/p/")
-        .nth(1)
-        .and_then(|r| r.split('"').next())
+        .skip(1)
+        .filter_map(|r| r.split('"').next())
+        .find(|p| p.contains("/images/"))
         .map(|p| format!("/p/{p}"))
         .unwrap();
     let photo = app.get(&buyer, &image).await;

@@ -105,7 +105,7 @@ fn video_panel(video: &etalase_store::product_videos::ProductVideo) -> VideoPane
             video.width,
             video.height,
             video.container.to_uppercase(),
-            crate::routes::videos::seller::size_text(video.bytes)
+            crate::routes::videos::size_text(video.bytes)
         ),
     }
 }

@@ -15,7 +15,7 @@ use etalase_services::content::videos::{self, Details, TagView, Upload, VideoVie
 use etalase_store::videos::Video;
 
 use super::claims_text::{self, MismatchRow};
-use super::duration_text;
+use super::{duration_text, size_text};
 use crate::ctx::SellerCtx;
 use crate::errors::{AppError, AppResult};
 use crate::pages::{Chrome, FormErrors, NavItem, html};
@@ -44,15 +44,6 @@ fn facts_text(v: &Video) -> String {
         v.container.to_uppercase(),
         size_text(v.bytes)
     )
-}
-
-/// "8 KB", "12.4 MB".
-pub(crate) fn size_text(bytes: i64) -> String {
-    if bytes < 1024 * 1024 {
-        format!("{} KB", (bytes + 1023) / 1024)
-    } else {
-        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
-    }
 }
 
 fn row(v: &VideoView) -> VideoRow {
