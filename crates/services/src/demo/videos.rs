@@ -18,10 +18,16 @@ const LANDSCAPE: &[u8] = include_bytes!("media/sarung-landscape.webm");
 
 async fn upload(svc: &Services, scope: &SellerScope, bytes: &[u8]) -> ServiceResult<store::Video> {
     let mut upload = videos::begin_upload(svc, scope).await?;
+    write_all(&mut upload, bytes).await?;
+    upload.finish(svc, scope).await
+}
+
+/// Sends a file to an upload as a browser's form would, in pieces.
+async fn write_all(upload: &mut videos::Upload, bytes: &[u8]) -> ServiceResult<()> {
     for chunk in bytes.chunks(64 * 1024) {
         upload.write(chunk).await?;
     }
-    upload.finish(svc, scope).await
+    Ok(())
 }
 
 /// The batik shirt's own video, first in its page's gallery (uploaded by
@@ -33,28 +39,20 @@ pub async fn load_product_video(svc: &Services, owner: &SellerScope) -> ServiceR
     if product_video::of_product(svc, batik).await?.is_some() {
         return Ok(());
     }
-    let mut upload = product_video::begin_upload(svc, owner, batik).await?;
-    let mut kept = Ok(());
-    for chunk in VERTICAL.chunks(64 * 1024) {
-        kept = upload.write(chunk).await;
-        if kept.is_err() {
-            break;
-        }
+    let uploaded = async {
+        let mut upload = product_video::begin_upload(svc, owner, batik).await?;
+        write_all(&mut upload, VERTICAL).await?;
+        product_video::finish(upload, svc, owner, batik).await
     }
-    let kept = match kept {
-        Ok(()) => product_video::finish(upload, svc, owner, batik)
-            .await
-            .map(|_| ()),
-        Err(e) => Err(e),
-    };
-    match kept {
+    .await;
+    match uploaded {
         // Product-video limits set smaller than the demo's video (6 s,
         // 164 KB): the demo goes on without it.
         Err(e) if matches!(e.code.status(), 413 | 422) => {
             tracing::warn!(code = ?e.code, "the demo's product video is outside the product-video limits");
             Ok(())
         }
-        other => other,
+        other => other.map(|_| ()),
     }
 }
 
