@@ -203,6 +203,18 @@ error_codes! {
     RefundAmountInvalid = ("refund_amount_invalid", 422);
     RefundReasonRequired = ("refund_reason_required", 422);
     RefundRefused = ("refund_refused", 422);
+    // Orders and fulfilment.
+    OrderNotShippable = ("order_not_shippable", 409);
+    OrderNotCancellable = ("order_not_cancellable", 409);
+    OrderNotReceivable = ("order_not_receivable", 409);
+    OrderChanged = ("order_changed", 409);
+    CancelReasonRequired = ("cancel_reason_required", 422);
+    ResiRequired = ("resi_required", 422);
+    ResiInvalid = ("resi_invalid", 422);
+    ResiTaken = ("resi_taken", 409);
+    CourierRequired = ("courier_required", 422);
+    TrackingSignatureInvalid = ("tracking_signature_invalid", 401);
+    TrackingResiUnknown = ("tracking_resi_unknown", 404);
     // Content: short videos and their tags.
     VideoFileRequired = ("video_file_required", 422);
     VideoNotAVideo = ("video_not_a_video", 422);

@@ -17,6 +17,7 @@ pub mod lang;
 pub mod listing;
 pub mod money;
 pub mod notification;
+pub mod orders;
 pub mod phone;
 pub mod policy;
 pub mod pricing;

@@ -44,11 +44,28 @@ impl PhoneNumber {
     pub fn is_mobile(&self) -> bool {
         self.0.starts_with("+628")
     }
+
+    /// The number with its middle hidden (`+62812****7890`), for people who
+    /// need to recognise it but not to call it (the seller sees the
+    /// buyer's; the courier's label carries the whole number).
+    pub fn masked(&self) -> String {
+        let (head, rest) = self.0.split_at(6);
+        let tail = &rest[rest.len().saturating_sub(4)..];
+        format!("{head}{}{tail}", "*".repeat(rest.len() - tail.len()))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_masked_number_keeps_its_start_and_end() {
+        let phone = PhoneNumber::parse("0812-3456-7890").unwrap();
+        assert_eq!(phone.masked(), "+62812****7890");
+        let short = PhoneNumber::parse("021 5551234").unwrap();
+        assert_eq!(short.masked(), "+62215**1234");
+    }
 
     #[test]
     fn normalises_what_people_type() {

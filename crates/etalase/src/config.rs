@@ -65,6 +65,10 @@ pub struct FileConfig {
     pub gateway_server_key: Option<String>,
     /// Serve the built-in sandbox payment gateway (demo and test only).
     pub payment_sandbox: Option<bool>,
+    /// Each courier's webhook secret, by courier code (`jne = "…"`): the
+    /// couriers sign their tracking reports with it. In demo and test mode
+    /// (the sandbox payment gateway on) every courier gets a fresh one.
+    pub courier_secrets: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// Where payments go: the gateway's addresses and key, or the sandbox.

@@ -219,6 +219,7 @@ pub(crate) fn services(
             .ffmpeg
             .clone()
             .or_else(etalase_services::content::frame::find_ffmpeg),
+        couriers: couriers(settings)?,
         ..ServiceConfig::default()
     };
     let mailer = mailer(settings)?;
@@ -233,6 +234,29 @@ pub(crate) fn services(
         objects,
         config,
     ))
+}
+
+/// The couriers whose tracking reports are accepted, with their secrets.
+fn couriers(
+    settings: &Settings,
+) -> anyhow::Result<etalase_services::fulfilment::tracking::CourierConfig> {
+    use etalase_services::fulfilment::tracking::CourierConfig;
+    let mut config = if settings.payment_sandbox && !settings.production {
+        CourierConfig::generated()
+    } else {
+        CourierConfig::default()
+    };
+    for (code, secret) in settings.file.courier_secrets.iter().flatten() {
+        let courier = etalase_domain::shipping::Courier::parse(code).ok_or_else(|| {
+            anyhow::anyhow!(
+                "courier_secrets: unknown courier `{code}` (jne, jnt, sicepat, anteraja or pos)"
+            )
+        })?;
+        config
+            .secrets
+            .insert(courier, ServerKey::new(secret.as_str()));
+    }
+    Ok(config)
 }
 
 /// The payment gateway: the built-in sandbox (demo and test only), the

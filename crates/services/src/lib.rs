@@ -14,6 +14,7 @@ pub mod demo;
 pub mod documents;
 mod error;
 pub mod fetch;
+pub mod fulfilment;
 pub mod idempotency;
 pub mod inventory;
 pub mod kyc;
@@ -112,6 +113,10 @@ pub struct ServiceConfig {
     /// ffmpeg, when the platform has it: a new video gets a frame of itself
     /// as its cover until the seller chooses one. Optional.
     pub ffmpeg: Option<std::path::PathBuf>,
+    /// Ship-by, collect-by, delivery and return windows.
+    pub fulfilment: etalase_domain::orders::FulfilmentPolicy,
+    /// The couriers whose tracking webhooks the platform accepts.
+    pub couriers: fulfilment::tracking::CourierConfig,
 }
 
 impl Default for ServiceConfig {
@@ -133,6 +138,8 @@ impl Default for ServiceConfig {
             video_limits: etalase_domain::content::video::VideoLimits::default(),
             product_video_limits: etalase_domain::content::video::VideoLimits::PRODUCT,
             ffmpeg: None,
+            fulfilment: etalase_domain::orders::FulfilmentPolicy::default(),
+            couriers: fulfilment::tracking::CourierConfig::default(),
         }
     }
 }

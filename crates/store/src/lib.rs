@@ -17,6 +17,7 @@ pub mod api_keys;
 pub mod attribution;
 pub mod audit;
 pub mod catalog;
+pub mod fulfilment;
 pub mod idempotency;
 pub mod imports;
 pub mod inventory;

@@ -44,7 +44,7 @@ pub use state::{AppState, Secret, ServeRole, WebConfig};
 use crate::errors::AppError;
 use crate::routes::{
     account, admin, admin_catalog, admin_sync, admin_verification, auth, buy, catalog, live,
-    notifications, ops, promotions, seller, seo, shop, verification, videos,
+    notifications, ops, orders, promotions, seller, seo, shop, verification, videos,
 };
 
 /// How long a video upload may take to arrive (a 100 MB file over a slow
@@ -159,6 +159,8 @@ fn routes(state: AppState, api_routes: Router<AppState>) -> Router {
         )
         .route("/orders", get(buy::orders::list))
         .route("/orders/{id}", get(buy::orders::show))
+        .route("/orders/{id}/cancel", post(buy::orders::cancel))
+        .route("/orders/{id}/received", post(buy::orders::received))
         .route(
             "/account/addresses",
             get(buy::addresses::show).post(buy::addresses::add),
@@ -288,6 +290,10 @@ fn routes(state: AppState, api_routes: Router<AppState>) -> Router {
             "/seller/stock",
             get(catalog::stock::overview).post(catalog::stock::bulk),
         )
+        .route("/seller/orders", get(orders::list))
+        .route("/seller/orders/{id}", get(orders::detail::show))
+        .route("/seller/orders/{id}/ship", post(orders::detail::hand_over))
+        .route("/seller/orders/{id}/cancel", post(orders::detail::cancel))
         .route("/seller/promotions", get(promotions::list))
         .route(
             "/seller/promotions/new",

@@ -132,7 +132,7 @@ pub fn seller_nav(scope: &SellerScope, active: &str) -> Vec<NavItem> {
             true,
         ),
         (Area::Content, "seller.nav.content", "/seller/videos", true),
-        (Area::Orders, "seller.nav.orders", "/seller/orders", false),
+        (Area::Orders, "seller.nav.orders", "/seller/orders", true),
         (
             Area::Fulfillment,
             "seller.nav.fulfillment",

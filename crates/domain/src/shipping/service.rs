@@ -19,6 +19,18 @@ pub enum Courier {
 }
 
 impl Courier {
+    pub const ALL: [Courier; 5] = [
+        Courier::Jne,
+        Courier::Jnt,
+        Courier::Sicepat,
+        Courier::Anteraja,
+        Courier::Pos,
+    ];
+
+    pub fn parse(code: &str) -> Option<Courier> {
+        Self::ALL.into_iter().find(|c| c.code() == code)
+    }
+
     /// The stable code stored with orders and resi checks.
     pub fn code(self) -> &'static str {
         match self {

@@ -83,10 +83,11 @@ pub async fn serve(args: ServeArgs, mut settings: Settings) -> anyhow::Result<()
         Err(e) => tracing::warn!(error = %e, "cannot resume imports"),
     }
 
-    // Unpaid orders past their deadline give their stock back. Every node
-    // may run this: each cancel is conditional, so none happens twice.
+    // Orders past a deadline (unpaid, not shipped, not collected, not
+    // delivered, return window closed) are acted on. Every node may run
+    // this: each act is conditional, so none happens twice.
     let expiry =
-        etalase_services::checkout::expiry::spawn_expiry(svc.clone(), Duration::from_secs(30));
+        etalase_services::fulfilment::scheduler::spawn(svc.clone(), Duration::from_secs(30));
     // Refunds the payment gateway has not confirmed are sent again; the
     // refund key makes the gateway refund once, whichever node sends it.
     let refunds =

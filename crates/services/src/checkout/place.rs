@@ -18,7 +18,8 @@ use etalase_domain::id::{CheckoutId, OrderId, ProductId, SellerId, UserId};
 use etalase_domain::pricing::OfferKind;
 use etalase_domain::{ErrorCode, Timestamp};
 use etalase_store::checkout::{
-    self as store, CartOwner, Hold, StoredCheckout, StoredHold, StoredOrder, StoredOrderLine,
+    self as store, CartOwner, Fulfilment, Hold, StoredCheckout, StoredHold, StoredOrder,
+    StoredOrderLine,
 };
 use etalase_store::inventory::{self, StockChange, StockOutcome, StockReason};
 use etalase_store::pricing::{self as pricing_store, ClaimOutcome, FlashTake};
@@ -240,12 +241,11 @@ async fn write_orders(
     let mut orders = Vec::new();
     let mut touched: BTreeSet<(SellerId, ProductId)> = BTreeSet::new();
     for shop in &summary.quote.breakdown.shops {
-        let package = summary
-            .packages
-            .iter()
-            .find(|p| p.seller == shop.seller)
+        let shop_package = summary.packages.iter().find(|p| p.seller == shop.seller);
+        let package = shop_package
             .and_then(|p| p.chosen.as_ref())
             .ok_or(ErrorCode::ShippingUnavailable)?;
+        let preorder_days = shop_package.and_then(|p| p.preorder_days);
         let order_id = OrderId::generate();
         let note = order_id.to_string();
         let mut holds = Vec::new();
@@ -365,6 +365,7 @@ async fn write_orders(
             cancelled_by: None,
             cancel_reason: None,
             version: 1,
+            fulfilment: ready_to_ship(svc, method, preorder_days, now),
         };
         store::insert_order(tx, &order).await?;
         for line in &lines {
@@ -383,6 +384,7 @@ async fn write_orders(
     use_vouchers(tx, buyer, summary, &orders).await?;
     for order in &orders {
         announce(tx, order, "placed", actor, now).await?;
+        crate::fulfilment::ship::note_placed(tx, order, actor).await?;
     }
     let cart = store::cart_of(&mut *tx, &CartOwner::Buyer(buyer)).await?;
     if let Some(cart) = cart {
@@ -395,6 +397,23 @@ async fn write_orders(
         replayed: false,
         products: touched.into_iter().collect(),
     }))
+}
+
+/// A new order's fulfilment: a COD order is the seller's to send at once,
+/// so its ship-by clock starts now; a gateway order's starts when paid.
+fn ready_to_ship(
+    svc: &Services,
+    method: etalase_domain::checkout::PaymentMethod,
+    preorder_days: Option<i32>,
+    now: Timestamp,
+) -> Fulfilment {
+    let ready = method.first_status() == etalase_domain::checkout::OrderStatus::AwaitingShipment;
+    Fulfilment {
+        preorder_days,
+        ready_at: ready.then_some(now),
+        ship_by: ready.then(|| crate::fulfilment::ship::ship_by(svc, now, preorder_days)),
+        ..Fulfilment::default()
+    }
 }
 
 /// Takes one use of each voucher that gave a discount, held by the order

@@ -51,6 +51,8 @@ pub struct Package {
     pub chosen: Option<ShippingOption>,
     /// Every product in it allows COD.
     pub products_allow_cod: bool,
+    /// The longest pre-order time of its products, in working days.
+    pub preorder_days: Option<i32>,
 }
 
 #[derive(Debug, Clone)]
@@ -238,6 +240,10 @@ fn packages(
                 shop_name: first.shop_name.clone(),
                 origin,
                 products_allow_cod: lines.iter().all(|l| inputs.skus[&l.sku].cod_allowed),
+                preorder_days: lines
+                    .iter()
+                    .filter_map(|l| inputs.skus[&l.sku].preorder_days)
+                    .max(),
                 options,
                 chosen: pick,
             }

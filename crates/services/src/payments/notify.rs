@@ -306,6 +306,7 @@ async fn settle_orders(
             .await?
             .ok_or_else(|| ServiceError::internal(etalase_store::StoreError::NotFound))?;
         announce(tx, &order, "paid", Actor::System, now).await?;
+        let order = crate::fulfilment::ship::note_paid(svc, tx, order, now).await?;
         paid_orders.push(order);
     }
     let covered: i64 = paid_orders.iter().map(|o| o.total).sum();

@@ -49,6 +49,8 @@ pub struct QuotedSku {
     pub cod_allowed: bool,
     /// Where the shop's packages leave from.
     pub origin_district: Option<String>,
+    /// Days the seller needs to make it (a pre-order), if any.
+    pub preorder_days: Option<i32>,
     pub weight_grams: Option<i32>,
     pub dimensions: Option<(i32, i32, i32)>,
 }
@@ -145,6 +147,7 @@ pub async fn gather(
                         stock: sku.stock,
                         cod_allowed: product.cod_allowed,
                         origin_district: product.origin_district.clone(),
+                        preorder_days: product.preorder_days,
                         weight_grams: sku.weight_grams,
                         dimensions: sku.dimensions,
                     },

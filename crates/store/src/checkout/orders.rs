@@ -8,6 +8,8 @@ use etalase_domain::checkout::{OrderStatus, PaymentMethod, Source};
 use etalase_domain::id::{
     CheckoutId, OrderId, ProductId, PromotionId, SellerId, SkuId, UserId, VoucherId,
 };
+use etalase_domain::orders::{Resi, ShippingMode};
+use etalase_domain::shipping::Courier;
 
 use crate::error::corrupt;
 use crate::pool::{Reader, on_reader, on_tx};
@@ -54,6 +56,32 @@ pub struct StoredOrder {
     pub cancelled_by: Option<String>,
     pub cancel_reason: Option<String>,
     pub version: i32,
+    pub fulfilment: Fulfilment,
+}
+
+/// What happened to an order after checkout: its deadlines, when it
+/// reached each step, and how it ships. Each deadline is set when the
+/// order reaches the status it belongs to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Fulfilment {
+    /// The pre-order days the order promised (the longest of its products').
+    pub preorder_days: Option<i32>,
+    /// When it became the seller's to send: paid, or placed with COD.
+    pub ready_at: Option<Timestamp>,
+    pub ship_by: Option<Timestamp>,
+    pub arranged_at: Option<Timestamp>,
+    pub collect_by: Option<Timestamp>,
+    /// When the courier had it.
+    pub dispatched_at: Option<Timestamp>,
+    pub deliver_by: Option<Timestamp>,
+    pub delivered_at: Option<Timestamp>,
+    pub complete_by: Option<Timestamp>,
+    pub completed_at: Option<Timestamp>,
+    pub mode: Option<ShippingMode>,
+    pub courier: Option<Courier>,
+    pub resi: Option<Resi>,
+    /// The cancellation counts against the seller.
+    pub seller_fault: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -137,14 +165,18 @@ pub async fn insert_order(tx: &mut Tx, o: &StoredOrder) -> StoreResult<()> {
     on_tx!(tx, conn => sqlx::query(
         "INSERT INTO orders (id, checkout_id, buyer_id, seller_id, status, payment_method, \
          items_subtotal, discount, shipping, shipping_discount, total, shipping_service, \
-         shipping_option, address, breakdown, source, source_ref, pay_by, placed_at, version, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $19)")
+         shipping_option, address, breakdown, source, source_ref, pay_by, placed_at, version, updated_at, \
+         preorder_days, ready_at, ship_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $19, \
+         $21, $22, $23)")
         .bind(o.id.to_string()).bind(o.checkout.to_string()).bind(o.buyer.to_string())
         .bind(o.seller.to_string()).bind(o.status.as_str()).bind(o.method.as_str())
         .bind(o.items_subtotal).bind(o.discount).bind(o.shipping).bind(o.shipping_discount)
         .bind(o.total).bind(&o.shipping_service).bind(&o.shipping_option).bind(&o.address)
         .bind(&o.breakdown).bind(o.source.kind()).bind(o.source.reference())
         .bind(o.pay_by.map(Timestamp::unix_millis)).bind(o.placed_at.unix_millis()).bind(o.version)
+        .bind(o.fulfilment.preorder_days).bind(o.fulfilment.ready_at.map(Timestamp::unix_millis))
+        .bind(o.fulfilment.ship_by.map(Timestamp::unix_millis))
         .execute(conn).await.map(|_| ()))?;
     Ok(())
 }
@@ -206,13 +238,14 @@ pub async fn mark_holds_released(tx: &mut Tx, order: OrderId, now: Timestamp) ->
     Ok(())
 }
 
-const ORDER_COLUMNS: &str = "id, checkout_id, buyer_id, seller_id, status, payment_method, \
+pub(crate) const ORDER_COLUMNS: &str = "id, checkout_id, buyer_id, seller_id, status, payment_method, \
     items_subtotal, discount, shipping, shipping_discount, total, shipping_service, shipping_option, \
     address, breakdown, source, source_ref, pay_by, placed_at, paid_at, cancelled_at, cancelled_by, \
-    cancel_reason, version";
+    cancel_reason, version, preorder_days, ready_at, ship_by, arranged_at, collect_by, dispatched_at, \
+    deliver_by, delivered_at, complete_by, completed_at, shipping_mode, courier, resi, seller_fault";
 
 #[derive(sqlx::FromRow)]
-struct OrderRow {
+pub(crate) struct OrderRow {
     id: String,
     checkout_id: String,
     buyer_id: String,
@@ -237,6 +270,20 @@ struct OrderRow {
     cancelled_by: Option<String>,
     cancel_reason: Option<String>,
     version: i32,
+    preorder_days: Option<i32>,
+    ready_at: Option<i64>,
+    ship_by: Option<i64>,
+    arranged_at: Option<i64>,
+    collect_by: Option<i64>,
+    dispatched_at: Option<i64>,
+    deliver_by: Option<i64>,
+    delivered_at: Option<i64>,
+    complete_by: Option<i64>,
+    completed_at: Option<i64>,
+    shipping_mode: Option<String>,
+    courier: Option<String>,
+    resi: Option<String>,
+    seller_fault: bool,
 }
 
 impl TryFrom<OrderRow> for StoredOrder {
@@ -269,6 +316,31 @@ impl TryFrom<OrderRow> for StoredOrder {
             cancelled_by: r.cancelled_by,
             cancel_reason: r.cancel_reason,
             version: r.version,
+            fulfilment: Fulfilment {
+                preorder_days: r.preorder_days,
+                ready_at: r.ready_at.map(at),
+                ship_by: r.ship_by.map(at),
+                arranged_at: r.arranged_at.map(at),
+                collect_by: r.collect_by.map(at),
+                dispatched_at: r.dispatched_at.map(at),
+                deliver_by: r.deliver_by.map(at),
+                delivered_at: r.delivered_at.map(at),
+                complete_by: r.complete_by.map(at),
+                completed_at: r.completed_at.map(at),
+                mode: r
+                    .shipping_mode
+                    .map(|m| ShippingMode::parse(&m).ok_or_else(|| corrupt(&m)))
+                    .transpose()?,
+                courier: r
+                    .courier
+                    .map(|c| Courier::parse(&c).ok_or_else(|| corrupt(&c)))
+                    .transpose()?,
+                resi: r
+                    .resi
+                    .map(|t| Resi::parse(&t).map_err(|_| corrupt(&t)))
+                    .transpose()?,
+                seller_fault: r.seller_fault,
+            },
         })
     }
 }
@@ -394,25 +466,6 @@ pub async fn unpaid_past_deadline<'a>(
     rows.into_iter()
         .map(|(o, s)| Ok((o.parse().map_err(corrupt)?, s.parse().map_err(corrupt)?)))
         .collect()
-}
-
-/// Cancels an order that is still in `from`; false when it moved on (paid,
-/// cancelled already): the caller then does nothing more — a second run of
-/// a job never cancels twice.
-pub async fn cancel_order_if(
-    tx: &mut Tx,
-    id: OrderId,
-    from: OrderStatus,
-    by: &str,
-    reason: &str,
-    now: Timestamp,
-) -> StoreResult<bool> {
-    let n = on_tx!(tx, conn => sqlx::query(
-        "UPDATE orders SET status = 'cancelled', cancelled_at = $3, cancelled_by = $4, \
-         cancel_reason = $5, version = version + 1, updated_at = $3 WHERE id = $1 AND status = $2")
-        .bind(id.to_string()).bind(from.as_str()).bind(now.unix_millis()).bind(by).bind(reason)
-        .execute(conn).await.map(|r| r.rows_affected()))?;
-    Ok(n == 1)
 }
 
 /// Units of a SKU in orders that hold them (not cancelled), and how many

@@ -21,6 +21,8 @@ pub struct Sellable {
     /// The district of the shop's pickup address (where packages leave
     /// from); none while the shop has not given one.
     pub origin_district: Option<String>,
+    /// Days the seller needs to make it (a pre-order), if any.
+    pub preorder_days: Option<i32>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -31,6 +33,7 @@ struct SellableRow {
     shop_name: String,
     cod_allowed: bool,
     origin_district: Option<String>,
+    preorder_days: Option<i32>,
 }
 
 /// The products of `ids` that can be bought now; the others are missing.
@@ -43,7 +46,7 @@ pub async fn sellable_products<'a>(
     }
     let sql = format!(
         "SELECT p.id, p.seller_id, p.title, s.name AS shop_name, p.cod_allowed, \
-         a.district_code AS origin_district \
+         a.district_code AS origin_district, p.preorder_days \
          FROM products p JOIN sellers s ON s.id = p.seller_id \
          JOIN shop_listings l ON l.product_id = p.id \
          LEFT JOIN kyc_addresses a ON a.seller_id = p.seller_id AND a.kind = 'pickup' \
@@ -66,6 +69,7 @@ pub async fn sellable_products<'a>(
                 shop_name: r.shop_name,
                 cod_allowed: r.cod_allowed,
                 origin_district: r.origin_district,
+                preorder_days: r.preorder_days,
             })
         })
         .collect()

@@ -4,6 +4,7 @@
 
 pub mod buyer;
 pub mod catalog;
+pub mod couriers;
 mod extract;
 mod idempotent;
 pub mod imports;
@@ -46,6 +47,7 @@ use crate::state::AppState;
         (name = "shop-public", description = "The Shop's public reads: listed products, a product with its prices now, a shop. No API key; limited per address"),
         (name = "pricing", description = "Base prices, promotions, vouchers and price quotes: one pricing function behind every price shown or charged"),
         (name = "payments", description = "The payment gateway's notifications: signed by the gateway, no API key"),
+        (name = "couriers", description = "Couriers' tracking reports: signed with the courier's secret (Standard Webhooks), no API key"),
         (name = "buyer", description = "A buyer's app: session, cart, addresses, the checkout summary, placing orders (with `Idempotency-Key`) and the buyer's orders. Authenticated with the buyer's session token, not an API key"),
     ),
 )]
@@ -111,6 +113,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(shop_search::search))
         .routes(routes!(shop_search::suggestions))
         .routes(routes!(payments::notification))
+        .routes(routes!(couriers::report))
         .routes(routes!(buyer::sign_in))
         .routes(routes!(buyer::list_addresses, buyer::add_address))
         .routes(routes!(buyer::cart::get_cart))

@@ -13,6 +13,7 @@ pub mod catalog;
 pub mod live;
 pub mod notifications;
 pub mod ops;
+pub mod orders;
 pub mod payments;
 pub mod price_tag;
 pub mod promotions;

@@ -3,13 +3,24 @@
 //! do next (pay, wait for the shop).
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query};
+use axum::http::StatusCode;
 use axum::response::Response;
+use axum::response::{IntoResponse, Redirect};
 use etalase_domain::ErrorCode;
 use etalase_domain::checkout::{OrderStatus, Source};
 use etalase_domain::id::{CheckoutId, OrderId};
+use etalase_domain::orders::{CancelReason, CancelledBy};
+use etalase_services::ServiceError;
 use etalase_services::checkout::orders::{self, OrderDetail};
+use etalase_services::fulfilment;
+use etalase_store::checkout::StoredOrder;
 use serde::Deserialize;
+
+use crate::pages::FormErrors;
+use crate::routes::NoticeQuery;
+use crate::routes::orders::detail::{TimelineRow, timeline_row};
 
 use crate::ctx::UserCtx;
 use crate::errors::{AppError, AppResult};
@@ -128,17 +139,40 @@ struct OrderPage {
     area: String,
     method: String,
     cancel_reason: Option<String>,
+    courier: Option<String>,
+    resi: Option<String>,
+    timeline: Vec<TimelineRow>,
+    can_cancel: bool,
+    can_confirm: bool,
+    reasons: Vec<(&'static str, String)>,
+    errors: FormErrors,
 }
 
 fn source_label(t: &T, source: Source) -> String {
     t.t(&format!("order.source.{}", source.kind())).to_owned()
 }
 
-pub async fn show(u: UserCtx, Path(id): Path<String>) -> AppResult<Response> {
+pub async fn show(
+    u: UserCtx,
+    Path(id): Path<String>,
+    Query(q): Query<NoticeQuery>,
+) -> AppResult<Response> {
     let id: OrderId = id
         .parse()
         .map_err(|_| AppError::from(ErrorCode::NotFound))?;
-    let d = orders::detail(&u.ctx.state.services, u.session.user.id, id).await?;
+    let page = order_page(&u, id, q.notice.as_deref(), FormErrors::default()).await?;
+    Ok(html(&page))
+}
+
+async fn order_page(
+    u: &UserCtx,
+    id: OrderId,
+    notice: Option<&str>,
+    errors: FormErrors,
+) -> AppResult<OrderPage> {
+    let svc = &u.ctx.state.services;
+    let d = orders::detail(svc, u.session.user.id, id).await?;
+    let timeline = fulfilment::buyer::timeline(svc, u.session.user.id, id).await?;
     let t = &u.ctx.t;
     let o = &d.order;
     let b = &d.breakdown;
@@ -190,8 +224,69 @@ pub async fn show(u: UserCtx, Path(id): Path<String>) -> AppResult<Response> {
             .cancel_reason
             .as_deref()
             .map(|r| t.t(&format!("order.cancel_reason.{r}")).to_owned()),
+        courier: o.fulfilment.courier.map(|c| c.name().to_owned()),
+        resi: o.fulfilment.resi.as_ref().map(ToString::to_string),
+        timeline: timeline.iter().map(|e| timeline_row(t, e)).collect(),
+        can_cancel: o.status.holds_stock(),
+        can_confirm: matches!(o.status, OrderStatus::InTransit | OrderStatus::Delivered),
+        reasons: CancelReason::chosen_by(CancelledBy::Buyer)
+            .map(|r| (r.as_str(), format!("order.cancel_reason.{}", r.as_str())))
+            .collect(),
+        errors,
         o: row(t, &d),
-        c: Chrome::new(&u.ctx),
+        c: {
+            let mut c = Chrome::new(&u.ctx);
+            c.notice = notice.and_then(|n| t.notice(n));
+            c
+        },
     };
-    Ok(html(&page))
+    Ok(page)
+}
+
+#[derive(Deserialize)]
+pub struct CancelForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// The buyer's answer to an action: back to the order with a notice, or
+/// the order again with what went wrong.
+async fn answered(
+    u: &UserCtx,
+    id: OrderId,
+    done: Result<StoredOrder, ServiceError>,
+    notice: &str,
+) -> AppResult<Response> {
+    match done {
+        Ok(_) => Ok(Redirect::to(&format!("/orders/{id}?notice={notice}")).into_response()),
+        Err(e) if matches!(e.code.status(), 409 | 422) => {
+            let errors = FormErrors::from_service(&u.ctx.t, &e);
+            let status = StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::CONFLICT);
+            let page = order_page(u, id, None, errors).await?;
+            Ok((status, html(&page)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn cancel(
+    u: UserCtx,
+    Path(id): Path<String>,
+    Form(form): Form<CancelForm>,
+) -> AppResult<Response> {
+    let id: OrderId = id
+        .parse()
+        .map_err(|_| AppError::from(ErrorCode::NotFound))?;
+    let svc = &u.ctx.state.services;
+    let done = fulfilment::buyer::cancel(svc, u.session.user.id, id, &form.reason).await;
+    answered(&u, id, done, "order_cancelled").await
+}
+
+pub async fn received(u: UserCtx, Path(id): Path<String>) -> AppResult<Response> {
+    let id: OrderId = id
+        .parse()
+        .map_err(|_| AppError::from(ErrorCode::NotFound))?;
+    let svc = &u.ctx.state.services;
+    let done = fulfilment::buyer::confirm_receipt(svc, u.session.user.id, id).await;
+    answered(&u, id, done, "order_received").await
 }

@@ -1,0 +1,128 @@
+//! Fulfilment: everything that happens to an order after checkout. Every
+//! change goes through [`apply`]: the domain's state machine decides the
+//! next status, the store moves the order only if it is still where the
+//! decision was made, and the move is written to the order's timeline,
+//! the audit log and the outbox in the same transaction.
+
+pub mod buyer;
+pub mod cancel;
+pub mod scheduler;
+pub mod seller;
+pub mod ship;
+pub mod tracking;
+
+use etalase_domain::Timestamp;
+use etalase_domain::audit::Actor;
+use etalase_domain::orders::OrderEvent;
+use etalase_domain::shipping::Courier;
+use etalase_domain::{ErrorCode, id::OrderId};
+use etalase_store::Tx;
+use etalase_store::checkout::{self as orders_store, StoredOrder};
+use etalase_store::fulfilment::{self as store, NewEntry, OrderChange};
+
+use crate::checkout::place::announce;
+use crate::{ServiceError, ServiceResult};
+
+/// Who made a change, as the timeline names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Who {
+    Actor(Actor),
+    Courier(Courier),
+}
+
+impl Who {
+    fn text(self) -> String {
+        match self {
+            Who::Actor(actor) => actor.as_text(),
+            Who::Courier(courier) => format!("courier:{}", courier.code()),
+        }
+    }
+
+    /// Who the audit log records (a courier acts through the platform).
+    fn actor(self) -> Actor {
+        match self {
+            Who::Actor(actor) => actor,
+            Who::Courier(_) => Actor::System,
+        }
+    }
+}
+
+/// One change to an order.
+pub struct Step {
+    pub event: OrderEvent,
+    pub change: OrderChange,
+    pub who: Who,
+    /// When it happened (a courier's report carries its own time).
+    pub at: Timestamp,
+    /// The reason, resi or note the timeline shows with it.
+    pub detail: Option<String>,
+}
+
+/// What [`apply`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Applied {
+    /// The order as it is now.
+    Moved(Box<StoredOrder>),
+    /// Another writer moved the order after `order` was read: nothing
+    /// was written.
+    Raced,
+}
+
+/// Applies `step` to `order` (as read in this transaction). A step the
+/// order's status does not allow is refused with what the user tried.
+pub(crate) async fn apply(
+    tx: &mut Tx,
+    order: &StoredOrder,
+    step: Step,
+    now: Timestamp,
+) -> ServiceResult<Applied> {
+    let to = order
+        .status
+        .after(step.event)
+        .map_err(|refused| ServiceError::from(refused.code()))?;
+    let mut change = step.change;
+    if let OrderEvent::Cancelled(reason) = step.event {
+        change.cancel_reason = Some(reason);
+        change.cancelled_at = Some(step.at);
+    }
+    if !store::move_order(tx, order.id, order.status, to, &change, now).await? {
+        return Ok(Applied::Raced);
+    }
+    let kind = step.event.name();
+    store::append_entry(
+        tx,
+        order.id,
+        &NewEntry {
+            at: step.at,
+            kind,
+            status: to,
+            actor: &step.who.text(),
+            detail: step.detail.as_deref(),
+        },
+        now,
+    )
+    .await?;
+    let moved = reread(tx, order.id).await?;
+    announce(tx, &moved, kind, step.who.actor(), now).await?;
+    Ok(Applied::Moved(Box::new(moved)))
+}
+
+/// Like [`apply`], for a user's request: a race is answered as "the order
+/// changed, look again" instead of being retried behind their back.
+pub(crate) async fn apply_requested(
+    tx: &mut Tx,
+    order: &StoredOrder,
+    step: Step,
+    now: Timestamp,
+) -> ServiceResult<StoredOrder> {
+    match apply(tx, order, step, now).await? {
+        Applied::Moved(order) => Ok(*order),
+        Applied::Raced => Err(ErrorCode::OrderChanged.into()),
+    }
+}
+
+pub(crate) async fn reread(tx: &mut Tx, id: OrderId) -> ServiceResult<StoredOrder> {
+    orders_store::order_by_id(&mut *tx, id)
+        .await?
+        .ok_or_else(|| ServiceError::internal(etalase_store::StoreError::NotFound))
+}

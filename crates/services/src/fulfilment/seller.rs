@@ -1,0 +1,212 @@
+//! Seller Center's order work: a tab's orders with the counts of the tabs
+//! that wait on someone, one order in full with its timeline, and the
+//! changes since a point for integrators. Another shop's order is a 404,
+//! never a 403: its id says nothing about whether it exists.
+
+use etalase_domain::ErrorCode;
+use etalase_domain::Timestamp;
+use etalase_domain::checkout::OrderStatus;
+use etalase_domain::id::OrderId;
+use etalase_domain::orders::{OrderTab, Resi};
+use etalase_domain::policy::{Area, SellerAction};
+use etalase_domain::shipping::{Courier, Service};
+use etalase_store::checkout::{self as orders_store, StoredOrder, StoredOrderLine};
+use etalase_store::fulfilment::{self as store, OrderSearch, SellerOrderQuery, TimelineEntry};
+
+use crate::teams::SellerScope;
+use crate::{ServiceResult, Services};
+
+/// Orders per page of a tab.
+pub const PAGE_SIZE: i64 = 50;
+/// The deepest page a tab offers (search and filters reach the rest).
+pub const MAX_PAGE: i64 = 200;
+
+/// What the seller asked a tab for.
+#[derive(Debug, Clone, Default)]
+pub struct TabRequest {
+    pub tab: Option<OrderTab>,
+    /// An order id, a resi, a SKU code or part of a buyer's name.
+    pub search: Option<String>,
+    pub placed_from: Option<Timestamp>,
+    pub placed_until: Option<Timestamp>,
+    pub courier: Option<Courier>,
+    /// Only orders to arrange by the end of today (WIB).
+    pub due_today: bool,
+    pub page: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct TabPage {
+    pub tab: OrderTab,
+    pub orders: Vec<(StoredOrder, Vec<StoredOrderLine>)>,
+    /// The counts of the tabs that wait on someone.
+    pub counts: Vec<(OrderTab, i64)>,
+    pub page: i64,
+    pub has_more: bool,
+}
+
+/// How the seller's search text is read: an order id, else a resi that
+/// an order of the shop carries, else a SKU code of the shop, else part of
+/// a buyer's name.
+async fn search_of(svc: &Services, scope: &SellerScope, text: &str) -> ServiceResult<OrderSearch> {
+    let text = text.trim();
+    if let Ok(id) = text.parse::<OrderId>() {
+        return Ok(OrderSearch::Id(id));
+    }
+    if let Ok(resi) = Resi::parse(text) {
+        let probe = SellerOrderQuery {
+            search: Some(OrderSearch::Resi(resi.clone())),
+            limit: 1,
+            ..SellerOrderQuery::default()
+        };
+        if !store::seller_orders(&svc.store, scope.seller_id, &probe)
+            .await?
+            .is_empty()
+        {
+            return Ok(OrderSearch::Resi(resi));
+        }
+    }
+    let code: String = text.chars().take(50).collect();
+    let probe = SellerOrderQuery {
+        search: Some(OrderSearch::SkuCode(code.clone())),
+        limit: 1,
+        ..SellerOrderQuery::default()
+    };
+    if !store::seller_orders(&svc.store, scope.seller_id, &probe)
+        .await?
+        .is_empty()
+    {
+        return Ok(OrderSearch::SkuCode(code));
+    }
+    Ok(OrderSearch::Buyer(text.chars().take(60).collect()))
+}
+
+/// The end of today in WIB: "ship today" means arrange by then.
+fn end_of_today_wib(now: Timestamp) -> Timestamp {
+    let today = now
+        .to_datetime()
+        .to_offset(etalase_domain::time::WIB)
+        .date();
+    let next = today
+        .next_day()
+        .map(|d| time::PrimitiveDateTime::new(d, time::Time::MIDNIGHT))
+        .map(|d| d.assume_offset(etalase_domain::time::WIB));
+    next.map_or(now, |d| {
+        Timestamp::from_unix_millis(Timestamp::from_datetime(d).unix_millis() - 1)
+    })
+}
+
+pub async fn tab(svc: &Services, scope: &SellerScope, req: &TabRequest) -> ServiceResult<TabPage> {
+    scope.authorize(SellerAction::read(Area::Orders))?;
+    let searching = req.search.as_deref().is_some_and(|s| !s.trim().is_empty());
+    let tab = req.tab.unwrap_or(if searching {
+        OrderTab::All
+    } else {
+        OrderTab::ToShip
+    });
+    let search = match req.search.as_deref().filter(|s| !s.trim().is_empty()) {
+        Some(text) => Some(search_of(svc, scope, text).await?),
+        None => None,
+    };
+    let page = req.page.clamp(1, MAX_PAGE);
+    let query = SellerOrderQuery {
+        statuses: tab.statuses().to_vec(),
+        search,
+        placed_from: req.placed_from,
+        placed_until: req.placed_until,
+        services: req.courier.map_or_else(Vec::new, |c| {
+            Service::ALL
+                .into_iter()
+                .filter(|s| s.courier() == c)
+                .map(|s| s.code().to_owned())
+                .collect()
+        }),
+        ship_by_until: req.due_today.then(|| end_of_today_wib(svc.now())),
+        by_deadline: tab.by_deadline(),
+        offset: (page - 1) * PAGE_SIZE,
+        limit: PAGE_SIZE + 1,
+    };
+    let mut orders = store::seller_orders(&svc.store, scope.seller_id, &query).await?;
+    let has_more = orders.len() as i64 > PAGE_SIZE;
+    orders.truncate(PAGE_SIZE as usize);
+    let ids: Vec<OrderId> = orders.iter().map(|o| o.id).collect();
+    let mut lines = orders_store::lines_of_orders(&svc.store, &ids).await?;
+    let orders = orders
+        .into_iter()
+        .map(|o| {
+            let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut lines)
+                .into_iter()
+                .partition(|l| l.order == o.id);
+            lines = rest;
+            (o, mine)
+        })
+        .collect();
+    Ok(TabPage {
+        tab,
+        orders,
+        counts: counts(svc, scope).await?,
+        page,
+        has_more,
+    })
+}
+
+/// The counts of the tabs that wait on someone.
+pub async fn counts(svc: &Services, scope: &SellerScope) -> ServiceResult<Vec<(OrderTab, i64)>> {
+    let counted: Vec<OrderTab> = OrderTab::ALL
+        .into_iter()
+        .filter(|t| t.is_counted())
+        .collect();
+    let statuses: Vec<OrderStatus> = counted
+        .iter()
+        .flat_map(|t| t.statuses().iter().copied())
+        .collect();
+    let by_status = store::seller_status_counts(&svc.store, scope.seller_id, &statuses).await?;
+    Ok(counted
+        .into_iter()
+        .map(|tab| {
+            let n = by_status
+                .iter()
+                .filter(|(s, _)| tab.statuses().contains(s))
+                .map(|(_, n)| n)
+                .sum();
+            (tab, n)
+        })
+        .collect())
+}
+
+#[derive(Debug, Clone)]
+pub struct SellerOrder {
+    pub order: StoredOrder,
+    pub lines: Vec<StoredOrderLine>,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// One of the shop's orders in full.
+pub async fn detail(
+    svc: &Services,
+    scope: &SellerScope,
+    id: OrderId,
+) -> ServiceResult<SellerOrder> {
+    scope.authorize(SellerAction::read(Area::Orders))?;
+    let order = store::order_of_seller(&svc.store, scope.seller_id, id)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    let lines = orders_store::lines_of_orders(&svc.store, &[id]).await?;
+    let timeline = store::timeline(&svc.store, id).await?;
+    Ok(SellerOrder {
+        order,
+        lines,
+        timeline,
+    })
+}
+
+/// The shop's orders changed after `(updated_at, id)`, oldest first.
+pub async fn changed_since(
+    svc: &Services,
+    scope: &SellerScope,
+    after: (Timestamp, Option<OrderId>),
+    limit: i64,
+) -> ServiceResult<Vec<(StoredOrder, Timestamp)>> {
+    scope.authorize(SellerAction::read(Area::Orders))?;
+    Ok(store::seller_orders_changed_since(&svc.store, scope.seller_id, after, limit).await?)
+}
