@@ -58,6 +58,27 @@ impl Timestamp {
             .unwrap_or_default()
     }
 
+    /// The WIB calendar day this instant falls on.
+    pub fn wib_date(self) -> time::Date {
+        self.to_datetime().to_offset(WIB).date()
+    }
+
+    /// The first instant of a WIB calendar day (its midnight).
+    pub fn start_of_wib_day(date: time::Date) -> Timestamp {
+        Self::from_datetime(
+            time::PrimitiveDateTime::new(date, time::Time::MIDNIGHT).assume_offset(WIB),
+        )
+    }
+
+    /// The last instant (millisecond) of a WIB calendar day: a deadline "by
+    /// the end of the day" is kept up to and including it.
+    pub fn end_of_wib_day(date: time::Date) -> Timestamp {
+        match date.next_day() {
+            Some(next) => Timestamp(Self::start_of_wib_day(next).0 - 1),
+            None => Timestamp(i64::MAX),
+        }
+    }
+
     /// The local (WIB) date only: "31 Mar 2026".
     pub fn format_date(self, lang: Lang) -> String {
         let local = self.to_datetime().to_offset(WIB);
@@ -135,6 +156,22 @@ impl Timestamp {
 mod tests {
     use super::*;
     use time::macros::datetime;
+
+    #[test]
+    fn a_wib_day_starts_and_ends_at_wib_midnight() {
+        // 06:30 WIB on 27 Nov is still 26 Nov in UTC.
+        let at = Timestamp::from_datetime(datetime!(2026-11-27 06:30 +7));
+        let day = at.wib_date();
+        assert_eq!(day, time::macros::date!(2026 - 11 - 27));
+        assert_eq!(
+            Timestamp::start_of_wib_day(day),
+            Timestamp::from_datetime(datetime!(2026-11-27 00:00 +7))
+        );
+        assert_eq!(
+            Timestamp::end_of_wib_day(day),
+            Timestamp::from_datetime(datetime!(2026-11-27 23:59:59.999 +7))
+        );
+    }
 
     #[test]
     fn shows_utc_instants_in_wib() {

@@ -68,8 +68,14 @@ impl IntoResponse for AppError {
     }
 }
 
+/// The HTTP status of an error code, from the one error table (every entry
+/// there is a valid status; a broken one would answer 500).
+pub fn status_of(code: ErrorCode) -> StatusCode {
+    StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
 pub fn marker_response(code: ErrorCode, fields: Vec<FieldError>) -> Response {
-    let status = StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let status = status_of(code);
     let mut response = status.into_response();
     response
         .extensions_mut()

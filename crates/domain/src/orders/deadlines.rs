@@ -3,12 +3,9 @@
 //! Indonesian working days and end at midnight WIB, so a seller always has
 //! whole working days; the delivery and return windows count calendar days.
 
-use time::{PrimitiveDateTime, Time};
-
 use crate::Timestamp;
 use crate::calendar::WorkingCalendar;
 use crate::orders::ShippingMode;
-use crate::time::WIB;
 
 /// The platform's fulfilment settings (domain-facts: Orders).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,13 +43,7 @@ impl Default for FulfilmentPolicy {
 
 /// The last instant of the WIB day `days` working days after `at`'s day.
 fn end_of_working_day_after(calendar: &WorkingCalendar, at: Timestamp, days: u32) -> Timestamp {
-    let today = at.to_datetime().to_offset(WIB).date();
-    let due = calendar.add_working_days(today, days).date;
-    let next_midnight = due
-        .next_day()
-        .map(|d| PrimitiveDateTime::new(d, Time::MIDNIGHT).assume_offset(WIB))
-        .map_or(at, Timestamp::from_datetime);
-    Timestamp::from_unix_millis(next_midnight.unix_millis() - 1)
+    Timestamp::end_of_wib_day(calendar.add_working_days(at.wib_date(), days).date)
 }
 
 impl FulfilmentPolicy {

@@ -277,13 +277,10 @@ impl OrderStatus {
         next.ok_or(IllegalTransition { from: self, event })
     }
 
-    /// Whether the order is still the seller's to send: it can be
-    /// arranged, handed over, labelled.
-    pub fn is_shippable(self) -> bool {
-        matches!(
-            self,
-            OrderStatus::AwaitingShipment | OrderStatus::AwaitingCollection
-        )
+    /// Whether the status takes `event`: what pages ask before offering
+    /// an action, so a button is never shown that the machine would refuse.
+    pub fn allows(self, event: OrderEvent) -> bool {
+        self.after(event).is_ok()
     }
 }
 

@@ -384,7 +384,6 @@ async fn write_orders(
     use_vouchers(tx, buyer, summary, &orders).await?;
     for order in &orders {
         announce(tx, order, "placed", actor, now).await?;
-        crate::fulfilment::ship::note_placed(tx, order, actor).await?;
     }
     let cart = store::cart_of(&mut *tx, &CartOwner::Buyer(buyer)).await?;
     if let Some(cart) = cart {

@@ -1,13 +1,13 @@
 //! What a buyer does with an order after checkout: cancel it before it
 //! ships (no approval needed, never held against the seller), say it
-//! arrived, and follow its timeline.
+//! arrived (its timeline is [`super::history`]).
 
 use etalase_domain::ErrorCode;
 use etalase_domain::audit::Actor;
 use etalase_domain::id::{OrderId, UserId};
 use etalase_domain::orders::{CancelledBy, OrderEvent};
 use etalase_store::checkout::{self as orders_store, StoredOrder};
-use etalase_store::fulfilment::{self as store, OrderChange, TimelineEntry};
+use etalase_store::fulfilment::OrderChange;
 
 use super::cancel::{cancel_requested, reason_of};
 use super::{Step, Who, apply_requested};
@@ -63,16 +63,4 @@ pub async fn confirm_receipt(
     let done = apply_requested(&mut tx, &order, step, now).await?;
     tx.commit().await?;
     Ok(done)
-}
-
-/// The timeline of one of the buyer's orders.
-pub async fn timeline(
-    svc: &Services,
-    buyer: UserId,
-    id: OrderId,
-) -> ServiceResult<Vec<TimelineEntry>> {
-    orders_store::order_of_buyer(&svc.store, buyer, id)
-        .await?
-        .ok_or(ErrorCode::NotFound)?;
-    Ok(store::timeline(&svc.store, id).await?)
 }

@@ -18,10 +18,10 @@ use etalase_domain::shipping::Courier;
 use etalase_domain::{ErrorCode, id::OrderId};
 use etalase_store::Tx;
 use etalase_store::checkout::{self as orders_store, StoredOrder};
-use etalase_store::fulfilment::{self as store, NewEntry, OrderChange};
+use etalase_store::fulfilment::{self as store, NewEntry, OrderChange, TimelineEntry};
 
 use crate::checkout::place::announce;
-use crate::{ServiceError, ServiceResult};
+use crate::{ServiceError, ServiceResult, Services};
 
 /// Who made a change, as the timeline names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,4 +125,25 @@ pub(crate) async fn reread(tx: &mut Tx, id: OrderId) -> ServiceResult<StoredOrde
     orders_store::order_by_id(&mut *tx, id)
         .await?
         .ok_or_else(|| ServiceError::internal(etalase_store::StoreError::NotFound))
+}
+
+/// An order's timeline: its placing, read from the order itself (placing
+/// writes no line of its own: it is a flash sale's hot path), then every
+/// line written since, in the order things happened. The caller has
+/// already shown the reader may see the order.
+pub async fn history(svc: &Services, order: &StoredOrder) -> ServiceResult<Vec<TimelineEntry>> {
+    let mut lines = store::timeline(&svc.store, order.id).await?;
+    lines.insert(
+        0,
+        TimelineEntry {
+            seq: 0,
+            at: order.placed_at,
+            recorded_at: order.placed_at,
+            kind: "placed".to_owned(),
+            status: order.method.first_status(),
+            actor: order.buyer.to_string(),
+            detail: Some(order.method.as_str().to_owned()),
+        },
+    );
+    Ok(lines)
 }

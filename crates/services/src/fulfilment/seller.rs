@@ -81,21 +81,6 @@ async fn search_of(svc: &Services, scope: &SellerScope, text: &str) -> ServiceRe
     Ok(OrderSearch::Buyer(text.chars().take(60).collect()))
 }
 
-/// The end of today in WIB: "ship today" means arrange by then.
-fn end_of_today_wib(now: Timestamp) -> Timestamp {
-    let today = now
-        .to_datetime()
-        .to_offset(etalase_domain::time::WIB)
-        .date();
-    let next = today
-        .next_day()
-        .map(|d| time::PrimitiveDateTime::new(d, time::Time::MIDNIGHT))
-        .map(|d| d.assume_offset(etalase_domain::time::WIB));
-    next.map_or(now, |d| {
-        Timestamp::from_unix_millis(Timestamp::from_datetime(d).unix_millis() - 1)
-    })
-}
-
 pub async fn tab(svc: &Services, scope: &SellerScope, req: &TabRequest) -> ServiceResult<TabPage> {
     scope.authorize(SellerAction::read(Area::Orders))?;
     let searching = req.search.as_deref().is_some_and(|s| !s.trim().is_empty());
@@ -121,7 +106,10 @@ pub async fn tab(svc: &Services, scope: &SellerScope, req: &TabRequest) -> Servi
                 .map(|s| s.code().to_owned())
                 .collect()
         }),
-        ship_by_until: req.due_today.then(|| end_of_today_wib(svc.now())),
+        // "Ship today": arrange by the end of today in WIB.
+        ship_by_until: req
+            .due_today
+            .then(|| Timestamp::end_of_wib_day(svc.now().wib_date())),
         by_deadline: tab.by_deadline(),
         offset: (page - 1) * PAGE_SIZE,
         limit: PAGE_SIZE + 1,
@@ -192,7 +180,7 @@ pub async fn detail(
         .await?
         .ok_or(ErrorCode::NotFound)?;
     let lines = orders_store::lines_of_orders(&svc.store, &[id]).await?;
-    let timeline = store::timeline(&svc.store, id).await?;
+    let timeline = super::history(svc, &order).await?;
     Ok(SellerOrder {
         order,
         lines,

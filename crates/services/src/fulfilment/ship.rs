@@ -7,16 +7,16 @@
 
 use etalase_domain::audit::Actor;
 use etalase_domain::checkout::OrderStatus;
-use etalase_domain::id::OrderId;
+use etalase_domain::id::{CheckoutId, OrderId};
 use etalase_domain::orders::{OrderEvent, Resi, ShippingMode};
 use etalase_domain::policy::{Area, SellerAction};
 use etalase_domain::shipping::{Courier, Service};
 use etalase_domain::{ErrorCode, Timestamp};
 use etalase_store::Tx;
-use etalase_store::checkout::StoredOrder;
-use etalase_store::fulfilment::{self as store, NewEntry, OrderChange};
+use etalase_store::checkout::{self as orders_store, StoredOrder};
+use etalase_store::fulfilment::{self as store, OrderChange};
 
-use super::{Step, Who, apply_requested};
+use super::{Applied, Step, Who, apply, apply_requested};
 use crate::teams::SellerScope;
 use crate::{ServiceError, ServiceResult, Services};
 
@@ -30,53 +30,37 @@ pub fn ship_by(svc: &Services, ready_at: Timestamp, preorder_days: Option<i32>) 
     )
 }
 
-/// The first line of a new order's timeline.
-pub(crate) async fn note_placed(
-    tx: &mut Tx,
-    order: &StoredOrder,
-    actor: Actor,
-) -> ServiceResult<()> {
-    store::append_entry(
-        tx,
-        order.id,
-        &NewEntry {
-            at: order.placed_at,
-            kind: "placed",
-            status: order.status,
-            actor: &actor.as_text(),
-            detail: Some(order.method.as_str()),
-        },
-        order.placed_at,
-    )
-    .await?;
-    Ok(())
-}
-
-/// An order just paid: its ship-by clock starts, and its timeline says so.
-pub(crate) async fn note_paid(
+/// The orders of a checkout just paid move to awaiting shipment through
+/// the state machine, their ship-by clocks starting now; returns the ones
+/// that moved (an order the expiry cancelled meanwhile stays cancelled).
+pub(crate) async fn orders_paid(
     svc: &Services,
     tx: &mut Tx,
-    mut order: StoredOrder,
+    checkout: CheckoutId,
     now: Timestamp,
-) -> ServiceResult<StoredOrder> {
-    let due = ship_by(svc, now, order.fulfilment.preorder_days);
-    store::start_shipping_clock(tx, order.id, now, due).await?;
-    store::append_entry(
-        tx,
-        order.id,
-        &NewEntry {
+) -> ServiceResult<Vec<StoredOrder>> {
+    let mut paid = Vec::new();
+    for order in orders_store::orders_of_checkout(&mut *tx, checkout).await? {
+        if !order.status.allows(OrderEvent::Paid) {
+            continue;
+        }
+        let step = Step {
+            event: OrderEvent::Paid,
+            change: OrderChange {
+                paid_at: Some(now),
+                ready_at: Some(now),
+                ship_by: Some(ship_by(svc, now, order.fulfilment.preorder_days)),
+                ..OrderChange::default()
+            },
+            who: Who::Actor(Actor::System),
             at: now,
-            kind: OrderEvent::Paid.name(),
-            status: order.status,
-            actor: &Actor::System.as_text(),
             detail: None,
-        },
-        now,
-    )
-    .await?;
-    order.fulfilment.ready_at = Some(now);
-    order.fulfilment.ship_by = Some(due);
-    Ok(order)
+        };
+        if let Applied::Moved(order) = apply(tx, &order, step, now).await? {
+            paid.push(*order);
+        }
+    }
+    Ok(paid)
 }
 
 /// The courier an order ships with unless the seller says otherwise: the
@@ -119,7 +103,12 @@ pub async fn hand_over(
     let unusual_resi = !resi.looks_like(courier);
     let same =
         order.fulfilment.courier == Some(courier) && order.fulfilment.resi.as_ref() == Some(&resi);
-    if same && order.status != OrderStatus::AwaitingShipment {
+    if same
+        && matches!(
+            order.status,
+            OrderStatus::InTransit | OrderStatus::Delivered
+        )
+    {
         // The same resi again (a form sent twice): it is already there.
         return Ok(Handed {
             order,

@@ -163,7 +163,10 @@ pub async fn receive(svc: &Services, courier: &str, d: &Delivery<'_>) -> Service
     let events = kind.events_from(current.status);
     if events.is_empty() {
         // On the way, or a report the order is already past: the timeline
-        // keeps it where it belongs, the status stays.
+        // keeps it where it belongs, the status stays. The order's row is
+        // written first: its lock keeps two reports of one order from
+        // numbering their lines alike.
+        store::touch_order(&mut tx, current.id, now).await?;
         store::append_entry(
             &mut tx,
             current.id,
@@ -177,7 +180,6 @@ pub async fn receive(svc: &Services, courier: &str, d: &Delivery<'_>) -> Service
             now,
         )
         .await?;
-        store::touch_order(&mut tx, current.id, now).await?;
         current = super::reread(&mut tx, current.id).await?;
     }
     for event in events {

@@ -25,8 +25,7 @@ use super::signature::{self, hex, parse_gross_amount};
 use super::start::unavailable;
 use super::status::{self, Verdict};
 use super::{of_checkout, receipt};
-use crate::checkout::place::announce;
-use crate::{ServiceError, ServiceResult, Services};
+use crate::{ServiceResult, Services};
 
 /// The most of a notification's body kept with its record.
 const STORED_BODY_LIMIT: usize = 16 * 1024;
@@ -299,16 +298,7 @@ async fn settle_orders(
     channel: Option<&str>,
     now: Timestamp,
 ) -> ServiceResult<(Option<RefundDue>, bool)> {
-    let moved = store::mark_orders_paid(tx, payment.checkout, now).await?;
-    let mut paid_orders = Vec::with_capacity(moved.len());
-    for id in &moved {
-        let order = orders_store::order_by_id(&mut *tx, *id)
-            .await?
-            .ok_or_else(|| ServiceError::internal(etalase_store::StoreError::NotFound))?;
-        announce(tx, &order, "paid", Actor::System, now).await?;
-        let order = crate::fulfilment::ship::note_paid(svc, tx, order, now).await?;
-        paid_orders.push(order);
-    }
+    let paid_orders = crate::fulfilment::ship::orders_paid(svc, tx, payment.checkout, now).await?;
     let covered: i64 = paid_orders.iter().map(|o| o.total).sum();
     let due = (covered < payment.amount).then(|| payment.amount - covered);
     let refund = match due {

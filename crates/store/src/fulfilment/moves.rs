@@ -78,21 +78,6 @@ pub async fn touch_order(tx: &mut Tx, id: OrderId, now: Timestamp) -> StoreResul
     Ok(())
 }
 
-/// Sets the ship-by deadline of an order that just became the seller's to
-/// send (its time comes from the working-day calendar, outside SQL).
-pub async fn start_shipping_clock(
-    tx: &mut Tx,
-    id: OrderId,
-    ready_at: Timestamp,
-    ship_by: Timestamp,
-) -> StoreResult<()> {
-    on_tx!(tx, conn => sqlx::query(
-        "UPDATE orders SET ready_at = $2, ship_by = $3 WHERE id = $1")
-        .bind(id.to_string()).bind(ready_at.unix_millis()).bind(ship_by.unix_millis())
-        .execute(conn).await.map(|_| ()))?;
-    Ok(())
-}
-
 /// The order that carries this courier's resi, if any.
 pub async fn order_by_resi<'a>(
     reader: impl Into<Reader<'a>>,

@@ -12,7 +12,7 @@ pub use notifications::*;
 pub use refunds::*;
 
 use etalase_domain::Timestamp;
-use etalase_domain::id::{CheckoutId, OrderId, PaymentId, UserId};
+use etalase_domain::id::{CheckoutId, PaymentId, UserId};
 
 use crate::error::corrupt;
 use crate::pool::{Reader, on_reader, on_tx};
@@ -271,27 +271,6 @@ pub async fn add_refunded(
         .bind(id.to_string()).bind(amount).bind(now.unix_millis())
         .execute(conn).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
-}
-
-/// Every order of the checkout still awaiting payment moves to awaiting
-/// shipment, paid at `now`; returns the ones that moved (an order the
-/// expiry cancelled meanwhile stays cancelled).
-pub async fn mark_orders_paid(
-    tx: &mut Tx,
-    checkout: CheckoutId,
-    now: Timestamp,
-) -> StoreResult<Vec<OrderId>> {
-    let ids: Vec<String> = on_tx!(tx, conn => sqlx::query_scalar(
-        "UPDATE orders SET status = 'awaiting_shipment', paid_at = $2, version = version + 1, \
-         updated_at = $2 WHERE checkout_id = $1 AND status = 'awaiting_payment' RETURNING id")
-        .bind(checkout.to_string()).bind(now.unix_millis())
-        .fetch_all(conn).await)?;
-    let mut ids: Vec<OrderId> = ids
-        .into_iter()
-        .map(|id| id.parse().map_err(corrupt))
-        .collect::<StoreResult<_>>()?;
-    ids.sort();
-    Ok(ids)
 }
 
 /// The name and e-mail address of a buyer (for the gateway's customer

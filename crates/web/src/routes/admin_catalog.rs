@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use etalase_domain::ErrorCode;
 use etalase_domain::id::{ImageId, ProductId};
@@ -149,8 +149,7 @@ pub async fn decide(
         ),
         Err(e) if e.code.status() == 422 || e.code.status() == 409 => {
             let errors = FormErrors::from_service(&a.ctx.t, &e);
-            let status =
-                StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            let status = crate::errors::status_of(e.code);
             Ok((status, html(&product_page(&a, id, errors).await?)).into_response())
         }
         Err(e) => Err(e.into()),

@@ -2,7 +2,6 @@
 
 use askama::Template;
 use axum::extract::{Path, Query};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use etalase_domain::ErrorCode;
 use etalase_domain::id::SellerId;
@@ -271,8 +270,7 @@ pub async fn decide(
             ) =>
         {
             let errors = FormErrors::from_service(&a.ctx.t, &e);
-            let status =
-                StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            let status = crate::errors::status_of(e.code);
             Ok((status, html(&case_page(&a, seller, errors, None).await?)).into_response())
         }
         Err(e) => Err(e.into()),

@@ -167,8 +167,7 @@ pub async fn submit(s: SellerCtx) -> AppResult<Response> {
             ) =>
         {
             let errors = FormErrors::summary_only(&s.ctx.t, e.code);
-            let status =
-                StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            let status = crate::errors::status_of(e.code);
             Ok((status, html(&overview_page(&s, None, errors).await?)).into_response())
         }
         Err(e) => Err(e.into()),
@@ -593,8 +592,7 @@ pub async fn save_step(
         Ok(None) => Ok(Redirect::to(&next_after(step)).into_response()),
         Err(e) if e.code.status() == 422 || e.code == ErrorCode::IllegalTransition => {
             let errors = FormErrors::from_service(&s.ctx.t, &e);
-            let status =
-                StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            let status = crate::errors::status_of(e.code);
             Ok((
                 status,
                 html(&step_page(&s, step, Some(form.typed()), errors, None).await?),

@@ -4,7 +4,6 @@
 
 use askama::Template;
 use axum::extract::{Path, Query};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use etalase_domain::ErrorCode;
@@ -119,8 +118,7 @@ pub async fn add(u: UserCtx, Form(form): Form<AddForm>) -> AppResult<Response> {
             Ok(Redirect::to(&format!("{next}{sep}notice=address_saved")).into_response())
         }
         Err(e) if e.code.status() < 500 => {
-            let status =
-                StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            let status = crate::errors::status_of(e.code);
             let errors = FormErrors::from_service(&u.ctx.t, &e);
             let body = page(&u, form.address, next, errors).await?;
             Ok((status, html(&body)).into_response())

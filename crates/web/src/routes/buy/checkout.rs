@@ -344,8 +344,7 @@ pub async fn submit(u: UserCtx, Form(form): Form<CheckoutForm>) -> AppResult<Res
         }
         Err(e) if e.code == ErrorCode::CartEmpty => no_summary(e),
         Err(e) if e.code.status() < 500 => {
-            let status =
-                StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            let status = crate::errors::status_of(e.code);
             let errors = FormErrors::from_service(&u.ctx.t, &e);
             let summary = match summary::summary(svc, buyer, &choice).await {
                 Ok(s) => s,

@@ -5,13 +5,12 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::response::{IntoResponse, Redirect};
 use etalase_domain::ErrorCode;
 use etalase_domain::checkout::{OrderStatus, Source};
 use etalase_domain::id::{CheckoutId, OrderId};
-use etalase_domain::orders::{CancelReason, CancelledBy};
+use etalase_domain::orders::{CancelReason, CancelledBy, OrderEvent};
 use etalase_services::ServiceError;
 use etalase_services::checkout::orders::{self, OrderDetail};
 use etalase_services::fulfilment;
@@ -172,7 +171,7 @@ async fn order_page(
 ) -> AppResult<OrderPage> {
     let svc = &u.ctx.state.services;
     let d = orders::detail(svc, u.session.user.id, id).await?;
-    let timeline = fulfilment::buyer::timeline(svc, u.session.user.id, id).await?;
+    let timeline = fulfilment::history(svc, &d.order).await?;
     let t = &u.ctx.t;
     let o = &d.order;
     let b = &d.breakdown;
@@ -227,8 +226,10 @@ async fn order_page(
         courier: o.fulfilment.courier.map(|c| c.name().to_owned()),
         resi: o.fulfilment.resi.as_ref().map(ToString::to_string),
         timeline: timeline.iter().map(|e| timeline_row(t, e)).collect(),
-        can_cancel: o.status.holds_stock(),
-        can_confirm: matches!(o.status, OrderStatus::InTransit | OrderStatus::Delivered),
+        can_cancel: o
+            .status
+            .allows(OrderEvent::Cancelled(CancelReason::BuyerOther)),
+        can_confirm: o.status.allows(OrderEvent::ReceiptConfirmed),
         reasons: CancelReason::chosen_by(CancelledBy::Buyer)
             .map(|r| (r.as_str(), format!("order.cancel_reason.{}", r.as_str())))
             .collect(),
@@ -261,7 +262,7 @@ async fn answered(
         Ok(_) => Ok(Redirect::to(&format!("/orders/{id}?notice={notice}")).into_response()),
         Err(e) if matches!(e.code.status(), 409 | 422) => {
             let errors = FormErrors::from_service(&u.ctx.t, &e);
-            let status = StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::CONFLICT);
+            let status = crate::errors::status_of(e.code);
             let page = order_page(u, id, None, errors).await?;
             Ok((status, html(&page)).into_response())
         }

@@ -360,7 +360,7 @@ fn refused(
     e: &ServiceError,
 ) -> Response {
     let errors = FormErrors::from_service(&s.ctx.t, e);
-    let status = StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+    let status = crate::errors::status_of(e.code);
     (
         status,
         html(&page(

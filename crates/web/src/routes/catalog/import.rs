@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Multipart, Path, Query};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use etalase_domain::catalog::sheet::{column_header, template};
 use etalase_domain::id::ImportId;
@@ -162,8 +162,7 @@ pub async fn upload(s: SellerCtx, mut multipart: Multipart) -> AppResult<Respons
     match import::start(&s.ctx.state.services, &s.scope, upload, mode).await {
         Ok(id) => Ok(Redirect::to(&format!("/seller/products/import/{id}")).into_response()),
         Err(e) if matches!(e.code.status(), 413 | 422) => {
-            let status =
-                StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            let status = crate::errors::status_of(e.code);
             let errors = FormErrors::from_service(&s.ctx.t, &e);
             let page = import_page(&s, None, errors).await?;
             Ok((status, html(&page)).into_response())

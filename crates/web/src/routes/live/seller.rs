@@ -6,7 +6,6 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Path, Query};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use etalase_domain::content::live::LiveState;
 use etalase_domain::id::{LiveCommentId, LiveId, ProductId, PromotionId, SkuId, VideoId};
@@ -149,10 +148,6 @@ pub async fn list(s: SellerCtx, Query(q): Query<NoticeQuery>) -> AppResult<Respo
     ))
 }
 
-fn status_of(e: &ServiceError) -> StatusCode {
-    StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY)
-}
-
 fn value(pairs: &[(String, String)], name: &str) -> String {
     pairs
         .iter()
@@ -215,7 +210,7 @@ pub async fn schedule(
         Err(e) if matches!(e.code.status(), 409 | 422) => {
             let errors = FormErrors::from_service(&s.ctx.t, &e);
             let page = list_page(&s, None, typed, errors).await?;
-            Ok((status_of(&e), html(&page)).into_response())
+            Ok((crate::errors::status_of(e.code), html(&page)).into_response())
         }
         Err(e) => Err(e.into()),
     }
@@ -572,7 +567,7 @@ pub async fn act(
             let ask_confirm = e.code == ErrorCode::LiveClaimsUnconfirmed;
             let errors = FormErrors::from_service(&s.ctx.t, &e);
             let page = console_page(&s, id, None, errors, ask_confirm).await?;
-            Ok((status_of(&e), html(&page)).into_response())
+            Ok((crate::errors::status_of(e.code), html(&page)).into_response())
         }
         Err(e) => Err(e.into()),
     }
@@ -624,7 +619,7 @@ pub async fn upload_cover(
         Err(e) if matches!(e.code.status(), 409 | 413 | 422) => {
             let errors = FormErrors::from_service(&s.ctx.t, &e);
             let page = console_page(&s, id, None, errors, false).await?;
-            Ok((status_of(&e), html(&page)).into_response())
+            Ok((crate::errors::status_of(e.code), html(&page)).into_response())
         }
         Err(e) => Err(e.into()),
     }
@@ -665,7 +660,7 @@ pub async fn replan(
         Err(e) if matches!(e.code.status(), 409 | 422) => {
             let errors = FormErrors::from_service(&s.ctx.t, &e);
             let page = console_page(&s, id, None, errors, false).await?;
-            Ok((status_of(&e), html(&page)).into_response())
+            Ok((crate::errors::status_of(e.code), html(&page)).into_response())
         }
         Err(e) => Err(e.into()),
     }

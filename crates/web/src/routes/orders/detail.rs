@@ -6,11 +6,10 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use etalase_domain::checkout::DeliveryAddress;
 use etalase_domain::id::OrderId;
-use etalase_domain::orders::{CancelReason, CancelledBy};
+use etalase_domain::orders::{CancelReason, CancelledBy, OrderEvent};
 use etalase_domain::policy::{Area, SellerAction};
 use etalase_domain::pricing::cart::ShopBreakdown;
 use etalase_domain::shipping::Courier;
@@ -176,8 +175,10 @@ async fn page(
             .as_deref()
             .map(|r| format!("order.cancel_reason.{r}")),
         timeline: d.timeline.iter().map(|e| timeline_row(t, e)).collect(),
-        can_ship: may_ship && o.status.is_shippable(),
-        can_cancel: may_cancel && o.status.is_shippable(),
+        can_ship: may_ship && o.status.allows(OrderEvent::HandedOver),
+        can_cancel: may_cancel
+            && o.status
+                .allows(OrderEvent::Cancelled(CancelReason::SellerOutOfStock)),
         couriers: Courier::ALL
             .map(|c| (c.code(), c.name(), Some(c) == chosen))
             .to_vec(),
@@ -211,10 +212,6 @@ pub async fn show(
     Ok(html(&page))
 }
 
-fn status_of(e: &ServiceError) -> StatusCode {
-    StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY)
-}
-
 /// The page again with what went wrong, at the error's status.
 async fn refused(
     s: &SellerCtx,
@@ -227,7 +224,7 @@ async fn refused(
     }
     let errors = FormErrors::from_service(&s.ctx.t, &e);
     let page = page(s, id, None, typed_resi, errors).await?;
-    Ok((status_of(&e), html(&page)).into_response())
+    Ok((crate::errors::status_of(e.code), html(&page)).into_response())
 }
 
 #[derive(Deserialize)]

@@ -12,7 +12,6 @@ use etalase_domain::Timestamp;
 use etalase_domain::checkout::{DeliveryAddress, OrderStatus};
 use etalase_domain::orders::OrderTab;
 use etalase_domain::shipping::Courier;
-use etalase_domain::time::WIB;
 use etalase_services::fulfilment::seller::{self as orders, TabRequest};
 use etalase_store::checkout::{StoredOrder, StoredOrderLine};
 use serde::Deserialize;
@@ -164,9 +163,7 @@ fn wib_day(text: Option<&str>, next: bool) -> Option<Timestamp> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     let date = time::Date::parse(text?.trim(), format).ok()?;
     let date = if next { date.next_day()? } else { date };
-    Some(Timestamp::from_datetime(
-        time::PrimitiveDateTime::new(date, time::Time::MIDNIGHT).assume_offset(WIB),
-    ))
+    Some(Timestamp::start_of_wib_day(date))
 }
 
 #[derive(Template)]

@@ -4,7 +4,6 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::Path;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use etalase_services::pricing::vouchers::{self, Owner};
 
@@ -146,7 +145,7 @@ pub async fn admin_switch(
                 errors,
             )
             .await?;
-            let status = StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::CONFLICT);
+            let status = crate::errors::status_of(e.code);
             Ok((
                 status,
                 html(&AdminDetailPage {

@@ -404,8 +404,7 @@ async fn submit(s: SellerCtx, id: Option<PromotionId>, typed: Typed) -> AppResul
             Ok(Redirect::to(&format!("/seller/promotions/{id}?notice={notice}")).into_response())
         }
         Err(e) if matches!(e.code.status(), 409 | 422) => {
-            let status =
-                StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            let status = crate::errors::status_of(e.code);
             let errors = FormErrors::from_service(&s.ctx.t, &e);
             let page = form_page(&s, action, &typed, Some(&review), errors).await?;
             Ok((status, html(&page)).into_response())

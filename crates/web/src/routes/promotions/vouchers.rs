@@ -464,7 +464,7 @@ pub async fn seller_switch(
                 errors,
             )
             .await?;
-            let status = StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::CONFLICT);
+            let status = crate::errors::status_of(e.code);
             let page = seller_detail_page(&s, d, None);
             Ok((status, html(&page)).into_response())
         }

@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Path, Query};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use etalase_domain::ErrorCode;
 use etalase_domain::id::{ProductId, VideoId};
@@ -108,7 +108,7 @@ async fn refused_upload(s: &SellerCtx, e: ServiceError) -> AppResult<Response> {
     }
     let errors = FormErrors::from_service(&s.ctx.t, &e);
     let page = list_page(s, None, errors).await?;
-    Ok((status_of(&e), html(&page)).into_response())
+    Ok((crate::errors::status_of(e.code), html(&page)).into_response())
 }
 
 /// Whether a request declares a body larger than `upload` takes (the form
@@ -319,10 +319,6 @@ pub async fn show(
     ))
 }
 
-fn status_of(e: &ServiceError) -> StatusCode {
-    StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY)
-}
-
 /// The caption and tags: `caption`, `version` and one `product` per tag.
 pub async fn save(
     s: SellerCtx,
@@ -362,7 +358,7 @@ pub async fn save(
                 chosen: details.products,
             };
             let page = detail_page(&s, id, None, Some(typed), errors, false).await?;
-            Ok((status_of(&e), html(&page)).into_response())
+            Ok((crate::errors::status_of(e.code), html(&page)).into_response())
         }
         Err(e) => Err(e.into()),
     }
@@ -408,7 +404,7 @@ pub async fn act(
             let ask_confirm = e.code == ErrorCode::VideoClaimsUnconfirmed;
             let errors = FormErrors::from_service(&s.ctx.t, &e);
             let page = detail_page(&s, id, None, None, errors, ask_confirm).await?;
-            Ok((status_of(&e), html(&page)).into_response())
+            Ok((crate::errors::status_of(e.code), html(&page)).into_response())
         }
         Err(e) => Err(e.into()),
     }
@@ -460,7 +456,7 @@ pub async fn upload_cover(
         Err(e) if matches!(e.code.status(), 413 | 422) => {
             let errors = FormErrors::from_service(&s.ctx.t, &e);
             let page = detail_page(&s, id, None, None, errors, false).await?;
-            Ok((status_of(&e), html(&page)).into_response())
+            Ok((crate::errors::status_of(e.code), html(&page)).into_response())
         }
         Err(e) => Err(e.into()),
     }
