@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod lives;
+
 use std::sync::Arc;
 
 use etalase_domain::Timestamp;
