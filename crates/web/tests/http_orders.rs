@@ -148,6 +148,27 @@ async fn operations_ship_and_a_courier_delivers(backend: Backend) {
     assert!(list.contains("data-testid=\"count-to_ship\">3<"), "{list}");
     assert!(list.contains("data-testid=\"order-deadline\""));
 
+    // To ship: filtered by the courier the buyer chose, and by "ship
+    // today" (a 2-working-day deadline is never today).
+    let chosen = etalase_services::fulfilment::ship::chosen_courier(&order(svc, b).await).unwrap();
+    let other = Courier::ALL.into_iter().find(|c| *c != chosen).unwrap();
+    let (_, same) = page(
+        &app,
+        &ops,
+        &format!("/seller/orders?tab=to_ship&courier={}", chosen.code()),
+    )
+    .await;
+    assert!(same.contains(&format!("data-id=\"{b}\"")), "{same}");
+    let (_, others) = page(
+        &app,
+        &ops,
+        &format!("/seller/orders?tab=to_ship&courier={}", other.code()),
+    )
+    .await;
+    assert!(!others.contains(&format!("data-id=\"{b}\"")), "{others}");
+    let (_, today) = page(&app, &ops, "/seller/orders?tab=to_ship&today=1").await;
+    assert!(!today.contains(&format!("data-id=\"{b}\"")), "{today}");
+
     // Order A goes with J&T under a resi typed with spaces and lowercase.
     let path = format!("/seller/orders/{a}");
     let shipped = app
@@ -210,6 +231,26 @@ async fn operations_ship_and_a_courier_delivers(backend: Backend) {
         )
         .await;
     assert_eq!(again.status(), StatusCode::CONFLICT);
+
+    // Search by SKU code or by the recipient's name; filters by courier
+    // and by "ship today" (the 2-working-day deadline is not today).
+    let (_, by_sku) = page(&app, &ops, "/seller/orders?q=BTK-CS-M").await;
+    assert!(by_sku.contains(&format!("data-id=\"{a}\"")), "{by_sku}");
+    let (_, by_name) = page(&app, &ops, "/seller/orders?q=andi+pemb").await;
+    assert!(by_name.contains(&format!("data-id=\"{b}\"")), "{by_name}");
+    let (_, nobody) = page(&app, &ops, "/seller/orders?q=Siapa%25Saja").await;
+    assert!(nobody.contains("data-testid=\"orders-empty\""), "{nobody}");
+    // B went with SiCepat, whatever the buyer chose: the courier filter
+    // follows the courier that has the package.
+    let (_, sicepat) = page(&app, &ops, "/seller/orders?tab=shipping&courier=sicepat").await;
+    assert!(sicepat.contains(&format!("data-id=\"{b}\"")), "{sicepat}");
+    assert!(!sicepat.contains(&format!("data-id=\"{a}\"")), "{sicepat}");
+    let (status, _) = page(&app, &ops, "/seller/orders?page=999999&from=kemarin").await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "absurd pages and dates are clamped or ignored"
+    );
 
     // Search by resi finds order A only; the buyer's phone is masked.
     let (_, found) = page(&app, &ops, "/seller/orders?q=jt123456789012").await;

@@ -17,6 +17,7 @@ use etalase_domain::audit::Actor;
 use etalase_domain::checkout::OrderStatus;
 use etalase_domain::{ErrorCode, Lang};
 use etalase_services::checkout::expiry;
+use etalase_services::fulfilment;
 use etalase_services::payments::{self, PaymentStatus, RefundRequest, RefundStatus};
 use etalase_store::{audit, outbox};
 use etalase_testkit::{Backend, on_both_backends};
@@ -560,10 +561,51 @@ async fn the_sandbox_checks_the_server_key_and_is_off_by_default(backend: Backen
     assert!(payments_of(&plain, &b).await.is_empty());
 }
 
+async fn a_paid_order_cancelled_is_refunded_once(backend: Backend) {
+    let app = app(backend).await;
+    let svc = &app.services;
+    let b = bought(&app, "pembeli-batal@contoh.id").await;
+    let paid = pay_by(&app, &b, "qris").await;
+    // Paid: the order is the seller's to send, its ship-by clock running,
+    // and its timeline says it was paid.
+    let order = orders(&app, &b).await.remove(0);
+    assert_eq!(order.status, OrderStatus::AwaitingShipment);
+    assert_eq!(order.fulfilment.ready_at, order.paid_at);
+    assert!(order.fulfilment.ship_by > order.paid_at);
+    let history = fulfilment::history(svc, &order).await.unwrap();
+    let kinds: Vec<&str> = history.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["placed", "paid"]);
+
+    // The buyer cancels: the order's total goes back through the gateway.
+    let cancelled = fulfilment::buyer::cancel(svc, b.buyer, order.id, "buyer_changed_mind")
+        .await
+        .unwrap();
+    assert_eq!(cancelled.status, OrderStatus::Cancelled);
+    let after = latest(&app, &b).await;
+    assert_eq!(after.refunded_amount, order.total);
+    let refunds = etalase_store::payments::refunds_of_payment(&svc.store, paid.id)
+        .await
+        .unwrap();
+    assert_eq!(refunds.len(), 1);
+    assert_eq!(refunds[0].status, RefundStatus::Succeeded);
+    let at_gateway = etalase_store::payments::sandbox::by_order(&svc.store, &paid.id.to_string())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(at_gateway.refunded_amount, order.total);
+    // Cancelling again is refused, and refunds nothing more.
+    let again = fulfilment::buyer::cancel(svc, b.buyer, order.id, "buyer_changed_mind")
+        .await
+        .unwrap_err();
+    assert_eq!(again.code, ErrorCode::OrderNotCancellable);
+    assert_eq!(latest(&app, &b).await.refunded_amount, order.total);
+}
+
 on_both_backends!(
     a_buyer_pays_by_virtual_account_and_the_orders_go_to_the_sellers,
     a_failed_or_expired_payment_leaves_the_orders_waiting_for_a_new_one,
     a_refund_goes_through_the_gateway_once,
+    a_paid_order_cancelled_is_refunded_once,
     a_payment_after_the_orders_expired_is_refunded_not_revived,
     a_gateway_that_does_not_answer_gives_a_clear_error_and_writes_nothing,
     the_sandbox_checks_the_server_key_and_is_off_by_default,

@@ -23,8 +23,5 @@ pub async fn expire_unpaid(svc: &Services) -> ServiceResult<usize> {
             cancelled += 1;
         }
     }
-    if cancelled > 0 {
-        svc.shop_cache.forget_vouchers();
-    }
     Ok(cancelled)
 }

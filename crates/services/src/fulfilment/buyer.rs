@@ -9,7 +9,7 @@ use etalase_domain::orders::{CancelledBy, OrderEvent};
 use etalase_store::checkout::{self as orders_store, StoredOrder};
 use etalase_store::fulfilment::OrderChange;
 
-use super::cancel::{cancel_requested, reason_of};
+use super::cancel::{after_commit, cancel_requested, reason_of};
 use super::{Step, Who, apply_requested};
 use crate::{ServiceResult, Services};
 
@@ -36,7 +36,7 @@ pub async fn cancel(
     let who = Who::Actor(Actor::User(buyer));
     let cancelled = cancel_requested(&mut tx, &order, reason, who, now).await?;
     tx.commit().await?;
-    svc.shop_cache.forget_vouchers();
+    after_commit(svc, &cancelled).await;
     Ok(cancelled)
 }
 

@@ -3,7 +3,10 @@
 //! (with a reason, counted against them), or by the platform at a
 //! deadline. A cancellation before the courier has the package gives back
 //! everything the order took — stock, flash-sale units, voucher uses —
-//! once, in the same transaction.
+//! once, in the same transaction. A paid order's money goes back too: the
+//! refund of its total is recorded in that transaction (one per order, so
+//! nothing is refunded twice) and sent to the gateway once it commits; a
+//! gateway that does not answer then gets it again from the refund retries.
 
 use std::collections::BTreeSet;
 
@@ -16,11 +19,13 @@ use etalase_domain::policy::{Area, SellerAction};
 use etalase_store::checkout::{self as orders_store, Hold, StoredOrder};
 use etalase_store::fulfilment::{self as store, OrderChange};
 use etalase_store::inventory::{self, StockChange, StockOutcome, StockReason};
+use etalase_store::payments as payments_store;
 use etalase_store::pricing as pricing_store;
 use etalase_store::{Tx, catalog};
 
 use super::{Applied, Step, Who, apply};
 use crate::catalog::records::product_changed;
+use crate::payments::refunds;
 use crate::teams::SellerScope;
 use crate::{ServiceError, ServiceResult, Services};
 
@@ -41,10 +46,51 @@ pub(crate) async fn cancel_in(
         detail: Some(reason.as_str().to_owned()),
     };
     let applied = apply(tx, order, step, now).await?;
-    if matches!(applied, Applied::Moved(_)) && order.status.holds_stock() {
-        release(tx, order, who.actor(), now).await?;
+    if matches!(applied, Applied::Moved(_)) {
+        if order.status.holds_stock() {
+            release(tx, order, who.actor(), now).await?;
+        }
+        refund_in(tx, order, reason, who.actor(), now).await?;
     }
     Ok(applied)
+}
+
+/// The key of the refund a paid order's cancellation records.
+fn refund_key(order: OrderId) -> String {
+    format!("{order}-cancelled")
+}
+
+/// Records the refund of a paid order's total (COD and unpaid orders took
+/// no money).
+async fn refund_in(
+    tx: &mut Tx,
+    order: &StoredOrder,
+    reason: CancelReason,
+    actor: Actor,
+    now: Timestamp,
+) -> ServiceResult<()> {
+    if order.paid_at.is_none() {
+        return Ok(());
+    }
+    let payments = payments_store::payments_of_checkout(&mut *tx, order.checkout).await?;
+    let Some(payment) = payments.iter().find(|p| p.status.money_taken()) else {
+        return Ok(());
+    };
+    let key = refund_key(order.id);
+    refunds::request_in(tx, payment, &key, order.total, reason.as_str(), actor, now).await?;
+    Ok(())
+}
+
+/// After a cancellation commits: vouchers are read afresh, and a paid
+/// order's refund goes to the gateway.
+pub(crate) async fn after_commit(svc: &Services, order: &StoredOrder) {
+    svc.shop_cache.forget_vouchers();
+    if order.paid_at.is_some()
+        && let Err(e) = refunds::send_by_key(svc, &refund_key(order.id)).await
+    {
+        tracing::warn!(error = %e, order = %order.id,
+            "the refund of a cancelled order is not done yet; it is retried");
+    }
 }
 
 /// Gives back the stock, flash units and voucher uses `order` took.
@@ -130,7 +176,7 @@ pub async fn by_seller(
         .ok_or(ErrorCode::NotFound)?;
     let moved = cancel_requested(&mut tx, &order, reason, Who::Actor(scope.actor()), now).await?;
     tx.commit().await?;
-    svc.shop_cache.forget_vouchers();
+    after_commit(svc, &moved).await;
     Ok(moved)
 }
 
@@ -149,9 +195,14 @@ pub(crate) async fn by_platform(
         // Moved on since it was found due (paid, shipped): nothing to do.
         return Ok(false);
     }
-    let applied = cancel_in(&mut tx, &order, reason, Who::Actor(Actor::System), now).await?;
+    let Applied::Moved(moved) =
+        cancel_in(&mut tx, &order, reason, Who::Actor(Actor::System), now).await?
+    else {
+        return Ok(false);
+    };
     tx.commit().await?;
-    Ok(matches!(applied, Applied::Moved(_)))
+    after_commit(svc, &moved).await;
+    Ok(true)
 }
 
 /// A user's cancellation: a race is answered as "the order changed".

@@ -63,9 +63,6 @@ pub async fn run_once(svc: &Services) -> ServiceResult<Pass> {
             }
         }
     }
-    if pass.unshipped_cancelled + pass.uncollected_cancelled > 0 {
-        svc.shop_cache.forget_vouchers();
-    }
     Ok(pass)
 }
 

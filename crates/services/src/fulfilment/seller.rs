@@ -9,7 +9,7 @@ use etalase_domain::checkout::OrderStatus;
 use etalase_domain::id::OrderId;
 use etalase_domain::orders::{OrderTab, Resi};
 use etalase_domain::policy::{Area, SellerAction};
-use etalase_domain::shipping::{Courier, Service};
+use etalase_domain::shipping::Courier;
 use etalase_store::checkout::{self as orders_store, StoredOrder, StoredOrderLine};
 use etalase_store::fulfilment::{self as store, OrderSearch, SellerOrderQuery, TimelineEntry};
 
@@ -99,13 +99,7 @@ pub async fn tab(svc: &Services, scope: &SellerScope, req: &TabRequest) -> Servi
         search,
         placed_from: req.placed_from,
         placed_until: req.placed_until,
-        services: req.courier.map_or_else(Vec::new, |c| {
-            Service::ALL
-                .into_iter()
-                .filter(|s| s.courier() == c)
-                .map(|s| s.code().to_owned())
-                .collect()
-        }),
+        courier: req.courier,
         // "Ship today": arrange by the end of today in WIB.
         ship_by_until: req
             .due_today

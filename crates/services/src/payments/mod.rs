@@ -18,7 +18,7 @@
 mod gateway;
 mod notify;
 mod receipt;
-mod refunds;
+pub(crate) mod refunds;
 pub mod sandbox;
 pub mod signature;
 mod start;

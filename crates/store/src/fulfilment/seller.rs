@@ -7,6 +7,7 @@ use etalase_domain::Timestamp;
 use etalase_domain::checkout::OrderStatus;
 use etalase_domain::id::{OrderId, SellerId};
 use etalase_domain::orders::Resi;
+use etalase_domain::shipping::{Courier, Service};
 
 use crate::StoreResult;
 use crate::checkout::{ORDER_COLUMNS, OrderRow, StoredOrder};
@@ -29,8 +30,9 @@ pub struct SellerOrderQuery {
     pub search: Option<OrderSearch>,
     pub placed_from: Option<Timestamp>,
     pub placed_until: Option<Timestamp>,
-    /// Only orders shipping with one of these services (a courier's).
-    pub services: Vec<String>,
+    /// Only orders with this courier: the one that has the package, else
+    /// the one of the service the buyer chose.
+    pub courier: Option<Courier>,
     /// Only orders to ship by this instant ("ship today").
     pub ship_by_until: Option<Timestamp>,
     /// Earliest deadline first, else newest first.
@@ -105,13 +107,17 @@ fn conditions(q: &SellerOrderQuery) -> (String, Vec<Arg>) {
             next(&mut args, Arg::Int(until.unix_millis()))
         );
     }
-    if !q.services.is_empty() {
-        let marks: Vec<String> = q
-            .services
-            .iter()
-            .map(|s| next(&mut args, Arg::Text(s.clone())))
+    if let Some(courier) = q.courier {
+        let code = next(&mut args, Arg::Text(courier.code().to_owned()));
+        let services: Vec<String> = Service::ALL
+            .into_iter()
+            .filter(|s| s.courier() == courier)
+            .map(|s| next(&mut args, Arg::Text(s.code().to_owned())))
             .collect();
-        sql += &format!(" AND o.shipping_service IN ({})", marks.join(", "));
+        sql += &format!(
+            " AND (o.courier = {code} OR (o.courier IS NULL AND o.shipping_service IN ({})))",
+            services.join(", ")
+        );
     }
     if let Some(until) = q.ship_by_until {
         sql += &format!(
