@@ -143,7 +143,7 @@ pub async fn load(svc: &Services) -> ServiceResult<()> {
     .await?
     .ok_or(ErrorCode::Internal)?;
     pricing::load(svc, &owner_scope, seller, &admin).await?;
-    orders::load(svc, buyer, seller).await?;
+    orders::load(svc, buyer, seller, &owner_scope).await?;
     let marketing = marketing_scope(svc).await?;
     videos::load(svc, &marketing).await?;
     videos::load_product_video(svc, &owner_scope).await?;

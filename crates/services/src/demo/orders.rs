@@ -1,19 +1,26 @@
-//! The demo buyer's purchases: an address in Jakarta and two orders from
+//! The demo buyer's purchases: an address in Jakarta and three orders from
 //! the demo shop — one paid by COD (waiting for the seller to ship), one
 //! through the payment gateway (waiting for payment; it expires a day
-//! later and gives its stock back).
+//! later and gives its stock back), and one the shop already sent with its
+//! own courier (in transit, with a resi and a timeline to follow).
 
 use etalase_domain::checkout::{AddressForm, PaymentMethod, Source};
-use etalase_domain::id::{SellerId, SkuId, UserId};
+use etalase_domain::id::{OrderId, SellerId, SkuId, UserId};
 use etalase_store::catalog;
 use etalase_store::checkout as store;
 
 use crate::checkout::place::{PlaceOutcome, PlaceRequest, place};
 use crate::checkout::summary::{CheckoutChoice, summary};
 use crate::checkout::{Shopper, addresses, cart};
+use crate::teams::SellerScope;
 use crate::{ServiceResult, Services};
 
-pub async fn load(svc: &Services, buyer: UserId, seller: SellerId) -> ServiceResult<()> {
+pub async fn load(
+    svc: &Services,
+    buyer: UserId,
+    seller: SellerId,
+    shop: &SellerScope,
+) -> ServiceResult<()> {
     if !store::orders_of_buyer(&svc.store, buyer, None, 1)
         .await?
         .is_empty()
@@ -40,7 +47,13 @@ pub async fn load(svc: &Services, buyer: UserId, seller: SellerId) -> ServiceRes
         return Ok(());
     };
     buy(svc, buyer, first, Source::Search, PaymentMethod::Cod).await?;
-    buy(svc, buyer, second, Source::Feed, PaymentMethod::Gateway).await
+    buy(svc, buyer, second, Source::Feed, PaymentMethod::Gateway).await?;
+    if let Some(kaos) = sku_by_code(svc, seller, "KAOS-H-M").await? {
+        let sent = buy(svc, buyer, kaos, Source::ShopPage, PaymentMethod::Cod).await?;
+        crate::fulfilment::ship::hand_over(svc, shop, sent, Some("sicepat"), "002600112233")
+            .await?;
+    }
+    Ok(())
 }
 
 async fn sku_by_code(svc: &Services, seller: SellerId, code: &str) -> ServiceResult<Option<SkuId>> {
@@ -56,7 +69,7 @@ async fn buy(
     sku: SkuId,
     source: Source,
     method: PaymentMethod,
-) -> ServiceResult<()> {
+) -> ServiceResult<OrderId> {
     cart::add(svc, &Shopper::Buyer(buyer), sku, 1, source).await?;
     let choice = CheckoutChoice {
         method,
@@ -69,7 +82,7 @@ async fn buy(
         choice,
     };
     match place(svc, buyer, &request).await? {
-        PlaceOutcome::Placed(_) => Ok(()),
+        PlaceOutcome::Placed(placed) => Ok(placed.orders[0].id),
         // Nothing moves between the summary and the order here.
         PlaceOutcome::Changed(_) => Err(etalase_domain::ErrorCode::QuoteChanged.into()),
     }
