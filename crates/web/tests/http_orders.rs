@@ -363,6 +363,7 @@ async fn operations_ship_and_a_courier_delivers(backend: Backend) {
         .unwrap();
     let arrived = mine.find("data-kind=\"delivered\"").unwrap();
     assert!(placed < handed && handed < out && out < arrived, "{mine}");
+    assert!(mine.contains("T Express · JT123456789012"), "{mine}");
     let done = app
         .submit(&buyer, &buyer_path, &format!("{buyer_path}/received"), &[])
         .await;

@@ -54,6 +54,14 @@ pub fn timeline_row(t: &T, e: &TimelineEntry) -> TimelineRow {
             .detail
             .as_deref()
             .map(|m| t.t(&format!("order.method.{m}")).to_owned()),
+        // Stored as "<courier code> <resi>": shown with the courier's name.
+        "handed_over" => e.detail.as_deref().map(|d| match d.split_once(' ') {
+            Some((code, resi)) => match Courier::parse(code) {
+                Some(courier) => format!("{} · {resi}", courier.name()),
+                None => d.to_owned(),
+            },
+            None => d.to_owned(),
+        }),
         _ => e.detail.clone(),
     };
     TimelineRow {
