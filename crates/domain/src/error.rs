@@ -215,6 +215,9 @@ error_codes! {
     CourierRequired = ("courier_required", 422);
     TrackingSignatureInvalid = ("tracking_signature_invalid", 401);
     TrackingResiUnknown = ("tracking_resi_unknown", 404);
+    LogisticsUnavailable = ("logistics_unavailable", 503);
+    LogisticsRefused = ("logistics_refused", 422);
+    PickupAddressMissing = ("pickup_address_missing", 422);
     // Content: short videos and their tags.
     VideoFileRequired = ("video_file_required", 422);
     VideoNotAVideo = ("video_not_a_video", 422);

@@ -69,6 +69,10 @@ pub struct FileConfig {
     /// couriers sign their tracking reports with it. In demo and test mode
     /// (the sandbox payment gateway on) every courier gets a fresh one.
     pub courier_secrets: Option<std::collections::BTreeMap<String, String>>,
+    /// The logistics aggregator's API that books pickups and issues resis
+    /// (its key in `ETALASE_LOGISTICS_API_KEY`). In demo and test mode the
+    /// built-in sandbox courier plays it.
+    pub logistics_url: Option<String>,
 }
 
 /// Where payments go: the gateway's addresses and key, or the sandbox.

@@ -220,6 +220,7 @@ pub(crate) fn services(
             .clone()
             .or_else(etalase_services::content::frame::find_ffmpeg),
         couriers: couriers(settings)?,
+        logistics: logistics(settings, &public_url)?,
         ..ServiceConfig::default()
     };
     let mailer = mailer(settings)?;
@@ -257,6 +258,34 @@ fn couriers(
             .insert(courier, ServerKey::new(secret.as_str()));
     }
     Ok(config)
+}
+
+/// The logistics aggregator: the built-in sandbox courier (demo and test
+/// only, with the sandbox gateway), the configured one, or none (sellers
+/// then send with their own courier and enter the resi).
+fn logistics(
+    settings: &Settings,
+    public_url: &str,
+) -> anyhow::Result<etalase_services::fulfilment::logistics::LogisticsConfig> {
+    use etalase_services::fulfilment::logistics::LogisticsConfig;
+    if settings.payment_sandbox && !settings.production {
+        return Ok(LogisticsConfig::sandbox(public_url, ServerKey::generate()));
+    }
+    let key = std::env::var("ETALASE_LOGISTICS_API_KEY").unwrap_or_default();
+    match settings.file.logistics_url.as_deref() {
+        Some(url) if !key.is_empty() => {
+            if settings.production && !url.starts_with("https://") {
+                bail!("in production logistics_url must be https://");
+            }
+            Ok(LogisticsConfig {
+                api_url: url.trim_end_matches('/').to_owned(),
+                api_key: ServerKey::new(key),
+                ..LogisticsConfig::default()
+            })
+        }
+        Some(_) => bail!("logistics_url needs the aggregator's key in ETALASE_LOGISTICS_API_KEY"),
+        None => Ok(LogisticsConfig::default()),
+    }
 }
 
 /// The payment gateway: the built-in sandbox (demo and test only), the

@@ -117,6 +117,8 @@ pub struct ServiceConfig {
     pub fulfilment: etalase_domain::orders::FulfilmentPolicy,
     /// The couriers whose tracking webhooks the platform accepts.
     pub couriers: fulfilment::tracking::CourierConfig,
+    /// The logistics aggregator that books pickups and issues resis.
+    pub logistics: fulfilment::logistics::LogisticsConfig,
 }
 
 impl Default for ServiceConfig {
@@ -140,6 +142,7 @@ impl Default for ServiceConfig {
             ffmpeg: None,
             fulfilment: etalase_domain::orders::FulfilmentPolicy::default(),
             couriers: fulfilment::tracking::CourierConfig::default(),
+            logistics: fulfilment::logistics::LogisticsConfig::default(),
         }
     }
 }

@@ -292,6 +292,7 @@ fn routes(state: AppState, api_routes: Router<AppState>) -> Router {
         )
         .route("/seller/orders", get(orders::list))
         .route("/seller/orders/{id}", get(orders::detail::show))
+        .route("/seller/orders/{id}/arrange", post(orders::detail::arrange))
         .route("/seller/orders/{id}/ship", post(orders::detail::hand_over))
         .route("/seller/orders/{id}/cancel", post(orders::detail::cancel))
         .route("/seller/promotions", get(promotions::list))
@@ -437,6 +438,7 @@ fn routes(state: AppState, api_routes: Router<AppState>) -> Router {
         // guard: the sandbox's API is called by servers, not browsers.
         .merge(routes::payments::router(&state))
         .merge(routes::sandbox_gateway::router(&state))
+        .merge(routes::sandbox_courier::router(&state))
         // Operations and assets: no forms, no cookies.
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))

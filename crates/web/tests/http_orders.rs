@@ -10,124 +10,14 @@
 
 mod common;
 
-use common::{TestApp, location};
-use etalase_domain::checkout::{OrderStatus, PaymentMethod, Source};
-use etalase_domain::id::{CheckoutId, OrderId, SellerId, SkuId, UserId};
+use common::location;
+use common::orders::*;
+use etalase_domain::checkout::OrderStatus;
 use etalase_domain::shipping::Courier;
-use etalase_services::checkout::place::{PlaceOutcome, PlaceRequest, place};
-use etalase_services::checkout::summary::{CheckoutChoice, summary};
-use etalase_services::checkout::{Shopper, cart};
 use etalase_services::fulfilment::scheduler;
-use etalase_services::fulfilment::tracking::{CourierConfig, sign};
 use etalase_services::{ServiceConfig, Services};
-use etalase_store::checkout as orders_store;
 use etalase_testkit::{Backend, on_both_backends};
-use reqwest::{Client, StatusCode};
-
-const OPS: &str = "operasional@etalase.test";
-const BUYER: &str = "pembeli@etalase.test";
-
-async fn spawn(backend: Backend) -> TestApp {
-    TestApp::spawn_with_services(backend, |base| ServiceConfig {
-        public_url: base.to_owned(),
-        couriers: CourierConfig::generated(),
-        ..ServiceConfig::default()
-    })
-    .await
-}
-
-async fn user(svc: &Services, email: &str) -> UserId {
-    let email = etalase_domain::account::Email::parse(email).unwrap();
-    etalase_store::accounts::find_user_by_email(&svc.store, &email)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
-
-async fn sku(svc: &Services, seller: SellerId, code: &str) -> SkuId {
-    let mut tx = svc.store.write().await.unwrap();
-    let found = etalase_store::catalog::skus_by_code_in_tx(&mut tx, seller, code)
-        .await
-        .unwrap()
-        .unwrap();
-    drop(tx);
-    found.id
-}
-
-async fn stock(svc: &Services, seller: SellerId, sku: SkuId) -> i64 {
-    etalase_store::catalog::get_sku(&svc.store, seller, sku)
-        .await
-        .unwrap()
-        .stock
-}
-
-/// The demo buyer orders one `sku` with COD; the new order's id.
-async fn buy_cod(svc: &Services, buyer: UserId, sku: SkuId) -> OrderId {
-    cart::add(svc, &Shopper::Buyer(buyer), sku, 1, Source::Search)
-        .await
-        .unwrap();
-    let choice = CheckoutChoice {
-        method: PaymentMethod::Cod,
-        ..CheckoutChoice::default()
-    };
-    let shown = summary(svc, buyer, &choice).await.unwrap();
-    let request = PlaceRequest {
-        checkout: CheckoutId::generate(),
-        confirmed_version: shown.version,
-        choice,
-    };
-    match place(svc, buyer, &request).await.unwrap() {
-        PlaceOutcome::Placed(p) => p.orders[0].id,
-        PlaceOutcome::Changed(_) => panic!("nothing changed"),
-    }
-}
-
-async fn order(svc: &Services, id: OrderId) -> orders_store::StoredOrder {
-    orders_store::order_by_id(&svc.store, id)
-        .await
-        .unwrap()
-        .unwrap()
-}
-
-async fn page(app: &TestApp, client: &Client, path: &str) -> (StatusCode, String) {
-    let r = app.get(client, path).await;
-    (r.status(), r.text().await.unwrap())
-}
-
-/// A courier's report, signed as the courier signs it (or not).
-async fn report(
-    app: &TestApp,
-    courier: Courier,
-    body: serde_json::Value,
-    signed_with: Option<&str>,
-    sent_at: i64,
-) -> reqwest::Response {
-    let body = serde_json::to_vec(&body).unwrap();
-    let id = format!("msg_{}", etalase_domain::id::OrderId::generate());
-    let ts = sent_at.to_string();
-    let secret = match signed_with {
-        Some(other) => etalase_services::payments::ServerKey::new(other),
-        None => app.services.config.couriers.secrets[&courier].clone(),
-    };
-    Client::new()
-        .post(app.url(&format!("/api/v1/couriers/{}/events", courier.code())))
-        .header("content-type", "application/json")
-        .header("webhook-id", &id)
-        .header("webhook-timestamp", &ts)
-        .header("webhook-signature", sign(&secret, &id, &ts, &body))
-        .body(body)
-        .send()
-        .await
-        .unwrap()
-}
-
-fn event(id: &str, resi: &str, kind: &str, at: etalase_domain::Timestamp) -> serde_json::Value {
-    serde_json::json!({
-        "event_id": id, "resi": resi, "kind": kind,
-        "happened_at": at.to_rfc3339(), "location": "Hub Jakarta Barat",
-    })
-}
+use reqwest::StatusCode;
 
 async fn operations_ship_and_a_courier_delivers(backend: Backend) {
     let app = spawn(backend).await;

@@ -90,6 +90,21 @@ impl Resi {
     }
 }
 
+impl Resi {
+    /// A resi of `courier`'s usual shape made from `serial` (the sandbox
+    /// courier issues these, so a demo's resis look like real ones).
+    pub fn issued(courier: Courier, serial: u64) -> Resi {
+        let text = match courier {
+            Courier::Jne => format!("CGK{:010}", serial % 10_000_000_000),
+            Courier::Jnt => format!("JX{:010}", serial % 10_000_000_000),
+            Courier::Sicepat => format!("0026{:08}", serial % 100_000_000),
+            Courier::Anteraja => format!("TSA{:011}", serial % 100_000_000_000),
+            Courier::Pos => format!("RR{:09}ID", serial % 1_000_000_000),
+        };
+        Resi(text)
+    }
+}
+
 impl fmt::Display for Resi {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -120,6 +135,17 @@ mod tests {
         assert_eq!(Resi::parse("JT12345678É"), Err(ResiError::Characters));
         assert_eq!(ResiError::Empty.code(), ErrorCode::ResiRequired);
         assert_eq!(ResiError::Characters.code(), ErrorCode::ResiInvalid);
+    }
+
+    #[test]
+    fn issued_resis_have_their_couriers_shape() {
+        for courier in Courier::ALL {
+            for serial in [0, 7, 123_456_789, u64::MAX] {
+                let resi = Resi::issued(courier, serial);
+                assert!(resi.looks_like(courier), "{resi} for {courier:?}");
+                assert_eq!(Resi::parse(resi.as_str()).as_ref(), Ok(&resi));
+            }
+        }
     }
 
     #[test]

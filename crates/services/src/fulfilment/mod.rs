@@ -4,8 +4,12 @@
 //! decision was made, and the move is written to the order's timeline,
 //! the audit log and the outbox in the same transaction.
 
+pub mod arrange;
 pub mod buyer;
 pub mod cancel;
+pub mod logistics;
+pub mod package;
+pub mod sandbox_courier;
 pub mod scheduler;
 pub mod seller;
 pub mod ship;

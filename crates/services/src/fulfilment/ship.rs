@@ -146,7 +146,7 @@ pub async fn hand_over(
     })
 }
 
-fn is_conflict(e: &ServiceError) -> bool {
+pub(super) fn is_conflict(e: &ServiceError) -> bool {
     e.internal
         .as_deref()
         .and_then(|cause| cause.downcast_ref::<etalase_store::StoreError>())

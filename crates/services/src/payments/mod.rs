@@ -15,7 +15,7 @@
 //! may try again until the orders' payment deadline, after which the
 //! expiry job cancels them.
 
-mod gateway;
+pub(crate) mod gateway;
 mod notify;
 mod receipt;
 pub(crate) mod refunds;

@@ -364,3 +364,30 @@ pub async fn skus_by_ids<'a>(
         .map(|r| Ok((r.seller_id.parse().map_err(corrupt)?, r.sku.try_into()?)))
         .collect()
 }
+
+/// The seller's codes of these SKUs (removed ones too: an order keeps
+/// the SKU it sold), for labels and packing slips. SKUs without a code
+/// are left out.
+pub async fn codes_of_skus(
+    store: &Store,
+    seller: SellerId,
+    ids: &[SkuId],
+) -> StoreResult<Vec<(SkuId, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT id, code FROM skus WHERE seller_id = $1 AND code IS NOT NULL AND id IN ({})",
+        crate::pricing::placeholders(2, ids.len())
+    );
+    let rows: Vec<(String, String)> = on_pool!(store, pool => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(seller.to_string());
+        for id in ids {
+            q = q.bind(id.to_string());
+        }
+        q.fetch_all(pool).await
+    })?;
+    rows.into_iter()
+        .map(|(id, code)| Ok((id.parse().map_err(corrupt)?, code)))
+        .collect()
+}

@@ -17,6 +17,7 @@ pub mod orders;
 pub mod payments;
 pub mod price_tag;
 pub mod promotions;
+pub mod sandbox_courier;
 pub mod sandbox_gateway;
 pub mod seller;
 pub mod seo;

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod lives;
+pub mod orders;
 
 use std::sync::Arc;
 

@@ -7,14 +7,14 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Redirect, Response};
-use etalase_domain::checkout::DeliveryAddress;
+use etalase_domain::checkout::{DeliveryAddress, OrderStatus};
 use etalase_domain::id::OrderId;
 use etalase_domain::orders::{CancelReason, CancelledBy, OrderEvent};
 use etalase_domain::policy::{Area, SellerAction};
 use etalase_domain::pricing::cart::ShopBreakdown;
 use etalase_domain::shipping::Courier;
 use etalase_services::ServiceError;
-use etalase_services::fulfilment::{cancel, seller as orders, ship};
+use etalase_services::fulfilment::{arrange, cancel, seller as orders, ship};
 use etalase_store::fulfilment::TimelineEntry;
 use serde::Deserialize;
 
@@ -55,13 +55,15 @@ pub fn timeline_row(t: &T, e: &TimelineEntry) -> TimelineRow {
             .as_deref()
             .map(|m| t.t(&format!("order.method.{m}")).to_owned()),
         // Stored as "<courier code> <resi>": shown with the courier's name.
-        "handed_over" => e.detail.as_deref().map(|d| match d.split_once(' ') {
-            Some((code, resi)) => match Courier::parse(code) {
-                Some(courier) => format!("{} · {resi}", courier.name()),
+        "handed_over" | "shipment_arranged" => {
+            e.detail.as_deref().map(|d| match d.split_once(' ') {
+                Some((code, resi)) => match Courier::parse(code) {
+                    Some(courier) => format!("{} · {resi}", courier.name()),
+                    None => d.to_owned(),
+                },
                 None => d.to_owned(),
-            },
-            None => d.to_owned(),
-        }),
+            })
+        }
         _ => e.detail.clone(),
     };
     TimelineRow {
@@ -101,6 +103,11 @@ struct DetailPage {
     cancel_reason_key: Option<String>,
     timeline: Vec<TimelineRow>,
     can_ship: bool,
+    /// Platform logistics can book the pickup.
+    can_arrange: bool,
+    can_print: bool,
+    /// The built-in sandbox courier is on (demo and test mode).
+    sandbox_courier: bool,
     can_cancel: bool,
     couriers: Vec<(&'static str, &'static str, bool)>,
     reasons: Vec<(&'static str, String)>,
@@ -184,6 +191,17 @@ async fn page(
             .map(|r| format!("order.cancel_reason.{r}")),
         timeline: d.timeline.iter().map(|e| timeline_row(t, e)).collect(),
         can_ship: may_ship && o.status.allows(OrderEvent::HandedOver),
+        can_arrange: may_ship
+            && o.status.allows(OrderEvent::ShipmentArranged)
+            && !svc.config.logistics.api_key.is_empty(),
+        can_print: matches!(
+            o.status,
+            OrderStatus::AwaitingShipment
+                | OrderStatus::AwaitingCollection
+                | OrderStatus::InTransit
+        ),
+        sandbox_courier: svc.config.logistics.sandbox_enabled
+            && o.status == OrderStatus::AwaitingCollection,
         can_cancel: may_cancel
             && o.status
                 .allows(OrderEvent::Cancelled(CancelReason::SellerOutOfStock)),
@@ -260,6 +278,23 @@ pub async fn hand_over(
             Ok(Redirect::to(&format!("/seller/orders/{id}?notice={notice}")).into_response())
         }
         Err(e) => refused(&s, id, form.resi, e).await,
+    }
+}
+
+/// Books the pickup through platform logistics.
+pub async fn arrange(s: SellerCtx, Path(id): Path<String>) -> AppResult<Response> {
+    let id: OrderId = parse_id(&id)?;
+    let svc = &s.ctx.state.services;
+    match arrange::arrange(svc, &s.scope, id).await {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/seller/orders/{id}?notice=order_arranged")).into_response())
+        }
+        Err(e) if e.code == etalase_domain::ErrorCode::LogisticsUnavailable => {
+            let errors = FormErrors::from_service(&s.ctx.t, &e);
+            let page = page(&s, id, None, String::new(), errors).await?;
+            Ok((crate::errors::status_of(e.code), html(&page)).into_response())
+        }
+        Err(e) => refused(&s, id, String::new(), e).await,
     }
 }
 
