@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::codes::{PATTERNS, STOP, decode_code128, decode_qr, elements};
+use common::codes::{PATTERNS, STOP, decode_code128, decode_qr, elements, qr_grid};
 use common::data::{captions_id, label};
 use common::pdf::{self, Page};
 use etalase_labels::{Paper, Sheet, render};
@@ -132,7 +132,21 @@ fn the_qr_code_reads_back() {
     ] {
         let page = page_of("002600112233", qr, paper);
         let rects = page.tagged("QRCode");
-        assert_eq!(decode_qr(&rects).unwrap(), qr);
+        let (n, grid) = qr_grid(&rects);
+        assert_eq!(decode_qr(n, &grid).unwrap(), qr);
+        // Error correction would read a code with a few modules lost: the
+        // page must hold exactly the encoder's modules.
+        let code = qrcode::QrCode::with_error_correction_level(qr, qrcode::EcLevel::M).unwrap();
+        let expected: Vec<bool> = code
+            .to_colors()
+            .into_iter()
+            .map(|c| c == qrcode::Color::Dark)
+            .collect();
+        assert_eq!(
+            (n, grid),
+            (code.width(), expected),
+            "modules differ from the encoder's"
+        );
         // About 25 mm, and the 4-module quiet zone is clear of other marks.
         let module = rects.iter().map(|r| r.h).fold(f32::MAX, f32::min);
         let x0 = rects.iter().map(|r| r.x).fold(f32::MAX, f32::min) - 4.0 * module;

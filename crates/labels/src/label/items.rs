@@ -1,62 +1,59 @@
 //! The item summary beside the QR code, with the buyer's note under it.
 
-use super::{PAD, first_baseline};
+use super::{Block, PAD};
 use crate::canvas::{Align, Canvas, leading};
 use crate::fonts::Style::{Bold, Regular};
 use crate::{Captions, ShippingLabel};
 
-/// The item summary: "2× Name (variant)" with the SKU at the right, as many
-/// as fit above the buyer's note, then "+N more".
-#[allow(clippy::too_many_arguments)]
-pub(super) fn items(
-    c: &mut Canvas<'_>,
-    label: &ShippingLabel,
-    captions: &Captions,
-    top: f32,
-    bottom: f32,
-    left: f32,
-    width: f32,
-) {
-    let size = 7.0;
-    let lead = leading(size);
-    let b0 = first_baseline(top, size) + 0.5;
-    c.line(Bold, size, left, b0, Align::Left, width, &captions.items);
-    let last = bottom - PAD - 0.5;
+const SIZE: f32 = 7.0;
+const SKU_SIZE: f32 = 6.0;
+const NOTE_SIZE: f32 = 6.5;
+
+/// "2× Name (variant)" with the SKU at the right, as many as fit above the
+/// buyer's note, then "+N more".
+pub(super) fn items(c: &mut Canvas<'_>, label: &ShippingLabel, captions: &Captions, b: Block) {
+    let (left, width) = (b.left(), b.width());
+    let lead = leading(SIZE);
+    let b0 = b.first_baseline(SIZE) + 0.5;
+    c.line(Bold, SIZE, left, b0, Align::Left, width, &captions.items);
+    let last = b.bottom() - PAD - 0.5;
 
     // The note keeps up to two lines at the bottom.
     let mut items_last = last;
     if let Some(note) = label.note.as_deref().filter(|n| !n.trim().is_empty()) {
         let text = format!("{}: {}", captions.note, note.trim());
-        let lines = crate::text::wrap(c.fonts.get(Regular), 6.5, width, &[text], 2);
-        let first = last - (lines.len() - 1) as f32 * leading(6.5);
+        let lines = crate::text::wrap(c.fonts.get(Regular), NOTE_SIZE, width, &[text], 2);
+        let first = last - (lines.len() - 1) as f32 * leading(NOTE_SIZE);
         for (i, line) in lines.iter().enumerate() {
-            c.text(
-                Regular,
-                6.5,
-                left,
-                first + i as f32 * leading(6.5),
-                Align::Left,
-                line,
-            );
+            let y = first + i as f32 * leading(NOTE_SIZE);
+            c.text(Regular, NOTE_SIZE, left, y, Align::Left, line);
         }
-        items_last = first - leading(6.5) - 0.5;
+        items_last = first - leading(NOTE_SIZE) - 0.5;
     }
 
-    let room = ((items_last - (b0 + lead)) / lead).floor().max(-1.0) as i64 + 1;
-    let room = room.max(0) as usize;
-    let shown = if label.lines.len() > room {
+    let first = b0 + lead;
+    let room = if items_last < first {
+        0
+    } else {
+        ((items_last - first) / lead + 1e-3).floor() as usize + 1
+    };
+    let total = label.lines.len();
+    let shown = if total > room {
         room.saturating_sub(1)
     } else {
-        label.lines.len()
+        total
     };
-    let mut baseline = b0 + lead;
+    let mut y = first;
     for line in &label.lines[..shown] {
-        let sku_w = c.width(Regular, 6.0, line.sku.trim()).min(width * 0.32);
+        // The SKU gets at most a third of the line; the name what is left.
+        let sku_w = c
+            .width(Regular, SKU_SIZE, line.sku.trim())
+            .min(width * 0.32);
         c.line(
             Regular,
-            6.0,
-            left + width,
-            baseline,
+            SKU_SIZE,
+            b.right(),
+            y,
             Align::Right,
             sku_w,
             &line.sku,
@@ -67,17 +64,17 @@ pub(super) fn items(
         }
         c.line(
             Regular,
-            size,
+            SIZE,
             left,
-            baseline,
+            y,
             Align::Left,
             width - sku_w - 1.5,
             &what,
         );
-        baseline += lead;
+        y += lead;
     }
-    if shown < label.lines.len() {
-        let more = captions.more(label.lines.len() - shown);
-        c.line(Bold, size, left, baseline, Align::Left, width, &more);
+    if shown < total {
+        let more = captions.more(total - shown);
+        c.line(Bold, SIZE, left, y, Align::Left, width, &more);
     }
 }

@@ -30,9 +30,38 @@ pub(super) const COD: f32 = 11.0;
 pub(super) const BAR_HEIGHT: f32 = 15.0;
 pub(super) const QR_SIDE: f32 = 26.0;
 
-/// Distance from a block's top to the baseline of its first caption line.
-pub(super) fn first_baseline(top: f32, size: f32) -> f32 {
-    top + PAD + size * 0.26
+/// One block of the label: from `top`, `height` tall, between the outer
+/// rules at `x0` and `x1`.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Block {
+    pub(super) top: f32,
+    pub(super) height: f32,
+    pub(super) x0: f32,
+    pub(super) x1: f32,
+}
+
+impl Block {
+    /// Left edge of the content, inside the padding.
+    pub(super) fn left(&self) -> f32 {
+        self.x0 + PAD
+    }
+
+    pub(super) fn right(&self) -> f32 {
+        self.x1 - PAD
+    }
+
+    pub(super) fn width(&self) -> f32 {
+        self.right() - self.left()
+    }
+
+    pub(super) fn bottom(&self) -> f32 {
+        self.top + self.height
+    }
+
+    /// Baseline of the first line at `size`, below the top padding.
+    pub(super) fn first_baseline(&self, size: f32) -> f32 {
+        self.top + PAD + size * 0.26
+    }
 }
 
 pub(crate) fn draw(
@@ -40,85 +69,74 @@ pub(crate) fn draw(
     label: &ShippingLabel,
     captions: &Captions,
 ) -> Result<(), LabelError> {
-    // Validate the codes before drawing anything.
-    let qr_matrix = qr::encode(&label.qr)?;
     let (w, h) = (c.frame.width, c.frame.height);
     let (x0, x1) = (MARGIN, w - MARGIN);
-    let (left, right) = (x0 + PAD, x1 - PAD);
-    let inner = right - left;
+    // The codes are what can fail: encode and draw them before the rest.
+    let qr_matrix = qr::encode(&label.qr)?;
+    let bars_top = MARGIN + HEADER + 2.5;
+    let quiet_w = x1 - x0 - 2.0 * RULE;
+    barcode::draw(c, &label.resi, w / 2.0, bars_top, quiet_w, BAR_HEIGHT)?;
 
     c.frame_box(x0, MARGIN, x1 - x0, h - 2.0 * MARGIN, RULE);
-    let mut y = MARGIN;
-    let rule_below = |c: &mut Canvas<'_>, y: &mut f32, height: f32| {
-        *y += height;
-        c.hline(x0, x1, *y - RULE / 2.0, RULE);
-    };
+    let used = HEADER + BARCODE + RECIPIENT + SENDER + FACTS + COD;
+    let heights = [
+        HEADER,
+        BARCODE,
+        RECIPIENT,
+        SENDER,
+        FACTS,
+        COD,
+        h - 2.0 * MARGIN - used,
+    ];
+    let mut top = MARGIN;
+    let blocks = heights.map(|height| {
+        let block = Block {
+            top,
+            height,
+            x0,
+            x1,
+        };
+        top += height;
+        block
+    });
+    // A rule under every block but the last, which the frame closes.
+    for block in &blocks[..blocks.len() - 1] {
+        c.hline(x0, x1, block.bottom() - RULE / 2.0, RULE);
+    }
+    let [head, bars, recipient, sender, order, collect, rest] = blocks;
 
-    header(c, label, y, left, right);
-    rule_below(c, &mut y, HEADER);
-
-    let bars_top = y + 2.5;
-    barcode::draw(
-        c,
-        &label.resi,
-        w / 2.0,
-        bars_top,
-        x1 - x0 - 2.0 * RULE,
-        BAR_HEIGHT,
-    )?;
-    resi_line(
-        c,
-        captions,
-        &label.resi,
-        w / 2.0,
-        bars_top + BAR_HEIGHT + 6.5,
-        inner,
-    );
-    rule_below(c, &mut y, BARCODE);
-
+    header(c, label, head);
+    resi_line(c, captions, &label.resi, bars, bars_top + BAR_HEIGHT + 6.5);
     party(
         c,
         &captions.recipient,
         &label.recipient,
-        y,
-        RECIPIENT,
-        left,
-        inner,
+        recipient,
         (11.5, 9.0),
     );
-    rule_below(c, &mut y, RECIPIENT);
+    party(c, &captions.sender, &label.sender, sender, (8.0, 7.0));
+    facts(c, label, captions, order);
+    cod(c, label, captions, collect);
 
-    party(
-        c,
-        &captions.sender,
-        &label.sender,
-        y,
-        SENDER,
-        left,
-        inner,
-        (8.0, 7.0),
-    );
-    rule_below(c, &mut y, SENDER);
-
-    facts(c, label, captions, y, x0, x1);
-    rule_below(c, &mut y, FACTS);
-
-    cod(c, label, captions, y, left, inner);
-    rule_below(c, &mut y, COD);
-
-    let bottom = h - MARGIN;
-    let side = QR_SIDE.min(bottom - y - 2.0 * RULE);
+    // Items on the left, the QR code in a square cell on the right.
+    let side = QR_SIDE.min(rest.height - 2.0 * RULE);
     let qr_x = x1 - RULE - 0.5 - side;
-    c.vline(qr_x - RULE, y, bottom, RULE);
-    qr::draw(c, &qr_matrix, qr_x, y + (bottom - y - side) / 2.0, side);
+    c.vline(qr_x - RULE, rest.top, rest.bottom(), RULE);
+    qr::draw(
+        c,
+        &qr_matrix,
+        qr_x,
+        rest.top + (rest.height - side) / 2.0,
+        side,
+    );
     items(
         c,
         label,
         captions,
-        y,
-        bottom,
-        left,
-        qr_x - RULE - PAD - left,
+        Block {
+            x1: qr_x - RULE,
+            ..rest
+        },
     );
     Ok(())
 }

@@ -98,9 +98,9 @@ pub fn decode_code128(elements: &[usize]) -> Result<String, String> {
     Ok(out)
 }
 
-/// The QR code's dark modules (merged runs) → a raster with a 4-module quiet
-/// zone → `rqrr`. Returns the decoded payload.
-pub fn decode_qr(rects: &[&Rect]) -> Result<String, String> {
+/// The QR code's module grid (row by row, true = dark), rebuilt from its
+/// dark runs: (side, modules).
+pub fn qr_grid(rects: &[&Rect]) -> (usize, Vec<bool>) {
     let module = rects.iter().map(|r| r.h).fold(f32::MAX, f32::min);
     let min_x = rects.iter().map(|r| r.x).fold(f32::MAX, f32::min);
     let max_y = rects.iter().map(|r| r.y + r.h).fold(f32::MIN, f32::max);
@@ -120,6 +120,11 @@ pub fn decode_qr(rects: &[&Rect]) -> Result<String, String> {
             grid[row * n + c] = true;
         }
     }
+    (n, grid)
+}
+
+/// The grid rasterised with a 4-module quiet zone and read by `rqrr`.
+pub fn decode_qr(n: usize, grid: &[bool]) -> Result<String, String> {
     let (px, quiet) = (6, 4);
     let side = (n + 2 * quiet) * px;
     let mut img = rqrr::PreparedImage::prepare_from_greyscale(side, side, |x, y| {
