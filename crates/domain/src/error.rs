@@ -218,6 +218,9 @@ error_codes! {
     LogisticsUnavailable = ("logistics_unavailable", 503);
     LogisticsRefused = ("logistics_refused", 422);
     PickupAddressMissing = ("pickup_address_missing", 422);
+    LabelsNoneChosen = ("labels_none_chosen", 422);
+    LabelsTooMany = ("labels_too_many", 422);
+    LabelNotReady = ("label_not_ready", 409);
     // Content: short videos and their tags.
     VideoFileRequired = ("video_file_required", 422);
     VideoNotAVideo = ("video_not_a_video", 422);

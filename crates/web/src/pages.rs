@@ -219,3 +219,39 @@ pub fn html(template: &impl Template) -> axum::response::Response {
         }
     }
 }
+
+/// How a downloaded file opens: in the browser (a PDF to print) or saved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Disposition {
+    Inline,
+    Attachment,
+}
+
+/// A generated file for one reader: never cached by shared caches.
+pub fn file(
+    body: Vec<u8>,
+    content_type: &'static str,
+    disposition: Disposition,
+    name: &str,
+) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let how = match disposition {
+        Disposition::Inline => "inline",
+        Disposition::Attachment => "attachment",
+    };
+    // Names are ours (ids and dates): nothing to escape but quotes.
+    let name = name.replace('"', "");
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("{how}; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}

@@ -162,7 +162,128 @@ async fn an_unreachable_courier_service_leaves_the_order_to_ship(backend: Backen
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
+/// The text of each page of a PDF.
+fn pdf_pages(bytes: &[u8]) -> Vec<String> {
+    let doc = lopdf::Document::load_mem(bytes).expect("a PDF");
+    doc.get_pages()
+        .keys()
+        .map(|n| doc.extract_text(&[*n]).unwrap_or_default())
+        .collect()
+}
+
+async fn operations_arrange_print_and_export_in_bulk(backend: Backend) {
+    let app = spawn(backend).await;
+    let svc = &app.services;
+    let shop = app.demo_shop().await;
+    let buyer_id = user(svc, BUYER).await;
+    let ops = app.demo_member(OPS).await;
+    let shirt = sku(svc, shop, "BTK-CS-M").await;
+    let a = buy_cod(svc, buyer_id, shirt).await;
+    let b = buy_cod(svc, buyer_id, shirt).await;
+
+    // "Perlu dikirim" offers the bulk pickup; a label needs a resi first.
+    let (_, list) = page(&app, &ops, "/seller/orders?tab=to_ship").await;
+    assert!(list.contains("data-testid=\"bulk-arrange\""), "{list}");
+    let early = app
+        .get(&ops, &format!("/seller/orders/{a}/label.pdf"))
+        .await;
+    assert_eq!(early.status(), StatusCode::CONFLICT);
+    assert!(early.text().await.unwrap().contains("sudah punya resi"));
+
+    let (a_id, b_id) = (a.to_string(), b.to_string());
+    let ticked = app
+        .submit(
+            &ops,
+            "/seller/orders?tab=to_ship",
+            "/seller/orders/arrange",
+            &[("id", a_id.as_str()), ("id", b_id.as_str())],
+        )
+        .await;
+    assert_eq!(ticked.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&ticked),
+        "/seller/orders?tab=ready_to_ship&notice=orders_arranged"
+    );
+    let resi_a = order(svc, a).await.fulfilment.resi.unwrap();
+    let resi_b = order(svc, b).await.fulfilment.resi.unwrap();
+    assert_ne!(resi_a, resi_b);
+
+    // One order's label (A6) with its packing slip.
+    let one = app
+        .get(
+            &ops,
+            &format!("/seller/orders/{a}/label.pdf?paper=a6&with=slip"),
+        )
+        .await;
+    assert_eq!(one.status(), StatusCode::OK);
+    assert_eq!(one.headers()["content-type"], "application/pdf");
+    let pages = pdf_pages(&one.bytes().await.unwrap());
+    assert_eq!(pages.len(), 2, "a label and its slip");
+    assert!(pages[0].contains(resi_a.as_str()), "{}", pages[0]);
+    assert!(pages[0].contains(&a_id));
+    assert!(pages[0].contains("COD"), "a COD order says what to collect");
+    assert!(pages[1].contains("Daftar Isi Paket"), "{}", pages[1]);
+
+    // The ticked orders' labels in one PDF, in the order ticked.
+    let batch = app
+        .submit(
+            &ops,
+            "/seller/orders?tab=ready_to_ship",
+            "/seller/orders/labels.pdf",
+            &[
+                ("id", b_id.as_str()),
+                ("id", a_id.as_str()),
+                ("paper", "a5"),
+            ],
+        )
+        .await;
+    assert_eq!(batch.status(), StatusCode::OK);
+    let pages = pdf_pages(&batch.bytes().await.unwrap());
+    assert_eq!(pages.len(), 2);
+    assert!(pages[0].contains(resi_b.as_str()) && pages[1].contains(resi_a.as_str()));
+    let none = app
+        .submit(
+            &ops,
+            "/seller/orders?tab=ready_to_ship",
+            "/seller/orders/labels.pdf",
+            &[],
+        )
+        .await;
+    assert_eq!(none.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The list as CSV: both orders with their resis, one row each.
+    let csv = app
+        .get(&ops, "/seller/orders/export.csv?tab=ready_to_ship")
+        .await;
+    assert_eq!(csv.status(), StatusCode::OK);
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let text = csv.text().await.unwrap();
+    let rows: Vec<&str> = text.lines().collect();
+    assert!(rows[0].starts_with("ID pesanan,"), "{text}");
+    assert_eq!(rows.len(), 3, "{text}");
+    for (id, resi) in [(&a_id, &resi_a), (&b_id, &resi_b)] {
+        assert!(
+            rows.iter()
+                .any(|r| r.contains(id.as_str()) && r.contains(resi.as_str())),
+            "{text}"
+        );
+    }
+
+    // Another shop prints nothing of this one.
+    let other = app.seller("lain@contoh.id", "toko-lain").await;
+    let foreign = app
+        .get(&other, &format!("/seller/orders/{a}/label.pdf"))
+        .await;
+    assert_eq!(foreign.status(), StatusCode::NOT_FOUND);
+}
+
 on_both_backends!(
     a_sandbox_courier_carries_an_arranged_package,
+    operations_arrange_print_and_export_in_bulk,
     an_unreachable_courier_service_leaves_the_order_to_ship,
 );

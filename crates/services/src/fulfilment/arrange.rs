@@ -127,3 +127,41 @@ fn booking_of(package: &Package) -> Booking {
         cod_amount: package.cod_to_collect,
     }
 }
+
+/// What arranging many orders at once did.
+#[derive(Debug, Default)]
+pub struct ArrangedMany {
+    pub arranged: Vec<OrderId>,
+    /// The orders that could not be arranged, with why.
+    pub refused: Vec<(OrderId, ErrorCode)>,
+}
+
+/// Books the pickups of the ticked orders one by one: one order's
+/// problem never stops the others.
+pub async fn arrange_many(
+    svc: &Services,
+    scope: &SellerScope,
+    ids: &[OrderId],
+) -> ServiceResult<ArrangedMany> {
+    scope.authorize(SellerAction::write(Area::Fulfillment))?;
+    if ids.is_empty() {
+        return Err(ErrorCode::LabelsNoneChosen.into());
+    }
+    if ids.len() > super::labels::MAX_BATCH {
+        return Err(ErrorCode::LabelsTooMany.into());
+    }
+    let mut done = ArrangedMany::default();
+    for id in ids {
+        if done.arranged.contains(id) {
+            continue;
+        }
+        match arrange(svc, scope, *id).await {
+            Ok(_) => done.arranged.push(*id),
+            Err(e) if e.code.status() < 500 || e.code == ErrorCode::LogisticsUnavailable => {
+                done.refused.push((*id, e.code))
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(done)
+}

@@ -7,6 +7,7 @@
 pub mod arrange;
 pub mod buyer;
 pub mod cancel;
+pub mod labels;
 pub mod logistics;
 pub mod package;
 pub mod sandbox_courier;

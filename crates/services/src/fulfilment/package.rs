@@ -98,10 +98,6 @@ pub async fn packages(
     seller: SellerId,
     ids: &[OrderId],
 ) -> ServiceResult<Vec<Package>> {
-    let origin = pickup_of(svc, seller).await?;
-    let shop_name = etalase_store::sellers::get_seller(&svc.store, seller)
-        .await?
-        .name;
     let mut orders = Vec::with_capacity(ids.len());
     for id in ids {
         let order = store::order_of_seller(&svc.store, seller, *id)
@@ -109,6 +105,10 @@ pub async fn packages(
             .ok_or(ErrorCode::NotFound)?;
         orders.push(order);
     }
+    let origin = pickup_of(svc, seller).await?;
+    let shop_name = etalase_store::sellers::get_seller(&svc.store, seller)
+        .await?
+        .name;
     let mut lines = orders_store::lines_of_orders(&svc.store, ids).await?;
     let skus: Vec<SkuId> = lines.iter().map(|l| l.sku).collect();
     let sku_codes: HashMap<SkuId, String> =

@@ -81,8 +81,12 @@ async fn search_of(svc: &Services, scope: &SellerScope, text: &str) -> ServiceRe
     Ok(OrderSearch::Buyer(text.chars().take(60).collect()))
 }
 
-pub async fn tab(svc: &Services, scope: &SellerScope, req: &TabRequest) -> ServiceResult<TabPage> {
-    scope.authorize(SellerAction::read(Area::Orders))?;
+/// The tab and the store's query a request asks for.
+async fn query_of(
+    svc: &Services,
+    scope: &SellerScope,
+    req: &TabRequest,
+) -> ServiceResult<(OrderTab, SellerOrderQuery)> {
     let searching = req.search.as_deref().is_some_and(|s| !s.trim().is_empty());
     let tab = req.tab.unwrap_or(if searching {
         OrderTab::All
@@ -93,7 +97,6 @@ pub async fn tab(svc: &Services, scope: &SellerScope, req: &TabRequest) -> Servi
         Some(text) => Some(search_of(svc, scope, text).await?),
         None => None,
     };
-    let page = req.page.clamp(1, MAX_PAGE);
     let query = SellerOrderQuery {
         statuses: tab.statuses().to_vec(),
         search,
@@ -105,15 +108,20 @@ pub async fn tab(svc: &Services, scope: &SellerScope, req: &TabRequest) -> Servi
             .due_today
             .then(|| Timestamp::end_of_wib_day(svc.now().wib_date())),
         by_deadline: tab.by_deadline(),
-        offset: (page - 1) * PAGE_SIZE,
-        limit: PAGE_SIZE + 1,
+        offset: 0,
+        limit: PAGE_SIZE,
     };
-    let mut orders = store::seller_orders(&svc.store, scope.seller_id, &query).await?;
-    let has_more = orders.len() as i64 > PAGE_SIZE;
-    orders.truncate(PAGE_SIZE as usize);
+    Ok((tab, query))
+}
+
+/// Each order with its own lines, in the orders' order.
+async fn with_lines(
+    svc: &Services,
+    orders: Vec<StoredOrder>,
+) -> ServiceResult<Vec<(StoredOrder, Vec<StoredOrderLine>)>> {
     let ids: Vec<OrderId> = orders.iter().map(|o| o.id).collect();
     let mut lines = orders_store::lines_of_orders(&svc.store, &ids).await?;
-    let orders = orders
+    Ok(orders
         .into_iter()
         .map(|o| {
             let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut lines)
@@ -122,7 +130,46 @@ pub async fn tab(svc: &Services, scope: &SellerScope, req: &TabRequest) -> Servi
             lines = rest;
             (o, mine)
         })
-        .collect();
+        .collect())
+}
+
+/// The most orders one export holds.
+pub const EXPORT_MAX: i64 = 10_000;
+
+/// Every order a tab request finds (up to [`EXPORT_MAX`]), for a CSV
+/// export: read in chunks, each with its lines.
+pub async fn export(
+    svc: &Services,
+    scope: &SellerScope,
+    req: &TabRequest,
+) -> ServiceResult<Vec<(StoredOrder, Vec<StoredOrderLine>)>> {
+    scope.authorize(SellerAction::read(Area::Orders))?;
+    const CHUNK: i64 = 500;
+    let (_, mut query) = query_of(svc, scope, req).await?;
+    let mut out = Vec::new();
+    while (out.len() as i64) < EXPORT_MAX {
+        query.offset = out.len() as i64;
+        query.limit = CHUNK.min(EXPORT_MAX - out.len() as i64);
+        let orders = store::seller_orders(&svc.store, scope.seller_id, &query).await?;
+        let done = (orders.len() as i64) < query.limit;
+        out.extend(with_lines(svc, orders).await?);
+        if done {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+pub async fn tab(svc: &Services, scope: &SellerScope, req: &TabRequest) -> ServiceResult<TabPage> {
+    scope.authorize(SellerAction::read(Area::Orders))?;
+    let (tab, mut query) = query_of(svc, scope, req).await?;
+    let page = req.page.clamp(1, MAX_PAGE);
+    query.offset = (page - 1) * PAGE_SIZE;
+    query.limit = PAGE_SIZE + 1;
+    let mut orders = store::seller_orders(&svc.store, scope.seller_id, &query).await?;
+    let has_more = orders.len() as i64 > PAGE_SIZE;
+    orders.truncate(PAGE_SIZE as usize);
+    let orders = with_lines(svc, orders).await?;
     Ok(TabPage {
         tab,
         orders,

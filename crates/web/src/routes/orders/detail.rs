@@ -194,12 +194,11 @@ async fn page(
         can_arrange: may_ship
             && o.status.allows(OrderEvent::ShipmentArranged)
             && !svc.config.logistics.api_key.is_empty(),
-        can_print: matches!(
-            o.status,
-            OrderStatus::AwaitingShipment
-                | OrderStatus::AwaitingCollection
-                | OrderStatus::InTransit
-        ),
+        can_print: o.fulfilment.resi.is_some()
+            && matches!(
+                o.status,
+                OrderStatus::AwaitingCollection | OrderStatus::InTransit
+            ),
         sandbox_courier: svc.config.logistics.sandbox_enabled
             && o.status == OrderStatus::AwaitingCollection,
         can_cancel: may_cancel

@@ -3,7 +3,9 @@
 //! order in full with its timeline; sending it with the seller's courier
 //! and resi; cancelling it with a reason.
 
+pub mod bulk;
 pub mod detail;
+pub mod labels;
 
 use askama::Template;
 use axum::extract::Query;
@@ -11,6 +13,7 @@ use axum::response::Response;
 use etalase_domain::Timestamp;
 use etalase_domain::checkout::{DeliveryAddress, OrderStatus};
 use etalase_domain::orders::OrderTab;
+use etalase_domain::policy::{Area, SellerAction};
 use etalase_domain::shipping::Courier;
 use etalase_services::fulfilment::seller::{self as orders, TabRequest};
 use etalase_store::checkout::{StoredOrder, StoredOrderLine};
@@ -136,6 +139,19 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
+    /// What the services are asked for.
+    pub(crate) fn request(&self) -> TabRequest {
+        TabRequest {
+            tab: self.tab.as_deref().and_then(OrderTab::parse),
+            search: self.q.clone(),
+            placed_from: wib_day(self.from.as_deref(), false),
+            placed_until: wib_day(self.until.as_deref(), true),
+            courier: self.courier.as_deref().and_then(Courier::parse),
+            due_today: self.today.as_deref() == Some("1"),
+            page: self.page.unwrap_or(1),
+        }
+    }
+
     /// The query string of this list with another tab or page.
     fn href(&self, tab: &str, page: i64) -> String {
         let mut pairs: Vec<(&str, String)> = vec![("tab", tab.to_owned())];
@@ -184,20 +200,17 @@ struct ListPage {
     couriers: Vec<(&'static str, &'static str)>,
     prev: Option<String>,
     next: Option<String>,
+    /// The same list as CSV.
+    export: String,
+    /// Bulk actions the tab offers.
+    can_arrange: bool,
+    can_print: bool,
 }
 
 pub async fn list(s: SellerCtx, Query(q): Query<ListQuery>) -> AppResult<Response> {
     let svc = &s.ctx.state.services;
     let t = &s.ctx.t;
-    let request = TabRequest {
-        tab: q.tab.as_deref().and_then(OrderTab::parse),
-        search: q.q.clone(),
-        placed_from: wib_day(q.from.as_deref(), false),
-        placed_until: wib_day(q.until.as_deref(), true),
-        courier: q.courier.as_deref().and_then(Courier::parse),
-        due_today: q.today.as_deref() == Some("1"),
-        page: q.page.unwrap_or(1),
-    };
+    let request = q.request();
     let found = orders::tab(svc, &s.scope, &request).await?;
     let now = svc.now();
     let tabs = OrderTab::ALL
@@ -237,6 +250,13 @@ pub async fn list(s: SellerCtx, Query(q): Query<ListQuery>) -> AppResult<Respons
         couriers: Courier::ALL.map(|c| (c.code(), c.name())).to_vec(),
         prev: (found.page > 1).then(|| q.href(tab, found.page - 1)),
         next: found.has_more.then(|| q.href(tab, found.page + 1)),
+        export: q
+            .href(tab, 1)
+            .replacen("/seller/orders?", "/seller/orders/export.csv?", 1),
+        can_arrange: found.tab == OrderTab::ToShip
+            && s.scope.may(SellerAction::write(Area::Fulfillment))
+            && !svc.config.logistics.api_key.is_empty(),
+        can_print: matches!(found.tab, OrderTab::ReadyToShip | OrderTab::Shipping),
         c,
         nav,
         shop_name,
