@@ -119,6 +119,8 @@ pub struct ServiceConfig {
     pub couriers: fulfilment::tracking::CourierConfig,
     /// The logistics aggregator that books pickups and issues resis.
     pub logistics: fulfilment::logistics::LogisticsConfig,
+    /// What the platform does as a shop's metrics slip.
+    pub performance: etalase_domain::orders::performance::PerformancePolicy,
 }
 
 impl Default for ServiceConfig {
@@ -143,6 +145,7 @@ impl Default for ServiceConfig {
             fulfilment: etalase_domain::orders::FulfilmentPolicy::default(),
             couriers: fulfilment::tracking::CourierConfig::default(),
             logistics: fulfilment::logistics::LogisticsConfig::default(),
+            performance: etalase_domain::orders::performance::PerformancePolicy::default(),
         }
     }
 }

@@ -291,6 +291,7 @@ fn routes(state: AppState, api_routes: Router<AppState>) -> Router {
             get(catalog::stock::overview).post(catalog::stock::bulk),
         )
         .route("/seller/orders", get(orders::list))
+        .route("/seller/performance", get(orders::performance::show))
         .route("/seller/orders/{id}", get(orders::detail::show))
         .route("/seller/orders/{id}/arrange", post(orders::detail::arrange))
         .route("/seller/orders/{id}/label.pdf", get(orders::labels::one))

@@ -310,6 +310,31 @@ async fn deadlines_cancel_once_give_stock_back_and_complete(backend: Backend) {
     assert!(cancelled.fulfilment.seller_fault);
     let restored = stock(svc, shop, shirt).await;
     assert_eq!(restored, before + 1, "both orders' units came back");
+    assert!(
+        pass.shop_days_recorded >= 1,
+        "the new day is recorded: {pass:?}"
+    );
+    // The shop's health counts the auto-cancel against it and lists it.
+    let ops = app.demo_member(OPS).await;
+    let (status, health) = page(&app, &ops, "/seller/performance").await;
+    assert_eq!(status, StatusCode::OK, "{health}");
+    let cancellations = &health[health
+        .find("data-testid=\"metric-seller_fault_cancellation\"")
+        .expect("the cancellation metric")..];
+    assert!(
+        cancellations.starts_with(
+            "data-testid=\"metric-seller_fault_cancellation\" data-standing=\"misses\""
+        ),
+        "{cancellations}"
+    );
+    assert!(
+        cancellations.contains(&format!("data-id=\"{late}\"")),
+        "{health}"
+    );
+    assert!(
+        health.contains("penjual tidak mengatur pengiriman"),
+        "{health}"
+    );
     // A second pass, and a pass by a new process on the same database
     // (a restart), act on nothing again.
     assert_eq!(

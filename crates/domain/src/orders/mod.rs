@@ -7,6 +7,7 @@
 
 pub mod deadlines;
 pub mod machine;
+pub mod performance;
 pub mod resi;
 pub mod tabs;
 pub mod tracking;

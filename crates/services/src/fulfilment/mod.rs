@@ -10,6 +10,7 @@ pub mod cancel;
 pub mod labels;
 pub mod logistics;
 pub mod package;
+pub mod performance;
 pub mod sandbox_courier;
 pub mod scheduler;
 pub mod seller;

@@ -5,7 +5,8 @@
 //! transaction of its own. Every act is conditional on the order still
 //! being where the deadline found it, so a pass that runs twice, on two
 //! nodes, or again after a crash half-way never acts twice; and a pass
-//! reads only the stored deadlines, so a restart loses nothing.
+//! reads only the stored deadlines, so a restart loses nothing. Each pass
+//! also records the day's health metrics of the shops that lack them.
 
 use std::time::Duration;
 
@@ -29,6 +30,8 @@ pub struct Pass {
     pub uncollected_cancelled: usize,
     pub undelivered_cancelled: usize,
     pub completed: usize,
+    /// Shops whose day of health metrics was recorded.
+    pub shop_days_recorded: usize,
 }
 
 /// One pass over every deadline, at the services' clock.
@@ -63,6 +66,8 @@ pub async fn run_once(svc: &Services) -> ServiceResult<Pass> {
             }
         }
     }
+    // After the deadlines, so today's record counts what they did.
+    pass.shop_days_recorded = super::performance::record_today(svc, BATCH).await?;
     Ok(pass)
 }
 

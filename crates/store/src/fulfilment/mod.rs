@@ -5,6 +5,7 @@
 
 pub mod due;
 pub mod moves;
+pub mod performance;
 pub mod sandbox_courier;
 pub mod seller;
 pub mod timeline;

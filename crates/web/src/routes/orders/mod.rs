@@ -6,6 +6,7 @@
 pub mod bulk;
 pub mod detail;
 pub mod labels;
+pub mod performance;
 
 use askama::Template;
 use axum::extract::Query;
