@@ -29,13 +29,14 @@ async fn operations_ship_and_a_courier_delivers(backend: Backend) {
     let a = buy_cod(svc, buyer_id, shirt).await;
     let b = buy_cod(svc, buyer_id, shirt).await;
 
-    // "Perlu dikirim" lists both (and the demo's own COD order), with a
-    // deadline each, and counts them.
+    // "Perlu dikirim" lists both (and the demo's two COD orders: one due
+    // in days, one the shop forgot, due an hour ago), with a deadline
+    // each, and counts them.
     let (status, list) = page(&app, &ops, "/seller/orders").await;
     assert_eq!(status, StatusCode::OK, "{list}");
     assert!(list.contains(&format!("data-id=\"{a}\"")), "{list}");
     assert!(list.contains(&format!("data-id=\"{b}\"")));
-    assert!(list.contains("data-testid=\"count-to_ship\">3<"), "{list}");
+    assert!(list.contains("data-testid=\"count-to_ship\">4<"), "{list}");
     assert!(list.contains("data-testid=\"order-deadline\""));
 
     // To ship: filtered by the courier the buyer chose, and by "ship
@@ -291,11 +292,13 @@ async fn deadlines_cancel_once_give_stock_back_and_complete(backend: Backend) {
         .ship_by
         .expect("COD starts the clock");
 
-    // Before the deadline nothing happens; after it, once.
+    // Before the deadline only the demo's forgotten order (due an hour
+    // ago) goes; after it, this one, once.
     assert_eq!(
         scheduler::run_once(svc).await.unwrap().unshipped_cancelled,
-        0
+        1
     );
+    assert_eq!(order(svc, late).await.status, OrderStatus::AwaitingShipment);
     app.clock.advance_secs(ship_by.seconds_since(svc.now()) + 1);
     let pass = scheduler::run_once(svc).await.unwrap();
     // This order and the demo buyer's own COD order (same SKU, one each).

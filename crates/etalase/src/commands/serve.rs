@@ -83,11 +83,6 @@ pub async fn serve(args: ServeArgs, mut settings: Settings) -> anyhow::Result<()
         Err(e) => tracing::warn!(error = %e, "cannot resume imports"),
     }
 
-    // Orders past a deadline (unpaid, not shipped, not collected, not
-    // delivered, return window closed) are acted on. Every node may run
-    // this: each act is conditional, so none happens twice.
-    let expiry =
-        etalase_services::fulfilment::scheduler::spawn(svc.clone(), Duration::from_secs(30));
     // Refunds the payment gateway has not confirmed are sent again; the
     // refund key makes the gateway refund once, whichever node sends it.
     let refunds =
@@ -112,6 +107,12 @@ pub async fn serve(args: ServeArgs, mut settings: Settings) -> anyhow::Result<()
             tracing::warn!("--demo ignored: the database already holds other data");
         }
     }
+    // Orders past a deadline (unpaid, not shipped, not collected, not
+    // delivered, return window closed) are acted on. Every node may run
+    // this: each act is conditional, so none happens twice. Started after
+    // the demo data, so its first pass already sees the demo's orders.
+    let expiry =
+        etalase_services::fulfilment::scheduler::spawn(svc.clone(), Duration::from_secs(30));
 
     let web = WebConfig {
         secret_key: Secret::new(secret),

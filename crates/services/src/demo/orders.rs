@@ -1,8 +1,11 @@
-//! The demo buyer's purchases: an address in Jakarta and three orders from
+//! The demo buyer's purchases: an address in Jakarta and four orders from
 //! the demo shop — one paid by COD (waiting for the seller to ship), one
 //! through the payment gateway (waiting for payment; it expires a day
-//! later and gives its stock back), and one the shop already sent with its
-//! own courier (in transit, with a resi and a timeline to follow).
+//! later and gives its stock back), one the shop already sent with its
+//! own courier (in transit, with a resi and a timeline to follow), and one
+//! the shop forgot: placed three days ago and due an hour ago, so the
+//! scheduler's first pass cancels it as the seller's fault and the shop's
+//! performance page counts it.
 
 use etalase_domain::checkout::{AddressForm, PaymentMethod, Source};
 use etalase_domain::id::{OrderId, SellerId, SkuId, UserId};
@@ -52,6 +55,20 @@ pub async fn load(
         let sent = buy(svc, buyer, kaos, Source::ShopPage, PaymentMethod::Cod).await?;
         crate::fulfilment::ship::hand_over(svc, shop, sent, Some("sicepat"), "002600112233")
             .await?;
+    }
+    if let Some(forgotten) = sku_by_code(svc, seller, "BTK-CS-L").await? {
+        let order = buy(svc, buyer, forgotten, Source::Search, PaymentMethod::Cod).await?;
+        let now = svc.now();
+        let mut tx = svc.store.write().await?;
+        etalase_store::fulfilment::backdate(
+            &mut tx,
+            order,
+            now.plus_seconds(-3 * 86_400),
+            now.plus_seconds(-3 * 86_400),
+            now.plus_seconds(-3600),
+        )
+        .await?;
+        tx.commit().await?;
     }
     Ok(())
 }

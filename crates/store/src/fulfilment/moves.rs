@@ -89,3 +89,21 @@ pub async fn order_by_resi<'a>(
         .bind(courier.code()).bind(resi.as_str()).fetch_optional(conn).await)?;
     row.map(TryInto::try_into).transpose()
 }
+
+/// Sets when an order was placed, became the seller's to send and must be
+/// sent by — for the demo's story of an order the shop forgot, which the
+/// scheduler then cancels at its first pass. Nothing else moves a clock.
+pub async fn backdate(
+    tx: &mut Tx,
+    id: OrderId,
+    placed_at: Timestamp,
+    ready_at: Timestamp,
+    ship_by: Timestamp,
+) -> StoreResult<()> {
+    on_tx!(tx, conn => sqlx::query(
+        "UPDATE orders SET placed_at = $2, ready_at = $3, ship_by = $4 WHERE id = $1")
+        .bind(id.to_string()).bind(placed_at.unix_millis()).bind(ready_at.unix_millis())
+        .bind(ship_by.unix_millis())
+        .execute(conn).await.map(|_| ()))?;
+    Ok(())
+}
