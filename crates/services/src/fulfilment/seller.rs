@@ -1,7 +1,8 @@
 //! Seller Center's order work: a tab's orders with the counts of the tabs
-//! that wait on someone, one order in full with its timeline, and the
-//! changes since a point for integrators. Another shop's order is a 404,
-//! never a 403: its id says nothing about whether it exists.
+//! that wait on someone, one order in full with its timeline; and for
+//! integrators, the orders page by page after a cursor and the changes
+//! since a point. Another shop's order is a 404, never a 403: its id says
+//! nothing about whether it exists.
 
 use etalase_domain::ErrorCode;
 use etalase_domain::Timestamp;
@@ -227,6 +228,166 @@ pub async fn detail(
         lines,
         timeline,
     })
+}
+
+/// What an integrator's order list asks for: the filters of a tab
+/// request, with any set of statuses instead of a tab.
+#[derive(Debug, Clone, Default)]
+pub struct ListRequest {
+    /// Only orders in these statuses; every status when empty.
+    pub statuses: Vec<OrderStatus>,
+    /// Read as Seller Center reads it: an order id, a resi, a SKU code or
+    /// part of a buyer's name.
+    pub search: Option<String>,
+    pub placed_from: Option<Timestamp>,
+    pub placed_until: Option<Timestamp>,
+    pub courier: Option<Courier>,
+}
+
+/// Where a page of the list resumes: after this order, newest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListAfter {
+    pub placed_at: Timestamp,
+    pub id: OrderId,
+}
+
+/// An order as an integrator's list shows it.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub order: StoredOrder,
+    pub lines: Vec<StoredOrderLine>,
+    /// When the order last changed (the last line of its timeline).
+    pub updated_at: Timestamp,
+}
+
+/// When an order last changed: every write to an order writes a line of
+/// its timeline recorded at the same instant, and placing it is its first.
+pub fn updated_at(order: &StoredOrder, timeline: &[TimelineEntry]) -> Timestamp {
+    timeline
+        .iter()
+        .map(|e| e.recorded_at)
+        .fold(order.placed_at, Timestamp::max)
+}
+
+/// Each order with its lines and its last change. The caller has already
+/// shown the reader may see the orders.
+pub async fn listed(svc: &Services, orders: Vec<StoredOrder>) -> ServiceResult<Vec<Listed>> {
+    let mut out = Vec::with_capacity(orders.len());
+    for (order, lines) in with_lines(svc, orders).await? {
+        let timeline = store::timeline(&svc.store, order.id).await?;
+        let updated_at = updated_at(&order, &timeline);
+        out.push(Listed {
+            order,
+            lines,
+            updated_at,
+        });
+    }
+    Ok(out)
+}
+
+/// Whether `order` comes after `after` in the newest-first list (the
+/// store sorts ids as bytes, on both backends).
+fn comes_after(order: &StoredOrder, after: &ListAfter) -> bool {
+    order.placed_at < after.placed_at
+        || (order.placed_at == after.placed_at && order.id.to_string() < after.id.to_string())
+}
+
+/// A page of the shop's orders matching `req`, newest first by
+/// `(placed_at, id)`, resumed after `after`; with where the next page
+/// resumes, if there is one. A page resumes after an order rather than at
+/// an offset, so orders placed or moved meanwhile neither repeat nor skip
+/// the ones still to come.
+pub async fn list(
+    svc: &Services,
+    scope: &SellerScope,
+    req: &ListRequest,
+    after: Option<ListAfter>,
+    limit: i64,
+) -> ServiceResult<(Vec<Listed>, Option<ListAfter>)> {
+    scope.authorize(SellerAction::read(Area::Orders))?;
+    let limit = limit.clamp(1, 500);
+    let search = match req.search.as_deref().filter(|s| !s.trim().is_empty()) {
+        Some(text) => Some(search_of(svc, scope, text).await?),
+        None => None,
+    };
+    let mut query = SellerOrderQuery {
+        statuses: req.statuses.clone(),
+        search,
+        placed_from: req.placed_from,
+        placed_until: req.placed_until,
+        courier: req.courier,
+        ship_by_until: None,
+        by_deadline: false,
+        offset: 0,
+        limit: limit + 1,
+    };
+    // The store pages by offset: start at the cursor's millisecond, and
+    // pass over the orders of that millisecond already listed.
+    if let Some(after) = after {
+        let bound = Timestamp::from_unix_millis(after.placed_at.unix_millis().saturating_add(1));
+        query.placed_until = Some(query.placed_until.map_or(bound, |u| u.min(bound)));
+    }
+    let mut found: Vec<StoredOrder> = Vec::new();
+    loop {
+        let chunk = store::seller_orders(&svc.store, scope.seller_id, &query).await?;
+        let full = chunk.len() as i64 == query.limit;
+        query.offset += chunk.len() as i64;
+        for order in chunk {
+            let fresh = after.is_none_or(|a| comes_after(&order, &a))
+                && !found.iter().any(|f| f.id == order.id);
+            if fresh {
+                found.push(order);
+            }
+        }
+        // The store reads no deeper than a million rows: past that a
+        // chunk would come back the same forever.
+        if found.len() as i64 > limit || !full || query.offset >= 1_000_000 {
+            break;
+        }
+    }
+    let more = found.len() as i64 > limit;
+    found.truncate(limit as usize);
+    let next = found.last().filter(|_| more).map(|o| ListAfter {
+        placed_at: o.placed_at,
+        id: o.id,
+    });
+    Ok((listed(svc, found).await?, next))
+}
+
+/// How old a change must be before [`changes`] hands it out. A change is
+/// stamped when its transaction starts and seen when it commits; one that
+/// waited for the write lock (up to the store's busy timeout) may commit
+/// after a later one. Handing out only settled changes keeps a cursor from
+/// passing over one that commits late.
+pub const SETTLE_MS: i64 = 10_000;
+
+/// The shop's orders changed after `(updated_at, id)`, oldest change first,
+/// each with its lines, and whether more changes are ready. Only changes
+/// older than [`SETTLE_MS`] are handed out.
+pub async fn changes(
+    svc: &Services,
+    scope: &SellerScope,
+    after: (Timestamp, Option<OrderId>),
+    limit: i64,
+) -> ServiceResult<(Vec<Listed>, bool)> {
+    let limit = limit.clamp(1, 499);
+    let settled = Timestamp::from_unix_millis(svc.now().unix_millis() - SETTLE_MS);
+    let mut changed = changed_since(svc, scope, after, limit + 1).await?;
+    changed.retain(|(_, at)| *at <= settled);
+    let more = changed.len() as i64 > limit;
+    changed.truncate(limit as usize);
+    let (orders, stamps): (Vec<StoredOrder>, Vec<Timestamp>) = changed.into_iter().unzip();
+    let listed = with_lines(svc, orders)
+        .await?
+        .into_iter()
+        .zip(stamps)
+        .map(|((order, lines), updated_at)| Listed {
+            order,
+            lines,
+            updated_at,
+        })
+        .collect();
+    Ok((listed, more))
 }
 
 /// The shop's orders changed after `(updated_at, id)`, oldest first.

@@ -9,6 +9,7 @@ mod extract;
 mod idempotent;
 pub mod imports;
 pub mod listing;
+pub mod orders;
 pub mod payments;
 pub mod pricing;
 pub mod shop;
@@ -45,6 +46,7 @@ use crate::state::AppState;
         (name = "team", description = "The shop's team members"),
         (name = "catalog", description = "Products, their SKUs and stock"),
         (name = "shop-public", description = "The Shop's public reads: listed products, a product with its prices now, a shop. No API key; limited per address"),
+        (name = "orders", description = "The shop's orders: the list with Seller Center's filters and search, the changes since an instant to reconcile (`updated_since`), one order with its timeline, shipping (platform logistics or the seller's own courier) and cancelling with `Idempotency-Key`, and the shipping label as PDF. Another shop's order is a 404"),
         (name = "pricing", description = "Base prices, promotions, vouchers and price quotes: one pricing function behind every price shown or charged"),
         (name = "payments", description = "The payment gateway's notifications: signed by the gateway, no API key"),
         (name = "couriers", description = "Couriers' tracking reports: signed with the courier's secret (Standard Webhooks), no API key"),
@@ -97,6 +99,11 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(catalog::change_stock))
         .routes(routes!(imports::import))
         .routes(routes!(imports::import_status))
+        .routes(routes!(orders::list_shop_orders))
+        .routes(routes!(orders::get_shop_order))
+        .routes(routes!(orders::ship_order))
+        .routes(routes!(orders::cancel_order))
+        .routes(routes!(orders::order_label))
         .routes(routes!(pricing::list_promotions, pricing::create_promotion))
         .routes(routes!(pricing::get_promotion, pricing::update_promotion))
         .routes(routes!(pricing::activate_promotion))
