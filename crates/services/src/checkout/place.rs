@@ -365,6 +365,7 @@ async fn write_orders(
             cancelled_by: None,
             cancel_reason: None,
             version: 1,
+            updated_at: now,
             fulfilment: ready_to_ship(svc, method, preorder_days, now),
         };
         store::insert_order(tx, &order).await?;

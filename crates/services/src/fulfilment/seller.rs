@@ -256,17 +256,8 @@ pub struct ListAfter {
 pub struct Listed {
     pub order: StoredOrder,
     pub lines: Vec<StoredOrderLine>,
-    /// When the order last changed (the last line of its timeline).
+    /// When the order last changed.
     pub updated_at: Timestamp,
-}
-
-/// When an order last changed: every write to an order writes a line of
-/// its timeline recorded at the same instant, and placing it is its first.
-pub fn updated_at(order: &StoredOrder, timeline: &[TimelineEntry]) -> Timestamp {
-    timeline
-        .iter()
-        .map(|e| e.recorded_at)
-        .fold(order.placed_at, Timestamp::max)
 }
 
 /// Each order with its lines and its last change. The caller has already
@@ -274,8 +265,7 @@ pub fn updated_at(order: &StoredOrder, timeline: &[TimelineEntry]) -> Timestamp 
 pub async fn listed(svc: &Services, orders: Vec<StoredOrder>) -> ServiceResult<Vec<Listed>> {
     let mut out = Vec::with_capacity(orders.len());
     for (order, lines) in with_lines(svc, orders).await? {
-        let timeline = store::timeline(&svc.store, order.id).await?;
-        let updated_at = updated_at(&order, &timeline);
+        let updated_at = order.updated_at;
         out.push(Listed {
             order,
             lines,

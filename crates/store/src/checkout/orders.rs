@@ -56,6 +56,8 @@ pub struct StoredOrder {
     pub cancelled_by: Option<String>,
     pub cancel_reason: Option<String>,
     pub version: i32,
+    /// When anything about the order last changed (integrators reconcile by it).
+    pub updated_at: Timestamp,
     pub fulfilment: Fulfilment,
 }
 
@@ -242,7 +244,8 @@ pub(crate) const ORDER_COLUMNS: &str = "id, checkout_id, buyer_id, seller_id, st
     items_subtotal, discount, shipping, shipping_discount, total, shipping_service, shipping_option, \
     address, breakdown, source, source_ref, pay_by, placed_at, paid_at, cancelled_at, cancelled_by, \
     cancel_reason, version, preorder_days, ready_at, ship_by, arranged_at, collect_by, dispatched_at, \
-    deliver_by, delivered_at, complete_by, completed_at, shipping_mode, courier, resi, seller_fault";
+    deliver_by, delivered_at, complete_by, completed_at, shipping_mode, courier, resi, seller_fault, \
+    updated_at";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct OrderRow {
@@ -284,6 +287,7 @@ pub(crate) struct OrderRow {
     courier: Option<String>,
     resi: Option<String>,
     seller_fault: bool,
+    updated_at: i64,
 }
 
 impl TryFrom<OrderRow> for StoredOrder {
@@ -316,6 +320,7 @@ impl TryFrom<OrderRow> for StoredOrder {
             cancelled_by: r.cancelled_by,
             cancel_reason: r.cancel_reason,
             version: r.version,
+            updated_at: at(r.updated_at),
             fulfilment: Fulfilment {
                 preorder_days: r.preorder_days,
                 ready_at: r.ready_at.map(at),

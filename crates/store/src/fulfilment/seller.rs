@@ -234,25 +234,18 @@ pub async fn seller_orders_changed_since<'a>(
     limit: i64,
 ) -> StoreResult<Vec<(StoredOrder, Timestamp)>> {
     let sql = format!(
-        "SELECT {ORDER_COLUMNS}, updated_at FROM orders WHERE seller_id = $1 \
+        "SELECT {ORDER_COLUMNS} FROM orders WHERE seller_id = $1 \
          AND (updated_at > $2 OR (updated_at = $2 AND id > $3)) ORDER BY updated_at, id LIMIT $4"
     );
-    #[derive(sqlx::FromRow)]
-    struct Changed {
-        #[sqlx(flatten)]
-        order: OrderRow,
-        updated_at: i64,
-    }
-    let rows: Vec<Changed> = on_reader!(reader.into(), conn => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+    let rows: Vec<OrderRow> = on_reader!(reader.into(), conn => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
         .bind(seller.to_string()).bind(after.0.unix_millis())
         .bind(after.1.map(|id| id.to_string()).unwrap_or_default()).bind(limit.clamp(1, 500))
         .fetch_all(conn).await)?;
     rows.into_iter()
         .map(|r| {
-            Ok((
-                r.order.try_into()?,
-                Timestamp::from_unix_millis(r.updated_at),
-            ))
+            let order: StoredOrder = r.try_into()?;
+            let at = order.updated_at;
+            Ok((order, at))
         })
         .collect()
 }

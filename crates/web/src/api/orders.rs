@@ -586,7 +586,7 @@ pub async fn get_shop_order(
     let id = order_id(&id)?;
     let d = orders::detail(&state.services, &scope, id).await?;
     let o = &d.order;
-    let updated_at = orders::updated_at(o, &d.timeline);
+    let updated_at = o.updated_at;
     Ok(Json(OrderDetail {
         recipient: recipient_of(o)?,
         price: price_of(o),
