@@ -182,6 +182,24 @@ enum Command {
         #[arg(long, default_value_t = 40)]
         count: usize,
     },
+    /// Years of order history for a shop (run `etalase demo` first: the
+    /// history copies orders the checkout placed for its buyer), for
+    /// benchmarks and trying Seller Center's order lists full. The command
+    /// prints a resi and a recipient's name to search for.
+    GenerateOrders {
+        /// The shop's address (slug).
+        #[arg(long, default_value = "shop")]
+        seller: String,
+        /// Orders to write.
+        #[arg(long, default_value_t = 1_000_000)]
+        orders: usize,
+        /// Days back the first order was placed.
+        #[arg(long, default_value_t = 730)]
+        days: i64,
+        /// The same seed gives the same history.
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
     /// A flash sale to measure: prepare one SKU and many buyers with it in
     /// their carts, or check afterwards where every unit went.
     #[command(subcommand)]
@@ -423,6 +441,16 @@ async fn main() -> anyhow::Result<()> {
         } => {
             init_logging(false);
             commands::shop::generate_shop(&settings, shops, products, seed).await
+        }
+        Command::GenerateOrders {
+            seller,
+            orders,
+            days,
+            seed,
+        } => {
+            init_logging(false);
+            let plan = etalase_services::demo::history::HistoryPlan { orders, days, seed };
+            commands::orders::generate_orders(&settings, &seller, plan).await
         }
         Command::GenerateVideos { count } => {
             init_logging(false);

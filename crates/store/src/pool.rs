@@ -247,7 +247,8 @@ impl Store {
 
     /// Brings the planner's statistics up to date after a bulk load (an
     /// import), so the next queries get plans made for the new size of the
-    /// tables instead of waiting for the database to notice.
+    /// tables instead of waiting for the database to notice. SQLite's
+    /// `PRAGMA optimize` judges which tables need it.
     pub async fn refresh_statistics(&self) -> StoreResult<()> {
         match &self.pool {
             Pool::Sqlite { write, .. } => {
@@ -260,6 +261,9 @@ impl Store {
                     "stock_ledger",
                     "description_bands",
                     "product_revisions",
+                    "checkouts",
+                    "orders",
+                    "order_lines",
                 ] {
                     sqlx::query(sqlx::AssertSqlSafe(format!("ANALYZE {table}")))
                         .execute(pool)

@@ -3,5 +3,6 @@
 pub mod catalog;
 pub mod flash;
 pub mod mail;
+pub mod orders;
 pub mod serve;
 pub mod shop;

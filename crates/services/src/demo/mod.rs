@@ -3,6 +3,7 @@
 
 mod catalog;
 pub mod flash;
+pub mod history;
 mod lives;
 mod orders;
 mod pricing;

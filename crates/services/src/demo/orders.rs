@@ -9,6 +9,7 @@
 
 use etalase_domain::checkout::{AddressForm, PaymentMethod, Source};
 use etalase_domain::id::{OrderId, SellerId, SkuId, UserId};
+use etalase_domain::shipping::Service;
 use etalase_store::catalog;
 use etalase_store::checkout as store;
 
@@ -87,9 +88,23 @@ async fn buy(
     source: Source,
     method: PaymentMethod,
 ) -> ServiceResult<OrderId> {
+    buy_with(svc, buyer, sku, source, method, Vec::new()).await
+}
+
+/// One unit of `sku` bought through the checkout, with the shipping
+/// `services` chosen per shop (the cheapest where none is).
+pub(crate) async fn buy_with(
+    svc: &Services,
+    buyer: UserId,
+    sku: SkuId,
+    source: Source,
+    method: PaymentMethod,
+    services: Vec<(SellerId, Service)>,
+) -> ServiceResult<OrderId> {
     cart::add(svc, &Shopper::Buyer(buyer), sku, 1, source).await?;
     let choice = CheckoutChoice {
         method,
+        services,
         ..CheckoutChoice::default()
     };
     let shown = summary(svc, buyer, &choice).await?;

@@ -116,7 +116,7 @@ async fn query_of(
 }
 
 /// Each order with its own lines, in the orders' order.
-async fn with_lines(
+pub(crate) async fn with_lines(
     svc: &Services,
     orders: Vec<StoredOrder>,
 ) -> ServiceResult<Vec<(StoredOrder, Vec<StoredOrderLine>)>> {

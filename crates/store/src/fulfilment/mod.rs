@@ -4,6 +4,7 @@
 //! built-in sandbox courier's shipments (`0023_sandbox_courier.sql`).
 
 pub mod due;
+pub mod history;
 pub mod moves;
 pub mod performance;
 pub mod sandbox_courier;
