@@ -6,7 +6,7 @@
 use etalase_domain::Timestamp;
 
 use crate::checkout::{ORDER_COLUMNS, StoredCheckout, StoredOrder, StoredOrderLine};
-use crate::pool::on_tx;
+use crate::pool::{TxInner, on_tx};
 use crate::{StoreResult, Tx};
 
 /// One generated order: its checkout, itself and its lines.
@@ -17,13 +17,16 @@ pub struct PastOrder {
     pub lines: Vec<StoredOrderLine>,
 }
 
-/// Bound values per statement: SQLite finds each one by its name, so the
-/// cost of a statement grows faster than its size past about a thousand.
-const VALUES_PER_STATEMENT: usize = 960;
-
-/// Rows of `columns` values one statement takes.
-fn rows_per_statement(columns: usize) -> usize {
-    VALUES_PER_STATEMENT / columns
+/// Rows of `columns` values one statement takes. SQLite finds each bound
+/// value by its name, so a statement costs more than its size past about
+/// a thousand values; PostgreSQL takes up to 65,535, and each statement is
+/// a round trip to the server.
+fn rows_per_statement(tx: &Tx, columns: usize) -> usize {
+    let values = match tx.inner {
+        TxInner::Sqlite(_) => 960,
+        TxInner::Postgres(_) => 30_000,
+    };
+    values / columns
 }
 
 /// `(…), (…)` with `rows × columns` numbered placeholders.
@@ -45,15 +48,15 @@ fn millis(t: Option<Timestamp>) -> Option<i64> {
 
 /// Writes `orders` (their checkouts, the orders, their lines) in `tx`.
 pub async fn insert_past_orders(tx: &mut Tx, orders: &[PastOrder]) -> StoreResult<()> {
-    for chunk in orders.chunks(rows_per_statement(7)) {
+    for chunk in orders.chunks(rows_per_statement(tx, 7)) {
         insert_checkouts(tx, chunk).await?;
     }
     let order_columns = ORDER_COLUMNS.split(", ").count();
-    for chunk in orders.chunks(rows_per_statement(order_columns)) {
+    for chunk in orders.chunks(rows_per_statement(tx, order_columns)) {
         insert_orders(tx, chunk, order_columns).await?;
     }
     let lines: Vec<&StoredOrderLine> = orders.iter().flat_map(|p| &p.lines).collect();
-    for chunk in lines.chunks(rows_per_statement(12)) {
+    for chunk in lines.chunks(rows_per_statement(tx, 12)) {
         insert_lines(tx, chunk).await?;
     }
     Ok(())
