@@ -172,6 +172,20 @@ async fn a_generated_order_history_is_consistent_and_searchable(backend: Backend
     .await
     .unwrap();
     assert!(listed.iter().all(|o| lines.iter().any(|l| l.order == o.id)));
+    // Units sold are counted again from every order of the shop.
+    let mut expected: std::collections::BTreeMap<String, i64> = Default::default();
+    for o in listed.iter().filter(|o| o.status.counts_as_sold()) {
+        for l in lines.iter().filter(|l| l.order == o.id) {
+            *expected.entry(l.product.to_string()).or_default() += l.quantity;
+        }
+    }
+    assert!(!expected.is_empty());
+    for (product, units) in &expected {
+        let sold = etalase_store::checkout::units_sold(&w.svc.store, product.parse().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(sold, *units, "{product}");
+    }
     // Nothing of the history is due: only the demo's forgotten order is.
     let pass = scheduler::run_once(&w.svc).await.unwrap();
     assert_eq!(

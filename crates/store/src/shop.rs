@@ -32,6 +32,8 @@ pub struct ShopListing {
     pub total_stock: i64,
     pub primary_image: Option<ImageId>,
     pub quality_score: i32,
+    /// Units sold (the listing's "terjual"), as of its last projection.
+    pub sold_count: i64,
     pub product_version: i32,
     pub cod_allowed: bool,
     /// The rest, as JSON (the services own its shape).
@@ -57,6 +59,7 @@ struct ListingRow {
     total_stock: i64,
     primary_image: Option<String>,
     quality_score: i32,
+    sold_count: i64,
     product_version: i32,
     cod_allowed: bool,
     document: String,
@@ -65,7 +68,8 @@ struct ListingRow {
 
 const COLUMNS: &str = "product_id, seller_id, shop_slug, shop_name, slug, title, visibility, \
     category, brand, min_price, max_price, original_price, total_stock, primary_image, \
-    quality_score, product_version, cod_allowed, document, product_updated_at, shop_regency";
+    quality_score, product_version, cod_allowed, document, product_updated_at, shop_regency, \
+    sold_count";
 
 impl TryFrom<ListingRow> for ShopListing {
     type Error = crate::StoreError;
@@ -92,6 +96,7 @@ impl TryFrom<ListingRow> for ShopListing {
                 .transpose()
                 .map_err(corrupt)?,
             quality_score: r.quality_score,
+            sold_count: r.sold_count,
             product_version: r.product_version,
             cod_allowed: r.cod_allowed,
             document: r.document,
@@ -104,7 +109,7 @@ impl TryFrom<ListingRow> for ShopListing {
 pub async fn put(tx: &mut Tx, l: &ShopListing) -> StoreResult<()> {
     let sql = format!(
         "INSERT INTO shop_listings ({COLUMNS}) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) \
          ON CONFLICT (product_id) DO UPDATE SET seller_id = excluded.seller_id, \
          shop_slug = excluded.shop_slug, shop_name = excluded.shop_name, slug = excluded.slug, \
          title = excluded.title, visibility = excluded.visibility, category = excluded.category, \
@@ -113,7 +118,7 @@ pub async fn put(tx: &mut Tx, l: &ShopListing) -> StoreResult<()> {
          primary_image = excluded.primary_image, quality_score = excluded.quality_score, \
          product_version = excluded.product_version, cod_allowed = excluded.cod_allowed, \
          document = excluded.document, product_updated_at = excluded.product_updated_at, \
-         shop_regency = excluded.shop_regency"
+         shop_regency = excluded.shop_regency, sold_count = excluded.sold_count"
     );
     on_tx!(tx, conn => sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
         .bind(l.product_id.to_string()).bind(l.seller_id.to_string())
@@ -123,7 +128,7 @@ pub async fn put(tx: &mut Tx, l: &ShopListing) -> StoreResult<()> {
         .bind(l.primary_image.map(|i| i.to_string())).bind(l.quality_score)
         .bind(l.product_version).bind(l.cod_allowed).bind(&l.document)
         .bind(l.product_updated_at.unix_millis()).bind(l.shop_regency.as_deref())
-        .execute(conn).await.map(|_| ()))?;
+        .bind(l.sold_count).execute(conn).await.map(|_| ()))?;
     Ok(())
 }
 
@@ -208,6 +213,8 @@ pub enum FeedOrder {
     /// Quality first, then freshness (see docs/en/shop.md for the rule).
     Ranked,
     Newest,
+    /// Most units sold first, products that sold nothing left out ("Terlaris").
+    BestSelling,
 }
 
 /// One page of listed products.
@@ -249,6 +256,9 @@ pub async fn feed(store: &Store, q: &FeedQuery<'_>) -> StoreResult<Vec<ShopListi
     sql.push_str(match q.order {
         FeedOrder::Ranked => " ORDER BY quality_score DESC, product_updated_at DESC, product_id",
         FeedOrder::Newest => " ORDER BY product_updated_at DESC, product_id",
+        FeedOrder::BestSelling => {
+            " AND sold_count > 0 ORDER BY sold_count DESC, quality_score DESC, product_id"
+        }
     });
     sql.push_str(&format!(" LIMIT {} OFFSET {}", next(), next()));
     let patterns: Vec<String> = q

@@ -55,6 +55,19 @@ impl OrderStatus {
                 | OrderStatus::AwaitingCollection
         )
     }
+
+    /// Whether its units count as sold (the Shop's "terjual"): the order is
+    /// the seller's to send or sent — paid, or placed with COD — and not
+    /// cancelled. An unpaid order is not a sale yet.
+    pub fn counts_as_sold(self) -> bool {
+        !matches!(self, OrderStatus::AwaitingPayment | OrderStatus::Cancelled)
+    }
+
+    /// How a move from `self` to `to` changes the units sold: +1 when the
+    /// order becomes a sale, -1 when a sale is cancelled, else 0.
+    pub fn sold_delta(self, to: OrderStatus) -> i64 {
+        i64::from(to.counts_as_sold()) - i64::from(self.counts_as_sold())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -150,5 +163,30 @@ mod tests {
         );
         assert!(!OrderStatus::InTransit.holds_stock());
         assert!(OrderStatus::AwaitingPayment.holds_stock());
+    }
+
+    #[test]
+    fn a_sale_counts_from_payment_or_cod_until_a_cancellation() {
+        use OrderStatus as S;
+        assert_eq!(
+            PaymentMethod::Cod
+                .first_status()
+                .sold_delta(S::AwaitingShipment),
+            0
+        );
+        assert_eq!(S::AwaitingPayment.sold_delta(S::AwaitingShipment), 1);
+        assert_eq!(S::AwaitingPayment.sold_delta(S::Cancelled), 0);
+        for sold in [
+            S::AwaitingShipment,
+            S::AwaitingCollection,
+            S::InTransit,
+            S::Delivered,
+            S::Completed,
+        ] {
+            assert!(sold.counts_as_sold());
+            assert_eq!(sold.sold_delta(S::Cancelled), -1, "{sold:?}");
+            assert_eq!(S::AwaitingShipment.sold_delta(sold), 0);
+        }
+        assert!(!S::AwaitingPayment.counts_as_sold() && !S::Cancelled.counts_as_sold());
     }
 }

@@ -372,6 +372,12 @@ async fn write_orders(
         for line in &lines {
             store::insert_order_line(tx, line).await?;
         }
+        if order.status.counts_as_sold() {
+            // A COD order is a sale at once (the batch's last step tells
+            // the Shop about its products); a gateway order when paid.
+            let units: Vec<_> = lines.iter().map(|l| (l.product, l.quantity)).collect();
+            store::add_units_sold(tx, &units, now).await?;
+        }
         for (n, (hold, units)) in holds.into_iter().enumerate() {
             let hold = StoredHold {
                 hold_no: n as i32 + 1,

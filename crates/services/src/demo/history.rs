@@ -11,7 +11,8 @@
 //! after the return window, some cancelled on the way (by the buyer, the
 //! seller or a missed ship-by deadline) and a few sent late. Every shipped
 //! copy has a resi of its courier's shape, unique to it. Copies take no
-//! stock (they are past sales) and carry no timeline lines.
+//! stock (they are past sales) and carry no timeline lines; the shop's
+//! units sold are counted again from all its orders.
 
 use etalase_domain::checkout::{OrderStatus, PaymentMethod};
 use etalase_domain::id::{CheckoutId, OrderId, SellerId, SkuId};
@@ -126,6 +127,17 @@ pub async fn generate(
             progress(history.written);
         }
     }
+    // The copies did not go through the transactions that count sales:
+    // count the shop's again, and let the Shop show the new counts.
+    let mut tx = svc.store.write().await?;
+    orders_store::recount_units_sold(&mut tx, seller, now).await?;
+    for listing in etalase_store::shop::all(&svc.store).await? {
+        if listing.seller_id == seller {
+            crate::catalog::records::product_changed(&mut tx, seller, listing.product_id, now)
+                .await?;
+        }
+    }
+    tx.commit().await?;
     svc.store.refresh_statistics().await?;
     history.by_status = counts.into_iter().filter(|(_, n)| *n > 0).collect();
     Ok(history)

@@ -17,11 +17,12 @@ pub mod seller;
 pub mod ship;
 pub mod tracking;
 
+use etalase_domain::ErrorCode;
 use etalase_domain::Timestamp;
 use etalase_domain::audit::Actor;
+use etalase_domain::id::{OrderId, ProductId};
 use etalase_domain::orders::OrderEvent;
 use etalase_domain::shipping::Courier;
-use etalase_domain::{ErrorCode, id::OrderId};
 use etalase_store::Tx;
 use etalase_store::checkout::{self as orders_store, StoredOrder};
 use etalase_store::fulfilment::{self as store, NewEntry, OrderChange, TimelineEntry};
@@ -94,6 +95,10 @@ pub(crate) async fn apply(
     if !store::move_order(tx, order.id, order.status, to, &change, now).await? {
         return Ok(Applied::Raced);
     }
+    let sold = order.status.sold_delta(to);
+    if sold != 0 {
+        count_sold(tx, order, sold, now).await?;
+    }
     let kind = step.event.name();
     store::append_entry(
         tx,
@@ -111,6 +116,29 @@ pub(crate) async fn apply(
     let moved = reread(tx, order.id).await?;
     announce(tx, &moved, kind, step.who.actor(), now).await?;
     Ok(Applied::Moved(Box::new(moved)))
+}
+
+/// The order's units added to (`sign` 1) or taken off (-1) what its
+/// products sold, and the Shop told to show the new counts.
+pub(crate) async fn count_sold(
+    tx: &mut Tx,
+    order: &StoredOrder,
+    sign: i64,
+    now: Timestamp,
+) -> ServiceResult<()> {
+    let lines = orders_store::lines_of_orders(&mut *tx, &[order.id]).await?;
+    let mut units: Vec<(ProductId, i64)> = Vec::new();
+    for line in &lines {
+        match units.iter_mut().find(|(p, _)| *p == line.product) {
+            Some((_, n)) => *n += sign * line.quantity,
+            None => units.push((line.product, sign * line.quantity)),
+        }
+    }
+    orders_store::add_units_sold(tx, &units, now).await?;
+    for (product, _) in &units {
+        crate::catalog::records::product_changed(tx, order.seller, *product, now).await?;
+    }
+    Ok(())
 }
 
 /// Like [`apply`], for a user's request: a race is answered as "the order

@@ -62,6 +62,7 @@ struct Fields {
     cod: Field,
     fresh: Field,
     quality: Field,
+    sold: Field,
 }
 
 /// How results are ordered.
@@ -71,6 +72,8 @@ pub enum Sort {
     Newest,
     PriceLow,
     PriceHigh,
+    /// Most units sold first.
+    BestSelling,
 }
 
 impl Sort {
@@ -79,6 +82,7 @@ impl Sort {
             "newest" => Sort::Newest,
             "price_asc" => Sort::PriceLow,
             "price_desc" => Sort::PriceHigh,
+            "best_selling" => Sort::BestSelling,
             _ => Sort::Relevance,
         }
     }
@@ -89,6 +93,7 @@ impl Sort {
             Sort::Newest => "newest",
             Sort::PriceLow => "price_asc",
             Sort::PriceHigh => "price_desc",
+            Sort::BestSelling => "best_selling",
         }
     }
 }
@@ -169,6 +174,7 @@ fn schema() -> (Schema, Fields) {
         cod: b.add_u64_field("cod", INDEXED),
         fresh: b.add_i64_field("fresh", FAST),
         quality: b.add_i64_field("quality", FAST),
+        sold: b.add_i64_field("sold", FAST),
     };
     (b.build(), fields)
 }
@@ -320,6 +326,7 @@ impl SearchIndex {
                 f.cod => u64::from(l.cod_allowed),
                 f.fresh => l.product_updated_at.unix_millis(),
                 f.quality => i64::from(l.quality_score),
+                f.sold => l.sold_count,
             );
             if let Some(category) = &l.category {
                 document.add_facet(f.category, Facet::from(&format!("/{category}")));
@@ -359,6 +366,7 @@ impl SearchIndex {
             Sort::Newest => Some(("fresh", Order::Desc)),
             Sort::PriceLow => Some(("price", Order::Asc)),
             Sort::PriceHigh => Some(("price", Order::Desc)),
+            Sort::BestSelling => Some(("sold", Order::Desc)),
         };
         let (addresses, mut fruits): (Vec<DocAddress>, _) = match order {
             None => {

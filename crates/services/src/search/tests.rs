@@ -25,6 +25,7 @@ fn listing(title: &str, category: &str, price: i64, cod: bool, description: &str
         total_stock: 10,
         primary_image: None,
         quality_score: 80,
+        sold_count: 0,
         product_version: 1,
         cod_allowed: cod,
         document: String::new(),

@@ -317,6 +317,7 @@ mod tests {
             total_stock: 1,
             primary_image: None,
             quality_score: 50,
+            sold_count: 0,
             product_version: 1,
             cod_allowed: false,
             document: String::new(),

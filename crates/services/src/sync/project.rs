@@ -128,6 +128,7 @@ pub async fn project(
             &images,
             &offers,
             eligibility.visibility,
+            etalase_store::checkout::units_sold(&mut *tx, id).await?,
         )?;
         shop::put(tx, &row).await?;
     } else {
@@ -184,6 +185,7 @@ fn listing_row(
     images: &[ProductImage],
     offers: &[etalase_store::pricing::SkuOffer],
     visibility: Visibility,
+    sold_count: i64,
 ) -> Result<ShopListing, ProjectError> {
     let priced: Vec<&Sku> = skus.iter().filter(|s| s.price.is_some()).collect();
     let cheapest = priced.iter().min_by_key(|s| s.price).copied();
@@ -239,6 +241,7 @@ fn listing_row(
         total_stock: skus.iter().map(|s| s.stock).sum(),
         primary_image: images.first().map(|i| i.id),
         quality_score: product.listing.quality_score,
+        sold_count,
         product_version: product.version,
         cod_allowed: product.cod_allowed,
         document: serde_json::to_string(&document).map_err(ServiceError::internal)?,

@@ -4,9 +4,11 @@
 pub mod addresses;
 pub mod carts;
 pub mod orders;
+pub mod sales;
 pub mod sellable;
 
 pub use addresses::*;
 pub use carts::*;
 pub use orders::*;
+pub use sales::*;
 pub use sellable::*;

@@ -29,7 +29,7 @@ pub struct SearchApiParams {
     free_shipping: Option<bool>,
     /// A province code (`32` Jawa Barat): shops shipping from there only.
     province: Option<String>,
-    /// `relevance` (default), `newest`, `price_asc` or `price_desc`.
+    /// `relevance` (default), `newest`, `price_asc`, `price_desc` or `best_selling`.
     sort: Option<String>,
     /// 1–500 (clamped), default 1.
     page: Option<i64>,

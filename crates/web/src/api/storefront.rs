@@ -68,6 +68,8 @@ pub struct ProductCard {
     pub shop: ShopRef,
     pub cod: bool,
     pub stock: i64,
+    /// Units sold: in orders paid (or placed with COD) and not cancelled.
+    pub sold: i64,
 }
 
 pub(crate) fn card(c: &Card) -> ProductCard {
@@ -92,6 +94,7 @@ pub(crate) fn card(c: &Card) -> ProductCard {
         },
         cod: l.cod_allowed,
         stock: l.total_stock,
+        sold: l.sold_count,
     }
 }
 

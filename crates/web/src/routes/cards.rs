@@ -20,6 +20,8 @@ pub struct CardView {
     pub city: Option<String>,
     pub cod: bool,
     pub stock_hint: Option<String>,
+    /// "127 terjual", "1,2 rb+ terjual"; none before the first sale.
+    pub sold: Option<String>,
 }
 
 pub fn card_view(t: &T, card: &Card) -> CardView {
@@ -40,7 +42,26 @@ pub fn card_view(t: &T, card: &Card) -> CardView {
         cod: l.cod_allowed,
         stock_hint: (l.total_stock <= 5)
             .then(|| t.tf1("shop.product.stock_left", &l.total_stock.to_string())),
+        sold: (l.sold_count > 0).then(|| sold_label(t, l.sold_count)),
     }
+}
+
+/// Units sold as marketplaces show them: exact under a thousand, then in
+/// thousands rounded down to a tenth ("1,2 rb+"), so the label stays short
+/// and never claims more than was sold.
+pub fn sold_label(t: &T, units: i64) -> String {
+    if units < 1000 {
+        return t.tf1("shop.product.sold", &units.to_string());
+    }
+    let tenths = units / 100;
+    let (whole, tenth) = (tenths / 10, tenths % 10);
+    let number = if tenth == 0 {
+        whole.to_string()
+    } else {
+        let point = t.t("shop.product.decimal_point");
+        format!("{whole}{point}{tenth}")
+    };
+    t.tf1("shop.product.sold_thousands", &number)
 }
 
 /// Links to the pages before and after, keeping the other parameters.

@@ -29,8 +29,10 @@ use crate::routes::cards::{CardView, Pager, card_view};
 struct HomePage {
     c: Chrome,
     cards: Vec<CardView>,
+    /// The most sold products ("Terlaris"), on the first page.
+    best_selling: Vec<CardView>,
     newest: Vec<CardView>,
-    /// The newest products come without page links.
+    /// The newest and most sold products come without page links.
     newest_pager: Pager,
     pager: Pager,
     /// The newest videos, on the first page (the feed's video cards).
@@ -66,16 +68,23 @@ pub async fn home(ctx: Ctx, Query(params): Query<FeedParams>) -> AppResult<Respo
         per_page: storefront::PAGE_SIZE,
     };
     let ranked = storefront::cards(svc, &feed).await?;
-    let newest = if ranked.page == 1 {
-        let newest = storefront::Feed {
-            order: FeedOrder::Newest,
+    let (best_selling, newest) = if ranked.page == 1 {
+        let best_selling = storefront::Feed {
+            order: FeedOrder::BestSelling,
             page: 1,
             per_page: 8,
             ..feed
         };
-        storefront::cards(svc, &newest).await?.cards
+        let newest = storefront::Feed {
+            order: FeedOrder::Newest,
+            ..best_selling
+        };
+        (
+            storefront::cards(svc, &best_selling).await?.cards,
+            storefront::cards(svc, &newest).await?.cards,
+        )
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     let videos = if ranked.page == 1 {
         let latest = etalase_services::content::shop::latest(svc).await?;
@@ -92,6 +101,7 @@ pub async fn home(ctx: Ctx, Query(params): Query<FeedParams>) -> AppResult<Respo
         videos,
         pager: Pager::new("/", &ranked),
         cards: ranked.cards.iter().map(|card| card_view(t, card)).collect(),
+        best_selling: best_selling.iter().map(|card| card_view(t, card)).collect(),
         newest: newest.iter().map(|card| card_view(t, card)).collect(),
         newest_pager: Pager {
             page: 1,

@@ -94,6 +94,8 @@ pub struct ProductView {
     pub tag: PriceTag,
     pub sold_out: bool,
     pub stock_hint: Option<String>,
+    /// "127 terjual"; none before the first sale.
+    pub sold: Option<String>,
     pub images: Vec<String>,
     pub description_html: String,
     pub bullets: Vec<String>,
@@ -245,6 +247,7 @@ pub async fn product(
         sold_out,
         stock_hint: (!sold_out && l.total_stock <= 5)
             .then(|| t.tf1("shop.product.stock_left", &l.total_stock.to_string())),
+        sold: (l.sold_count > 0).then(|| crate::routes::cards::sold_label(t, l.sold_count)),
         images: d
             .images
             .iter()
