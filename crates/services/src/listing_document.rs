@@ -52,6 +52,12 @@ pub struct ListingSku {
     pub original_price: Option<i64>,
     pub stock: i64,
     pub image: Option<ImageId>,
+    /// For the product page's shipping estimate (a listing projected
+    /// before these were carried has none until its next change).
+    #[serde(default)]
+    pub weight_grams: Option<i32>,
+    #[serde(default)]
+    pub dimensions: Option<(i32, i32, i32)>,
     /// Scheduled and ongoing promotions on it: the Shop prices it with the
     /// one pricing function at the moment a page is asked for, so a
     /// promotion starts and ends on time without waiting for an event.

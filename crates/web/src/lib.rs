@@ -118,6 +118,7 @@ fn routes(state: AppState, api_routes: Router<AppState>) -> Router {
         // Shop
         .route("/", get(shop::home))
         .route("/p/{handle}", get(shop::product))
+        .route("/p/{handle}/ongkir", get(shop::shipping_estimate))
         .route("/s/{slug}", get(shop::shop_page))
         .route("/v", get(videos::shop::feed))
         .route("/v/{id}", get(videos::shop::page))

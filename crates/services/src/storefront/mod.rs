@@ -16,6 +16,7 @@ use etalase_domain::Timestamp;
 use etalase_domain::pricing::{BuyerContext, Channel, Pricer, SkuPricing, UnitPrice};
 
 mod cache;
+pub mod shipping;
 pub use cache::{ProductMedia, ShopCache};
 
 /// A product as its Shop page shows it.

@@ -208,6 +208,8 @@ fn listing_row(
                 original_price: s.original_price,
                 stock: s.stock,
                 image: s.image_id,
+                weight_grams: s.weight_grams,
+                dimensions: s.dimensions,
                 offers: offers
                     .iter()
                     .filter(|o| o.sku_id == s.id)

@@ -3,10 +3,12 @@
 
 mod product_page;
 mod search;
+mod shipping;
 
 pub use product_page::{claim_voucher, product, product_image};
 pub(crate) use search::{Asked, SearchParams};
 pub use search::{search, suggest};
+pub use shipping::estimate as shipping_estimate;
 
 use askama::Template;
 use axum::extract::{Path, Query};

@@ -161,6 +161,16 @@ pub struct ProductQuery {
     pub src: Option<String>,
 }
 
+/// The product id and slug of a product address's last part
+/// (`kaos-polos-prd_…`); anything else is a 404.
+pub(super) fn product_of_handle(handle: &str) -> AppResult<(ProductId, &str)> {
+    let at = handle.rfind("prd_").ok_or(ErrorCode::NotFound)?;
+    let id: ProductId = handle[at..]
+        .parse()
+        .map_err(|_| AppError::from(ErrorCode::NotFound))?;
+    Ok((id, handle[..at].trim_end_matches('-')))
+}
+
 /// `/p/<slug>-<id>`: the product, from the Shop's read model only. An old
 /// slug (the product was renamed) redirects to the current one.
 pub async fn product(
@@ -168,11 +178,7 @@ pub async fn product(
     Path(handle): Path<String>,
     Query(query): Query<ProductQuery>,
 ) -> AppResult<Response> {
-    let at = handle.rfind("prd_").ok_or(ErrorCode::NotFound)?;
-    let id: ProductId = handle[at..]
-        .parse()
-        .map_err(|_| AppError::from(ErrorCode::NotFound))?;
-    let slug = handle[..at].trim_end_matches('-');
+    let (id, slug) = product_of_handle(&handle)?;
     let Some(found) = storefront::product(&ctx.state.services, id).await? else {
         // Left the Shop (or never there): say so, with ways to go on.
         let page = UnavailablePage {
