@@ -2,9 +2,10 @@
 //! measure Seller Center's order lists at scale and to try them full.
 //!
 //! First one real order per shipping service the shop's buyer can choose
-//! (each of another SKU of the shop) is placed through the checkout (so every shipping choice, price
-//! breakdown and address is one the checkout itself wrote); the history
-//! is then made of copies of those orders, placed across `days` up to now
+//! (each of another SKU of the shop) is placed through the checkout (so
+//! every shipping choice, price breakdown and address is one the checkout
+//! itself wrote); the history is then made of copies of those orders,
+//! placed across `days` up to now
 //! and written in bulk. Each copy went as far as its age allows, with the
 //! platform's own deadlines: the last day's orders wait to be sent, a few
 //! are being collected, then in transit, delivered, and the rest completed
@@ -15,7 +16,7 @@
 //! units sold are counted again from all its orders.
 
 use etalase_domain::checkout::{OrderStatus, PaymentMethod};
-use etalase_domain::id::{CheckoutId, OrderId, SellerId, SkuId};
+use etalase_domain::id::{CheckoutId, OrderId, ProductId, SellerId, SkuId};
 use etalase_domain::orders::{CancelReason, CancelledBy, Resi, ShippingMode};
 use etalase_domain::shipping::{Courier, Service};
 use etalase_domain::{ErrorCode, Timestamp};
@@ -128,14 +129,18 @@ pub async fn generate(
         }
     }
     // The copies did not go through the transactions that count sales:
-    // count the shop's again, and let the Shop show the new counts.
+    // count the shop's again, and let the Shop show the new counts of the
+    // products the copies sold (the templates' own).
+    let mut sold: Vec<ProductId> = templates
+        .iter()
+        .flat_map(|(_, lines)| lines.iter().map(|l| l.product))
+        .collect();
+    sold.sort();
+    sold.dedup();
     let mut tx = svc.store.write().await?;
     orders_store::recount_units_sold(&mut tx, seller, now).await?;
-    for listing in etalase_store::shop::all(&svc.store).await? {
-        if listing.seller_id == seller {
-            crate::catalog::records::product_changed(&mut tx, seller, listing.product_id, now)
-                .await?;
-        }
+    for product in sold {
+        crate::catalog::records::product_changed(&mut tx, seller, product, now).await?;
     }
     tx.commit().await?;
     svc.store.refresh_statistics().await?;
@@ -206,17 +211,27 @@ async fn templates(
     crate::fulfilment::seller::with_lines(svc, placed).await
 }
 
-/// `first`, then the shop's other SKUs listed in the Shop with stock to sell.
+/// `first`, then the SKUs with stock to sell of the shop's products listed
+/// in the Shop (its first page of them is plenty: one SKU per service).
 async fn skus_in_stock(
     svc: &Services,
     seller: SellerId,
     first: SkuId,
 ) -> ServiceResult<Vec<SkuId>> {
+    let listed = etalase_store::shop::feed(
+        &svc.store,
+        &etalase_store::shop::FeedQuery {
+            order: etalase_store::shop::FeedOrder::Ranked,
+            seller: Some(seller),
+            category: None,
+            words: &[],
+            offset: 0,
+            limit: 24,
+        },
+    )
+    .await?;
     let mut skus = vec![first];
-    for listing in etalase_store::shop::all(&svc.store).await? {
-        if listing.seller_id != seller {
-            continue;
-        }
+    for listing in listed {
         for sku in etalase_store::catalog::skus_of(&svc.store, seller, listing.product_id).await? {
             if sku.stock >= 10 && sku.price.is_some() && !skus.contains(&sku.id) {
                 skus.push(sku.id);

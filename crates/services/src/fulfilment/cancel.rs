@@ -13,6 +13,7 @@ use std::collections::BTreeSet;
 use etalase_domain::ErrorCode;
 use etalase_domain::Timestamp;
 use etalase_domain::audit::Actor;
+use etalase_domain::checkout::OrderStatus;
 use etalase_domain::id::{OrderId, ProductId};
 use etalase_domain::orders::{CancelReason, CancelledBy, OrderEvent};
 use etalase_domain::policy::{Area, SellerAction};
@@ -23,7 +24,7 @@ use etalase_store::payments as payments_store;
 use etalase_store::pricing as pricing_store;
 use etalase_store::{Tx, catalog};
 
-use super::{Applied, Step, Who, apply};
+use super::{Applied, Step, Who, apply, count_sold};
 use crate::catalog::records::product_changed;
 use crate::payments::refunds;
 use crate::teams::SellerScope;
@@ -47,7 +48,12 @@ pub(crate) async fn cancel_in(
     };
     let applied = apply(tx, order, step, now).await?;
     if matches!(applied, Applied::Moved(_)) {
-        if order.status.holds_stock() {
+        let releases = order.status.holds_stock();
+        let sold = order.status.sold_delta(OrderStatus::Cancelled);
+        if sold != 0 {
+            count_sold(tx, order, sold, !releases, now).await?;
+        }
+        if releases {
             release(tx, order, who.actor(), now).await?;
         }
         refund_in(tx, order, reason, who.actor(), now).await?;

@@ -95,10 +95,6 @@ pub(crate) async fn apply(
     if !store::move_order(tx, order.id, order.status, to, &change, now).await? {
         return Ok(Applied::Raced);
     }
-    let sold = order.status.sold_delta(to);
-    if sold != 0 {
-        count_sold(tx, order, sold, now).await?;
-    }
     let kind = step.event.name();
     store::append_entry(
         tx,
@@ -118,12 +114,16 @@ pub(crate) async fn apply(
     Ok(Applied::Moved(Box::new(moved)))
 }
 
-/// The order's units added to (`sign` 1) or taken off (-1) what its
-/// products sold, and the Shop told to show the new counts.
+/// The order's units added to (`sign` 1: it became a sale, when paid) or
+/// taken off (-1: a sale cancelled) what its products sold. With
+/// `announce`, the Shop is told to show the new counts; a cancellation that
+/// gives stock back leaves that to the release, which announces the
+/// products once their stock moved.
 pub(crate) async fn count_sold(
     tx: &mut Tx,
     order: &StoredOrder,
     sign: i64,
+    announce: bool,
     now: Timestamp,
 ) -> ServiceResult<()> {
     let lines = orders_store::lines_of_orders(&mut *tx, &[order.id]).await?;
@@ -135,8 +135,10 @@ pub(crate) async fn count_sold(
         }
     }
     orders_store::add_units_sold(tx, &units, now).await?;
-    for (product, _) in &units {
-        crate::catalog::records::product_changed(tx, order.seller, *product, now).await?;
+    if announce {
+        for (product, _) in &units {
+            crate::catalog::records::product_changed(tx, order.seller, *product, now).await?;
+        }
     }
     Ok(())
 }

@@ -56,8 +56,11 @@ pub(crate) async fn orders_paid(
             at: now,
             detail: None,
         };
-        if let Applied::Moved(order) = apply(tx, &order, step, now).await? {
-            paid.push(*order);
+        if let Applied::Moved(moved) = apply(tx, &order, step, now).await? {
+            // Paid: now a sale.
+            let sold = order.status.sold_delta(moved.status);
+            super::count_sold(tx, &moved, sold, true, now).await?;
+            paid.push(*moved);
         }
     }
     Ok(paid)

@@ -98,3 +98,27 @@ impl Pager {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use etalase_domain::Lang;
+
+    use super::*;
+    use crate::i18n::Catalog;
+
+    #[test]
+    fn units_sold_read_short_and_never_more_than_sold() {
+        let catalog = Arc::new(Catalog::load());
+        let id = T::new(Lang::Id, catalog.clone());
+        let en = T::new(Lang::En, catalog);
+        assert_eq!(sold_label(&id, 1), "1 terjual");
+        assert_eq!(sold_label(&id, 999), "999 terjual");
+        assert_eq!(sold_label(&id, 1000), "1 rb+ terjual");
+        assert_eq!(sold_label(&id, 1299), "1,2 rb+ terjual");
+        assert_eq!(sold_label(&id, 10_050), "10 rb+ terjual");
+        assert_eq!(sold_label(&en, 1299), "1.2k+ sold");
+        assert_eq!(sold_label(&en, 12), "12 sold");
+    }
+}

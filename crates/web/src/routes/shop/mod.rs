@@ -34,8 +34,8 @@ struct HomePage {
     /// The most sold products ("Terlaris"), on the first page.
     best_selling: Vec<CardView>,
     newest: Vec<CardView>,
-    /// The newest and most sold products come without page links.
-    newest_pager: Pager,
+    /// The short sections (most sold, newest) come without page links.
+    section_pager: Pager,
     pager: Pager,
     /// The newest videos, on the first page (the feed's video cards).
     videos: Vec<crate::routes::videos::shop::VideoLink>,
@@ -105,11 +105,7 @@ pub async fn home(ctx: Ctx, Query(params): Query<FeedParams>) -> AppResult<Respo
         cards: ranked.cards.iter().map(|card| card_view(t, card)).collect(),
         best_selling: best_selling.iter().map(|card| card_view(t, card)).collect(),
         newest: newest.iter().map(|card| card_view(t, card)).collect(),
-        newest_pager: Pager {
-            page: 1,
-            prev: None,
-            next: None,
-        },
+        section_pager: Pager::none(),
         c,
     }))
 }
