@@ -6,9 +6,9 @@
 #      UNITS orders must succeed and every other buyer hear out_of_stock /
 #      stock_short; then `etalase flash-sale check` proves every unit is in
 #      stock or in an order and every 201 is stored.
-#   2. sustain: the same hot SKU with 100,000 units, DURATION of buyers
-#      re-filling their carts and ordering again: orders per second and the
-#      placing request's latency.
+#   2. sustain: the same hot SKU with 100,000 units and 100,000 buyers with
+#      ready carts, ordering for DURATION (each buyer once: summary, place):
+#      orders per second and the placing request's latency.
 # SQLite always; PostgreSQL too when ETALASE_BENCH_POSTGRES_URL names a server
 # whose user may create databases.
 # Usage: bench/scenarios/flash.sh [buyers, default 5000] [units, default 1000] [seconds, default 20] [connections, default 256]
@@ -55,13 +55,13 @@ run() {
   ETALASE_LOG=warn "$etalase" --data-dir "$data" --database-url "$url" \
     flash-sale check --seller "$seller" --sku "$sku" --units "$units" --acked "$data/race-acked.txt"
 
-  echo "## $name: sustain — 100000 units, $seconds s, $connections connections"
+  echo "## $name: sustain — 100000 units, 100000 buyers, $seconds s, $connections connections"
   out="$(ETALASE_LOG=warn "$etalase" --data-dir "$data" --database-url "$url" \
-    flash-sale prepare --buyers "$connections" --units 100000 --out "$data/sustain.txt")"
+    flash-sale prepare --buyers 100000 --units 100000 --out "$data/sustain.txt")"
   seller="$(echo "$out" | field seller)"; sku="$(echo "$out" | field sku)"
   serve "$data" "$url"
   "$flash" --buyers "$data/sustain.txt" --base "http://127.0.0.1:$port" --mode sustain \
-    --sku "$sku" --seconds "$seconds" --connections "$connections" --acked "$data/sustain-acked.txt" --json
+    --seconds "$seconds" --connections "$connections" --acked "$data/sustain-acked.txt" --json
   kill "$server"; wait "$server" 2>/dev/null || true
   ETALASE_LOG=warn "$etalase" --data-dir "$data" --database-url "$url" \
     flash-sale check --seller "$seller" --sku "$sku" --units 100000 --acked "$data/sustain-acked.txt"

@@ -6,9 +6,13 @@
 //!   `Idempotency-Key` — as fast as the connections allow. With more buyers
 //!   than units, exactly `units` orders must succeed and every other buyer
 //!   must hear `out_of_stock` / `stock_short`.
-//! - `sustain`: for `--duration`, each connection loops over its buyers:
-//!   put the SKU in the cart, summary, place. Orders per second and the
-//!   placing request's latency are the figures.
+//! - `sustain`: for `--seconds`, the connections take the next buyer in
+//!   turn, each buyer once (prepare as many buyers as units): summary, then
+//!   place. Orders per second and the placing request's latency are the
+//!   figures; the run ends early when the buyers run out.
+//! - `repeat`: for `--seconds`, each connection loops over its own buyers:
+//!   put the SKU back in the cart, summary, place (three requests and, on
+//!   the server, one more write transaction per order for the cart).
 //!
 //! The checkout ids of orders answered 201 go to `--acked` (a crash test
 //! checks every one of them exists after `kill -9` and a restart). Load
@@ -37,10 +41,10 @@ struct Args {
     mode: Mode,
     #[arg(short, long, default_value_t = 128)]
     connections: usize,
-    /// How long `sustain` runs.
+    /// How long `sustain` and `repeat` run.
     #[arg(long, default_value = "20")]
     seconds: u64,
-    /// The SKU to put back in the cart (`sustain`).
+    /// The SKU to put back in the cart (`repeat`).
     #[arg(long)]
     sku: Option<String>,
     /// Where to append the checkout ids answered 201.
@@ -58,6 +62,7 @@ struct Args {
 enum Mode {
     Race,
     Sustain,
+    Repeat,
 }
 
 struct Tally {
@@ -76,8 +81,8 @@ fn main() -> Result<()> {
     if !(host.starts_with("127.0.0.1:") || host.starts_with("localhost:")) {
         bail!("refusing to send load to {host}: 127.0.0.1 only");
     }
-    if args.mode == Mode::Sustain && args.sku.is_none() {
-        bail!("--mode sustain needs --sku");
+    if args.mode == Mode::Repeat && args.sku.is_none() {
+        bail!("--mode repeat needs --sku");
     }
     let text = std::fs::read_to_string(&args.buyers)
         .with_context(|| format!("reading {}", args.buyers.display()))?;
@@ -136,21 +141,25 @@ async fn run(args: Args, buyers: Vec<(String, String)>) -> Result<()> {
                     break;
                 }
                 let index = match mode {
-                    Mode::Race => next.fetch_add(1, Ordering::Relaxed),
+                    Mode::Race | Mode::Sustain => next.fetch_add(1, Ordering::Relaxed),
                     // Each connection keeps to its own buyers, in turn.
-                    Mode::Sustain => worker + connections * round,
+                    Mode::Repeat => worker + connections * round,
                 };
                 round += 1;
+                if mode != Mode::Repeat && index >= buyers.len() {
+                    break;
+                }
                 let Some((_, token)) = buyers.get(index % buyers.len().max(1)) else {
                     break;
                 };
-                if mode == Mode::Race && index >= buyers.len() {
-                    break;
-                }
                 let key = format!("flash-{index}-{round}");
                 // The prepared cart holds one unit for the first round; later
-                // rounds put it back first.
-                let refill = if round > 1 { sku.as_deref() } else { None };
+                // rounds (of `repeat`) put it back first.
+                let refill = if round > 1 && mode == Mode::Repeat {
+                    sku.as_deref()
+                } else {
+                    None
+                };
                 let key = keyed.then_some(key.as_str());
                 let outcome = buy(&client, &base, token, refill, key).await;
                 let mut t = tally.lock().unwrap();
@@ -165,9 +174,13 @@ async fn run(args: Args, buyers: Vec<(String, String)>) -> Result<()> {
             }
         }));
     }
-    if args.mode == Mode::Sustain {
-        tokio::time::sleep(Duration::from_secs(args.seconds)).await;
-        stop.store(true, Ordering::Relaxed);
+    if args.mode != Mode::Race {
+        let stop = stop.clone();
+        let seconds = args.seconds;
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_secs(seconds)).await;
+            stop.store(true, Ordering::Relaxed);
+        });
     }
     for task in tasks {
         let _ = task.await;
@@ -186,7 +199,11 @@ async fn run(args: Args, buyers: Vec<(String, String)>) -> Result<()> {
     let orders = t.acked.len() as f64;
     let secs = elapsed.as_secs_f64();
     let report = json!({
-        "mode": match args.mode { Mode::Race => "race", Mode::Sustain => "sustain" },
+        "mode": match args.mode {
+            Mode::Race => "race",
+            Mode::Sustain => "sustain",
+            Mode::Repeat => "repeat",
+        },
         "connections": args.connections,
         "buyers": buyers.len(),
         "seconds": secs,

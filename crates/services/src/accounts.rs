@@ -402,7 +402,11 @@ pub async fn current_session(svc: &Services, token: &str) -> ServiceResult<Optio
     };
     let now = svc.now();
     let policy = svc.config.sessions;
-    let idle = now.seconds_since(record.last_seen_at) > policy.idle_timeout_secs;
+    let last_seen = svc
+        .session_touches
+        .seen(&token_hash)
+        .map_or(record.last_seen_at, |noted| noted.max(record.last_seen_at));
+    let idle = now.seconds_since(last_seen) > policy.idle_timeout_secs;
     let too_old = now.seconds_since(record.created_at) > policy.absolute_timeout_secs;
     if idle || too_old {
         let mut tx = svc.store.write().await?;
@@ -410,8 +414,9 @@ pub async fn current_session(svc: &Services, token: &str) -> ServiceResult<Optio
         tx.commit().await?;
         return Err(ErrorCode::SessionExpired.into());
     }
-    // Refresh the idle clock at most once a minute: reads stay reads.
-    if now.seconds_since(record.last_seen_at) >= 60 {
+    // Refresh the idle clock at most once a minute, through the writer of
+    // refreshes when one runs: reads stay reads.
+    if now.seconds_since(last_seen) >= 60 && !svc.session_touches.note(&token_hash, now) {
         let mut tx = svc.store.write().await?;
         store::touch_session(&mut tx, &token_hash, now).await?;
         tx.commit().await?;

@@ -4,8 +4,11 @@
 //! while the first is still running is told so (409). A request that failed
 //! on our side (5xx) frees its key, so the retry runs.
 
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
 use etalase_domain::{ErrorCode, Timestamp};
-use etalase_store::idempotency;
+use etalase_store::{StoreResult, Tx, idempotency};
 use sha2::{Digest, Sha256};
 
 use crate::{ServiceError, ServiceResult, Services};
@@ -41,24 +44,15 @@ pub async fn begin(
     key: &str,
     request_hash: &str,
 ) -> ServiceResult<Begin> {
-    if key.is_empty() || key.len() > MAX_KEY_LEN || key.chars().any(|c| c.is_control()) {
-        return Err(ServiceError::field(
-            "Idempotency-Key",
-            ErrorCode::InvalidIdempotencyKey,
-        ));
-    }
+    check_key(key)?;
     let now = svc.now();
     let mut tx = svc.store.write().await?;
-    if let Some(stored) = idempotency::find(&mut tx, principal, key).await?
-        && now.unix_millis() - stored.created_at.unix_millis() < RETENTION_MS
-    {
-        if stored.request_hash != request_hash {
-            return Err(ErrorCode::IdempotencyKeyReused.into());
-        }
-        return match stored.response {
-            Some((status, body)) => Ok(Begin::Replay { status, body }),
-            None => Err(ErrorCode::IdempotencyInProgress.into()),
-        };
+    if let Some(answer) = answered(
+        idempotency::find(&mut tx, principal, key).await?,
+        request_hash,
+        now,
+    ) {
+        return answer;
     }
     let expired_before = Timestamp::from_unix_millis(now.unix_millis() - RETENTION_MS);
     match idempotency::claim(&mut tx, principal, key, request_hash, now, expired_before).await {
@@ -71,6 +65,138 @@ pub async fn begin(
     }
     tx.commit().await?;
     Ok(Begin::Run)
+}
+
+fn check_key(key: &str) -> ServiceResult<()> {
+    if key.is_empty() || key.len() > MAX_KEY_LEN || key.chars().any(|c| c.is_control()) {
+        return Err(ServiceError::field(
+            "Idempotency-Key",
+            ErrorCode::InvalidIdempotencyKey,
+        ));
+    }
+    Ok(())
+}
+
+/// What a key still within its retention says about a request with it:
+/// replay its first answer, refuse a different request (422), or say the
+/// first still runs (409). `None`: the key is free.
+fn answered(
+    stored: Option<idempotency::StoredKey>,
+    request_hash: &str,
+    now: Timestamp,
+) -> Option<ServiceResult<Begin>> {
+    let stored = stored?;
+    if now.unix_millis() - stored.created_at.unix_millis() >= RETENTION_MS {
+        return None;
+    }
+    if stored.request_hash != request_hash {
+        return Some(Err(ErrorCode::IdempotencyKeyReused.into()));
+    }
+    Some(match stored.response {
+        Some((status, body)) => Ok(Begin::Replay { status, body }),
+        None => Err(ErrorCode::IdempotencyInProgress.into()),
+    })
+}
+
+/// Keys whose request runs on this node now, so that a retry arriving
+/// meanwhile is told 409 without touching the database. (Across nodes the
+/// key's primary key decides: see [`keep_answer`].)
+#[derive(Default)]
+pub struct InFlight(Mutex<HashSet<(String, String)>>);
+
+impl InFlight {
+    fn running(&self) -> std::sync::MutexGuard<'_, HashSet<(String, String)>> {
+        // The set stays consistent whatever panicked while holding it.
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// A key held for a request that keeps its answer in the transaction of its
+/// own work ([`keep_answer`]) rather than in transactions of their own —
+/// the hot path of placing orders, where every durable commit counts.
+/// Dropping it frees the key on this node.
+pub struct Keyed {
+    pub principal: String,
+    pub key: String,
+    pub request_hash: String,
+    running: Arc<InFlight>,
+}
+
+impl Drop for Keyed {
+    fn drop(&mut self) {
+        self.running
+            .running()
+            .remove(&(self.principal.clone(), self.key.clone()));
+    }
+}
+
+/// Whether a keyed request runs (holding its key) or is answered already.
+pub enum Ahead {
+    Run(Keyed),
+    Replay { status: u16, body: String },
+}
+
+/// Before a request that keeps its key's answer with its own work: a read
+/// of the key (no write transaction) and this node's running keys.
+pub async fn ahead(
+    svc: &Services,
+    principal: &str,
+    key: &str,
+    request_hash: &str,
+) -> ServiceResult<Ahead> {
+    check_key(key)?;
+    let entry = (principal.to_owned(), key.to_owned());
+    if svc.keys_in_flight.running().contains(&entry) {
+        return Err(ErrorCode::IdempotencyInProgress.into());
+    }
+    let stored = idempotency::find(&svc.store, principal, key).await?;
+    match answered(stored, request_hash, svc.now()) {
+        Some(Ok(Begin::Replay { status, body })) => return Ok(Ahead::Replay { status, body }),
+        Some(Ok(Begin::Run)) => {}
+        Some(Err(e)) => return Err(e),
+        None => {}
+    }
+    if !svc.keys_in_flight.running().insert(entry) {
+        return Err(ErrorCode::IdempotencyInProgress.into());
+    }
+    Ok(Ahead::Run(Keyed {
+        principal: principal.to_owned(),
+        key: key.to_owned(),
+        request_hash: request_hash.to_owned(),
+        running: svc.keys_in_flight.clone(),
+    }))
+}
+
+/// Keeps `answer` for `keyed` in `tx`, the transaction of the work the key
+/// guards. `false`: another request (on another node) answered the key
+/// first; the caller undoes its work and replays that answer
+/// ([`answer_of`]).
+pub async fn keep_answer(
+    tx: &mut Tx,
+    keyed: &Keyed,
+    answer: (u16, &str),
+    now: Timestamp,
+) -> StoreResult<bool> {
+    let expired_before = Timestamp::from_unix_millis(now.unix_millis() - RETENTION_MS);
+    idempotency::insert_answered(
+        tx,
+        &keyed.principal,
+        &keyed.key,
+        &keyed.request_hash,
+        answer,
+        now,
+        expired_before,
+    )
+    .await
+}
+
+/// The answer another request kept for this key (see [`keep_answer`]).
+pub async fn answer_of(svc: &Services, keyed: &Keyed) -> ServiceResult<Begin> {
+    let stored = idempotency::find(&svc.store, &keyed.principal, &keyed.key).await?;
+    answered(stored, &keyed.request_hash, svc.now())
+        .unwrap_or_else(|| Err(ErrorCode::IdempotencyInProgress.into()))
 }
 
 pub async fn finish(

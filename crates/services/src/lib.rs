@@ -26,6 +26,7 @@ pub mod payments;
 pub mod pricing;
 mod redact;
 pub mod search;
+pub mod session_touches;
 pub mod storefront;
 pub mod sync;
 pub mod teams;
@@ -183,6 +184,10 @@ pub struct Services {
     /// that serve no Shop keep none and leave it to the server, which
     /// checks it against the read model at start.
     pub search: Option<Arc<search::SearchIndex>>,
+    /// Idempotency keys whose requests run on this node now.
+    pub keys_in_flight: Arc<idempotency::InFlight>,
+    /// Sessions seen on this node, for their idle clock's writer.
+    pub session_touches: Arc<session_touches::SessionTouches>,
 }
 
 impl Services {
@@ -214,6 +219,8 @@ impl Services {
             lives: Arc::default(),
             live_chat: Arc::default(),
             search: None,
+            keys_in_flight: Arc::default(),
+            session_touches: Arc::default(),
         }
     }
 

@@ -12,12 +12,15 @@ use etalase_domain::ErrorCode;
 use etalase_domain::checkout::{AddressForm, OrderStatus, PaymentMethod, Source};
 use etalase_domain::id::{CheckoutId, ProductId, SkuId, UserId};
 use etalase_domain::shipping::Service;
-use etalase_services::checkout::place::{PlaceOutcome, PlaceRequest, PlacedCheckout, place};
+use etalase_services::checkout::place::{
+    KeptAnswer, KeyedPlacing, PlaceOutcome, PlaceRequest, PlacedCheckout, Render, place,
+    place_keyed,
+};
 use etalase_services::checkout::summary::{CheckoutChoice, summary};
 use etalase_services::checkout::{Shopper, addresses, cart, expiry};
 use etalase_services::pricing::vouchers::{self, BenefitInput, Owner, VoucherInput};
 use etalase_services::teams::SellerScope;
-use etalase_services::{Services, accounts, catalog, sync};
+use etalase_services::{Services, accounts, catalog, idempotency, sync};
 use etalase_store::{audit, catalog as records, outbox};
 use etalase_testkit::{Backend, on_both_backends};
 use support::*;
@@ -502,7 +505,150 @@ async fn bad_cart_input_is_refused_clearly(backend: Backend) {
     assert_eq!(cart::view(&w.svc, &guest).await.unwrap().line_count(), 0);
 }
 
+/// Renders a placing as the API would keep it: the checkout's id, or what
+/// refused it.
+fn render_for_test() -> Render {
+    Arc::new(|outcome| match outcome {
+        Ok(PlaceOutcome::Placed(p)) => Some((201, p.checkout.id.to_string())),
+        Ok(PlaceOutcome::Changed(_)) => Some((409, "quote_changed".into())),
+        Err(e) if e.code.status() < 500 => Some((e.code.status(), e.code.code().into())),
+        Err(_) => None,
+    })
+}
+
+async fn keyed(svc: &Services, buyer: UserId, key: &str, hash: &str) -> idempotency::Keyed {
+    match idempotency::ahead(svc, &format!("buyer:{buyer}"), key, hash)
+        .await
+        .unwrap()
+    {
+        idempotency::Ahead::Run(keyed) => keyed,
+        idempotency::Ahead::Replay { status, body } => panic!("replayed {status} {body}"),
+    }
+}
+
+async fn orders_of(w: &World, buyer: UserId) -> usize {
+    etalase_store::checkout::orders_of_buyer(&w.svc.store, buyer, None, 100)
+        .await
+        .unwrap()
+        .len()
+}
+
+/// The key of a placing is kept in the transaction of its orders: one
+/// order per key whatever runs at once, on this node (409 while it runs)
+/// or on another (the second replays the first's answer); a refusal is
+/// kept and replayed; a placing whose answer cannot be kept places nothing.
+async fn an_idempotency_key_is_kept_with_its_orders(backend: Backend) {
+    let w = world(backend).await;
+    let (scope, product, skus) = shop_with_product(&w, 50).await;
+    let sku = skus[0];
+    let b = buyer(&w.svc, 1).await;
+    cart::add(&w.svc, &Shopper::Buyer(b), sku, 1, Source::Feed)
+        .await
+        .unwrap();
+    let choice = CheckoutChoice::default();
+    let shown = summary(&w.svc, b, &choice).await.unwrap();
+    let request = |version: &str| PlaceRequest {
+        checkout: CheckoutId::generate(),
+        confirmed_version: version.to_owned(),
+        choice: choice.clone(),
+    };
+    let principal = format!("buyer:{b}");
+    let hash = "sidik-1";
+
+    // A failure on our side keeps nothing: no orders, the key stays free.
+    let unkept: Render = Arc::new(|_| None);
+    let first = keyed(&w.svc, b, "pesan-1", hash).await;
+    let kept = KeptAnswer {
+        keyed: first,
+        render: unkept,
+    };
+    match place_keyed(&w.svc, b, &request(&shown.version), kept)
+        .await
+        .unwrap()
+    {
+        KeyedPlacing::Ran(Err(e)) => assert_eq!(e.code, ErrorCode::Internal),
+        _ => panic!("placed although its answer could not be kept"),
+    }
+    assert_eq!(orders_of(&w, b).await, 0);
+    assert_eq!(stock_of(&w, &scope, product, sku).await, 50);
+
+    // This node: a second request while the first holds the key hears 409.
+    let here = keyed(&w.svc, b, "pesan-1", hash).await;
+    let busy = idempotency::ahead(&w.svc, &principal, "pesan-1", hash).await;
+    assert!(matches!(busy, Err(e) if e.code == ErrorCode::IdempotencyInProgress));
+    // Another node, not knowing of it, lets its request run too …
+    let mut node = w.svc.clone();
+    node.keys_in_flight = Arc::default();
+    let there = keyed(&node, b, "pesan-1", hash).await;
+    let kept = KeptAnswer {
+        keyed: here,
+        render: render_for_test(),
+    };
+    let placed_here = place_keyed(&w.svc, b, &request(&shown.version), kept)
+        .await
+        .unwrap();
+    let checkout = match placed_here {
+        KeyedPlacing::Ran(Ok(PlaceOutcome::Placed(p))) => p.checkout.id.to_string(),
+        _ => panic!("not placed"),
+    };
+    // … and it gets the first answer back, placing nothing.
+    let kept = KeptAnswer {
+        keyed: there,
+        render: render_for_test(),
+    };
+    match place_keyed(&node, b, &request(&shown.version), kept)
+        .await
+        .unwrap()
+    {
+        KeyedPlacing::Replay { status, body } => {
+            assert_eq!((status, body), (201, checkout.clone()))
+        }
+        _ => panic!("the second node placed again"),
+    }
+    assert_eq!(orders_of(&w, b).await, 1);
+    assert_eq!(stock_of(&w, &scope, product, sku).await, 49);
+    // Later retries replay it; another request under the key is refused.
+    match idempotency::ahead(&w.svc, &principal, "pesan-1", hash)
+        .await
+        .unwrap()
+    {
+        idempotency::Ahead::Replay { status, body } => assert_eq!((status, body), (201, checkout)),
+        idempotency::Ahead::Run(_) => panic!("ran again"),
+    }
+    let reused = idempotency::ahead(&w.svc, &principal, "pesan-1", "sidik-lain").await;
+    assert!(matches!(reused, Err(e) if e.code == ErrorCode::IdempotencyKeyReused));
+
+    // A refusal is kept too, and nothing of it written.
+    cart::add(&w.svc, &Shopper::Buyer(b), sku, 1, Source::Feed)
+        .await
+        .unwrap();
+    let stale = keyed(&w.svc, b, "pesan-2", hash).await;
+    let kept = KeptAnswer {
+        keyed: stale,
+        render: render_for_test(),
+    };
+    match place_keyed(&w.svc, b, &request("basi"), kept)
+        .await
+        .unwrap()
+    {
+        KeyedPlacing::Ran(Ok(PlaceOutcome::Changed(_))) => {}
+        _ => panic!("a stale version placed"),
+    }
+    match idempotency::ahead(&w.svc, &principal, "pesan-2", hash)
+        .await
+        .unwrap()
+    {
+        idempotency::Ahead::Replay { status, body } => {
+            assert_eq!((status, body.as_str()), (409, "quote_changed"));
+        }
+        idempotency::Ahead::Run(_) => panic!("the refusal was not kept"),
+    }
+    assert_eq!(orders_of(&w, b).await, 1);
+    assert_eq!(stock_of(&w, &scope, product, sku).await, 49);
+}
+
 on_both_backends!(
+    an_idempotency_key_is_kept_with_its_orders,
     a_confirmed_summary_becomes_orders_with_the_confirmed_total,
     a_change_after_confirming_asks_again_and_writes_nothing,
     stock_never_goes_below_zero_under_concurrent_checkouts,

@@ -1,29 +1,35 @@
 //! Use cases on both backends: what one command writes, all or nothing.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use etalase_domain::{Lang, Timestamp};
 use etalase_services::accounts::{self, ClientInfo, ShopDetails, SignUp};
 use etalase_services::clock::ManualClock;
 use etalase_services::mail::MemoryMailer;
-use etalase_services::{ServiceConfig, Services, demo};
+use etalase_services::{ServiceConfig, Services, demo, session_touches};
 use etalase_store::{accounts as users, audit, outbox, sellers};
 use etalase_testkit::{Backend, TestDatabase, database, on_both_backends};
 
 async fn services(backend: Backend) -> (Services, TestDatabase) {
+    let (svc, db, _) = clocked(backend).await;
+    (svc, db)
+}
+
+async fn clocked(backend: Backend) -> (Services, TestDatabase, Arc<ManualClock>) {
     let db = database(backend).await;
     let clock = Arc::new(ManualClock::new(Timestamp::from_unix_millis(
         1_795_000_000_000,
     )));
     let svc = Services::new(
         db.store.clone(),
-        clock,
+        clock.clone(),
         Arc::new(MemoryMailer::default()),
         Arc::new(etalase_services::vault::Vault::ephemeral()),
         etalase_store::objects::ObjectStore::memory(),
         ServiceConfig::default(),
     );
-    (svc, db)
+    (svc, db, clock)
 }
 
 fn form<'a>(email: &'a str) -> SignUp<'a> {
@@ -133,7 +139,95 @@ async fn demo_data_loads_once(backend: Backend) {
     }
 }
 
+/// A session's idle clock moves forward without a write per request when
+/// the server runs the writer of refreshes: the refresh is noted, counts
+/// at once on this node, and is stored in one transaction by the writer;
+/// a late older refresh never moves it back; without a writer it is
+/// written inline.
+async fn a_session_idle_clock_moves_without_a_write_per_request(backend: Backend) {
+    let (svc, db, clock) = clocked(backend).await;
+    accounts::create_user(&svc, "sari@contoh.id", "Sari", "kopi susu gula aren", false)
+        .await
+        .unwrap();
+    let client = ClientInfo::default();
+    let token = accounts::sign_in(&svc, "sari@contoh.id", "kopi susu gula aren", &client, None)
+        .await
+        .unwrap()
+        .token;
+    let signed_in_at = svc.now();
+    // A writer that waits an hour: only the explicit flushes below store.
+    let writer = session_touches::spawn_writer(svc.clone(), Duration::from_secs(3600));
+    let stored = |hash: String| {
+        let store = db.store.clone();
+        async move {
+            users::find_session(&store, &hash)
+                .await
+                .unwrap()
+                .unwrap()
+                .last_seen_at
+        }
+    };
+
+    clock.advance_secs(120);
+    let first = accounts::current_session(&svc, &token)
+        .await
+        .unwrap()
+        .unwrap();
+    let hash = first.token_hash.clone();
+    assert_eq!(
+        stored(hash.clone()).await,
+        signed_in_at,
+        "noted, not written"
+    );
+    assert_eq!(svc.session_touches.seen(&hash), Some(svc.now()));
+    assert_eq!(session_touches::flush(&svc).await.unwrap(), 1);
+    let refreshed_at = svc.now();
+    assert_eq!(stored(hash.clone()).await, refreshed_at);
+    assert_eq!(svc.session_touches.seen(&hash), None);
+
+    // A note not yet stored already keeps the session alive on this node.
+    clock.advance_secs(120);
+    accounts::current_session(&svc, &token)
+        .await
+        .unwrap()
+        .unwrap();
+    let noted_at = svc.now();
+    let idle = svc.config.sessions.idle_timeout_secs;
+    clock.advance_secs(idle - 10);
+    assert!(
+        svc.now().seconds_since(refreshed_at) > idle,
+        "the stored clock alone would have ended it"
+    );
+    accounts::current_session(&svc, &token)
+        .await
+        .unwrap()
+        .unwrap();
+    session_touches::flush(&svc).await.unwrap();
+    assert!(stored(hash.clone()).await > noted_at);
+
+    // A late refresh with an older time leaves the newer one alone.
+    let newest = stored(hash.clone()).await;
+    let mut tx = db.store.write().await.unwrap();
+    users::touch_session(&mut tx, &hash, signed_in_at)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(stored(hash.clone()).await, newest);
+    writer.abort();
+
+    // Without a writer (another process's services), written inline.
+    let mut inline = svc.clone();
+    inline.session_touches = Arc::default();
+    clock.advance_secs(120);
+    accounts::current_session(&inline, &token)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored(hash).await, inline.now());
+}
+
 on_both_backends!(
     seller_sign_up_writes_everything_in_one_transaction,
-    demo_data_loads_once
+    demo_data_loads_once,
+    a_session_idle_clock_moves_without_a_write_per_request,
 );

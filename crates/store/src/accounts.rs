@@ -179,8 +179,11 @@ pub async fn find_session(store: &Store, token_hash: &str) -> StoreResult<Option
     .transpose()
 }
 
+/// Moves a session's idle clock forward (never back: a late write of an
+/// older time leaves a newer one alone).
 pub async fn touch_session(tx: &mut Tx, token_hash: &str, now: Timestamp) -> StoreResult<()> {
-    on_tx!(tx, conn => sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1")
+    on_tx!(tx, conn => sqlx::query(
+        "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1 AND last_seen_at < $2")
         .bind(token_hash).bind(now.unix_millis()).execute(conn).await.map(|_| ()))?;
     Ok(())
 }

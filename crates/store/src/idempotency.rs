@@ -2,8 +2,8 @@
 
 use etalase_domain::Timestamp;
 
-use crate::pool::on_tx;
-use crate::{StoreResult, Tx};
+use crate::pool::{on_reader, on_tx};
+use crate::{Reader, StoreResult, Tx};
 
 /// What is known of a key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,8 +14,12 @@ pub struct StoredKey {
     pub created_at: Timestamp,
 }
 
-pub async fn find(tx: &mut Tx, principal: &str, key: &str) -> StoreResult<Option<StoredKey>> {
-    let row: Option<(String, Option<i32>, Option<String>, i64)> = on_tx!(tx, conn => sqlx::query_as(
+pub async fn find<'a>(
+    reader: impl Into<Reader<'a>>,
+    principal: &str,
+    key: &str,
+) -> StoreResult<Option<StoredKey>> {
+    let row: Option<(String, Option<i32>, Option<String>, i64)> = on_reader!(reader.into(), conn => sqlx::query_as(
         "SELECT request_hash, status, body, created_at FROM idempotency_keys \
          WHERE principal = $1 AND idempotency_key = $2")
         .bind(principal).bind(key).fetch_optional(conn).await)?;
@@ -49,6 +53,34 @@ pub async fn claim(
         .bind(principal).bind(key).bind(request_hash).bind(now.unix_millis())
         .execute(conn).await.map(|_| ()))?;
     Ok(())
+}
+
+/// Keeps a key with its answer at once, in the transaction of the work it
+/// guards (so the key and the work commit together or not at all). A live
+/// key already there (another request answered it first) is left alone
+/// and `false` is returned: the caller must undo its work.
+pub async fn insert_answered(
+    tx: &mut Tx,
+    principal: &str,
+    key: &str,
+    request_hash: &str,
+    (status, body): (u16, &str),
+    now: Timestamp,
+    expired_before: Timestamp,
+) -> StoreResult<bool> {
+    on_tx!(tx, conn => sqlx::query(
+        "DELETE FROM idempotency_keys WHERE principal = $1 AND idempotency_key = $2 \
+         AND created_at < $3")
+        .bind(principal).bind(key).bind(expired_before.unix_millis())
+        .execute(conn).await.map(|_| ()))?;
+    let inserted = on_tx!(tx, conn => sqlx::query(
+        "INSERT INTO idempotency_keys \
+         (principal, idempotency_key, request_hash, created_at, status, body, completed_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $4) ON CONFLICT DO NOTHING")
+        .bind(principal).bind(key).bind(request_hash).bind(now.unix_millis())
+        .bind(i32::from(status)).bind(body)
+        .execute(conn).await.map(|r| r.rows_affected()))?;
+    Ok(inserted == 1)
 }
 
 pub async fn complete(

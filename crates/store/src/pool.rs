@@ -345,6 +345,12 @@ impl Tx {
         self.plain("RELEASE SAVEPOINT unit").await
     }
 
+    /// Undoes what was done since [`Tx::savepoint`] and stays inside it
+    /// (what follows is kept or undone with the savepoint).
+    pub async fn undo_to_savepoint(&mut self) -> StoreResult<()> {
+        self.plain("ROLLBACK TO SAVEPOINT unit").await
+    }
+
     async fn plain(&mut self, sql: &'static str) -> StoreResult<()> {
         on_tx!(self, conn => sqlx::query(sql).execute(conn).await.map(|_| ()))?;
         Ok(())

@@ -356,6 +356,20 @@ async fn api(
     (status, json, replayed)
 }
 
+/// One unit of `sku` into the buyer's cart, from the feed.
+async fn add_one(app: &TestApp, token: &str, sku: &str) {
+    let (status, added, _) = api(
+        app,
+        "POST",
+        "/api/v1/buyer/cart/lines",
+        token,
+        serde_json::json!({ "sku_id": sku, "quantity": 1, "source": "feed" }),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{added}");
+}
+
 async fn the_buyer_api_places_orders_once_per_idempotency_key(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     demo(&app).await;
@@ -385,16 +399,7 @@ async fn the_buyer_api_places_orders_once_per_idempotency_key(backend: Backend) 
     let (_, home) = body(&app, &app.browser(), "/").await;
     let (_, page) = body(&app, &app.browser(), &product_href(&home, "Kaos Polos")).await;
     let sku = first_sku(&page);
-    let (status, added, _) = api(
-        &app,
-        "POST",
-        "/api/v1/buyer/cart/lines",
-        &token,
-        serde_json::json!({ "sku_id": sku, "quantity": 1, "source": "feed" }),
-        None,
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{added}");
+    add_one(&app, &token, &sku).await;
     let (status, summary, _) = api(
         &app,
         "POST",
@@ -505,6 +510,75 @@ async fn the_buyer_api_places_orders_once_per_idempotency_key(backend: Backend) 
     )
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Requests racing with one key place one checkout: the others hear
+    // that it runs (409) or get its answer.
+    add_one(&app, &token, &sku).await;
+    // A refusal (a version that is not the summary's) is kept under its
+    // key and replayed.
+    let stale = serde_json::json!({ "version": "basi" });
+    for replay in [false, true] {
+        let (status, changed, replayed) = api(
+            &app,
+            "POST",
+            "/api/v1/buyer/orders",
+            &token,
+            stale.clone(),
+            Some("pesan-basi"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{changed}");
+        assert_eq!(changed["code"], "quote_changed");
+        assert_eq!(replayed, replay);
+    }
+
+    let (_, summary, _) = api(
+        &app,
+        "POST",
+        "/api/v1/buyer/checkout/summary",
+        &token,
+        serde_json::json!({}),
+        None,
+    )
+    .await;
+    let place = serde_json::json!({ "version": summary["version"] });
+    let racing = (0..6).map(|_| {
+        api(
+            &app,
+            "POST",
+            "/api/v1/buyer/orders",
+            &token,
+            place.clone(),
+            Some("pesan-serentak"),
+        )
+    });
+    let answers = futures_util::future::join_all(racing).await;
+    let firsts: Vec<_> = answers
+        .iter()
+        .filter(|(status, _, replayed)| *status == StatusCode::CREATED && !replayed)
+        .collect();
+    assert_eq!(firsts.len(), 1, "{answers:?}");
+    let checkout = &firsts[0].1["checkout_id"];
+    for (status, body, replayed) in &answers {
+        match *status {
+            StatusCode::CREATED => assert_eq!(&body["checkout_id"], checkout),
+            StatusCode::CONFLICT => {
+                assert!(!replayed);
+                assert_eq!(body["code"], "idempotency_in_progress", "{body}");
+            }
+            other => panic!("{other}: {body}"),
+        }
+    }
+    let (_, list, _) = api(
+        &app,
+        "GET",
+        "/api/v1/buyer/orders",
+        &token,
+        serde_json::Value::Null,
+        None,
+    )
+    .await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 2, "{list}");
 }
 
 on_both_backends!(

@@ -91,6 +91,9 @@ pub async fn serve(args: ServeArgs, mut settings: Settings) -> anyhow::Result<()
     // here in batches so no page waits for it.
     let attribution =
         etalase_services::attribution::spawn_writer(svc.clone(), Duration::from_millis(500));
+    // Sessions' idle clocks: refreshed in batches, not by the requests.
+    let session_touches =
+        etalase_services::session_touches::spawn_writer(svc.clone(), Duration::from_secs(1));
 
     let mut demo_loaded = false;
     if args.demo {
@@ -147,9 +150,13 @@ pub async fn serve(args: ServeArgs, mut settings: Settings) -> anyhow::Result<()
         worker.abort();
     }
     attribution.abort();
+    session_touches.abort();
     // What pages recorded since the last batch is written before stopping.
     if let Err(e) = etalase_services::attribution::flush(&svc).await {
         tracing::warn!(error = %e, "attribution events lost at shutdown");
+    }
+    if let Err(e) = etalase_services::session_touches::flush(&svc).await {
+        tracing::warn!(error = %e, "session refreshes lost at shutdown");
     }
     store.close().await;
     tracing::info!("stopped");

@@ -10,6 +10,7 @@
 //! back instead of new ones.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use etalase_domain::audit::Actor;
 use etalase_domain::checkout::Source;
@@ -28,7 +29,7 @@ use etalase_store::{Reader, Tx, audit, catalog, outbox};
 use super::ORDER_CHANGED;
 use super::summary::{self, CheckoutChoice, CheckoutSummary, summary_with};
 use crate::batch::Done;
-use crate::{FieldError, ServiceError, ServiceResult, Services, attribution};
+use crate::{FieldError, ServiceError, ServiceResult, Services, attribution, idempotency};
 
 #[derive(Debug, Clone)]
 pub struct PlaceRequest {
@@ -73,26 +74,108 @@ impl<E: Into<ServiceError>> From<E> for Stop {
     }
 }
 
+/// How a placing's answer is kept under an idempotency key: the caller
+/// renders the outcome as replays will send it (status and body); `None`
+/// for a failure on our side, which keeps nothing and frees the key.
+pub type Render =
+    Arc<dyn Fn(Result<&PlaceOutcome, &ServiceError>) -> Option<(u16, String)> + Send + Sync>;
+
+/// An idempotency key whose answer is kept in the same transaction as the
+/// orders it guards: no durable commit of its own, and the key and the
+/// orders are stored together or not at all.
+pub struct KeptAnswer {
+    pub keyed: idempotency::Keyed,
+    pub render: Render,
+}
+
+/// What a placing under an idempotency key came to.
+pub enum KeyedPlacing {
+    /// This request ran; its answer is kept with the key (unless it failed
+    /// on our side).
+    Ran(ServiceResult<PlaceOutcome>),
+    /// Another request with the same key (on another node) answered first.
+    Replay { status: u16, body: String },
+}
+
 pub async fn place(
     svc: &Services,
     buyer: UserId,
     request: &PlaceRequest,
 ) -> ServiceResult<PlaceOutcome> {
+    match run(svc, buyer, request, None).await? {
+        Ran::Outcome(outcome) => Ok(outcome),
+        Ran::KeyAnswered => Err(ErrorCode::IdempotencyInProgress.into()),
+    }
+}
+
+/// [`place`] under an idempotency key (the buyer API's `Idempotency-Key`).
+pub async fn place_keyed(
+    svc: &Services,
+    buyer: UserId,
+    request: &PlaceRequest,
+    kept: KeptAnswer,
+) -> ServiceResult<KeyedPlacing> {
+    let kept = Arc::new(kept);
+    match run(svc, buyer, request, Some(kept.clone())).await {
+        Ok(Ran::Outcome(outcome)) => Ok(KeyedPlacing::Ran(Ok(outcome))),
+        Ok(Ran::KeyAnswered) => match idempotency::answer_of(svc, &kept.keyed).await? {
+            idempotency::Begin::Replay { status, body } => {
+                Ok(KeyedPlacing::Replay { status, body })
+            }
+            idempotency::Begin::Run => Err(ErrorCode::IdempotencyInProgress.into()),
+        },
+        Err(e) => Ok(KeyedPlacing::Ran(Err(e))),
+    }
+}
+
+enum Ran {
+    Outcome(PlaceOutcome),
+    KeyAnswered,
+}
+
+async fn run(
+    svc: &Services,
+    buyer: UserId,
+    request: &PlaceRequest,
+    kept: Option<Arc<KeptAnswer>>,
+) -> ServiceResult<Ran> {
     if let Some(placed) = replay(svc, buyer, request.checkout).await? {
-        return Ok(PlaceOutcome::Placed(placed));
+        return Ok(Ran::Outcome(PlaceOutcome::Placed(placed)));
     }
     let (unit_svc, unit_request) = (svc.clone(), request.clone());
     let attempt = svc
         .orders
         .run(move |tx| {
             Box::pin(async move {
-                let value = attempt(&unit_svc, tx, buyer, &unit_request).await;
+                let mut value = attempt(&unit_svc, tx, buyer, &unit_request).await;
+                let placed = matches!(value, Ok(Attempt::Answer(PlaceOutcome::Placed(_))));
+                let keep = match &kept {
+                    None => placed,
+                    Some(kept) => match keep_answer(&unit_svc, tx, kept, &value, placed).await {
+                        Ok(KeyFate::Kept) => true,
+                        Ok(KeyFate::Nothing) if placed => {
+                            // Orders whose answer cannot be kept would be
+                            // placed again by a retry: none at all.
+                            value = Err(ServiceError::from(ErrorCode::Internal));
+                            false
+                        }
+                        Ok(KeyFate::Nothing) => false,
+                        Ok(KeyFate::AnsweredElsewhere) => {
+                            value = Ok(Attempt::KeyAnswered);
+                            false
+                        }
+                        Err(e) => {
+                            value = Err(e);
+                            false
+                        }
+                    },
+                };
                 let products = match &value {
-                    Ok(Attempt::Placed(p)) => p.products.clone(),
+                    Ok(Attempt::Answer(PlaceOutcome::Placed(p))) if keep => p.products.clone(),
                     _ => Vec::new(),
                 };
                 Done {
-                    keep: matches!(value, Ok(Attempt::Placed(_))),
+                    keep,
                     value,
                     products,
                 }
@@ -100,7 +183,7 @@ pub async fn place(
         })
         .await??;
     match attempt {
-        Attempt::Placed(placed) => {
+        Attempt::Answer(PlaceOutcome::Placed(placed)) => {
             if placed
                 .orders
                 .iter()
@@ -118,31 +201,76 @@ pub async fn place(
                     seller: o.seller,
                     buyer: o.buyer,
                 }));
-            Ok(PlaceOutcome::Placed(placed))
+            Ok(Ran::Outcome(PlaceOutcome::Placed(placed)))
         }
-        Attempt::Changed(summary) => Ok(PlaceOutcome::Changed(summary)),
+        Attempt::Answer(changed) => Ok(Ran::Outcome(changed)),
         Attempt::TokenTaken => {
             // The same token committed in a concurrent batch.
             let placed = replay(svc, buyer, request.checkout).await?;
             placed
-                .map(PlaceOutcome::Placed)
+                .map(|p| Ran::Outcome(PlaceOutcome::Placed(p)))
                 .ok_or_else(|| ServiceError::from(ErrorCode::IdempotencyInProgress))
         }
         Attempt::Raced => {
+            // Not kept under a key: the retry is priced afresh.
             let fresh = summary::summary(svc, buyer, &request.choice).await?;
-            Ok(PlaceOutcome::Changed(Box::new(fresh)))
+            Ok(Ran::Outcome(PlaceOutcome::Changed(Box::new(fresh))))
         }
+        Attempt::KeyAnswered => Ok(Ran::KeyAnswered),
     }
+}
+
+/// What became of a keyed placing's answer.
+enum KeyFate {
+    /// Kept with the key (and, when placed, with the orders).
+    Kept,
+    /// Nothing to keep: a failure on our side, or a race priced again.
+    Nothing,
+    /// Another request with the key answered first.
+    AnsweredElsewhere,
+}
+
+/// Keeps a keyed placing's answer with its work, inside the unit's
+/// savepoint: a placed checkout keeps its orders and the key; a refusal
+/// (or a changed quote) undoes whatever the attempt wrote and keeps only
+/// the key with that answer. Unless kept, the unit is rolled back.
+async fn keep_answer(
+    svc: &Services,
+    tx: &mut Tx,
+    kept: &KeptAnswer,
+    value: &ServiceResult<Attempt>,
+    placed: bool,
+) -> ServiceResult<KeyFate> {
+    let answer = match value {
+        Ok(Attempt::Answer(outcome)) => (kept.render)(Ok(outcome)),
+        Err(e) => (kept.render)(Err(e)),
+        Ok(Attempt::TokenTaken | Attempt::Raced | Attempt::KeyAnswered) => None,
+    };
+    let Some((status, body)) = answer else {
+        return Ok(KeyFate::Nothing);
+    };
+    if !placed {
+        tx.undo_to_savepoint().await?;
+    }
+    Ok(
+        if idempotency::keep_answer(tx, &kept.keyed, (status, &body), svc.now()).await? {
+            KeyFate::Kept
+        } else {
+            KeyFate::AnsweredElsewhere
+        },
+    )
 }
 
 /// How one placing went inside its batch.
 enum Attempt {
-    Placed(PlacedCheckout),
-    Changed(Box<CheckoutSummary>),
+    /// Placed, or the quote changed (nothing written).
+    Answer(PlaceOutcome),
     /// The token was placed already (by a concurrent request).
     TokenTaken,
     /// A flash quota or voucher ran out between the read and the write.
     Raced,
+    /// Another request with the same idempotency key answered first.
+    KeyAnswered,
 }
 
 /// One placing, inside the batch's transaction: re-price everything
@@ -160,7 +288,7 @@ async fn attempt(
         summary_with(svc, &mut reader, buyer, &request.choice, now).await?
     };
     if summary.version != request.confirmed_version {
-        return Ok(Attempt::Changed(Box::new(summary)));
+        return Ok(Attempt::Answer(PlaceOutcome::Changed(Box::new(summary))));
     }
     if !summary.problems.is_empty() {
         let fields = summary
@@ -171,7 +299,7 @@ async fn attempt(
         return Err(ServiceError::fields(fields));
     }
     match write_orders(svc, tx, buyer, request.checkout, &summary).await {
-        Ok(Some(placed)) => Ok(Attempt::Placed(placed)),
+        Ok(Some(placed)) => Ok(Attempt::Answer(PlaceOutcome::Placed(placed))),
         Ok(None) => Ok(Attempt::TokenTaken),
         Err(Stop::Raced) => Ok(Attempt::Raced),
         Err(Stop::Failed(e)) => Err(e),

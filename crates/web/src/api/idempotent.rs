@@ -48,6 +48,50 @@ fn replay(kept: Kept) -> Response {
     response
 }
 
+/// The request's `Idempotency-Key` (an unreadable one as empty, which is
+/// refused as invalid).
+pub fn key_of(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("idempotency-key")
+        .map(|v| v.to_str().map(str::to_owned).unwrap_or_default())
+}
+
+/// A kept answer, sent again.
+pub fn replay_kept(text: &str) -> Response {
+    match serde_json::from_str::<Kept>(text) {
+        Ok(kept) => replay(kept),
+        Err(e) => AppError::from(ServiceError::internal(e)).into_response(),
+    }
+}
+
+/// The answer kept for replays of a request's result (its status and the
+/// text [`replay_kept`] reads): a success or a refusal; none for a failure
+/// on our side, which frees the key so that the retry runs.
+pub fn kept_answer(
+    result: Result<(StatusCode, &serde_json::Value), &ServiceError>,
+) -> Option<(u16, String)> {
+    let kept = match result {
+        Ok((status, body)) => Kept::Ok {
+            status: status.as_u16(),
+            body: body.clone(),
+        },
+        Err(e) if e.code.status() < 500 => Kept::Refused {
+            code: e.code,
+            fields: e
+                .fields
+                .iter()
+                .map(|f| (f.field.to_string(), f.code))
+                .collect(),
+        },
+        Err(_) => return None,
+    };
+    let status = match &kept {
+        Kept::Ok { status, .. } => *status,
+        Kept::Refused { code, .. } => code.status(),
+    };
+    Some((status, serde_json::to_string(&kept).ok()?))
+}
+
 /// Runs a creating request once per `Idempotency-Key` (when one is given),
 /// keys being `principal`'s own (an API key's, a buyer's).
 pub async fn once<F, Fut>(
@@ -61,10 +105,7 @@ where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = AppResult<(StatusCode, serde_json::Value)>>,
 {
-    let key = headers
-        .get("idempotency-key")
-        .map(|v| v.to_str().map(str::to_owned).unwrap_or_default());
-    let Some(key) = key else {
+    let Some(key) = key_of(headers) else {
         return match run().await {
             Ok((status, body)) => (status, Json(body)).into_response(),
             Err(e) => e.into_response(),
@@ -73,35 +114,16 @@ where
     let svc = &state.services;
     let hash = idempotency::fingerprint(method, path, body);
     match idempotency::begin(svc, principal, &key, &hash).await {
-        Ok(idempotency::Begin::Replay { body, .. }) => match serde_json::from_str::<Kept>(&body) {
-            Ok(kept) => replay(kept),
-            Err(e) => AppError::from(ServiceError::internal(e)).into_response(),
-        },
+        Ok(idempotency::Begin::Replay { body, .. }) => replay_kept(&body),
         Ok(idempotency::Begin::Run) => {
             let result = run().await;
             let kept = match &result {
-                Ok((status, body)) => Some(Kept::Ok {
-                    status: status.as_u16(),
-                    body: body.clone(),
-                }),
-                Err(AppError(e)) if e.code.status() < 500 => Some(Kept::Refused {
-                    code: e.code,
-                    fields: e
-                        .fields
-                        .iter()
-                        .map(|f| (f.field.to_string(), f.code))
-                        .collect(),
-                }),
-                Err(_) => None,
+                Ok((status, body)) => kept_answer(Ok((*status, body))),
+                Err(AppError(e)) => kept_answer(Err(e)),
             };
             let stored = match &kept {
-                Some(kept) => {
-                    let status = match kept {
-                        Kept::Ok { status, .. } => *status,
-                        Kept::Refused { code, .. } => code.status(),
-                    };
-                    let text = serde_json::to_string(kept).unwrap_or_default();
-                    idempotency::finish(svc, principal, &key, status, &text).await
+                Some((status, text)) => {
+                    idempotency::finish(svc, principal, &key, *status, text).await
                 }
                 None => idempotency::abandon(svc, principal, &key).await,
             };

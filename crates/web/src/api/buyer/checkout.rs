@@ -3,23 +3,27 @@
 //! one every request places anew. A summary that changed since the
 //! version sent is answered 409 with the new summary to confirm.
 
+use std::sync::Arc;
+
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Json, Response};
+use axum::response::{IntoResponse, Json, Response};
 use etalase_domain::ErrorCode;
 use etalase_domain::checkout::PaymentMethod;
 use etalase_domain::id::{AddressId, CheckoutId, SellerId};
 use etalase_domain::shipping::Service;
 use etalase_services::ServiceError;
-use etalase_services::checkout::place::{self, PlaceOutcome, PlaceRequest};
+use etalase_services::checkout::place::{self, KeyedPlacing, PlaceOutcome, PlaceRequest};
 use etalase_services::checkout::summary::{self, CheckoutChoice, CheckoutSummary};
+use etalase_services::idempotency;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::BuyerAuth;
 use super::orders::{OrderBody, order_body};
-use crate::api::idempotent::once;
+use crate::api::idempotent::{kept_answer, key_of, replay_kept};
 use crate::api::{body, to_json};
 use crate::errors::{AppError, AppResult, Problem};
 use crate::state::AppState;
@@ -313,46 +317,82 @@ pub async fn place_orders(
     headers: HeaderMap,
     bytes: Bytes,
 ) -> Response {
-    let svc = state.services.clone();
-    let lang_state = state.clone();
-    let request = bytes.clone();
-    once(
-        &state,
-        &format!("buyer:{buyer}"),
-        &headers,
-        ("POST", "/api/v1/buyer/orders", &request),
-        || async move {
-            let b: PlaceBody = body(&bytes)?;
-            let request = PlaceRequest {
-                checkout: CheckoutId::generate(),
-                confirmed_version: b.version.clone(),
-                choice: choice(&b.choice)?,
+    let request = match place_request(&bytes) {
+        Ok(request) => request,
+        Err(e) => return e.into_response(),
+    };
+    let svc = &state.services;
+    let Some(key) = key_of(&headers) else {
+        return match place::place(svc, buyer, &request).await {
+            Ok(outcome) => sent(respond(&state, &outcome)),
+            Err(e) => AppError::from(e).into_response(),
+        };
+    };
+    // The key's answer is kept in the transaction that places the orders
+    // (no write of its own: in a flash sale every durable commit counts).
+    let principal = format!("buyer:{buyer}");
+    let hash = idempotency::fingerprint("POST", "/api/v1/buyer/orders", &bytes);
+    let keyed = match idempotency::ahead(svc, &principal, &key, &hash).await {
+        Ok(idempotency::Ahead::Run(keyed)) => keyed,
+        Ok(idempotency::Ahead::Replay { body, .. }) => return replay_kept(&body),
+        Err(e) => return AppError::from(e).into_response(),
+    };
+    let render_state = state.clone();
+    let render: place::Render = Arc::new(move |outcome| match outcome {
+        Ok(outcome) => {
+            let (status, body) = respond(&render_state, outcome).ok()?;
+            kept_answer(Ok((status, &body)))
+        }
+        Err(e) => kept_answer(Err(e)),
+    });
+    match place::place_keyed(svc, buyer, &request, place::KeptAnswer { keyed, render }).await {
+        Ok(KeyedPlacing::Ran(Ok(outcome))) => sent(respond(&state, &outcome)),
+        Ok(KeyedPlacing::Ran(Err(e))) | Err(e) => AppError::from(e).into_response(),
+        Ok(KeyedPlacing::Replay { body, .. }) => replay_kept(&body),
+    }
+}
+
+fn sent(answer: AppResult<(StatusCode, Value)>) -> Response {
+    match answer {
+        Ok((status, body)) => (status, Json(body)).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+fn place_request(bytes: &[u8]) -> AppResult<PlaceRequest> {
+    let b: PlaceBody = body(bytes)?;
+    Ok(PlaceRequest {
+        checkout: CheckoutId::generate(),
+        confirmed_version: b.version.clone(),
+        choice: choice(&b.choice)?,
+    })
+}
+
+/// The answer to a placing: 201 with the orders, or 409 with the summary
+/// to confirm again.
+fn respond(state: &AppState, outcome: &PlaceOutcome) -> AppResult<(StatusCode, Value)> {
+    match outcome {
+        PlaceOutcome::Placed(p) => {
+            let base = state.services.config.public_url.trim_end_matches('/');
+            let placed = PlacedBody {
+                checkout_id: p.checkout.id.to_string(),
+                payment_method: p.checkout.method.as_str().to_owned(),
+                total: p.checkout.total,
+                pay_by: p.checkout.pay_by.map(|t| t.to_rfc3339()),
+                pay_url: (p.checkout.method == PaymentMethod::Gateway)
+                    .then(|| format!("{base}/checkout/{}/pay", p.checkout.id)),
+                orders: p.orders.iter().map(order_body).collect(),
             };
-            match place::place(&svc, buyer, &request).await? {
-                PlaceOutcome::Placed(p) => {
-                    let base = svc.config.public_url.trim_end_matches('/');
-                    let placed = PlacedBody {
-                        checkout_id: p.checkout.id.to_string(),
-                        payment_method: p.checkout.method.as_str().to_owned(),
-                        total: p.checkout.total,
-                        pay_by: p.checkout.pay_by.map(|t| t.to_rfc3339()),
-                        pay_url: (p.checkout.method == PaymentMethod::Gateway)
-                            .then(|| format!("{base}/checkout/{}/pay", p.checkout.id)),
-                        orders: p.orders.iter().map(order_body).collect(),
-                    };
-                    Ok((StatusCode::CREATED, to_json(placed)?))
-                }
-                PlaceOutcome::Changed(fresh) => {
-                    let t = lang_state.translator(etalase_domain::Lang::Id);
-                    let changed = ChangedBody {
-                        code: ErrorCode::QuoteChanged.code().to_owned(),
-                        message: t.error(ErrorCode::QuoteChanged),
-                        summary: summary_body(&fresh),
-                    };
-                    Ok((StatusCode::CONFLICT, to_json(changed)?))
-                }
-            }
-        },
-    )
-    .await
+            Ok((StatusCode::CREATED, to_json(placed)?))
+        }
+        PlaceOutcome::Changed(fresh) => {
+            let t = state.translator(etalase_domain::Lang::Id);
+            let changed = ChangedBody {
+                code: ErrorCode::QuoteChanged.code().to_owned(),
+                message: t.error(ErrorCode::QuoteChanged),
+                summary: summary_body(fresh),
+            };
+            Ok((StatusCode::CONFLICT, to_json(changed)?))
+        }
+    }
 }
