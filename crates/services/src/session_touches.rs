@@ -75,10 +75,12 @@ pub async fn flush(svc: &Services) -> ServiceResult<usize> {
         return Ok(0);
     }
     let written = async {
+        let seen: Vec<(&str, Timestamp)> = taken
+            .iter()
+            .map(|(token, at)| (token.as_str(), *at))
+            .collect();
         let mut tx = svc.store.write().await?;
-        for (token, at) in &taken {
-            store::touch_session(&mut tx, token, *at).await?;
-        }
+        store::touch_sessions(&mut tx, &seen).await?;
         tx.commit().await?;
         ServiceResult::Ok(taken.len())
     }

@@ -188,6 +188,35 @@ pub async fn touch_session(tx: &mut Tx, token_hash: &str, now: Timestamp) -> Sto
     Ok(())
 }
 
+/// Sessions refreshed per statement in [`touch_sessions`] (two bound
+/// values each, under SQLite's limit).
+const TOUCHES_PER_STATEMENT: usize = 400;
+
+/// Moves many sessions' idle clocks forward (never back), a few hundred
+/// per statement: a batch of refreshes costs a few statements, not one per
+/// session.
+pub async fn touch_sessions(tx: &mut Tx, seen: &[(&str, Timestamp)]) -> StoreResult<()> {
+    for chunk in seen.chunks(TOUCHES_PER_STATEMENT) {
+        let rows = (0..chunk.len())
+            .map(|i| format!("(${}, CAST(${} AS BIGINT))", 2 * i + 1, 2 * i + 2))
+            .collect::<Vec<_>>()
+            .join(", ");
+        // VALUES names its columns column1, column2 on both backends.
+        let sql = format!(
+            "UPDATE sessions SET last_seen_at = v.column2 FROM (VALUES {rows}) AS v \
+             WHERE sessions.token_hash = v.column1 AND sessions.last_seen_at < v.column2"
+        );
+        on_tx!(tx, conn => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            for (token, at) in chunk {
+                q = q.bind(*token).bind(at.unix_millis());
+            }
+            q.execute(conn).await.map(|_| ())
+        })?;
+    }
+    Ok(())
+}
+
 pub async fn delete_session(tx: &mut Tx, token_hash: &str) -> StoreResult<()> {
     on_tx!(tx, conn => sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(token_hash).execute(conn).await.map(|_| ()))?;
