@@ -183,6 +183,11 @@ error_codes! {
     FlashLimitReached = ("flash_limit_reached", 409);
     CartFull = ("cart_full", 422);
     CartEmpty = ("cart_empty", 422);
+    RatingRequired = ("rating_required", 422);
+    RatingOutOfRange = ("rating_out_of_range", 422);
+    ReviewTooLong = ("review_too_long", 422);
+    ReviewNotYet = ("review_not_yet", 409);
+    ReviewWindowClosed = ("review_window_closed", 409);
     QuoteChanged = ("quote_changed", 409);
     AddressRequired = ("address_required", 422);
     InvalidRecipient = ("invalid_recipient", 422);

@@ -22,6 +22,7 @@ pub mod phone;
 pub mod policy;
 pub mod pricing;
 pub mod regions;
+pub mod reviews;
 pub mod search;
 pub mod seller;
 pub mod shipping;

@@ -25,6 +25,7 @@ mod passwords;
 pub mod payments;
 pub mod pricing;
 mod redact;
+pub mod reviews;
 pub mod search;
 pub mod session_touches;
 pub mod storefront;

@@ -5,6 +5,7 @@
 use etalase_domain::Timestamp;
 use etalase_domain::id::{ImageId, ProductId, SellerId};
 use etalase_domain::listing::Visibility;
+use etalase_domain::reviews::Rating;
 
 use crate::error::corrupt;
 use crate::pool::{on_pool, on_tx};
@@ -34,6 +35,8 @@ pub struct ShopListing {
     pub quality_score: i32,
     /// Units sold (the listing's "terjual"), as of its last projection.
     pub sold_count: i64,
+    /// Its buyers' reviews, as of its last projection.
+    pub rating: Rating,
     pub product_version: i32,
     pub cod_allowed: bool,
     /// The rest, as JSON (the services own its shape).
@@ -60,6 +63,8 @@ struct ListingRow {
     primary_image: Option<String>,
     quality_score: i32,
     sold_count: i64,
+    review_count: i64,
+    star_sum: i64,
     product_version: i32,
     cod_allowed: bool,
     document: String,
@@ -69,7 +74,7 @@ struct ListingRow {
 const COLUMNS: &str = "product_id, seller_id, shop_slug, shop_name, slug, title, visibility, \
     category, brand, min_price, max_price, original_price, total_stock, primary_image, \
     quality_score, product_version, cod_allowed, document, product_updated_at, shop_regency, \
-    sold_count";
+    sold_count, review_count, star_sum";
 
 impl TryFrom<ListingRow> for ShopListing {
     type Error = crate::StoreError;
@@ -97,6 +102,10 @@ impl TryFrom<ListingRow> for ShopListing {
                 .map_err(corrupt)?,
             quality_score: r.quality_score,
             sold_count: r.sold_count,
+            rating: Rating {
+                count: r.review_count,
+                stars: r.star_sum,
+            },
             product_version: r.product_version,
             cod_allowed: r.cod_allowed,
             document: r.document,
@@ -109,7 +118,7 @@ impl TryFrom<ListingRow> for ShopListing {
 pub async fn put(tx: &mut Tx, l: &ShopListing) -> StoreResult<()> {
     let sql = format!(
         "INSERT INTO shop_listings ({COLUMNS}) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) \
          ON CONFLICT (product_id) DO UPDATE SET seller_id = excluded.seller_id, \
          shop_slug = excluded.shop_slug, shop_name = excluded.shop_name, slug = excluded.slug, \
          title = excluded.title, visibility = excluded.visibility, category = excluded.category, \
@@ -118,7 +127,8 @@ pub async fn put(tx: &mut Tx, l: &ShopListing) -> StoreResult<()> {
          primary_image = excluded.primary_image, quality_score = excluded.quality_score, \
          product_version = excluded.product_version, cod_allowed = excluded.cod_allowed, \
          document = excluded.document, product_updated_at = excluded.product_updated_at, \
-         shop_regency = excluded.shop_regency, sold_count = excluded.sold_count"
+         shop_regency = excluded.shop_regency, sold_count = excluded.sold_count, \
+         review_count = excluded.review_count, star_sum = excluded.star_sum"
     );
     on_tx!(tx, conn => sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
         .bind(l.product_id.to_string()).bind(l.seller_id.to_string())
@@ -128,7 +138,8 @@ pub async fn put(tx: &mut Tx, l: &ShopListing) -> StoreResult<()> {
         .bind(l.primary_image.map(|i| i.to_string())).bind(l.quality_score)
         .bind(l.product_version).bind(l.cod_allowed).bind(&l.document)
         .bind(l.product_updated_at.unix_millis()).bind(l.shop_regency.as_deref())
-        .bind(l.sold_count).execute(conn).await.map(|_| ()))?;
+        .bind(l.sold_count).bind(l.rating.count).bind(l.rating.stars)
+        .execute(conn).await.map(|_| ()))?;
     Ok(())
 }
 

@@ -163,6 +163,10 @@ fn routes(state: AppState, api_routes: Router<AppState>) -> Router {
         .route("/orders/{id}/cancel", post(buy::orders::cancel))
         .route("/orders/{id}/received", post(buy::orders::received))
         .route(
+            "/orders/{id}/lines/{line}/review",
+            post(buy::orders::review),
+        )
+        .route(
             "/account/addresses",
             get(buy::addresses::show).post(buy::addresses::add),
         )

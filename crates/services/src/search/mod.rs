@@ -63,6 +63,8 @@ struct Fields {
     fresh: Field,
     quality: Field,
     sold: Field,
+    /// The buyers' average in tenths of a star (0 before a review).
+    rating: Field,
 }
 
 /// How results are ordered.
@@ -107,6 +109,9 @@ pub struct SearchQuery {
     pub min_price: Option<i64>,
     pub max_price: Option<i64>,
     pub cod_only: bool,
+    /// Only products whose buyers rate them at least this, in tenths of a
+    /// star (40: "4 and up").
+    pub min_rating: Option<i64>,
     /// A province code: shops shipping from there only.
     pub province: Option<String>,
     /// Only products a free-shipping voucher covers now (`Some(vec![])`:
@@ -175,6 +180,7 @@ fn schema() -> (Schema, Fields) {
         fresh: b.add_i64_field("fresh", FAST),
         quality: b.add_i64_field("quality", FAST),
         sold: b.add_i64_field("sold", FAST),
+        rating: b.add_i64_field("rating", INDEXED | FAST),
     };
     (b.build(), fields)
 }
@@ -327,6 +333,7 @@ impl SearchIndex {
                 f.fresh => l.product_updated_at.unix_millis(),
                 f.quality => i64::from(l.quality_score),
                 f.sold => l.sold_count,
+                f.rating => l.rating.tenths().unwrap_or(0),
             );
             if let Some(category) = &l.category {
                 document.add_facet(f.category, Facet::from(&format!("/{category}")));

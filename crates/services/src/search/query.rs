@@ -41,6 +41,13 @@ pub(super) fn build(f: &Fields, q: &SearchQuery, known: &dyn Fn(&Term) -> bool) 
         });
         must.push((Occur::Must, Box::new(RangeQuery::new(lower, upper))));
     }
+    if let Some(tenths) = q.min_rating {
+        let lower = Bound::Included(Term::from_field_i64(f.rating, tenths));
+        must.push((
+            Occur::Must,
+            Box::new(RangeQuery::new(lower, Bound::Unbounded)),
+        ));
+    }
     if q.cod_only {
         must.push((
             Occur::Must,

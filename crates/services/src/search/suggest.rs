@@ -39,6 +39,7 @@ impl SearchQuery {
             min_price: None,
             max_price: None,
             cod_only: false,
+            min_rating: None,
             province: None,
             free_shipping: None,
             sort: Sort::Relevance,

@@ -26,6 +26,7 @@ fn listing(title: &str, category: &str, price: i64, cod: bool, description: &str
         primary_image: None,
         quality_score: 80,
         sold_count: 0,
+        rating: Default::default(),
         product_version: 1,
         cod_allowed: cod,
         document: String::new(),
@@ -338,4 +339,78 @@ fn a_product_taken_out_is_no_longer_found_and_odd_queries_are_harmless() {
     ] {
         index.search(&query(odd)).unwrap();
     }
+}
+
+/// The same listing, rated by its buyers.
+fn rated(mut change: Change, count: i64, stars: i64) -> Change {
+    if let Some((l, _)) = change.1.as_mut() {
+        l.rating = etalase_domain::reviews::Rating { count, stars };
+    }
+    change
+}
+
+#[test]
+fn the_rating_filter_keeps_products_rated_at_least_so() {
+    let items = vec![
+        rated(
+            listing(
+                "Kaos Bintang Empat Koma Tujuh",
+                "fashion-pria",
+                50_000,
+                true,
+                "Kaos.",
+            ),
+            3,
+            14,
+        ),
+        rated(
+            listing(
+                "Kaos Bintang Tiga Koma Lima",
+                "fashion-pria",
+                50_000,
+                true,
+                "Kaos.",
+            ),
+            2,
+            7,
+        ),
+        rated(
+            listing(
+                "Kaos Bintang Empat Pas",
+                "fashion-pria",
+                50_000,
+                true,
+                "Kaos.",
+            ),
+            1,
+            4,
+        ),
+        listing("Kaos Belum Diulas", "fashion-pria", 50_000, true, "Kaos."),
+    ];
+    let index = SearchIndex::in_memory();
+    index.apply(&items).unwrap();
+    let names: Vec<_> = items
+        .iter()
+        .map(|(id, l)| (l.as_ref().unwrap().0.title.clone(), *id))
+        .collect();
+    let mut q = query("kaos");
+    assert_eq!(index.search(&q).unwrap().total, 4);
+    q.min_rating = Some(40);
+    let mut four_up = titles(&index, &names, &q);
+    four_up.sort();
+    assert_eq!(
+        four_up,
+        ["Kaos Bintang Empat Koma Tujuh", "Kaos Bintang Empat Pas"]
+    );
+    q.min_rating = Some(45);
+    assert_eq!(
+        titles(&index, &names, &q),
+        ["Kaos Bintang Empat Koma Tujuh"]
+    );
+    q.min_rating = Some(10);
+    assert_eq!(
+        index.search(&q).unwrap().total,
+        3,
+        "not yet reviewed is not rated"
+    );
 }

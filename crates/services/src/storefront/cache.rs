@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 
 use etalase_domain::Timestamp;
 use etalase_domain::id::{ProductId, SellerId};
+use etalase_domain::reviews::Rating;
 use etalase_store::pricing::StoredVoucher;
 use etalase_store::product_videos::ProductVideo;
 use etalase_store::videos::Video;
@@ -39,6 +40,9 @@ const VOUCHERS_MAX_AGE: Duration = Duration::from_secs(1);
 /// node; no notice covers that, so they are read again after a second (the
 /// node that made the change forgets them at once).
 const VIDEOS_MAX_AGE: Duration = Duration::from_secs(1);
+/// A shop's rating moves with each review of any of its products; a
+/// minute late on a seller card is fine.
+const SHOP_RATING_MAX_AGE: Duration = Duration::from_secs(60);
 /// Bytes a cached listing costs besides its document.
 const LISTING_OVERHEAD: u64 = 512;
 
@@ -73,6 +77,9 @@ pub struct ShopCache {
     /// A seller's join date never changes.
     joined: Cache<SellerId, Timestamp>,
     vouchers: Cache<SellerId, Entry<Arc<Vec<StoredVoucher>>>>,
+    /// A shop's rating over all its products' reviews (a product page's
+    /// seller card).
+    shop_ratings: Cache<SellerId, Entry<Rating>>,
     /// The public free-shipping vouchers running (the search's filter).
     free_shipping: Cache<(), Entry<Arc<Vec<StoredVoucher>>>>,
     /// The newest published videos (the home feed's and the video feed's
@@ -111,6 +118,7 @@ impl ShopCache {
             listings: Cache::with_weighter(estimated, bytes.max(1), ByWeight),
             joined: Cache::new(20_000),
             vouchers: Cache::new(20_000),
+            shop_ratings: Cache::new(20_000),
             free_shipping: Cache::new(1),
             videos: Cache::new(1),
             media: Cache::new(20_000),
@@ -162,6 +170,17 @@ impl ShopCache {
         vouchers: Arc<Vec<StoredVoucher>>,
     ) {
         self.keep(&self.vouchers, ticket, seller, vouchers, 1);
+    }
+
+    pub fn shop_rating(&self, seller: SellerId) -> Option<Rating> {
+        self.shop_ratings
+            .get(&seller)
+            .filter(|e| e.fresh(SHOP_RATING_MAX_AGE))
+            .map(|e| e.value)
+    }
+
+    pub fn keep_shop_rating(&self, ticket: Ticket, seller: SellerId, rating: Rating) {
+        self.keep(&self.shop_ratings, ticket, seller, rating, 1);
     }
 
     pub fn free_shipping(&self) -> Option<Arc<Vec<StoredVoucher>>> {
@@ -318,6 +337,7 @@ mod tests {
             primary_image: None,
             quality_score: 50,
             sold_count: 0,
+            rating: Default::default(),
             product_version: 1,
             cod_allowed: false,
             document: String::new(),

@@ -128,7 +128,10 @@ pub async fn project(
             &images,
             &offers,
             eligibility.visibility,
-            etalase_store::checkout::units_sold(&mut *tx, id).await?,
+            BuyersSay {
+                sold: etalase_store::checkout::units_sold(&mut *tx, id).await?,
+                rating: etalase_store::reviews::rating_of(&mut *tx, id).await?,
+            },
         )?;
         shop::put(tx, &row).await?;
     } else {
@@ -178,6 +181,12 @@ pub fn reasons_of(state: &SyncState) -> Vec<Reason> {
     serde_json::from_str(&state.reasons).unwrap_or_default()
 }
 
+/// What the product's buyers did: units bought, reviews given.
+struct BuyersSay {
+    sold: i64,
+    rating: etalase_domain::reviews::Rating,
+}
+
 fn listing_row(
     product: &Product,
     shop: &ShopFacts,
@@ -185,7 +194,7 @@ fn listing_row(
     images: &[ProductImage],
     offers: &[etalase_store::pricing::SkuOffer],
     visibility: Visibility,
-    sold_count: i64,
+    buyers: BuyersSay,
 ) -> Result<ShopListing, ProjectError> {
     let priced: Vec<&Sku> = skus.iter().filter(|s| s.price.is_some()).collect();
     let cheapest = priced.iter().min_by_key(|s| s.price).copied();
@@ -243,7 +252,8 @@ fn listing_row(
         total_stock: skus.iter().map(|s| s.stock).sum(),
         primary_image: images.first().map(|i| i.id),
         quality_score: product.listing.quality_score,
-        sold_count,
+        sold_count: buyers.sold,
+        rating: buyers.rating,
         product_version: product.version,
         cod_allowed: product.cod_allowed,
         document: serde_json::to_string(&document).map_err(ServiceError::internal)?,

@@ -25,6 +25,9 @@ pub struct SearchApiParams {
     max_price: Option<String>,
     /// `true`: products that allow cash on delivery only.
     cod: Option<bool>,
+    /// 1–5: products whose buyers rate them at least this many stars on
+    /// average (other values are ignored).
+    min_rating: Option<String>,
     /// `true`: products a running public free-shipping voucher covers.
     free_shipping: Option<bool>,
     /// A province code (`32` Jawa Barat): shops shipping from there only.
@@ -76,6 +79,7 @@ pub async fn search(
         min: p.min_price,
         max: p.max_price,
         cod: p.cod.filter(|on| *on).map(|_| "1".into()),
+        rating: p.min_rating,
         ongkir: p.free_shipping.filter(|on| *on).map(|_| "1".into()),
         province: p.province,
         sort: p.sort,

@@ -70,6 +70,10 @@ pub struct ProductCard {
     pub stock: i64,
     /// Units sold: in orders paid (or placed with COD) and not cancelled.
     pub sold: i64,
+    /// The buyers' average, 1.0–5.0 to a tenth; none before a review.
+    pub rating: Option<f64>,
+    /// How many buyers reviewed it.
+    pub review_count: i64,
 }
 
 pub(crate) fn card(c: &Card) -> ProductCard {
@@ -95,6 +99,8 @@ pub(crate) fn card(c: &Card) -> ProductCard {
         cod: l.cod_allowed,
         stock: l.total_stock,
         sold: l.sold_count,
+        rating: l.rating.average(),
+        review_count: l.rating.count,
     }
 }
 

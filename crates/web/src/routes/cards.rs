@@ -22,6 +22,8 @@ pub struct CardView {
     pub stock_hint: Option<String>,
     /// "127 terjual", "1,2 rb+ terjual"; none before the first sale.
     pub sold: Option<String>,
+    /// The buyers' average ("4,8"); none before the first review.
+    pub rating: Option<String>,
 }
 
 pub fn card_view(t: &T, card: &Card) -> CardView {
@@ -43,7 +45,18 @@ pub fn card_view(t: &T, card: &Card) -> CardView {
         stock_hint: (l.total_stock <= 5)
             .then(|| t.tf1("shop.product.stock_left", &l.total_stock.to_string())),
         sold: (l.sold_count > 0).then(|| sold_label(t, l.sold_count)),
+        rating: rating_label(t, l.rating),
     }
+}
+
+/// A rating's average as the page's language writes it ("4,8", "4.8").
+pub fn rating_label(t: &T, rating: etalase_domain::reviews::Rating) -> Option<String> {
+    let point = t
+        .t("shop.product.decimal_point")
+        .chars()
+        .next()
+        .unwrap_or(',');
+    rating.label(point)
 }
 
 /// Units sold as marketplaces show them: exact under a thousand, then in

@@ -11,9 +11,11 @@ use etalase_domain::ErrorCode;
 use etalase_domain::checkout::{OrderStatus, Source};
 use etalase_domain::id::{CheckoutId, OrderId};
 use etalase_domain::orders::{CancelReason, CancelledBy, OrderEvent};
+use etalase_domain::reviews::may_review;
 use etalase_services::ServiceError;
 use etalase_services::checkout::orders::{self, OrderDetail};
 use etalase_services::fulfilment;
+use etalase_services::reviews::{self, REVIEW_WINDOW_DAYS, ReviewForm};
 use etalase_store::checkout::StoredOrder;
 use serde::Deserialize;
 
@@ -113,11 +115,16 @@ pub async fn list(u: UserCtx, Query(q): Query<OrdersQuery>) -> AppResult<Respons
 }
 
 pub struct LineRow {
+    pub line_no: i32,
     pub variant: String,
     pub quantity: i64,
     pub unit: String,
     pub subtotal: String,
     pub source: String,
+    /// The buyer's review of it: stars and text.
+    pub review: Option<(u8, String)>,
+    /// Its review's stars, 0 before one (the form's checked choice).
+    pub stars_given: u8,
 }
 
 #[derive(Template)]
@@ -143,6 +150,8 @@ struct OrderPage {
     timeline: Vec<TimelineRow>,
     can_cancel: bool,
     can_confirm: bool,
+    /// Until when its lines may be reviewed, when they may be now.
+    review_until: Option<String>,
     reasons: Vec<(&'static str, String)>,
     errors: FormErrors,
 }
@@ -172,8 +181,15 @@ async fn order_page(
     let svc = &u.ctx.state.services;
     let d = orders::detail(svc, u.session.user.id, id).await?;
     let timeline = fulfilment::history(svc, &d.order).await?;
+    let reviewed = reviews::of_order(svc, u.session.user.id, id).await?;
     let t = &u.ctx.t;
     let o = &d.order;
+    let review_until = may_review(o.status, o.fulfilment.delivered_at, svc.now())
+        .ok()
+        .map(|()| {
+            let from = o.fulfilment.delivered_at.unwrap_or_else(|| svc.now());
+            t.time(&from.plus_seconds(REVIEW_WINDOW_DAYS * 86_400))
+        });
     let b = &d.breakdown;
     let page = OrderPage {
         lines: d
@@ -185,7 +201,14 @@ async fn order_page(
                 } else {
                     0
                 };
+                let review = reviewed
+                    .iter()
+                    .find(|r| r.line_no == l.line_no)
+                    .map(|r| (r.stars, r.body.clone().unwrap_or_default()));
                 LineRow {
+                    line_no: l.line_no,
+                    stars_given: review.as_ref().map_or(0, |(s, _)| *s),
+                    review,
                     variant: l.label.clone(),
                     quantity: l.quantity,
                     unit: t.rupiah(unit),
@@ -230,6 +253,7 @@ async fn order_page(
             .status
             .allows(OrderEvent::Cancelled(CancelReason::BuyerOther)),
         can_confirm: o.status.allows(OrderEvent::ReceiptConfirmed),
+        review_until,
         reasons: CancelReason::chosen_by(CancelledBy::Buyer)
             .map(|r| (r.as_str(), format!("order.cancel_reason.{}", r.as_str())))
             .collect(),
@@ -290,4 +314,43 @@ pub async fn received(u: UserCtx, Path(id): Path<String>) -> AppResult<Response>
     let svc = &u.ctx.state.services;
     let done = fulfilment::buyer::confirm_receipt(svc, u.session.user.id, id).await;
     answered(&u, id, done, "order_received").await
+}
+
+#[derive(Deserialize, Default)]
+pub struct ReviewBody {
+    #[serde(default)]
+    stars: String,
+    #[serde(default)]
+    body: String,
+}
+
+/// `POST /orders/{id}/lines/{line}/review`: the buyer's review of a line.
+pub async fn review(
+    u: UserCtx,
+    Path((id, line)): Path<(String, String)>,
+    Form(form): Form<ReviewBody>,
+) -> AppResult<Response> {
+    let id: OrderId = id
+        .parse()
+        .map_err(|_| AppError::from(ErrorCode::NotFound))?;
+    let line: i32 = line
+        .parse()
+        .map_err(|_| AppError::from(ErrorCode::NotFound))?;
+    let svc = &u.ctx.state.services;
+    let form = ReviewForm {
+        stars: form.stars,
+        body: form.body,
+    };
+    match reviews::review(svc, u.session.user.id, id, line, &form).await {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/orders/{id}?notice=review_saved#reviews")).into_response())
+        }
+        Err(e) if matches!(e.code.status(), 409 | 422) => {
+            let errors = FormErrors::from_service(&u.ctx.t, &e);
+            let status = crate::errors::status_of(e.code);
+            let page = order_page(&u, id, None, errors).await?;
+            Ok((status, html(&page)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }

@@ -9,12 +9,12 @@ use etalase_domain::ErrorCode;
 use etalase_domain::id::{ImageId, ProductId, VoucherId};
 use etalase_domain::listing::Visibility;
 use etalase_services::pricing::vouchers;
-use etalase_services::storefront;
+use etalase_services::{reviews, storefront};
 
 use crate::ctx::{Ctx, UserCtx};
 use crate::errors::{AppError, AppResult};
 use crate::pages::{Chrome, html};
-use crate::routes::cards::{CardView, card_view};
+use crate::routes::cards::{CardView, card_view, rating_label};
 use crate::routes::price_tag::PriceTag;
 
 use super::{VoucherChip, voucher_chips};
@@ -96,6 +96,13 @@ pub struct ProductView {
     pub stock_hint: Option<String>,
     /// "127 terjual"; none before the first sale.
     pub sold: Option<String>,
+    /// The buyers' average ("4,8") and how many reviewed; none before the
+    /// first review.
+    pub rating: Option<(String, i64)>,
+    /// The newest reviews.
+    pub reviews: Vec<ReviewView>,
+    /// The shop's average over all its products, and how many reviews.
+    pub shop_rating: Option<(String, i64)>,
     pub images: Vec<String>,
     pub description_html: String,
     pub bullets: Vec<String>,
@@ -124,6 +131,26 @@ pub struct ProductView {
     /// Its own video, first in the gallery: the file's address and its
     /// size in pixels.
     pub video: Option<(String, i32, i32)>,
+}
+
+/// A review as the product page shows it.
+pub struct ReviewView {
+    pub stars: u8,
+    /// The buyer's name, masked ("S***i").
+    pub by: String,
+    pub variant: String,
+    pub body: Option<String>,
+    pub date: String,
+}
+
+/// A reviewer's name as shown to everyone: its first and last letters.
+fn masked(name: &str) -> String {
+    let letters: Vec<char> = name.trim().chars().collect();
+    match letters.as_slice() {
+        [] => "*****".to_owned(),
+        [only] => format!("{only}***"),
+        [first, .., last] => format!("{first}***{last}"),
+    }
 }
 
 /// What search engines and link previews read from a product page.
@@ -229,6 +256,12 @@ pub async fn product(
             v.height,
         )
     });
+    let reviews = if l.rating.count > 0 {
+        reviews::of_product(svc, l.product_id).await?
+    } else {
+        Vec::new()
+    };
+    let shop_rating = reviews::of_shop(svc, l.seller_id).await?;
     let related = storefront::related(svc, l, 6)
         .await?
         .iter()
@@ -254,6 +287,18 @@ pub async fn product(
         stock_hint: (!sold_out && l.total_stock <= 5)
             .then(|| t.tf1("shop.product.stock_left", &l.total_stock.to_string())),
         sold: (l.sold_count > 0).then(|| crate::routes::cards::sold_label(t, l.sold_count)),
+        rating: rating_label(t, l.rating).map(|label| (label, l.rating.count)),
+        reviews: reviews
+            .iter()
+            .map(|r| ReviewView {
+                stars: r.stars,
+                by: masked(&r.buyer_name),
+                variant: r.variant.clone(),
+                body: r.body.clone(),
+                date: r.updated_at.format_date(t.lang),
+            })
+            .collect(),
+        shop_rating: rating_label(t, shop_rating).map(|label| (label, shop_rating.count)),
         images: d
             .images
             .iter()
@@ -300,7 +345,7 @@ pub async fn product(
         source: came_from.to_param(),
         variants_json: variants_json(&d.skus, &tags),
         cod: l.cod_allowed,
-        seo: seo(svc, &found, &headline, sold_out),
+        seo: seo(svc, &found, &headline, sold_out, &reviews),
         canonical,
         vouchers,
         shop_joined,
@@ -342,6 +387,7 @@ fn seo(
     found: &storefront::ShopProduct,
     headline: &storefront::Headline,
     sold_out: bool,
+    reviews: &[etalase_store::reviews::StoredReview],
 ) -> Seo {
     let l = &found.listing;
     let base = svc.config.public_url.trim_end_matches('/');
@@ -378,6 +424,34 @@ fn seo(
     }
     if let Some(image) = &image {
         product["image"] = serde_json::json!([image]);
+    }
+    if let Some(average) = l.rating.average() {
+        product["aggregateRating"] = serde_json::json!({
+            "@type": "AggregateRating",
+            "ratingValue": average,
+            "reviewCount": l.rating.count,
+            "bestRating": 5,
+            "worstRating": 1,
+        });
+        let shown: Vec<_> = reviews
+            .iter()
+            .map(|r| {
+                let published = r.updated_at.to_rfc3339();
+                let mut review = serde_json::json!({
+                    "@type": "Review",
+                    "author": { "@type": "Person", "name": masked(&r.buyer_name) },
+                    "datePublished": published.get(..10).unwrap_or(&published),
+                    "reviewRating": { "@type": "Rating", "ratingValue": r.stars, "bestRating": 5, "worstRating": 1 },
+                });
+                if let Some(body) = &r.body {
+                    review["reviewBody"] = serde_json::json!(body);
+                }
+                review
+            })
+            .collect();
+        if !shown.is_empty() {
+            product["review"] = serde_json::json!(shown);
+        }
     }
     // JSON inside <script> must not close it: `</` is written `<\/`.
     let json_ld = product.to_string().replace("</", "<\\/");

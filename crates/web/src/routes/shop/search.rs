@@ -22,6 +22,8 @@ struct SearchPage {
     max: String,
     cod: bool,
     free_shipping: bool,
+    /// "4": rated 4 stars and up; empty: any.
+    rating: String,
     province: String,
     sort: &'static str,
     total: usize,
@@ -46,6 +48,8 @@ pub struct SearchParams {
     pub min: Option<String>,
     pub max: Option<String>,
     pub cod: Option<String>,
+    /// Rated at least this many stars (1–5).
+    pub rating: Option<String>,
     /// "Gratis ongkir" only.
     pub ongkir: Option<String>,
     /// A province code (`32`).
@@ -75,6 +79,8 @@ pub(crate) struct Asked {
     pub max: Option<i64>,
     pub cod: bool,
     pub free_shipping: bool,
+    /// At least this many stars, 1 to 5.
+    pub rating: Option<i64>,
     pub sort: etalase_services::search::Sort,
 }
 
@@ -103,6 +109,11 @@ impl Asked {
             max: amount(&p.max),
             cod: p.cod.is_some(),
             free_shipping: p.ongkir.is_some(),
+            rating: p
+                .rating
+                .as_deref()
+                .and_then(|r| r.trim().parse::<i64>().ok())
+                .filter(|r| (1..=5).contains(r)),
             sort: etalase_services::search::Sort::parse(p.sort.as_deref().unwrap_or("")),
         }
     }
@@ -120,6 +131,7 @@ impl Asked {
             min_price: self.min,
             max_price: self.max,
             cod_only: self.cod,
+            min_rating: self.rating.map(|stars| stars * 10),
             province: self.province.clone(),
             free_shipping: if self.free_shipping {
                 Some(storefront::free_shipping_covers(svc).await?)
@@ -154,6 +166,7 @@ pub async fn search(ctx: Ctx, Query(p): Query<SearchParams>) -> AppResult<Respon
         max,
         cod,
         free_shipping,
+        rating,
         sort,
     } = asked;
     let page = p
@@ -178,6 +191,9 @@ pub async fn search(ctx: Ctx, Query(p): Query<SearchParams>) -> AppResult<Respon
     }
     if free_shipping {
         params.push(("ongkir", "1".into()));
+    }
+    if let Some(stars) = rating {
+        params.push(("rating", stars.to_string()));
     }
     if let Some(code) = &province {
         params.push(("province", code.clone()));
@@ -267,6 +283,7 @@ pub async fn search(ctx: Ctx, Query(p): Query<SearchParams>) -> AppResult<Respon
         max: max.map(|v| v.to_string()).unwrap_or_default(),
         cod,
         free_shipping,
+        rating: rating.map(|r| r.to_string()).unwrap_or_default(),
         province: province.unwrap_or_default(),
         sort: sort.as_str(),
         suggestions,
