@@ -384,7 +384,7 @@ async fn main() -> anyhow::Result<()> {
             init_logging(false);
             let store = open_store(&settings, None).await?;
             let svc = services(store, &settings, default_public_url("127.0.0.1:8080"))?;
-            demo::load(&svc)
+            demo::load_for_visitors(&svc)
                 .await
                 .map_err(|e| anyhow::anyhow!("demo data: {e}"))?;
             print_demo_logins();

@@ -56,7 +56,7 @@ async fn only_an_arrived_order_is_reviewed_and_its_rating_follows(backend: Backe
         ..ServiceConfig::default()
     };
     let w = world_with(backend, config).await;
-    demo::load(&w.svc).await.unwrap();
+    demo::load_for_visitors(&w.svc).await.unwrap();
     let (buyer, orders) = demo_buyer(&w).await;
     let arrived = orders
         .iter()

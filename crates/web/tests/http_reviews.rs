@@ -37,6 +37,10 @@ async fn a_review_reaches_the_product_page_search_and_api(backend: Backend) {
     .await;
     let seller = app.demo_shop().await;
     let svc = &app.services;
+    etalase_services::demo::load_for_visitors(svc)
+        .await
+        .unwrap();
+    sync::catch_up(svc).await.unwrap();
     let buyer = app.demo_member("pembeli@etalase.test").await;
     let email = etalase_domain::account::Email::parse("pembeli@etalase.test").unwrap();
     let buyer_id = etalase_store::accounts::find_user_by_email(&svc.store, &email)

@@ -102,7 +102,7 @@ pub async fn serve(args: ServeArgs, mut settings: Settings) -> anyhow::Result<()
             .await?
             .is_some();
         if empty || has_demo {
-            demo::load(&svc)
+            demo::load_for_visitors(&svc)
                 .await
                 .map_err(|e| anyhow::anyhow!("demo data: {e}"))?;
             demo_loaded = true;

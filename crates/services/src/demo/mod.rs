@@ -61,6 +61,24 @@ pub const DEMO_LOGINS: [DemoLogin; 7] = [
     },
 ];
 
+/// What `serve --demo` and `etalase demo` load: [`load`], and an order
+/// that arrived and was reviewed (its product shows a rating). Tests load
+/// [`load`] alone, whose orders they count.
+pub async fn load_for_visitors(svc: &Services) -> ServiceResult<()> {
+    load(svc).await?;
+    let buyer = ensure_user(svc, "pembeli@etalase.test", "Andi Pembeli", false).await?;
+    let owner = ensure_user(svc, "pemilik@etalase.test", "Sari Pemilik", false).await?;
+    let seller = sellers::find_seller_by_slug(&svc.store, DEMO_SHOP_SLUG)
+        .await?
+        .ok_or(ErrorCode::Internal)?
+        .id;
+    let owner_member = sellers::find_membership(&svc.store, owner)
+        .await?
+        .ok_or(ErrorCode::Internal)?;
+    let owner_scope = crate::teams::SellerScope::for_member(&owner_member);
+    orders::arrived_and_reviewed(svc, buyer, seller, &owner_scope).await
+}
+
 /// Loads whatever part of the demo data is missing.
 pub async fn load(svc: &Services) -> ServiceResult<()> {
     ensure_user(svc, "admin@etalase.test", "Admin Etalase", true).await?;
