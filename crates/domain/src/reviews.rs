@@ -51,21 +51,35 @@ pub fn review_text(text: &str) -> Result<Option<String>, ErrorCode> {
     Ok((!text.is_empty()).then(|| text.to_owned()))
 }
 
-/// Whether an order's lines may be reviewed now: it reached the buyer
-/// (delivered or completed) no more than [`REVIEW_WINDOW_DAYS`] ago.
+/// Until when an order's lines may be reviewed: [`REVIEW_WINDOW_DAYS`]
+/// after it reached the buyer; none while it has not (not delivered or
+/// completed, or no delivery time).
+pub fn review_deadline(status: OrderStatus, delivered_at: Option<Timestamp>) -> Option<Timestamp> {
+    matches!(status, OrderStatus::Delivered | OrderStatus::Completed)
+        .then_some(delivered_at?.plus_seconds(REVIEW_WINDOW_DAYS * 86_400))
+}
+
+/// Whether an order's lines may be reviewed now (see [`review_deadline`]).
 pub fn may_review(
     status: OrderStatus,
     delivered_at: Option<Timestamp>,
     now: Timestamp,
 ) -> Result<(), ErrorCode> {
-    if !matches!(status, OrderStatus::Delivered | OrderStatus::Completed) {
-        return Err(ErrorCode::ReviewNotYet);
+    match review_deadline(status, delivered_at) {
+        None => Err(ErrorCode::ReviewNotYet),
+        Some(until) if now > until => Err(ErrorCode::ReviewWindowClosed),
+        Some(_) => Ok(()),
     }
-    match delivered_at {
-        Some(at) if now.seconds_since(at) > REVIEW_WINDOW_DAYS * 86_400 => {
-            Err(ErrorCode::ReviewWindowClosed)
-        }
-        _ => Ok(()),
+}
+
+/// A reviewer's name as everyone sees it: its first and last letters
+/// ("Andi Pembeli" → "A***i"), so a review names no buyer.
+pub fn reviewer_shown_as(name: &str) -> String {
+    let letters: Vec<char> = name.trim().chars().collect();
+    match letters.as_slice() {
+        [] => "*****".to_owned(),
+        [only] => format!("{only}***"),
+        [first, .., last] => format!("{first}***{last}"),
     }
 }
 
@@ -93,11 +107,6 @@ impl Rating {
     /// The average as a number (for structured data).
     pub fn average(self) -> Option<f64> {
         self.tenths().map(|t| t as f64 / 10.0)
-    }
-
-    /// At least `tenths` (40 for "4 and up").
-    pub fn at_least(self, tenths: i64) -> bool {
-        self.tenths().is_some_and(|t| t >= tenths)
     }
 }
 
@@ -151,6 +160,18 @@ mod tests {
             may_review(OrderStatus::Completed, Some(delivered), day(31)),
             Err(ErrorCode::ReviewWindowClosed)
         );
+        assert_eq!(
+            review_deadline(OrderStatus::Delivered, Some(delivered)),
+            Some(day(30))
+        );
+        assert_eq!(review_deadline(OrderStatus::Delivered, None), None);
+    }
+
+    #[test]
+    fn a_reviewer_is_shown_by_first_and_last_letter() {
+        assert_eq!(reviewer_shown_as(" Andi Pembeli "), "A***i");
+        assert_eq!(reviewer_shown_as("Ö"), "Ö***");
+        assert_eq!(reviewer_shown_as(""), "*****");
     }
 
     #[test]
@@ -164,8 +185,5 @@ mod tests {
         assert_eq!(r.label(','), Some("4,7".into()));
         assert_eq!(Rating { count: 2, stars: 9 }.tenths(), Some(45));
         assert_eq!(Rating { count: 1, stars: 5 }.label('.'), Some("5.0".into()));
-        assert!(r.at_least(40));
-        assert!(!r.at_least(48));
-        assert!(!Rating::default().at_least(10));
     }
 }

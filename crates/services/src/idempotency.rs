@@ -52,7 +52,7 @@ pub async fn begin(
         request_hash,
         now,
     ) {
-        return answer;
+        return answer.map(|(status, body)| Begin::Replay { status, body });
     }
     let expired_before = Timestamp::from_unix_millis(now.unix_millis() - RETENTION_MS);
     match idempotency::claim(&mut tx, principal, key, request_hash, now, expired_before).await {
@@ -78,13 +78,14 @@ fn check_key(key: &str) -> ServiceResult<()> {
 }
 
 /// What a key still within its retention says about a request with it:
-/// replay its first answer, refuse a different request (422), or say the
-/// first still runs (409). `None`: the key is free.
+/// its first answer (status and body) to replay, a different request
+/// refused (422), or the first still running (409). `None`: the key is
+/// free.
 fn answered(
     stored: Option<idempotency::StoredKey>,
     request_hash: &str,
     now: Timestamp,
-) -> Option<ServiceResult<Begin>> {
+) -> Option<ServiceResult<(u16, String)>> {
     let stored = stored?;
     if now.unix_millis() - stored.created_at.unix_millis() >= RETENTION_MS {
         return None;
@@ -92,10 +93,11 @@ fn answered(
     if stored.request_hash != request_hash {
         return Some(Err(ErrorCode::IdempotencyKeyReused.into()));
     }
-    Some(match stored.response {
-        Some((status, body)) => Ok(Begin::Replay { status, body }),
-        None => Err(ErrorCode::IdempotencyInProgress.into()),
-    })
+    Some(
+        stored
+            .response
+            .ok_or_else(|| ErrorCode::IdempotencyInProgress.into()),
+    )
 }
 
 /// Keys whose request runs on this node now, so that a retry arriving
@@ -152,11 +154,9 @@ pub async fn ahead(
         return Err(ErrorCode::IdempotencyInProgress.into());
     }
     let stored = idempotency::find(&svc.store, principal, key).await?;
-    match answered(stored, request_hash, svc.now()) {
-        Some(Ok(Begin::Replay { status, body })) => return Ok(Ahead::Replay { status, body }),
-        Some(Ok(Begin::Run)) => {}
-        Some(Err(e)) => return Err(e),
-        None => {}
+    if let Some(answer) = answered(stored, request_hash, svc.now()) {
+        let (status, body) = answer?;
+        return Ok(Ahead::Replay { status, body });
     }
     if !svc.keys_in_flight.running().insert(entry) {
         return Err(ErrorCode::IdempotencyInProgress.into());
@@ -192,8 +192,9 @@ pub async fn keep_answer(
     .await
 }
 
-/// The answer another request kept for this key (see [`keep_answer`]).
-pub async fn answer_of(svc: &Services, keyed: &Keyed) -> ServiceResult<Begin> {
+/// The answer (status and body) another request kept for this key (see
+/// [`keep_answer`]).
+pub async fn answer_of(svc: &Services, keyed: &Keyed) -> ServiceResult<(u16, String)> {
     let stored = idempotency::find(&svc.store, &keyed.principal, &keyed.key).await?;
     answered(stored, &keyed.request_hash, svc.now())
         .unwrap_or_else(|| Err(ErrorCode::IdempotencyInProgress.into()))

@@ -1,5 +1,5 @@
 //! Buyers review what they bought: one review per order line, once the
-//! order arrived and for [`REVIEW_WINDOW_DAYS`] after (a second review of
+//! order arrived and for 30 days after (a second review of
 //! the line replaces the first). The review, its product's rating and the
 //! sync's event that carries the rating into the Shop are written in one
 //! transaction, so a rating shown in the Shop is always the reviews' sum.
@@ -9,13 +9,11 @@ use etalase_domain::audit::Actor;
 use etalase_domain::id::{OrderId, ProductId, SellerId, UserId};
 use etalase_domain::reviews::{self, Rating, Stars};
 use etalase_store::audit;
-use etalase_store::checkout as orders;
+use etalase_store::checkout::{self as orders, StoredOrder};
 use etalase_store::reviews::{self as store, NewReview, StoredReview};
 
 use crate::error::Validation;
 use crate::{ServiceResult, Services};
-
-pub use etalase_domain::reviews::REVIEW_WINDOW_DAYS;
 
 /// How many reviews a product page shows.
 pub const SHOWN_ON_PRODUCT: i64 = 10;
@@ -104,19 +102,10 @@ pub async fn of_product(svc: &Services, product: ProductId) -> ServiceResult<Vec
     Ok(store::reviews_of_product(&svc.store, product, SHOWN_ON_PRODUCT).await?)
 }
 
-/// The reviews a buyer gave an order's lines.
-pub async fn of_order(
-    svc: &Services,
-    buyer: UserId,
-    order: OrderId,
-) -> ServiceResult<Vec<StoredReview>> {
-    if orders::order_of_buyer(&svc.store, buyer, order)
-        .await?
-        .is_none()
-    {
-        return Err(ErrorCode::NotFound.into());
-    }
-    Ok(store::reviews_of_order(&svc.store, order).await?)
+/// The reviews its buyer gave an order's lines (an order the caller read
+/// as the buyer's own).
+pub async fn of_order(svc: &Services, order: &StoredOrder) -> ServiceResult<Vec<StoredReview>> {
+    Ok(store::reviews_of_order(&svc.store, order.id).await?)
 }
 
 /// A shop's rating over all its products' reviews (kept a minute).

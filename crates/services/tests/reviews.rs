@@ -68,7 +68,7 @@ async fn only_an_arrived_order_is_reviewed_and_its_rating_follows(backend: Backe
         listed_rating(&w, &arrived).await,
         Rating { count: 1, stars: 5 }
     );
-    let mine = reviews::of_order(&w.svc, buyer, arrived.id).await.unwrap();
+    let mine = reviews::of_order(&w.svc, &arrived).await.unwrap();
     assert_eq!((mine.len(), mine[0].stars), (1, 5));
 
     // A second review of the line replaces the first: still one review.
@@ -85,7 +85,7 @@ async fn only_an_arrived_order_is_reviewed_and_its_rating_follows(backend: Backe
         listed_rating(&w, &arrived).await,
         Rating { count: 1, stars: 3 }
     );
-    let mine = reviews::of_order(&w.svc, buyer, arrived.id).await.unwrap();
+    let mine = reviews::of_order(&w.svc, &arrived).await.unwrap();
     assert_eq!(mine[0].body.as_deref(), Some("Warnanya agak pudar."));
     let product = lines_of_orders(&w.svc.store, &[arrived.id]).await.unwrap()[0].product;
     let shown = reviews::of_product(&w.svc, product).await.unwrap();

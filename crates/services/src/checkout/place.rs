@@ -118,12 +118,10 @@ pub async fn place_keyed(
     let kept = Arc::new(kept);
     match run(svc, buyer, request, Some(kept.clone())).await {
         Ok(Ran::Outcome(outcome)) => Ok(KeyedPlacing::Ran(Ok(outcome))),
-        Ok(Ran::KeyAnswered) => match idempotency::answer_of(svc, &kept.keyed).await? {
-            idempotency::Begin::Replay { status, body } => {
-                Ok(KeyedPlacing::Replay { status, body })
-            }
-            idempotency::Begin::Run => Err(ErrorCode::IdempotencyInProgress.into()),
-        },
+        Ok(Ran::KeyAnswered) => {
+            let (status, body) = idempotency::answer_of(svc, &kept.keyed).await?;
+            Ok(KeyedPlacing::Replay { status, body })
+        }
         Err(e) => Ok(KeyedPlacing::Ran(Err(e))),
     }
 }

@@ -68,15 +68,8 @@ pub async fn load_for_visitors(svc: &Services) -> ServiceResult<()> {
     load(svc).await?;
     let buyer = ensure_user(svc, "pembeli@etalase.test", "Andi Pembeli", false).await?;
     let owner = ensure_user(svc, "pemilik@etalase.test", "Sari Pemilik", false).await?;
-    let seller = sellers::find_seller_by_slug(&svc.store, DEMO_SHOP_SLUG)
-        .await?
-        .ok_or(ErrorCode::Internal)?
-        .id;
-    let owner_member = sellers::find_membership(&svc.store, owner)
-        .await?
-        .ok_or(ErrorCode::Internal)?;
-    let owner_scope = crate::teams::SellerScope::for_member(&owner_member);
-    orders::arrived_and_reviewed(svc, buyer, seller, &owner_scope).await
+    let owner_scope = scope_of(svc, owner).await?;
+    orders::arrived_and_reviewed(svc, buyer, owner_scope.seller_id, &owner_scope).await
 }
 
 /// Loads whatever part of the demo data is missing.
@@ -150,10 +143,7 @@ pub async fn load(svc: &Services) -> ServiceResult<()> {
         }
     }
     let buyer = ensure_user(svc, "pembeli@etalase.test", "Andi Pembeli", false).await?;
-    let owner_member = sellers::find_membership(&svc.store, owner)
-        .await?
-        .ok_or(ErrorCode::Internal)?;
-    let owner_scope = crate::teams::SellerScope::for_member(&owner_member);
+    let owner_scope = scope_of(svc, owner).await?;
     catalog::load(svc, &owner_scope, seller).await?;
     let admin = store::find_user_by_email(
         &svc.store,
@@ -310,7 +300,15 @@ pub async fn marketing_scope(svc: &Services) -> ServiceResult<crate::teams::Sell
     let user = store::find_user_by_email(&svc.store, &email)
         .await?
         .ok_or(ErrorCode::NotFound)?;
-    let member = sellers::find_membership(&svc.store, user.id)
+    scope_of(svc, user.id).await
+}
+
+/// What a demo shop member may do, as their membership says.
+async fn scope_of(
+    svc: &Services,
+    user: etalase_domain::id::UserId,
+) -> ServiceResult<crate::teams::SellerScope> {
+    let member = sellers::find_membership(&svc.store, user)
         .await?
         .ok_or(ErrorCode::NotFound)?;
     Ok(crate::teams::SellerScope::for_member(&member))

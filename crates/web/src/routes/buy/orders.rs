@@ -11,12 +11,11 @@ use etalase_domain::ErrorCode;
 use etalase_domain::checkout::{OrderStatus, Source};
 use etalase_domain::id::{CheckoutId, OrderId};
 use etalase_domain::orders::{CancelReason, CancelledBy, OrderEvent};
-use etalase_domain::reviews::may_review;
+use etalase_domain::reviews::review_deadline;
 use etalase_services::ServiceError;
 use etalase_services::checkout::orders::{self, OrderDetail};
 use etalase_services::fulfilment;
-use etalase_services::reviews::{self, REVIEW_WINDOW_DAYS, ReviewForm};
-use etalase_store::checkout::StoredOrder;
+use etalase_services::reviews::{self, ReviewForm};
 use serde::Deserialize;
 
 use crate::pages::FormErrors;
@@ -181,15 +180,16 @@ async fn order_page(
     let svc = &u.ctx.state.services;
     let d = orders::detail(svc, u.session.user.id, id).await?;
     let timeline = fulfilment::history(svc, &d.order).await?;
-    let reviewed = reviews::of_order(svc, u.session.user.id, id).await?;
     let t = &u.ctx.t;
     let o = &d.order;
-    let review_until = may_review(o.status, o.fulfilment.delivered_at, svc.now())
-        .ok()
-        .map(|()| {
-            let from = o.fulfilment.delivered_at.unwrap_or_else(|| svc.now());
-            t.time(&from.plus_seconds(REVIEW_WINDOW_DAYS * 86_400))
-        });
+    // The lines and their reviews are shown for review while it is open.
+    let review_until =
+        review_deadline(o.status, o.fulfilment.delivered_at).filter(|until| svc.now() <= *until);
+    let reviewed = match review_until {
+        Some(_) => reviews::of_order(svc, o).await?,
+        None => Vec::new(),
+    };
+    let review_until = review_until.map(|until| t.time(&until));
     let b = &d.breakdown;
     let page = OrderPage {
         lines: d
@@ -274,16 +274,16 @@ pub struct CancelForm {
     reason: String,
 }
 
-/// The buyer's answer to an action: back to the order with a notice, or
-/// the order again with what went wrong.
-async fn answered(
+/// The buyer's answer to an action: back to the order (at `anchor`) with a
+/// notice, or the order again with what went wrong.
+async fn answered<T>(
     u: &UserCtx,
     id: OrderId,
-    done: Result<StoredOrder, ServiceError>,
-    notice: &str,
+    done: Result<T, ServiceError>,
+    (notice, anchor): (&str, &str),
 ) -> AppResult<Response> {
     match done {
-        Ok(_) => Ok(Redirect::to(&format!("/orders/{id}?notice={notice}")).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!("/orders/{id}?notice={notice}{anchor}")).into_response()),
         Err(e) if matches!(e.code.status(), 409 | 422) => {
             let errors = FormErrors::from_service(&u.ctx.t, &e);
             let status = crate::errors::status_of(e.code);
@@ -304,7 +304,7 @@ pub async fn cancel(
         .map_err(|_| AppError::from(ErrorCode::NotFound))?;
     let svc = &u.ctx.state.services;
     let done = fulfilment::buyer::cancel(svc, u.session.user.id, id, &form.reason).await;
-    answered(&u, id, done, "order_cancelled").await
+    answered(&u, id, done, ("order_cancelled", "")).await
 }
 
 pub async fn received(u: UserCtx, Path(id): Path<String>) -> AppResult<Response> {
@@ -313,7 +313,7 @@ pub async fn received(u: UserCtx, Path(id): Path<String>) -> AppResult<Response>
         .map_err(|_| AppError::from(ErrorCode::NotFound))?;
     let svc = &u.ctx.state.services;
     let done = fulfilment::buyer::confirm_receipt(svc, u.session.user.id, id).await;
-    answered(&u, id, done, "order_received").await
+    answered(&u, id, done, ("order_received", "")).await
 }
 
 #[derive(Deserialize, Default)]
@@ -341,16 +341,6 @@ pub async fn review(
         stars: form.stars,
         body: form.body,
     };
-    match reviews::review(svc, u.session.user.id, id, line, &form).await {
-        Ok(()) => {
-            Ok(Redirect::to(&format!("/orders/{id}?notice=review_saved#reviews")).into_response())
-        }
-        Err(e) if matches!(e.code.status(), 409 | 422) => {
-            let errors = FormErrors::from_service(&u.ctx.t, &e);
-            let status = crate::errors::status_of(e.code);
-            let page = order_page(&u, id, None, errors).await?;
-            Ok((status, html(&page)).into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
+    let done = reviews::review(svc, u.session.user.id, id, line, &form).await;
+    answered(&u, id, done, ("review_saved", "#reviews")).await
 }

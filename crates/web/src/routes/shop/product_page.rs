@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use etalase_domain::ErrorCode;
 use etalase_domain::id::{ImageId, ProductId, VoucherId};
 use etalase_domain::listing::Visibility;
+use etalase_domain::reviews::reviewer_shown_as;
 use etalase_services::pricing::vouchers;
 use etalase_services::{reviews, storefront};
 
@@ -141,16 +142,6 @@ pub struct ReviewView {
     pub variant: String,
     pub body: Option<String>,
     pub date: String,
-}
-
-/// A reviewer's name as shown to everyone: its first and last letters.
-fn masked(name: &str) -> String {
-    let letters: Vec<char> = name.trim().chars().collect();
-    match letters.as_slice() {
-        [] => "*****".to_owned(),
-        [only] => format!("{only}***"),
-        [first, .., last] => format!("{first}***{last}"),
-    }
 }
 
 /// What search engines and link previews read from a product page.
@@ -292,7 +283,7 @@ pub async fn product(
             .iter()
             .map(|r| ReviewView {
                 stars: r.stars,
-                by: masked(&r.buyer_name),
+                by: reviewer_shown_as(&r.buyer_name),
                 variant: r.variant.clone(),
                 body: r.body.clone(),
                 date: r.updated_at.format_date(t.lang),
@@ -439,7 +430,7 @@ fn seo(
                 let published = r.updated_at.to_rfc3339();
                 let mut review = serde_json::json!({
                     "@type": "Review",
-                    "author": { "@type": "Person", "name": masked(&r.buyer_name) },
+                    "author": { "@type": "Person", "name": reviewer_shown_as(&r.buyer_name) },
                     "datePublished": published.get(..10).unwrap_or(&published),
                     "reviewRating": { "@type": "Rating", "ratingValue": r.stars, "bestRating": 5, "worstRating": 1 },
                 });
