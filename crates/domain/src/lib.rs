@@ -21,6 +21,7 @@ pub mod orders;
 pub mod phone;
 pub mod policy;
 pub mod pricing;
+pub mod ranking;
 pub mod regions;
 pub mod reviews;
 pub mod search;

@@ -7,12 +7,11 @@ mod support;
 
 use etalase_domain::ErrorCode;
 use etalase_domain::checkout::OrderStatus;
-use etalase_domain::id::UserId;
 use etalase_domain::reviews::Rating;
 use etalase_services::fulfilment::tracking::CourierConfig;
 use etalase_services::reviews::{self, ReviewForm};
 use etalase_services::{ServiceConfig, demo, sync};
-use etalase_store::checkout::{StoredOrder, lines_of_orders, orders_of_buyer};
+use etalase_store::checkout::{StoredOrder, lines_of_orders};
 use etalase_store::{accounts, shop};
 use etalase_testkit::{Backend, on_both_backends};
 use support::*;
@@ -22,19 +21,6 @@ fn form(stars: &str, body: &str) -> ReviewForm {
         stars: stars.into(),
         body: body.into(),
     }
-}
-
-async fn demo_buyer(w: &World) -> (UserId, Vec<StoredOrder>) {
-    let email = etalase_domain::account::Email::parse("pembeli@etalase.test").unwrap();
-    let buyer = accounts::find_user_by_email(&w.svc.store, &email)
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    let orders = orders_of_buyer(&w.svc.store, buyer, None, 50)
-        .await
-        .unwrap();
-    (buyer, orders)
 }
 
 /// The Shop's listing of a product, after the sync caught up, and the

@@ -30,6 +30,7 @@ pub mod outbox;
 pub mod payments;
 pub mod pricing;
 pub mod product_videos;
+pub mod ranking;
 pub mod reviews;
 pub mod sellers;
 pub mod shop;

@@ -1,6 +1,7 @@
 //! The Shop's read model: the listings the sync's projector keeps (see
 //! DESIGN.md §5). The Shop reads only these rows; the projector is the
-//! only writer.
+//! only writer, but for the rank score the ranking pass moves
+//! (`crate::ranking`).
 
 use etalase_domain::Timestamp;
 use etalase_domain::id::{ImageId, ProductId, SellerId};
@@ -37,6 +38,12 @@ pub struct ShopListing {
     pub sold_count: i64,
     /// Its buyers' reviews, as of its last projection.
     pub rating: Rating,
+    /// Its place in the ranked feeds (domain `ranking`): scored by the
+    /// projector when it writes the listing, and moved by the ranking pass
+    /// as signals and freshness change.
+    pub rank_score: i64,
+    /// When the product was first published (its creation when never).
+    pub published_at: Timestamp,
     pub product_version: i32,
     pub cod_allowed: bool,
     /// The rest, as JSON (the services own its shape).
@@ -65,6 +72,8 @@ struct ListingRow {
     sold_count: i64,
     review_count: i64,
     star_sum: i64,
+    rank_score: i64,
+    product_published_at: i64,
     product_version: i32,
     cod_allowed: bool,
     document: String,
@@ -74,7 +83,7 @@ struct ListingRow {
 const COLUMNS: &str = "product_id, seller_id, shop_slug, shop_name, slug, title, visibility, \
     category, brand, min_price, max_price, original_price, total_stock, primary_image, \
     quality_score, product_version, cod_allowed, document, product_updated_at, shop_regency, \
-    sold_count, review_count, star_sum";
+    sold_count, review_count, star_sum, rank_score, product_published_at";
 
 impl TryFrom<ListingRow> for ShopListing {
     type Error = crate::StoreError;
@@ -106,6 +115,8 @@ impl TryFrom<ListingRow> for ShopListing {
                 count: r.review_count,
                 stars: r.star_sum,
             },
+            rank_score: r.rank_score,
+            published_at: Timestamp::from_unix_millis(r.product_published_at),
             product_version: r.product_version,
             cod_allowed: r.cod_allowed,
             document: r.document,
@@ -118,7 +129,7 @@ impl TryFrom<ListingRow> for ShopListing {
 pub async fn put(tx: &mut Tx, l: &ShopListing) -> StoreResult<()> {
     let sql = format!(
         "INSERT INTO shop_listings ({COLUMNS}) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25) \
          ON CONFLICT (product_id) DO UPDATE SET seller_id = excluded.seller_id, \
          shop_slug = excluded.shop_slug, shop_name = excluded.shop_name, slug = excluded.slug, \
          title = excluded.title, visibility = excluded.visibility, category = excluded.category, \
@@ -128,7 +139,8 @@ pub async fn put(tx: &mut Tx, l: &ShopListing) -> StoreResult<()> {
          product_version = excluded.product_version, cod_allowed = excluded.cod_allowed, \
          document = excluded.document, product_updated_at = excluded.product_updated_at, \
          shop_regency = excluded.shop_regency, sold_count = excluded.sold_count, \
-         review_count = excluded.review_count, star_sum = excluded.star_sum"
+         review_count = excluded.review_count, star_sum = excluded.star_sum, \
+         rank_score = excluded.rank_score, product_published_at = excluded.product_published_at"
     );
     on_tx!(tx, conn => sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
         .bind(l.product_id.to_string()).bind(l.seller_id.to_string())
@@ -139,6 +151,7 @@ pub async fn put(tx: &mut Tx, l: &ShopListing) -> StoreResult<()> {
         .bind(l.product_version).bind(l.cod_allowed).bind(&l.document)
         .bind(l.product_updated_at.unix_millis()).bind(l.shop_regency.as_deref())
         .bind(l.sold_count).bind(l.rating.count).bind(l.rating.stars)
+        .bind(l.rank_score).bind(l.published_at.unix_millis())
         .execute(conn).await.map(|_| ()))?;
     Ok(())
 }
@@ -221,7 +234,8 @@ pub async fn count(store: &Store, visibility: Visibility) -> StoreResult<i64> {
 /// How a feed is ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FeedOrder {
-    /// Quality first, then freshness (see docs/en/shop.md for the rule).
+    /// By rank score (domain `ranking`: recent orders, conversion,
+    /// quality, freshness), then the last change, then product id.
     Ranked,
     Newest,
     /// Most units sold first, products that sold nothing left out ("Terlaris").
@@ -265,7 +279,7 @@ pub async fn feed(store: &Store, q: &FeedQuery<'_>) -> StoreResult<Vec<ShopListi
         sql.push_str(&format!(" AND LOWER(title) LIKE {} ESCAPE '\\'", next()));
     }
     sql.push_str(match q.order {
-        FeedOrder::Ranked => " ORDER BY quality_score DESC, product_updated_at DESC, product_id",
+        FeedOrder::Ranked => " ORDER BY rank_score DESC, product_updated_at DESC, product_id",
         FeedOrder::Newest => " ORDER BY product_updated_at DESC, product_id",
         FeedOrder::BestSelling => {
             " AND sold_count > 0 ORDER BY sold_count DESC, quality_score DESC, product_id"

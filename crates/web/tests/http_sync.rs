@@ -75,6 +75,10 @@ async fn sellers_see_where_each_product_stands(backend: Backend) {
     assert!(page.contains("data-reason=\"product_draft\""));
     assert!(page.contains("data-reason=\"incomplete\""));
     assert!(page.contains(&format!("href=\"/seller/products/{kopi}#images\"")));
+    assert!(
+        !page.contains("data-testid=\"rank-total\""),
+        "a draft has no rank"
+    );
 
     // A listed product links to its Shop page, which shows it.
     let kemeja = product_titled(&app, &scope, "Batik Sari Kemeja").await;
@@ -85,6 +89,34 @@ async fn sellers_see_where_each_product_stands(backend: Backend) {
         .await
         .unwrap();
     assert!(page.contains("data-testid=\"listed-since\""));
+    // Why it ranks where it does, part by part, as of the last pass.
+    etalase_services::storefront::ranking::rank_all(&app.services)
+        .await
+        .unwrap();
+    let rank = etalase_services::storefront::ranking::of_product(&app.services, &scope, kemeja)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(rank.signals.orders > 0, "the demo buyer's orders count");
+    let ranked = app
+        .get(&owner, &format!("/seller/products/{kemeja}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        ranked.contains(&format!(
+            "data-testid=\"rank-total\">{} poin",
+            rank.parts.total()
+        )),
+        "{ranked}"
+    );
+    let orders_row = format!(
+        "<li data-part=\"orders\">Pesanan 30 hari terakhir: {} <small class=\"muted\">+{}</small>",
+        rank.signals.orders, rank.parts.orders
+    );
+    assert!(ranked.contains(&orders_row), "{orders_row}");
+    assert!(ranked.contains("data-part=\"quality\""));
     let link = page.find("data-testid=\"view-in-shop\"").unwrap();
     let start = page[..link].rfind("href=\"").unwrap() + 6;
     let href = page[start..].split('"').next().unwrap().to_owned();

@@ -116,6 +116,10 @@ pub async fn serve(args: ServeArgs, mut settings: Settings) -> anyhow::Result<()
     // the demo data, so its first pass already sees the demo's orders.
     let expiry =
         etalase_services::fulfilment::scheduler::spawn(svc.clone(), Duration::from_secs(30));
+    // The Shop's ranking: recent orders and visits counted again every
+    // hour (and now, so the demo's orders already count).
+    let ranking =
+        etalase_services::storefront::ranking::spawn(svc.clone(), Duration::from_secs(60 * 60));
 
     let web = WebConfig {
         secret_key: Secret::new(secret),
@@ -145,6 +149,7 @@ pub async fn serve(args: ServeArgs, mut settings: Settings) -> anyhow::Result<()
     app.run_until(shutdown_signal()).await?;
     mail_dispatcher.abort();
     expiry.abort();
+    ranking.abort();
     refunds.abort();
     for worker in workers {
         worker.abort();

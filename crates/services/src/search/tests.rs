@@ -27,6 +27,8 @@ fn listing(title: &str, category: &str, price: i64, cod: bool, description: &str
         quality_score: 80,
         sold_count: 0,
         rating: Default::default(),
+        rank_score: 0,
+        published_at: Timestamp::from_unix_millis(0),
         product_version: 1,
         cod_allowed: cod,
         document: String::new(),

@@ -274,6 +274,11 @@ impl ShopCache {
         self.free_shipping.clear();
     }
 
+    /// The feeds' order moved (the ranking pass): every kept page goes.
+    pub fn forget_feeds(&self) {
+        self.epoch.fetch_add(1, Ordering::SeqCst);
+    }
+
     /// Notices were missed: nothing kept can be trusted.
     pub fn forget_all(&self) {
         self.epoch.fetch_add(1, Ordering::SeqCst);
@@ -338,6 +343,8 @@ mod tests {
             quality_score: 50,
             sold_count: 0,
             rating: Default::default(),
+            rank_score: 0,
+            published_at: Timestamp::from_unix_millis(0),
             product_version: 1,
             cod_allowed: false,
             document: String::new(),

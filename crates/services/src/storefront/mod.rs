@@ -16,6 +16,7 @@ use etalase_domain::Timestamp;
 use etalase_domain::pricing::{BuyerContext, Channel, Pricer, SkuPricing, UnitPrice};
 
 mod cache;
+pub mod ranking;
 pub mod shipping;
 pub use cache::{ProductMedia, ShopCache};
 

@@ -6,6 +6,7 @@
 use etalase_domain::Timestamp;
 use etalase_domain::id::{ProductId, SellerId};
 use etalase_domain::listing::{self, Eligibility, ListingFacts, Reason, Visibility};
+use etalase_domain::ranking;
 use etalase_domain::regions::regions;
 use etalase_store::catalog::{self, Product, ProductImage, Sku};
 use etalase_store::shop::{self, ShopListing};
@@ -131,6 +132,13 @@ pub async fn project(
             BuyersSay {
                 sold: etalase_store::checkout::units_sold(&mut *tx, id).await?,
                 rating: etalase_store::reviews::rating_of(&mut *tx, id).await?,
+                rank_score: ranking::rank(
+                    etalase_store::ranking::signals_of(&mut *tx, id).await?,
+                    product.listing.quality_score,
+                    product.first_live(),
+                    now,
+                )
+                .total(),
             },
         )?;
         shop::put(tx, &row).await?;
@@ -181,10 +189,13 @@ pub fn reasons_of(state: &SyncState) -> Vec<Reason> {
     serde_json::from_str(&state.reasons).unwrap_or_default()
 }
 
-/// What the product's buyers did: units bought, reviews given.
+/// What the product's buyers did: units bought, reviews given, and the
+/// rank their recent orders and visits (as the ranking pass last counted
+/// them) give it now.
 struct BuyersSay {
     sold: i64,
     rating: etalase_domain::reviews::Rating,
+    rank_score: i64,
 }
 
 fn listing_row(
@@ -254,6 +265,8 @@ fn listing_row(
         quality_score: product.listing.quality_score,
         sold_count: buyers.sold,
         rating: buyers.rating,
+        rank_score: buyers.rank_score,
+        published_at: product.first_live(),
         product_version: product.version,
         cod_allowed: product.cod_allowed,
         document: serde_json::to_string(&document).map_err(ServiceError::internal)?,

@@ -16,6 +16,7 @@ use etalase_services::clock::ManualClock;
 use etalase_services::mail::MemoryMailer;
 use etalase_services::teams::SellerScope;
 use etalase_services::{ServiceConfig, ServiceError, Services};
+use etalase_store::checkout::StoredOrder;
 use etalase_store::sellers;
 use etalase_testkit::{Backend, TestDatabase, database};
 
@@ -48,6 +49,20 @@ pub async fn world_with(backend: Backend, config: ServiceConfig) -> World {
         clock,
         _db: db,
     }
+}
+
+/// The demo's buyer and their orders (the demo loaded).
+pub async fn demo_buyer(w: &World) -> (etalase_domain::id::UserId, Vec<StoredOrder>) {
+    let email = etalase_domain::account::Email::parse("pembeli@etalase.test").unwrap();
+    let buyer = etalase_store::accounts::find_user_by_email(&w.svc.store, &email)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let orders = etalase_store::checkout::orders_of_buyer(&w.svc.store, buyer, None, 50)
+        .await
+        .unwrap();
+    (buyer, orders)
 }
 
 pub async fn shop(svc: &Services, email: &str, slug: &str) -> SellerScope {

@@ -54,6 +54,13 @@ pub struct Product {
     pub published_at: Option<Timestamp>,
 }
 
+impl Product {
+    /// When it first went live; its creation when it never did.
+    pub fn first_live(&self) -> Timestamp {
+        self.published_at.unwrap_or(self.created_at)
+    }
+}
+
 /// What the catalog list shows without reading SKUs and images.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListingColumns {

@@ -317,6 +317,8 @@ fn page(
 async fn shop_panel(s: &SellerCtx, view: &ProductView) -> AppResult<super::sync::ShopPanel> {
     let svc = &s.ctx.state.services;
     let status = etalase_services::sync::status(svc, &s.scope, view.product.id).await?;
+    let rank =
+        etalase_services::storefront::ranking::of_product(svc, &s.scope, view.product.id).await?;
     let href = format!(
         "/p/{}-{}",
         etalase_domain::listing::slug_of(&view.product.title),
@@ -327,6 +329,7 @@ async fn shop_panel(s: &SellerCtx, view: &ProductView) -> AppResult<super::sync:
         &status,
         &view.skus,
         Some(href),
+        rank.as_ref(),
         |field, skus| field_label(&s.ctx.t, field, skus),
     ))
 }

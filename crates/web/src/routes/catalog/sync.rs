@@ -12,6 +12,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use etalase_domain::id::ProductId;
 use etalase_domain::listing::{Fix, Reason, Visibility};
+use etalase_services::storefront::ranking::ProductRank;
 use etalase_services::sync::{self, Health, ProductSync, SyncStatus};
 use futures_util::stream::{Stream, StreamExt};
 use serde::Deserialize;
@@ -93,6 +94,52 @@ pub struct ShopPanel {
     pub listed_since: Option<String>,
     /// The product's page in the Shop, when buyers can open it.
     pub shop_href: Option<String>,
+    /// Why it ranks where it does, while it is in the Shop.
+    pub rank: Option<RankPanel>,
+}
+
+/// A product's rank points, part by part.
+pub struct RankPanel {
+    pub total: String,
+    /// Each part that gives points: what it counts, and its points.
+    pub parts: Vec<(&'static str, String, String)>,
+}
+
+fn rank_panel(t: &T, rank: &ProductRank) -> RankPanel {
+    let p = rank.parts;
+    let points = |n: i64| t.tf1("sync.rank.points", &n.to_string());
+    let mut parts = vec![
+        (
+            "orders",
+            t.tf1("sync.rank.orders", &rank.signals.orders.to_string()),
+            points(p.orders),
+        ),
+        (
+            "conversion",
+            t.tf2(
+                "sync.rank.conversion",
+                &rank.signals.orders.to_string(),
+                &rank.signals.views.to_string(),
+            ),
+            points(p.conversion),
+        ),
+        (
+            "quality",
+            t.tf1("sync.rank.quality", &rank.quality.to_string()),
+            points(p.quality),
+        ),
+    ];
+    if p.freshness > 0 {
+        parts.push((
+            "freshness",
+            t.t("sync.rank.freshness").to_owned(),
+            points(p.freshness),
+        ));
+    }
+    RankPanel {
+        total: t.tf1("sync.rank.total", &p.total().to_string()),
+        parts,
+    }
 }
 
 pub fn panel(
@@ -100,6 +147,7 @@ pub fn panel(
     sync: &ProductSync,
     skus: &[etalase_store::catalog::Sku],
     shop_href: Option<String>,
+    rank: Option<&ProductRank>,
     label: impl Fn(&str, &[etalase_store::catalog::Sku]) -> String,
 ) -> ShopPanel {
     let reasons = reason_rows(t, sync.product, &sync.reasons, |field| label(field, skus));
@@ -108,6 +156,7 @@ pub fn panel(
         reasons,
         listed_since: sync.listed_since.map(|at| t.time(&at)),
         shop_href: shop_href.filter(|_| sync.visibility.is_some_and(Visibility::reachable)),
+        rank: rank.map(|r| rank_panel(t, r)),
     }
 }
 
