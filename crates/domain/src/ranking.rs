@@ -80,7 +80,8 @@ fn freshness(published: Timestamp, now: Timestamp) -> i64 {
     if age >= span {
         0
     } else {
-        FRESHNESS_POINTS * (span - age) / span
+        // Rounded up: a whole point lasts its 7.2 hours, the first included.
+        (FRESHNESS_POINTS * (span - age) + span - 1) / span
     }
 }
 
@@ -125,7 +126,15 @@ mod tests {
     fn freshness_falls_to_nothing_over_its_days() {
         let fresh = |published| rank(Signals::default(), 0, published, NOW).freshness;
         assert_eq!(fresh(NOW), 100);
+        assert_eq!(
+            fresh(Timestamp::from_unix_millis(NOW.unix_millis() - 60_000)),
+            100
+        );
         assert_eq!(fresh(days_ago(15)), 50);
+        assert_eq!(
+            fresh(Timestamp::from_unix_millis(days_ago(30).unix_millis() + 1)),
+            1
+        );
         assert_eq!(fresh(days_ago(30)), 0);
         assert_eq!(fresh(days_ago(400)), 0);
         // A clock that runs behind the publication never gives more.

@@ -72,6 +72,19 @@ async fn ranked_feed(w: &World) -> Vec<ProductId> {
     page.cards.iter().map(|c| c.listing.product_id).collect()
 }
 
+/// The Shop's search without words (the order related products use too).
+async fn searched(w: &World) -> Vec<ProductId> {
+    let mut query = etalase_services::search::SearchQuery::words("");
+    query.limit = 60;
+    let found = storefront::search(&w.svc, &query, 1).await.unwrap();
+    found
+        .page
+        .cards
+        .iter()
+        .map(|c| c.listing.product_id)
+        .collect()
+}
+
 fn by_id(listings: Vec<ShopListing>) -> HashMap<ProductId, ShopListing> {
     listings.into_iter().map(|l| (l.product_id, l)).collect()
 }
@@ -141,14 +154,32 @@ async fn the_feed_ranks_by_recent_orders_visits_quality_and_freshness(backend: B
     }
     attribution::flush(&w.svc).await.unwrap();
     let before = listings[&viewed].rank_score;
+    let clock_before = w.svc.now().unix_millis();
+    w.clock.advance_secs(1);
     let pass = rank_all(&w.svc).await.unwrap();
     assert_eq!(pass.moved, 1);
+    // Nodes following the sync's states learn of the move.
+    let told = etalase_store::sync::changed_since(&w.svc.store, clock_before, 100)
+        .await
+        .unwrap();
+    assert_eq!(
+        told.iter().map(|(p, _, _)| *p).collect::<Vec<_>>(),
+        vec![viewed]
+    );
     let kept = store::signals_of(&w.svc.store, viewed).await.unwrap();
     assert_eq!(kept.views, 200);
     let listings = assert_scored_by_the_rule(&w).await;
     assert!(listings[&viewed].rank_score < before);
     let feed = ranked_feed(&w).await;
     let scores: Vec<i64> = feed.iter().map(|p| listings[p].rank_score).collect();
+    assert!(scores.windows(2).all(|s| s[0] >= s[1]), "{scores:?}");
+    // Search without words goes by the same points (its index refreshed).
+    let scores: Vec<i64> = searched(&w)
+        .await
+        .iter()
+        .map(|p| listings[p].rank_score)
+        .collect();
+    assert_eq!(scores.len(), feed.len());
     assert!(scores.windows(2).all(|s| s[0] >= s[1]), "{scores:?}");
 
     // The projector scores what it writes from the kept signals: the whole

@@ -231,6 +231,27 @@ pub async fn due_retries(
         .collect()
 }
 
+/// Marks these products' states as changed at `now` without changing
+/// them: their listing changed outside a projection (the ranking pass
+/// moved its score), and processes following the states (see
+/// [`changed_since`]) must read it again.
+pub async fn touch_states(tx: &mut Tx, products: &[ProductId], now: Timestamp) -> StoreResult<()> {
+    for chunk in products.chunks(500) {
+        let sql = format!(
+            "UPDATE sync_states SET updated_at = $1 WHERE product_id IN ({})",
+            crate::pricing::placeholders(2, chunk.len())
+        );
+        on_tx!(tx, conn => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(now.unix_millis());
+            for product in chunk {
+                q = q.bind(product.to_string());
+            }
+            q.execute(conn).await.map(|_| ())
+        })?;
+    }
+    Ok(())
+}
+
 /// Products whose sync state changed after `since` (milliseconds), oldest
 /// change first: `(product, shop, when)`.
 pub async fn changed_since(

@@ -61,7 +61,7 @@ struct Fields {
     max_price: Field,
     cod: Field,
     fresh: Field,
-    quality: Field,
+    rank: Field,
     sold: Field,
     /// The buyers' average in tenths of a star (0 before a review).
     rating: Field,
@@ -178,7 +178,7 @@ fn schema() -> (Schema, Fields) {
         max_price: b.add_i64_field("max_price", FAST),
         cod: b.add_u64_field("cod", INDEXED),
         fresh: b.add_i64_field("fresh", FAST),
-        quality: b.add_i64_field("quality", FAST),
+        rank: b.add_i64_field("rank", FAST),
         sold: b.add_i64_field("sold", FAST),
         rating: b.add_i64_field("rating", INDEXED | FAST),
     };
@@ -331,7 +331,7 @@ impl SearchIndex {
                 f.max_price => l.max_price,
                 f.cod => u64::from(l.cod_allowed),
                 f.fresh => l.product_updated_at.unix_millis(),
-                f.quality => i64::from(l.quality_score),
+                f.rank => l.rank_score,
                 f.sold => l.sold_count,
                 f.rating => l.rating.tenths().unwrap_or(0),
             );
@@ -368,8 +368,9 @@ impl SearchIndex {
         });
         let order = match q.sort {
             Sort::Relevance if !q.text.trim().is_empty() => None,
-            // Without words, "relevance" is the feed's own order.
-            Sort::Relevance => Some(("quality", Order::Desc)),
+            // Without words, "relevance" is the feed's own order (rank
+            // points; see the ranking pass).
+            Sort::Relevance => Some(("rank", Order::Desc)),
             Sort::Newest => Some(("fresh", Order::Desc)),
             Sort::PriceLow => Some(("price", Order::Asc)),
             Sort::PriceHigh => Some(("price", Order::Desc)),

@@ -299,7 +299,7 @@ pub async fn cards(svc: &Services, feed: &Feed<'_>) -> ServiceResult<CardPage> {
     })
 }
 
-/// Up to `n` other listed products of the same category, best quality
+/// Up to `n` other listed products of the same category, highest rank
 /// first: read from the search index when there is one (a category's best
 /// are found without reading the read model's rows one by one), else from
 /// the read model's ranked feed.

@@ -9,7 +9,10 @@
 //! last kept, so a product just published ranks at once. A pass reads
 //! outside the writer and writes only the scores that moved, each only
 //! while the listing's facts are still the ones it scored; every node may
-//! run it (two passes at once write the same numbers).
+//! run it (two passes at once write the same numbers). The node refreshes
+//! its search index for the scores its pass moved, and marks their sync
+//! states changed so that other nodes following the states drop their
+//! kept pages and refresh their indexes as for a projection done elsewhere.
 
 use std::time::Duration;
 
@@ -80,12 +83,16 @@ pub async fn rank_all(svc: &Services) -> ServiceResult<RankPass> {
             (score != l.rank_score).then_some((*l, score))
         })
         .collect();
+    let ids: Vec<ProductId> = moved.iter().map(|(l, _)| l.product).collect();
     let mut tx = svc.store.write().await?;
     store::put_signals(&mut tx, &signals, now).await?;
     store::set_rank_scores(&mut tx, &moved).await?;
+    etalase_store::sync::touch_states(&mut tx, &ids, now).await?;
     tx.commit().await?;
     if !moved.is_empty() {
         svc.shop_cache.forget_feeds();
+        // Search without words (and related products) goes by rank too.
+        crate::search::refresh(svc, &ids).await?;
     }
     Ok(RankPass {
         listings: listings.len(),
