@@ -16,6 +16,17 @@ use etalase_testkit::{Backend, on_both_backends};
 use reqwest::StatusCode;
 use serde_json::Value;
 
+/// The API search's count beside its rating filter.
+async fn api_count(app: &TestApp, path: &str) -> u64 {
+    let found: Value = reqwest::get(app.url(path))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    found["rated_four_up"].as_u64().expect("a count")
+}
+
 async fn text(app: &TestApp, client: &reqwest::Client, path: &str) -> (StatusCode, String) {
     let r = app.get(client, path).await;
     (r.status(), r.text().await.unwrap())
@@ -132,6 +143,13 @@ async fn a_review_reaches_the_product_page_search_and_api(backend: Backend) {
         found.contains("data-testid=\"search-rating\" checked")
             || found.contains("value=\"4\" checked")
     );
+    let (_, unfiltered) = text(&app, &app.browser(), "/search?q=kemeja").await;
+    let counted = api_count(&app, "/api/v1/shop/search?q=kemeja").await;
+    assert!(counted >= 1, "the reviewed shirt is rated 4 and up");
+    assert!(
+        unfiltered.contains(&format!("data-testid=\"search-rating-count\">({counted})")),
+        "the filter shows its count"
+    );
     let (_, none) = text(&app, &app.browser(), "/search?q=kemeja&rating=5").await;
     assert!(!none.contains(&listing.title), "5 stars only does not");
     let (status, _) = text(&app, &app.browser(), "/search?q=kemeja&rating=banyak").await;
@@ -142,6 +160,11 @@ async fn a_review_reaches_the_product_page_search_and_api(backend: Backend) {
         .json()
         .await
         .unwrap();
+    assert_eq!(
+        api["total"].as_u64(),
+        Some(counted),
+        "the count is what the filter keeps"
+    );
     let item = api["items"]
         .as_array()
         .unwrap()

@@ -88,3 +88,63 @@ impl SegmentCollector for SegmentCounts {
         found
     }
 }
+
+/// Counts hits whose i64 fast field is at least a value (the rating
+/// filter's "(12)": hits rated 4 stars and up).
+pub struct CountAtLeast {
+    field: &'static str,
+    at_least: i64,
+}
+
+impl CountAtLeast {
+    pub fn new(field: &'static str, at_least: i64) -> CountAtLeast {
+        CountAtLeast { field, at_least }
+    }
+}
+
+pub struct SegmentAtLeast {
+    column: Option<tantivy::columnar::Column<i64>>,
+    at_least: i64,
+    count: u64,
+}
+
+impl Collector for CountAtLeast {
+    type Fruit = u64;
+    type Child = SegmentAtLeast;
+
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<SegmentAtLeast> {
+        Ok(SegmentAtLeast {
+            column: segment.fast_fields().i64(self.field).ok(),
+            at_least: self.at_least,
+            count: 0,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<u64>) -> tantivy::Result<u64> {
+        Ok(fruits.into_iter().sum())
+    }
+}
+
+impl SegmentCollector for SegmentAtLeast {
+    type Fruit = u64;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        if let Some(column) = &self.column
+            && column.first(doc).is_some_and(|v| v >= self.at_least)
+        {
+            self.count += 1;
+        }
+    }
+
+    fn harvest(self) -> u64 {
+        self.count
+    }
+}

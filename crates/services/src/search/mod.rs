@@ -100,6 +100,9 @@ impl Sort {
     }
 }
 
+/// The rating filter's threshold, in tenths of a star ("★ 4 and up").
+pub const FOUR_UP: i64 = 40;
+
 /// A search as asked.
 #[derive(Debug, Clone)]
 pub struct SearchQuery {
@@ -133,6 +136,8 @@ pub struct Hits {
     pub categories: Vec<(String, u64)>,
     /// Hits per province the shops ship from, most first.
     pub provinces: Vec<(String, u64)>,
+    /// Hits its buyers rate [`FOUR_UP`] or more (the rating filter's count).
+    pub rated_four_up: u64,
 }
 
 /// What one running free-shipping voucher covers: a shop's products (or
@@ -364,6 +369,7 @@ impl SearchIndex {
             (
                 multi.add_collector(counts::CountBy::field(TOP_CATEGORY)),
                 multi.add_collector(counts::CountBy::field(PROVINCE)),
+                multi.add_collector(counts::CountAtLeast::new("rating", FOUR_UP)),
             )
         });
         let order = match q.sort {
@@ -391,8 +397,10 @@ impl SearchIndex {
             }
         };
         let total = count.extract(&mut fruits);
-        let facet_counts = facet_handles.map(|(categories, places)| {
-            (categories.extract(&mut fruits), places.extract(&mut fruits))
+        let facet_counts = facet_handles.map(|(categories, places, rated)| Facets {
+            categories: categories.extract(&mut fruits),
+            places: places.extract(&mut fruits),
+            rated_four_up: rated.extract(&mut fruits),
         });
         self.hits(&searcher, addresses, total, facet_counts)
     }
@@ -436,7 +444,7 @@ impl SearchIndex {
         searcher: &tantivy::Searcher,
         addresses: Vec<DocAddress>,
         total: usize,
-        facets: Option<(HashMap<String, u64>, HashMap<String, u64>)>,
+        facets: Option<Facets>,
     ) -> ServiceResult<Hits> {
         let ids = self.ids_of(searcher, addresses)?;
         // Most first, then by name: the same order on every search.
@@ -445,17 +453,28 @@ impl SearchIndex {
             counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             counts
         };
-        let (categories, provinces) = match facets {
-            Some((categories, places)) => (top_level(categories), top_level(places)),
-            None => (Vec::new(), Vec::new()),
+        let Some(facets) = facets else {
+            return Ok(Hits {
+                ids,
+                total,
+                ..Hits::default()
+            });
         };
         Ok(Hits {
             ids,
             total,
-            categories,
-            provinces,
+            categories: top_level(facets.categories),
+            provinces: top_level(facets.places),
+            rated_four_up: facets.rated_four_up,
         })
     }
+}
+
+/// The counts beside the filters, as collected.
+struct Facets {
+    categories: HashMap<String, u64>,
+    places: HashMap<String, u64>,
+    rated_four_up: u64,
 }
 
 /// Whether some document has this term.

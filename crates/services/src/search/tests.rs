@@ -397,6 +397,9 @@ fn the_rating_filter_keeps_products_rated_at_least_so() {
         .collect();
     let mut q = query("kaos");
     assert_eq!(index.search(&q).unwrap().total, 4);
+    q.facets = true;
+    assert_eq!(index.search(&q).unwrap().rated_four_up, 2, "4.7 and 4.0");
+    q.facets = false;
     q.min_rating = Some(40);
     let mut four_up = titles(&index, &names, &q);
     four_up.sort();

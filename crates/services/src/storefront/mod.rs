@@ -359,6 +359,8 @@ pub struct SearchResults {
     pub categories: Vec<(String, u64)>,
     /// Provinces the hits' shops ship from, with counts (most first).
     pub provinces: Vec<(String, u64)>,
+    /// Hits rated 4 stars and up.
+    pub rated_four_up: u64,
     /// The words corrected, when some word is in no title.
     pub did_you_mean: Option<Suggestion>,
 }
@@ -416,6 +418,7 @@ pub async fn search(
             total: 0,
             categories: Vec::new(),
             provinces: Vec::new(),
+            rated_four_up: 0,
             did_you_mean: None,
         });
     };
@@ -447,6 +450,7 @@ pub async fn search(
         total: hits.total,
         categories: hits.categories,
         provinces: hits.provinces,
+        rated_four_up: hits.rated_four_up,
         did_you_mean,
     })
 }

@@ -58,6 +58,8 @@ pub struct SearchResult {
     pub categories: Vec<FacetCount>,
     /// Hits per province the shops ship from, most first.
     pub provinces: Vec<FacetCount>,
+    /// Hits its buyers rate 4 stars and up (what `min_rating=4` keeps).
+    pub rated_four_up: u64,
     /// The words corrected, when some word is in no product title.
     pub did_you_mean: Option<String>,
 }
@@ -110,6 +112,7 @@ pub async fn search(
         provinces: named(found.provinces, &|code| {
             regions().province(code).map(|r| r.name.to_owned())
         }),
+        rated_four_up: found.rated_four_up,
         did_you_mean: found.did_you_mean.map(|s| s.text),
     }))
 }

@@ -24,6 +24,8 @@ struct SearchPage {
     free_shipping: bool,
     /// "4": rated 4 stars and up; empty: any.
     rating: String,
+    /// Hits rated 4 stars and up (the rating filter's count).
+    rated_four_up: u64,
     province: String,
     sort: &'static str,
     total: usize,
@@ -277,6 +279,7 @@ pub async fn search(ctx: Ctx, Query(p): Query<SearchParams>) -> AppResult<Respon
             .map(|card| card_view(t, card))
             .collect(),
         total: found.total,
+        rated_four_up: found.rated_four_up,
         q,
         category: category.unwrap_or_default(),
         min: min.map(|v| v.to_string()).unwrap_or_default(),
