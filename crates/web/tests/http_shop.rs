@@ -147,6 +147,16 @@ async fn product_pages_carry_seo_tags_and_crawlers_find_them(backend: Backend) {
     assert!(page.contains("<meta name=\"twitter:card\" content=\"summary_large_image\">"));
     assert!(page.contains("data-testid=\"seller-card\""));
     assert!(page.contains("href=\"/s/shop\""));
+    // The seller card names the city the shop ships from, as the cards do.
+    let city = home
+        .split("data-testid=\"card-city\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("the demo shop's city on its cards");
+    assert!(
+        page.contains(&format!("data-testid=\"seller-city\">{city}<")),
+        "{city}"
+    );
     assert!(
         page.contains("href=\"/c/batik-kain-tradisional\""),
         "the category path"

@@ -119,6 +119,8 @@ pub struct ProductView {
     pub seo: Seo,
     /// "Bergabung sejak …" of the seller's card.
     pub shop_joined: String,
+    /// Where the shop ships from ("Kota Bandung, Jawa Barat"), once known.
+    pub shop_city: Option<String>,
     /// The category path, each step a link to its page.
     pub crumbs: Vec<(String, String)>,
     /// Other listed products of its category.
@@ -340,6 +342,10 @@ pub async fn product(
         canonical,
         vouchers,
         shop_joined,
+        shop_city: l
+            .shop_regency
+            .as_deref()
+            .and_then(|r| etalase_domain::regions::regions().regency_label(r)),
         crumbs,
         related,
         videos,
