@@ -197,10 +197,7 @@ const TOUCHES_PER_STATEMENT: usize = 400;
 /// session.
 pub async fn touch_sessions(tx: &mut Tx, seen: &[(&str, Timestamp)]) -> StoreResult<()> {
     for chunk in seen.chunks(TOUCHES_PER_STATEMENT) {
-        let rows = (0..chunk.len())
-            .map(|i| format!("(${}, CAST(${} AS BIGINT))", 2 * i + 1, 2 * i + 2))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let rows = crate::rows::value_rows(tx.backend(), chunk.len(), &["", "BIGINT"]);
         // VALUES names its columns column1, column2 on both backends.
         let sql = format!(
             "UPDATE sessions SET last_seen_at = v.column2 FROM (VALUES {rows}) AS v \

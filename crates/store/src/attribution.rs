@@ -6,6 +6,7 @@ use etalase_domain::attribution::{AttributionEvent, EventKind};
 use etalase_domain::checkout::Source;
 
 use crate::pool::{on_pool, on_tx};
+use crate::rows::value_rows;
 use crate::{Store, StoreResult, Tx};
 
 /// Rows per statement: 12 values each, well under SQLite's and
@@ -16,30 +17,10 @@ const ROWS_PER_STATEMENT: usize = 500;
 /// Appends events, all at `at`.
 pub async fn append(tx: &mut Tx, events: &[AttributionEvent], at: Timestamp) -> StoreResult<()> {
     for chunk in events.chunks(ROWS_PER_STATEMENT) {
-        let rows: Vec<String> = (0..chunk.len())
-            .map(|i| {
-                let n = i * 12;
-                format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                    n + 1,
-                    n + 2,
-                    n + 3,
-                    n + 4,
-                    n + 5,
-                    n + 6,
-                    n + 7,
-                    n + 8,
-                    n + 9,
-                    n + 10,
-                    n + 11,
-                    n + 12
-                )
-            })
-            .collect();
+        let rows = value_rows(tx.backend(), chunk.len(), &[""; 12]);
         let sql = format!(
             "INSERT INTO attribution_events (at, kind, source, source_ref, seller_id, product_id, \
-             sku_id, buyer_id, visitor, order_id, quantity, amount) VALUES {}",
-            rows.join(", ")
+             sku_id, buyer_id, visitor, order_id, quantity, amount) VALUES {rows}"
         );
         on_tx!(tx, conn => {
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));

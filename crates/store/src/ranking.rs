@@ -14,6 +14,7 @@ use etalase_domain::ranking::Signals;
 use crate::error::corrupt;
 use crate::pool::{Reader, on_pool, on_reader, on_tx};
 use crate::pricing::placeholders;
+use crate::rows::value_rows;
 use crate::{Store, StoreResult, Tx};
 
 /// Rows one multi-row statement carries (four binds each: well under
@@ -69,19 +70,56 @@ pub async fn count_signals(
     Ok(signals)
 }
 
-/// Replaces the kept signals with `signals` (products missing from it
-/// have none any more).
+/// Every product's kept signals.
+pub async fn kept_signals(store: &Store) -> StoreResult<HashMap<ProductId, Signals>> {
+    let rows: Vec<(String, i64, i64)> = on_pool!(store, pool => sqlx::query_as(
+        "SELECT product_id, orders, views FROM product_signals")
+        .fetch_all(pool).await)?;
+    rows.into_iter()
+        .map(|(product, orders, views)| {
+            Ok((product.parse().map_err(corrupt)?, Signals { orders, views }))
+        })
+        .collect()
+}
+
+/// Moves the kept signals from `kept` (as read) to `counted`: products
+/// whose signals changed are written, products no longer counted lose
+/// theirs; the rest is not touched.
 pub async fn put_signals(
     tx: &mut Tx,
-    signals: &HashMap<ProductId, Signals>,
+    kept: &HashMap<ProductId, Signals>,
+    counted: &HashMap<ProductId, Signals>,
     now: Timestamp,
 ) -> StoreResult<()> {
-    on_tx!(tx, conn => sqlx::query("DELETE FROM product_signals").execute(conn).await.map(|_| ()))?;
-    let rows: Vec<(String, Signals)> = signals.iter().map(|(p, s)| (p.to_string(), *s)).collect();
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-        let values = value_rows(chunk.len(), &["", "", "", ""]);
+    let gone: Vec<String> = kept
+        .keys()
+        .filter(|p| !counted.contains_key(p))
+        .map(ToString::to_string)
+        .collect();
+    for chunk in gone.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
-            "INSERT INTO product_signals (product_id, orders, views, counted_at) VALUES {values}"
+            "DELETE FROM product_signals WHERE product_id IN ({})",
+            placeholders(1, chunk.len())
+        );
+        on_tx!(tx, conn => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            for product in chunk {
+                q = q.bind(product);
+            }
+            q.execute(conn).await.map(|_| ())
+        })?;
+    }
+    let changed: Vec<(String, Signals)> = counted
+        .iter()
+        .filter(|(p, s)| kept.get(p) != Some(s))
+        .map(|(p, s)| (p.to_string(), *s))
+        .collect();
+    for chunk in changed.chunks(ROWS_PER_STATEMENT) {
+        let values = value_rows(tx.backend(), chunk.len(), &["", "", "", ""]);
+        let sql = format!(
+            "INSERT INTO product_signals (product_id, orders, views, counted_at) VALUES {values} \
+             ON CONFLICT (product_id) DO UPDATE SET orders = excluded.orders, \
+             views = excluded.views, counted_at = excluded.counted_at"
         );
         on_tx!(tx, conn => {
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
@@ -142,7 +180,11 @@ pub async fn scored_listings(store: &Store) -> StoreResult<Vec<Scored>> {
 /// listing gone is left gone).
 pub async fn set_rank_scores(tx: &mut Tx, scores: &[(Scored, i64)]) -> StoreResult<()> {
     for chunk in scores.chunks(ROWS_PER_STATEMENT) {
-        let rows = value_rows(chunk.len(), &["", "BIGINT", "INTEGER", "BIGINT"]);
+        let rows = value_rows(
+            tx.backend(),
+            chunk.len(),
+            &["", "BIGINT", "INTEGER", "BIGINT"],
+        );
         // VALUES names its columns column1, column2… on both backends.
         let sql = format!(
             "UPDATE shop_listings SET rank_score = v.column2 FROM (VALUES {rows}) AS v \
@@ -159,29 +201,4 @@ pub async fn set_rank_scores(tx: &mut Tx, scores: &[(Scored, i64)]) -> StoreResu
         })?;
     }
     Ok(())
-}
-
-/// `($1, $2…), ($n…)…`: `rows` rows of one placeholder per column, each
-/// cast to its type when one is named (PostgreSQL cannot infer the types
-/// of a bare VALUES list joined to a table).
-fn value_rows(rows: usize, casts: &[&str]) -> String {
-    let width = casts.len();
-    (0..rows)
-        .map(|row| {
-            let marks: Vec<String> = casts
-                .iter()
-                .enumerate()
-                .map(|(column, cast)| {
-                    let mark = format!("${}", row * width + column + 1);
-                    if cast.is_empty() {
-                        mark
-                    } else {
-                        format!("CAST({mark} AS {cast})")
-                    }
-                })
-                .collect();
-            format!("({})", marks.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
 }

@@ -411,6 +411,39 @@ async fn the_list_filters_searches_and_pages(backend: Backend) {
     assert_eq!((counts.needs_attention, counts.out_of_stock), (4, 4));
 }
 
+async fn signature(store: &Store, seller: SellerId, product: ProductId, bands: Vec<i64>) {
+    let mut tx = store.write().await.unwrap();
+    catalog::insert_description_signature(&mut tx, seller, product, "sig", &bands)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// A band many listings share (boilerplate) is read only in part; a near
+/// copy sharing rarer bands too is still found, and first.
+async fn a_crowded_band_does_not_hide_a_near_copy(backend: Backend) {
+    let db = database(backend).await;
+    let s = seller(&db.store, "toko-band").await;
+    // The near copy's original: every band of the new text.
+    let (original, _) = product_with_sku(&db.store, s, "Asli", "ASLI", 1).await;
+    signature(&db.store, s, original, (1..=16).collect()).await;
+    // 150 later listings sharing only the common band 1.
+    for n in 0..150 {
+        let (crowd, _) = product_with_sku(&db.store, s, "Templat", &format!("T{n}"), 1).await;
+        signature(&db.store, s, crowd, vec![1, 1000 + n]).await;
+    }
+    let (checked, _) = product_with_sku(&db.store, s, "Baru", "BARU", 1).await;
+    let bands: Vec<i64> = (1..=16).collect();
+    let mut tx = db.store.write().await.unwrap();
+    let later = Timestamp::from_unix_millis(NOW.unix_millis() + 1);
+    let found = catalog::copy_candidates(&mut tx, s, checked, later, &bands, 20)
+        .await
+        .unwrap();
+    drop(tx);
+    assert_eq!(found[0].product_id, original, "the near copy first");
+    assert_eq!(found.len(), 20);
+}
+
 on_both_backends!(
     a_stale_save_is_refused_and_says_the_current_version,
     stock_never_goes_below_zero_under_concurrency,
@@ -418,4 +451,5 @@ on_both_backends!(
     sku_codes_are_unique_per_shop_while_in_use,
     one_shop_never_reads_another_shops_products,
     the_list_filters_searches_and_pages,
+    a_crowded_band_does_not_hide_a_near_copy,
 );

@@ -7,12 +7,13 @@
 //!
 //! Between passes a listing the projector writes is scored by the signals
 //! last kept, so a product just published ranks at once. A pass reads
-//! outside the writer and writes only the scores that moved, each only
-//! while the listing's facts are still the ones it scored; every node may
-//! run it (two passes at once write the same numbers). The node refreshes
-//! its search index for the scores its pass moved, and marks their sync
-//! states changed so that other nodes following the states drop their
-//! kept pages and refresh their indexes as for a projection done elsewhere.
+//! outside the writer and writes only the signals and scores that moved,
+//! each score only while the listing's facts are still the ones it scored;
+//! every node may run it (two passes at once write the same numbers). The
+//! node refreshes its search index for the scores its pass moved, and
+//! marks their sync states changed so that other nodes following the
+//! states drop their kept pages and refresh their indexes as for a
+//! projection done elsewhere.
 
 use std::time::Duration;
 
@@ -74,6 +75,7 @@ pub struct RankPass {
 pub async fn rank_all(svc: &Services) -> ServiceResult<RankPass> {
     let now = svc.now();
     let signals = store::count_signals(&svc.store, ranking::window_start(now)).await?;
+    let kept = store::kept_signals(&svc.store).await?;
     let listings = store::scored_listings(&svc.store).await?;
     let moved: Vec<(store::Scored, i64)> = listings
         .iter()
@@ -85,7 +87,7 @@ pub async fn rank_all(svc: &Services) -> ServiceResult<RankPass> {
         .collect();
     let ids: Vec<ProductId> = moved.iter().map(|(l, _)| l.product).collect();
     let mut tx = svc.store.write().await?;
-    store::put_signals(&mut tx, &signals, now).await?;
+    store::put_signals(&mut tx, &kept, &signals, now).await?;
     store::set_rank_scores(&mut tx, &moved).await?;
     etalase_store::sync::touch_states(&mut tx, &ids, now).await?;
     tx.commit().await?;
