@@ -8,18 +8,29 @@
 //!
 //! A unit gets the transaction and must do all its writing through it (a
 //! nested `store.write()` would wait for the writer this batch holds).
+//!
+//! Each statement is a round trip to the database's connection, so a batch
+//! spends few of them per unit: the units share one clock reading and the
+//! reads their writes never change ([`Shared`]), and the rows they append
+//! (orders, their lines, audit lines, outbox events, stock moves) are
+//! written one statement per table at the end (`Tx::collect_appends`).
+//! Those rows carry new ids and values each unit has already checked, so
+//! writing them cannot fail one buyer's order alone; if it fails at all
+//! (the disk, the connection), the whole batch fails and nothing of it is
+//! kept, as when its commit fails.
 
-use std::collections::BTreeSet;
+use std::any::{Any, TypeId};
+use std::collections::{BTreeSet, HashMap};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 
-use etalase_domain::ErrorCode;
 use etalase_domain::id::{ProductId, SellerId};
+use etalase_domain::{ErrorCode, Timestamp};
 use etalase_store::{Store, StoreError, Tx};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::{ServiceError, ServiceResult};
+use crate::{Clock, ServiceError, ServiceResult};
 
 /// The most units one transaction carries.
 const MAX_BATCH: usize = 256;
@@ -39,12 +50,41 @@ pub struct Done<T> {
     pub products: Vec<(SellerId, ProductId)>,
 }
 
+/// What the units of one batch share. `at` is the batch's one clock
+/// reading: its units commit together, at one instant. A memo keeps a read
+/// made by one unit for the next ones — only reads that no unit's writes
+/// change (what the writes do change, such as stock, is guarded by the
+/// writes' own conditions).
+pub struct Shared {
+    pub at: Timestamp,
+    memos: HashMap<TypeId, Box<dyn Any + Send>>,
+}
+
+impl Shared {
+    fn new(at: Timestamp) -> Self {
+        Shared {
+            at,
+            memos: HashMap::new(),
+        }
+    }
+
+    /// This batch's memo of type `T` (empty at the batch's start).
+    pub fn memo<T: Default + Send + 'static>(&mut self) -> &mut T {
+        self.memos
+            .entry(TypeId::of::<T>())
+            .or_insert_with(|| Box::new(T::default()))
+            .downcast_mut::<T>()
+            .expect("a memo is stored under its own type")
+    }
+}
+
 /// What a batch does last, before its commit, for the products its kept
-/// units moved.
+/// units moved, at the batch's time.
 pub type Epilogue = Arc<
     dyn for<'a> Fn(
             &'a mut Tx,
             BTreeSet<(SellerId, ProductId)>,
+            Timestamp,
         ) -> BoxFuture<'a, Result<(), StoreError>>
         + Send
         + Sync,
@@ -52,18 +92,20 @@ pub type Epilogue = Arc<
 
 type Deliver = Box<dyn FnOnce(Result<(), Arc<StoreError>>) + Send>;
 type Outcome = (bool, Vec<(SellerId, ProductId)>, Deliver);
-type Job = Box<dyn for<'a> FnOnce(&'a mut Tx) -> BoxFuture<'a, Outcome> + Send>;
+type Job = Box<dyn for<'a> FnOnce(&'a mut Tx, &'a mut Shared) -> BoxFuture<'a, Outcome> + Send>;
 
 pub struct BatchCommitter {
     store: Store,
+    clock: Arc<dyn Clock>,
     epilogue: Epilogue,
     sender: OnceLock<mpsc::Sender<Job>>,
 }
 
 impl BatchCommitter {
-    pub fn new(store: Store, epilogue: Epilogue) -> Self {
+    pub fn new(store: Store, clock: Arc<dyn Clock>, epilogue: Epilogue) -> Self {
         BatchCommitter {
             store,
+            clock,
             epilogue,
             sender: OnceLock::new(),
         }
@@ -75,12 +117,12 @@ impl BatchCommitter {
     pub async fn run<T, F>(&self, work: F) -> ServiceResult<T>
     where
         T: Send + 'static,
-        F: for<'a> FnOnce(&'a mut Tx) -> BoxFuture<'a, Done<T>> + Send + 'static,
+        F: for<'a> FnOnce(&'a mut Tx, &'a mut Shared) -> BoxFuture<'a, Done<T>> + Send + 'static,
     {
         let (answer, answered) = oneshot::channel::<Result<T, Arc<StoreError>>>();
-        let job: Job = Box::new(move |tx: &mut Tx| {
+        let job: Job = Box::new(move |tx: &mut Tx, shared: &mut Shared| {
             Box::pin(async move {
-                let done = work(tx).await;
+                let done = work(tx, shared).await;
                 let value = done.value;
                 let deliver: Deliver = Box::new(move |committed| {
                     let _ = answer.send(committed.map(|()| value));
@@ -88,9 +130,13 @@ impl BatchCommitter {
                 (done.keep, done.products, deliver)
             })
         });
-        let sender = self
-            .sender
-            .get_or_init(|| spawn_worker(self.store.clone(), self.epilogue.clone()));
+        let sender = self.sender.get_or_init(|| {
+            spawn_worker(
+                self.store.clone(),
+                self.clock.clone(),
+                self.epilogue.clone(),
+            )
+        });
         sender
             .try_send(job)
             .map_err(|_| ServiceError::new(ErrorCode::Unavailable))?;
@@ -104,9 +150,12 @@ impl BatchCommitter {
     }
 }
 
-fn spawn_worker(store: Store, epilogue: Epilogue) -> mpsc::Sender<Job> {
+/// The batches run on a thread of their own with a runtime of their own: a
+/// batch is a chain of round trips to the database's connection, and on the
+/// shared runtime each of its wake-ups would queue behind the HTTP tasks.
+fn spawn_worker(store: Store, clock: Arc<dyn Clock>, epilogue: Epilogue) -> mpsc::Sender<Job> {
     let (sender, mut jobs) = mpsc::channel::<Job>(QUEUE);
-    tokio::spawn(async move {
+    let worker = async move {
         while let Some(first) = jobs.recv().await {
             let mut batch = vec![first];
             while batch.len() < MAX_BATCH {
@@ -115,13 +164,23 @@ fn spawn_worker(store: Store, epilogue: Epilogue) -> mpsc::Sender<Job> {
                     Err(_) => break,
                 }
             }
-            run_batch(&store, &epilogue, batch).await;
+            run_batch(&store, Shared::new(clock.now()), &epilogue, batch).await;
         }
-    });
+    };
+    std::thread::Builder::new()
+        .name("batch-writer".into())
+        .spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime for the batch writer")
+                .block_on(worker)
+        })
+        .expect("a thread for the batch writer");
     sender
 }
 
-async fn run_batch(store: &Store, epilogue: &Epilogue, batch: Vec<Job>) {
+async fn run_batch(store: &Store, mut shared: Shared, epilogue: &Epilogue, batch: Vec<Job>) {
     let mut tx = match store.write().await {
         Ok(tx) => tx,
         Err(e) => {
@@ -132,6 +191,7 @@ async fn run_batch(store: &Store, epilogue: &Epilogue, batch: Vec<Job>) {
             return;
         }
     };
+    tx.collect_appends();
     let mut delivers: Vec<Deliver> = Vec::with_capacity(batch.len());
     let mut moved: BTreeSet<(SellerId, ProductId)> = BTreeSet::new();
     for job in batch {
@@ -139,7 +199,7 @@ async fn run_batch(store: &Store, epilogue: &Epilogue, batch: Vec<Job>) {
             tracing::error!(error = %e, "savepoint failed; the batch is dropped");
             return fail_all(delivers, e);
         }
-        let (keep, products, deliver) = job(&mut tx).await;
+        let (keep, products, deliver) = job(&mut tx, &mut shared).await;
         if keep {
             moved.extend(products);
         }
@@ -154,8 +214,12 @@ async fn run_batch(store: &Store, epilogue: &Epilogue, batch: Vec<Job>) {
             return fail_all(delivers, e);
         }
     }
+    if let Err(e) = tx.write_appends().await {
+        tracing::error!(error = %e, "a batch's rows could not be written; the batch is dropped");
+        return fail_all(delivers, e);
+    }
     if !moved.is_empty()
-        && let Err(e) = epilogue(&mut tx, moved).await
+        && let Err(e) = epilogue(&mut tx, moved, shared.at).await
     {
         tracing::error!(error = %e, "a batch's follow-up failed; the batch is dropped");
         return fail_all(delivers, e);

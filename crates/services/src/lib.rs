@@ -203,7 +203,8 @@ impl Services {
         let cache_bytes = config.shop_cache_bytes;
         let orders = Arc::new(batch::BatchCommitter::new(
             store.clone(),
-            checkout::place::after_orders(clock.clone()),
+            clock.clone(),
+            checkout::place::after_orders(),
         ));
         Self {
             store,

@@ -5,6 +5,7 @@ use etalase_domain::audit::Actor;
 use etalase_domain::id::{AuditId, SellerId};
 
 use crate::pool::{on_pool, on_tx};
+use crate::rows::{self, Cell};
 use crate::{Store, StoreResult, Tx};
 
 pub struct AuditEntry<'a> {
@@ -33,17 +34,36 @@ pub struct AuditLine {
     pub after_summary: Option<String>,
 }
 
+const COLUMNS: &[&str] = &[
+    "id",
+    "at",
+    "actor_kind",
+    "actor_id",
+    "seller_id",
+    "action",
+    "subject_type",
+    "subject_id",
+    "before_summary",
+    "after_summary",
+];
+
+fn row(e: &AuditEntry<'_>, now: Timestamp) -> Vec<Cell> {
+    vec![
+        AuditId::generate().to_string().into(),
+        now.unix_millis().into(),
+        e.actor.kind().into(),
+        e.actor.id().into(),
+        e.seller_id.map(|s| s.to_string()).into(),
+        e.action.into(),
+        e.subject_type.into(),
+        e.subject_id.into(),
+        e.before.clone().into(),
+        e.after.clone().into(),
+    ]
+}
+
 pub async fn record(tx: &mut Tx, entry: AuditEntry<'_>, now: Timestamp) -> StoreResult<()> {
-    on_tx!(tx, conn => sqlx::query(
-        "INSERT INTO audit_log (id, at, actor_kind, actor_id, seller_id, action, subject_type, subject_id, before_summary, after_summary) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
-        .bind(AuditId::generate().to_string()).bind(now.unix_millis())
-        .bind(entry.actor.kind()).bind(entry.actor.id())
-        .bind(entry.seller_id.map(|s| s.to_string()))
-        .bind(entry.action).bind(entry.subject_type).bind(entry.subject_id)
-        .bind(entry.before).bind(entry.after)
-        .execute(conn).await.map(|_| ()))?;
-    Ok(())
+    rows::append(tx, "audit_log", COLUMNS, row(&entry, now)).await
 }
 
 /// Several lines at once (bulk operations), all at `now`.
@@ -52,42 +72,8 @@ pub async fn record_many(
     entries: &[AuditEntry<'_>],
     now: Timestamp,
 ) -> StoreResult<()> {
-    use crate::rows::{self, Cell};
-    let rows: Vec<Vec<Cell>> = entries
-        .iter()
-        .map(|e| {
-            vec![
-                AuditId::generate().to_string().into(),
-                now.unix_millis().into(),
-                e.actor.kind().into(),
-                e.actor.id().into(),
-                e.seller_id.map(|s| s.to_string()).into(),
-                e.action.into(),
-                e.subject_type.into(),
-                e.subject_id.into(),
-                e.before.clone().into(),
-                e.after.clone().into(),
-            ]
-        })
-        .collect();
-    rows::insert(
-        tx,
-        "audit_log",
-        &[
-            "id",
-            "at",
-            "actor_kind",
-            "actor_id",
-            "seller_id",
-            "action",
-            "subject_type",
-            "subject_id",
-            "before_summary",
-            "after_summary",
-        ],
-        &rows,
-    )
-    .await
+    let rows: Vec<Vec<Cell>> = entries.iter().map(|e| row(e, now)).collect();
+    rows::insert(tx, "audit_log", COLUMNS, &rows).await
 }
 
 pub async fn list_for_subject(

@@ -82,6 +82,19 @@ pub enum StockOutcome {
     },
 }
 
+/// The columns of a stock move, as written.
+const LEDGER_COLUMNS: &[&str] = &[
+    "id",
+    "seller_id",
+    "sku_id",
+    "delta",
+    "level_after",
+    "reason",
+    "note",
+    "actor",
+    "created_at",
+];
+
 /// Applies `delta` if the level stays within 0–999,999, and writes the
 /// ledger row. A zero delta writes nothing.
 pub async fn change_stock(
@@ -104,13 +117,18 @@ pub async fn change_stock(
     };
     let move_id = StockMoveId::generate();
     if change.delta != 0 {
-        on_tx!(tx, conn => sqlx::query(
-            "INSERT INTO stock_ledger (id, seller_id, sku_id, delta, level_after, reason, note, actor, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-            .bind(move_id.to_string()).bind(seller.to_string()).bind(change.sku.to_string())
-            .bind(change.delta).bind(level).bind(change.reason.as_str()).bind(change.note)
-            .bind(change.actor.as_text()).bind(now.unix_millis())
-            .execute(conn).await.map(|_| ()))?;
+        let row = vec![
+            move_id.to_string().into(),
+            seller.to_string().into(),
+            change.sku.to_string().into(),
+            change.delta.into(),
+            level.into(),
+            change.reason.as_str().into(),
+            change.note.map(str::to_owned).into(),
+            change.actor.as_text().into(),
+            now.unix_millis().into(),
+        ];
+        crate::rows::append(tx, "stock_ledger", LEDGER_COLUMNS, row).await?;
     }
     Ok(StockOutcome::Changed { level, move_id })
 }
@@ -262,21 +280,5 @@ pub async fn record_starting(
             ]
         })
         .collect();
-    rows::insert(
-        tx,
-        "stock_ledger",
-        &[
-            "id",
-            "seller_id",
-            "sku_id",
-            "delta",
-            "level_after",
-            "reason",
-            "note",
-            "actor",
-            "created_at",
-        ],
-        &rows,
-    )
-    .await
+    rows::insert(tx, "stock_ledger", LEDGER_COLUMNS, &rows).await
 }

@@ -6,7 +6,8 @@ use etalase_domain::Timestamp;
 use etalase_domain::id::{EventId, SellerId};
 use serde::Serialize;
 
-use crate::pool::{on_pool, on_tx};
+use crate::pool::on_pool;
+use crate::rows::{self, Cell};
 use crate::{Store, StoreResult, Tx};
 
 pub struct NewEvent<'a, P: Serialize> {
@@ -35,17 +36,38 @@ pub async fn append<P: Serialize>(
     now: Timestamp,
 ) -> StoreResult<EventId> {
     let id = EventId::generate();
-    let payload = serde_json::to_string(event.payload)
-        .map_err(|e| crate::StoreError::Corrupt(format!("event payload: {e}")))?;
-    on_tx!(tx, conn => sqlx::query(
-        "INSERT INTO outbox (event_id, topic, aggregate_type, aggregate_id, seller_id, payload, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)")
-        .bind(id.to_string()).bind(event.topic).bind(event.aggregate_type)
-        .bind(event.aggregate_id).bind(event.seller_id.map(|s| s.to_string()))
-        .bind(&payload).bind(now.unix_millis())
-        .execute(conn).await.map(|_| ()))?;
+    let row = row(id, &event, now)?;
+    rows::append(tx, "outbox", COLUMNS, row).await?;
     tx.wrote_events = true;
     Ok(id)
+}
+
+const COLUMNS: &[&str] = &[
+    "event_id",
+    "topic",
+    "aggregate_type",
+    "aggregate_id",
+    "seller_id",
+    "payload",
+    "created_at",
+];
+
+fn row<P: Serialize>(
+    id: EventId,
+    event: &NewEvent<'_, P>,
+    now: Timestamp,
+) -> StoreResult<Vec<Cell>> {
+    let payload = serde_json::to_string(event.payload)
+        .map_err(|e| crate::StoreError::Corrupt(format!("event payload: {e}")))?;
+    Ok(vec![
+        id.to_string().into(),
+        event.topic.into(),
+        event.aggregate_type.into(),
+        event.aggregate_id.into(),
+        event.seller_id.map(|s| s.to_string()).into(),
+        payload.into(),
+        now.unix_millis().into(),
+    ])
 }
 
 /// Several events at once (bulk operations), in the order given.
@@ -54,36 +76,11 @@ pub async fn append_many<P: Serialize>(
     events: &[NewEvent<'_, P>],
     now: Timestamp,
 ) -> StoreResult<()> {
-    use crate::rows::{self, Cell};
-    let mut rows: Vec<Vec<Cell>> = Vec::with_capacity(events.len());
-    for event in events {
-        let payload = serde_json::to_string(event.payload)
-            .map_err(|e| crate::StoreError::Corrupt(format!("event payload: {e}")))?;
-        rows.push(vec![
-            EventId::generate().to_string().into(),
-            event.topic.into(),
-            event.aggregate_type.into(),
-            event.aggregate_id.into(),
-            event.seller_id.map(|s| s.to_string()).into(),
-            payload.into(),
-            now.unix_millis().into(),
-        ]);
-    }
-    rows::insert(
-        tx,
-        "outbox",
-        &[
-            "event_id",
-            "topic",
-            "aggregate_type",
-            "aggregate_id",
-            "seller_id",
-            "payload",
-            "created_at",
-        ],
-        &rows,
-    )
-    .await?;
+    let rows = events
+        .iter()
+        .map(|event| row(EventId::generate(), event, now))
+        .collect::<StoreResult<Vec<_>>>()?;
+    rows::insert(tx, "outbox", COLUMNS, &rows).await?;
     tx.wrote_events |= !events.is_empty();
     Ok(())
 }

@@ -70,6 +70,7 @@ pub struct Store {
 pub struct Tx {
     pub(crate) inner: TxInner,
     pub(crate) wrote_events: bool,
+    pub(crate) appends: crate::rows::Appends,
     events: Arc<watch::Sender<u64>>,
 }
 
@@ -241,6 +242,7 @@ impl Store {
         Ok(Tx {
             inner,
             wrote_events: false,
+            appends: Default::default(),
             events: self.events.clone(),
         })
     }
@@ -309,7 +311,8 @@ impl Store {
 }
 
 impl Tx {
-    pub async fn commit(self) -> StoreResult<()> {
+    pub async fn commit(mut self) -> StoreResult<()> {
+        self.write_appends().await?;
         match self.inner {
             TxInner::Sqlite(tx) => tx.commit().await?,
             TxInner::Postgres(tx) => tx.commit().await?,
@@ -330,17 +333,20 @@ impl Tx {
     /// Marks a point inside the transaction to come back to: one unit of a
     /// batch (an order among those committed together).
     pub async fn savepoint(&mut self) -> StoreResult<()> {
+        self.appends.savepoint();
         self.plain("SAVEPOINT unit").await
     }
 
     /// Keeps what was done since [`Tx::savepoint`].
     pub async fn release_savepoint(&mut self) -> StoreResult<()> {
+        self.appends.release();
         self.plain("RELEASE SAVEPOINT unit").await
     }
 
     /// Undoes what was done since [`Tx::savepoint`] (also after a failed
     /// statement, which PostgreSQL requires before the next one).
     pub async fn rollback_to_savepoint(&mut self) -> StoreResult<()> {
+        self.appends.undo();
         self.plain("ROLLBACK TO SAVEPOINT unit").await?;
         self.plain("RELEASE SAVEPOINT unit").await
     }
@@ -348,6 +354,7 @@ impl Tx {
     /// Undoes what was done since [`Tx::savepoint`] and stays inside it
     /// (what follows is kept or undone with the savepoint).
     pub async fn undo_to_savepoint(&mut self) -> StoreResult<()> {
+        self.appends.undo();
         self.plain("ROLLBACK TO SAVEPOINT unit").await
     }
 

@@ -113,3 +113,101 @@ pub(crate) async fn insert(
     }
     Ok(())
 }
+
+/// Rows appended to tables that nothing in the transaction reads back (an
+/// order's lines, its audit line, its outbox event, the stock ledger's
+/// move) while a batch of orders runs: collected, then written in one
+/// statement per table before the commit instead of one statement per row.
+/// A savepoint's rollback drops the rows added since it.
+#[derive(Default)]
+pub(crate) struct Appends {
+    /// Collecting at all (only a batch asks to).
+    on: bool,
+    rows: Vec<Append>,
+    /// How many rows there were at the open savepoint.
+    mark: Option<usize>,
+}
+
+/// A table, its columns and the rows to insert into it.
+type TableRows = (&'static str, &'static [&'static str], Vec<Vec<Cell>>);
+
+struct Append {
+    table: &'static str,
+    columns: &'static [&'static str],
+    cells: Vec<Cell>,
+}
+
+impl Appends {
+    pub(crate) fn start(&mut self) {
+        self.on = true;
+    }
+
+    pub(crate) fn savepoint(&mut self) {
+        self.mark = Some(self.rows.len());
+    }
+
+    pub(crate) fn release(&mut self) {
+        self.mark = None;
+    }
+
+    pub(crate) fn undo(&mut self) {
+        if let Some(mark) = self.mark {
+            self.rows.truncate(mark);
+        }
+    }
+
+    /// The rows to write, grouped by table in the order each table was
+    /// first appended to (a parent's rows before its children's).
+    fn take(&mut self) -> Vec<TableRows> {
+        let mut groups: Vec<TableRows> = Vec::new();
+        for row in self.rows.drain(..) {
+            match groups.iter_mut().find(|(table, ..)| *table == row.table) {
+                Some((_, columns, rows)) => {
+                    debug_assert_eq!(*columns, row.columns);
+                    rows.push(row.cells);
+                }
+                None => groups.push((row.table, row.columns, vec![row.cells])),
+            }
+        }
+        self.mark = None;
+        groups
+    }
+}
+
+/// Appends one row to `table`: at once, or with the batch's rows when the
+/// transaction collects them ([`Tx::collect_appends`]).
+pub(crate) async fn append(
+    tx: &mut Tx,
+    table: &'static str,
+    columns: &'static [&'static str],
+    cells: Vec<Cell>,
+) -> StoreResult<()> {
+    debug_assert_eq!(columns.len(), cells.len());
+    if tx.appends.on {
+        tx.appends.rows.push(Append {
+            table,
+            columns,
+            cells,
+        });
+        return Ok(());
+    }
+    insert(tx, table, columns, &[cells]).await
+}
+
+impl Tx {
+    /// From now on, rows appended through [`append`] are written together
+    /// by [`Tx::write_appends`] (or the commit). Only for work that never
+    /// reads those rows back before the commit.
+    pub fn collect_appends(&mut self) {
+        self.appends.start();
+    }
+
+    /// Writes the collected rows, one statement per table (per thousand
+    /// values).
+    pub async fn write_appends(&mut self) -> StoreResult<()> {
+        for (table, columns, rows) in self.appends.take() {
+            insert(self, table, columns, &rows).await?;
+        }
+        Ok(())
+    }
+}

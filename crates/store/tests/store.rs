@@ -234,7 +234,60 @@ async fn concurrent_writers_all_commit(backend: Backend) {
     assert_eq!(accounts::count_users(&db.store).await.unwrap(), 16);
 }
 
+fn event(id: &str) -> outbox::NewEvent<'_, serde_json::Value> {
+    static PAYLOAD: std::sync::LazyLock<serde_json::Value> =
+        std::sync::LazyLock::new(|| serde_json::json!({}));
+    outbox::NewEvent {
+        topic: "order.changed",
+        aggregate_type: "order",
+        aggregate_id: id,
+        seller_id: None,
+        payload: &PAYLOAD,
+    }
+}
+
+/// A batch's collected rows: nothing is written until the batch writes
+/// them (or commits), a unit rolled back to its savepoint loses exactly the
+/// rows it added, and what is written keeps the order it was appended in.
+async fn collected_appends_follow_savepoints(backend: Backend) {
+    let db = database(backend).await;
+    let mut tx = db.store.write().await.unwrap();
+    tx.collect_appends();
+    tx.savepoint().await.unwrap();
+    outbox::append(&mut tx, event("kept-1"), NOW).await.unwrap();
+    tx.release_savepoint().await.unwrap();
+    tx.savepoint().await.unwrap();
+    outbox::append(&mut tx, event("dropped"), NOW)
+        .await
+        .unwrap();
+    tx.rollback_to_savepoint().await.unwrap();
+    tx.savepoint().await.unwrap();
+    outbox::append(&mut tx, event("undone"), NOW).await.unwrap();
+    // A keyed refusal: undone, then something else kept in the same unit.
+    tx.undo_to_savepoint().await.unwrap();
+    outbox::append(&mut tx, event("kept-2"), NOW).await.unwrap();
+    tx.release_savepoint().await.unwrap();
+    assert!(
+        outbox::read_after(&db.store, 0, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing is visible before the commit"
+    );
+    tx.write_appends().await.unwrap();
+    outbox::append(&mut tx, event("kept-3"), NOW).await.unwrap();
+    tx.commit().await.unwrap();
+    let kept: Vec<String> = outbox::read_after(&db.store, 0, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.aggregate_id)
+        .collect();
+    assert_eq!(kept, ["kept-1", "kept-2", "kept-3"]);
+}
+
 on_both_backends!(
+    collected_appends_follow_savepoints,
     migrations_apply_and_reapply,
     unique_email_is_a_named_conflict,
     rolled_back_transaction_leaves_nothing,

@@ -19,8 +19,7 @@ use etalase_domain::id::{CheckoutId, OrderId, ProductId, SellerId, UserId};
 use etalase_domain::pricing::OfferKind;
 use etalase_domain::{ErrorCode, Timestamp};
 use etalase_store::checkout::{
-    self as store, CartOwner, Fulfilment, Hold, StoredCheckout, StoredHold, StoredOrder,
-    StoredOrderLine,
+    self as store, Fulfilment, Hold, StoredCheckout, StoredHold, StoredOrder, StoredOrderLine,
 };
 use etalase_store::inventory::{self, StockChange, StockOutcome, StockReason};
 use etalase_store::pricing::{self as pricing_store, ClaimOutcome, FlashTake};
@@ -28,7 +27,8 @@ use etalase_store::{Reader, Tx, audit, catalog, outbox};
 
 use super::ORDER_CHANGED;
 use super::summary::{self, CheckoutChoice, CheckoutSummary, summary_with};
-use crate::batch::Done;
+use crate::batch::{Done, Shared};
+use crate::pricing::quote::SharedReads;
 use crate::{FieldError, ServiceError, ServiceResult, Services, attribution, idempotency};
 
 #[derive(Debug, Clone)]
@@ -143,9 +143,9 @@ async fn run(
     let (unit_svc, unit_request) = (svc.clone(), request.clone());
     let attempt = svc
         .orders
-        .run(move |tx| {
+        .run(move |tx, shared| {
             Box::pin(async move {
-                let mut value = attempt(&unit_svc, tx, buyer, &unit_request).await;
+                let mut value = attempt(&unit_svc, tx, shared, buyer, &unit_request).await;
                 let placed = matches!(value, Ok(Attempt::Answer(PlaceOutcome::Placed(_))));
                 let keep = match &kept {
                     None => placed,
@@ -277,13 +277,15 @@ enum Attempt {
 async fn attempt(
     svc: &Services,
     tx: &mut Tx,
+    shared: &mut Shared,
     buyer: UserId,
     request: &PlaceRequest,
 ) -> ServiceResult<Attempt> {
-    let now = svc.now();
+    let now = shared.at;
     let summary = {
         let mut reader = Reader::from(&mut *tx);
-        summary_with(svc, &mut reader, buyer, &request.choice, now).await?
+        let reads = shared.memo::<SharedReads>();
+        summary_with(svc, &mut reader, buyer, &request.choice, now, Some(reads)).await?
     };
     if summary.version != request.confirmed_version {
         return Ok(Attempt::Answer(PlaceOutcome::Changed(Box::new(summary))));
@@ -351,20 +353,21 @@ async fn write_orders(
     // Every product's row first, in one order for all checkouts: the
     // order lines' keys and the stock totals lock them later, and two
     // checkouts taking them in different orders would deadlock.
-    let products: BTreeSet<(ProductId, SellerId)> = summary
+    let products: Vec<ProductId> = summary
         .quote
         .breakdown
         .shops
         .iter()
-        .flat_map(|s| s.lines.iter().map(|l| (l.product, s.seller)))
+        .flat_map(|s| s.lines.iter().map(|l| l.product))
         .collect();
-    for (product, seller) in &products {
-        catalog::lock_product(tx, *seller, *product).await?;
-    }
+    catalog::lock_products(tx, &products).await?;
     let address = summary.address.as_ref().ok_or(ErrorCode::AddressRequired)?;
     let address_json = serde_json::to_string(&address.address).map_err(ServiceError::internal)?;
     let actor = Actor::User(buyer);
     let mut orders = Vec::new();
+    // How many holds each order has (voucher holds are numbered after a
+    // shop's flash holds).
+    let mut held: Vec<(OrderId, i32)> = Vec::new();
     let mut touched: BTreeSet<(SellerId, ProductId)> = BTreeSet::new();
     for shop in &summary.quote.breakdown.shops {
         let shop_package = summary.packages.iter().find(|p| p.seller == shop.seller);
@@ -504,6 +507,7 @@ async fn write_orders(
             let units: Vec<_> = lines.iter().map(|l| (l.product, l.quantity)).collect();
             store::add_units_sold(tx, &units, now).await?;
         }
+        held.push((order_id, holds.len() as i32));
         for (n, (hold, units)) in holds.into_iter().enumerate() {
             let hold = StoredHold {
                 hold_no: n as i32 + 1,
@@ -514,15 +518,12 @@ async fn write_orders(
         }
         orders.push(order);
     }
-    use_vouchers(tx, buyer, summary, &orders).await?;
+    use_vouchers(tx, buyer, summary, &orders, &mut held).await?;
     for order in &orders {
         announce(tx, order, "placed", actor, now).await?;
     }
-    let cart = store::cart_of(&mut *tx, &CartOwner::Buyer(buyer)).await?;
-    if let Some(cart) = cart {
-        let bought: Vec<_> = summary.lines.iter().map(|(c, _)| c.sku).collect();
-        store::remove_cart_lines(tx, cart, &bought, now).await?;
-    }
+    let bought: Vec<_> = summary.lines.iter().map(|(c, _)| c.sku).collect();
+    store::remove_cart_lines(tx, summary.cart, &bought, now).await?;
     Ok(Some(PlacedCheckout {
         checkout,
         orders,
@@ -556,9 +557,9 @@ async fn use_vouchers(
     buyer: UserId,
     summary: &CheckoutSummary,
     orders: &[StoredOrder],
+    held: &mut [(OrderId, i32)],
 ) -> Result<(), Stop> {
     let now = summary.quote.at;
-    let mut next_hold: Vec<(OrderId, i32)> = Vec::new();
     for discount in &summary.quote.breakdown.discounts {
         let Some(limit) = summary
             .vouchers
@@ -584,17 +585,13 @@ async fn use_vouchers(
             .position(|s| s.discounts.iter().any(|d| d.voucher == discount.voucher))
             .unwrap_or(0);
         let order = orders[holder].id;
-        let hold_no = match next_hold.iter_mut().find(|(o, _)| *o == order) {
-            Some((_, n)) => {
-                *n += 1;
-                *n
-            }
-            None => {
-                let n = store::open_holds(tx, order).await?.len() as i32 + 1;
-                next_hold.push((order, n));
-                n
-            }
+        let Some((_, count)) = held.iter_mut().find(|(o, _)| *o == order) else {
+            return Err(Stop::Failed(ServiceError::internal(
+                etalase_store::StoreError::Corrupt("a voucher held by no order".into()),
+            )));
         };
+        *count += 1;
+        let hold_no = *count;
         let hold = StoredHold {
             hold_no,
             hold: Hold::Voucher(discount.voucher),
@@ -668,9 +665,8 @@ pub(crate) async fn announce(
 
 /// A batch of orders' follow-up: each moved product's stock total and one
 /// sync event, once per product however many orders moved it.
-pub(crate) fn after_orders(clock: std::sync::Arc<dyn crate::Clock>) -> crate::batch::Epilogue {
-    std::sync::Arc::new(move |tx, products| {
-        let now = clock.now();
+pub(crate) fn after_orders() -> crate::batch::Epilogue {
+    std::sync::Arc::new(move |tx, products, now| {
         Box::pin(async move {
             for (seller, product) in products {
                 catalog::refresh_total_stock(tx, product).await?;

@@ -8,14 +8,14 @@ use etalase_domain::ErrorCode;
 use etalase_domain::Timestamp;
 use etalase_domain::catalog::sku::{Dimensions, WeightGrams};
 use etalase_domain::checkout::{PaymentMethod, Source};
-use etalase_domain::id::{AddressId, SellerId, SkuId, UserId, VoucherId};
+use etalase_domain::id::{AddressId, CartId, SellerId, SkuId, UserId, VoucherId};
 use etalase_domain::shipping::{Parcel, ParcelItem, Service, ShippingOption};
 use etalase_store::Reader;
 use etalase_store::checkout::{self as store, CartOwner, StoredAddress, StoredCartLine};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::pricing::quote::{self, Quote, QuoteInputs, QuoteLine, QuoteRequest};
+use crate::pricing::quote::{self, Quote, QuoteInputs, QuoteLine, QuoteRequest, SharedReads};
 use crate::{ServiceError, ServiceResult, Services};
 
 /// What the buyer chose on the checkout page.
@@ -57,6 +57,8 @@ pub struct Package {
 
 #[derive(Debug, Clone)]
 pub struct CheckoutSummary {
+    /// The buyer's cart the lines come from.
+    pub cart: CartId,
     pub lines: Vec<(StoredCartLine, QuoteLine)>,
     pub quote: Quote,
     pub packages: Vec<Package>,
@@ -86,17 +88,18 @@ pub async fn summary(
     choice: &CheckoutChoice,
 ) -> ServiceResult<CheckoutSummary> {
     let mut reader = Reader::from(&svc.store);
-    summary_with(svc, &mut reader, buyer, choice, svc.now()).await
+    summary_with(svc, &mut reader, buyer, choice, svc.now(), None).await
 }
 
 /// The summary over what `reader` sees at `now` (the placing transaction
-/// passes itself).
+/// passes itself, and the SKU reads its batch shares).
 pub async fn summary_with(
     svc: &Services,
     reader: &mut Reader<'_>,
     buyer: UserId,
     choice: &CheckoutChoice,
     now: Timestamp,
+    shared: Option<&mut SharedReads>,
 ) -> ServiceResult<CheckoutSummary> {
     let cart = store::cart_of(reader.reborrow(), &CartOwner::Buyer(buyer))
         .await?
@@ -125,7 +128,7 @@ pub async fn summary_with(
         voucher_codes: choice.voucher_codes.clone(),
         shipping: Vec::new(),
     };
-    let inputs = quote::gather(reader, Some(buyer), &request, now).await?;
+    let inputs = quote::gather_shared(reader, Some(buyer), &request, now, shared).await?;
     let address = match choice.address {
         Some(id) => Some(
             store::address_of(reader.reborrow(), buyer, id)
@@ -176,6 +179,7 @@ pub async fn summary_with(
     }
     let version = version_of(&lines, &quote, &packages, address.as_ref(), choice.method);
     Ok(CheckoutSummary {
+        cart,
         lines,
         quote,
         packages,

@@ -4,6 +4,7 @@
 //! inside its transaction, so a quote and an order agree.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use etalase_domain::id::{ProductId, PromotionId, SellerId, SkuId, UserId, VoucherId};
 use etalase_domain::pricing::{
@@ -14,7 +15,7 @@ use etalase_domain::{ErrorCode, Timestamp};
 use etalase_store::Reader;
 use etalase_store::catalog::{self, Sku};
 use etalase_store::checkout::{self, Sellable};
-use etalase_store::pricing::{self as store, Holding, StoredVoucher};
+use etalase_store::pricing::{self as store, Holding, SkuOffer, StoredVoucher};
 
 use crate::{FieldError, ServiceError, ServiceResult, Services};
 
@@ -105,17 +106,29 @@ pub struct QuoteInputs {
     pub unknown_codes: Vec<String>,
 }
 
-/// Reads the inputs of a quote; a line whose SKU cannot be bought is a
-/// field error naming the line.
-pub async fn gather(
+/// What a quote reads of its SKUs: the SKUs, their products and the
+/// offers on them.
+struct SkuReads {
+    found: HashMap<SkuId, (SellerId, Sku)>,
+    sellable: HashMap<ProductId, Sellable>,
+    offers: Vec<SkuOffer>,
+}
+
+/// The SKU reads that the orders of one batch share, by set of SKUs (a
+/// flash sale's thousand orders of one SKU read it once). Only for a batch
+/// whose orders all price at one instant. The stock and flash units read
+/// here go stale as the batch's orders take them: an order's own
+/// conditional writes refuse what is no longer there, whatever the quote
+/// read.
+#[derive(Default)]
+pub struct SharedReads(HashMap<Vec<SkuId>, Arc<SkuReads>>);
+
+async fn read_skus(
     reader: &mut Reader<'_>,
-    buyer: Option<UserId>,
-    request: &QuoteRequest,
+    ids: &[SkuId],
     now: Timestamp,
-) -> ServiceResult<QuoteInputs> {
-    validate(request)?;
-    let ids: Vec<SkuId> = request.lines.iter().map(|l| l.sku).collect();
-    let found: HashMap<SkuId, (SellerId, Sku)> = catalog::skus_by_ids(reader.reborrow(), &ids)
+) -> ServiceResult<SkuReads> {
+    let found: HashMap<SkuId, (SellerId, Sku)> = catalog::skus_by_ids(reader.reborrow(), ids)
         .await?
         .into_iter()
         .map(|(seller, sku)| (sku.id, (seller, sku)))
@@ -127,6 +140,60 @@ pub async fn gather(
             .into_iter()
             .map(|s| (s.product, s))
             .collect();
+    let mut offers = store::live_offers_of_skus(reader.reborrow(), ids, now).await?;
+    // Lives' own prices hold only on their live (the pricing function
+    // checks the line's channel), only while the live is on air.
+    offers.extend(etalase_store::lives::prices::offers_of_skus(reader.reborrow(), ids, now).await?);
+    Ok(SkuReads {
+        found,
+        sellable,
+        offers,
+    })
+}
+
+/// Reads the inputs of a quote; a line whose SKU cannot be bought is a
+/// field error naming the line.
+pub async fn gather(
+    reader: &mut Reader<'_>,
+    buyer: Option<UserId>,
+    request: &QuoteRequest,
+    now: Timestamp,
+) -> ServiceResult<QuoteInputs> {
+    gather_shared(reader, buyer, request, now, None).await
+}
+
+/// [`gather`], taking the SKU reads from `shared` when an order of the same
+/// batch made them.
+pub async fn gather_shared(
+    reader: &mut Reader<'_>,
+    buyer: Option<UserId>,
+    request: &QuoteRequest,
+    now: Timestamp,
+    shared: Option<&mut SharedReads>,
+) -> ServiceResult<QuoteInputs> {
+    validate(request)?;
+    let ids: Vec<SkuId> = request.lines.iter().map(|l| l.sku).collect();
+    let reads = match shared {
+        None => Arc::new(read_skus(reader, &ids, now).await?),
+        Some(shared) => {
+            let mut key = ids.clone();
+            key.sort();
+            key.dedup();
+            match shared.0.get(&key) {
+                Some(reads) => reads.clone(),
+                None => {
+                    let reads = Arc::new(read_skus(reader, &ids, now).await?);
+                    shared.0.insert(key, reads.clone());
+                    reads
+                }
+            }
+        }
+    };
+    let SkuReads {
+        found,
+        sellable,
+        offers,
+    } = &*reads;
     let mut skus = BTreeMap::new();
     let mut problems = Vec::new();
     for (n, line) in request.lines.iter().enumerate() {
@@ -162,11 +229,6 @@ pub async fn gather(
     if !problems.is_empty() {
         return Err(ServiceError::fields(problems));
     }
-    let mut offers = store::live_offers_of_skus(reader.reborrow(), &ids, now).await?;
-    // Lives' own prices hold only on their live (the pricing function
-    // checks the line's channel), only while the live is on air.
-    offers
-        .extend(etalase_store::lives::prices::offers_of_skus(reader.reborrow(), &ids, now).await?);
     let pricing: HashMap<SkuId, SkuPricing> = found
         .values()
         .map(|(_, sku)| {

@@ -11,7 +11,7 @@ use etalase_domain::catalog::lifecycle::ProductStatus;
 use etalase_domain::id::{ImageId, ProductId, SellerId, SkuId};
 
 use crate::error::corrupt;
-use crate::pool::{Reader, on_pool, on_reader, on_tx};
+use crate::pool::{Reader, TxInner, on_pool, on_reader, on_tx};
 use crate::{Store, StoreError, StoreResult, Tx};
 
 mod copies;
@@ -288,6 +288,28 @@ pub async fn lock_product(tx: &mut Tx, seller: SellerId, id: ProductId) -> Store
     let row: ProductRow = on_tx!(tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
         .bind(id.to_string()).bind(seller.to_string()).fetch_one(conn).await)?;
     row.try_into()
+}
+
+/// Locks the rows of `products` (PostgreSQL) in id order, in one
+/// statement: a checkout takes its products' rows before it writes their
+/// lines and stock totals, and two checkouts taking them in different
+/// orders would deadlock. Nothing on SQLite, whose single writer already
+/// serialises.
+pub async fn lock_products(tx: &mut Tx, products: &[ProductId]) -> StoreResult<()> {
+    let TxInner::Postgres(conn) = &mut tx.inner else {
+        return Ok(());
+    };
+    if products.is_empty() {
+        return Ok(());
+    }
+    let mut ids: Vec<String> = products.iter().map(ToString::to_string).collect();
+    ids.sort();
+    ids.dedup();
+    sqlx::query("SELECT id FROM products WHERE id = ANY($1) ORDER BY id FOR UPDATE")
+        .bind(ids)
+        .execute(&mut **conn)
+        .await?;
+    Ok(())
 }
 
 pub async fn get_product(store: &Store, seller: SellerId, id: ProductId) -> StoreResult<Product> {

@@ -158,10 +158,20 @@ pub async fn remove_cart_lines(
     skus: &[SkuId],
     now: Timestamp,
 ) -> StoreResult<()> {
-    for sku in skus {
-        on_tx!(tx, conn => sqlx::query("DELETE FROM cart_lines WHERE cart_id = $1 AND sku_id = $2")
-            .bind(cart.to_string()).bind(sku.to_string()).execute(conn).await.map(|_| ()))?;
+    if skus.is_empty() {
+        return Ok(());
     }
+    let sql = format!(
+        "DELETE FROM cart_lines WHERE cart_id = $1 AND sku_id IN ({})",
+        crate::pricing::placeholders(2, skus.len())
+    );
+    on_tx!(tx, conn => {
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(cart.to_string());
+        for sku in skus {
+            query = query.bind(sku.to_string());
+        }
+        query.execute(conn).await.map(|_| ())
+    })?;
     touch(tx, cart, now).await
 }
 

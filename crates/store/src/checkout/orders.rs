@@ -14,6 +14,7 @@ use etalase_domain::shipping::Courier;
 use crate::error::corrupt;
 use crate::pool::{Reader, on_reader, on_tx};
 use crate::pricing::placeholders;
+use crate::rows::{self, Cell};
 use crate::{StoreResult, Tx};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,49 +164,112 @@ pub async fn checkout_by_id<'a>(
     .transpose()
 }
 
+/// An order, its lines and its holds are appended rows: a batch of orders
+/// writes each table's rows together (see `rows::append`).
 pub async fn insert_order(tx: &mut Tx, o: &StoredOrder) -> StoreResult<()> {
-    on_tx!(tx, conn => sqlx::query(
-        "INSERT INTO orders (id, checkout_id, buyer_id, seller_id, status, payment_method, \
-         items_subtotal, discount, shipping, shipping_discount, total, shipping_service, \
-         shipping_option, address, breakdown, source, source_ref, pay_by, placed_at, version, updated_at, \
-         preorder_days, ready_at, ship_by) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $19, \
-         $21, $22, $23)")
-        .bind(o.id.to_string()).bind(o.checkout.to_string()).bind(o.buyer.to_string())
-        .bind(o.seller.to_string()).bind(o.status.as_str()).bind(o.method.as_str())
-        .bind(o.items_subtotal).bind(o.discount).bind(o.shipping).bind(o.shipping_discount)
-        .bind(o.total).bind(&o.shipping_service).bind(&o.shipping_option).bind(&o.address)
-        .bind(&o.breakdown).bind(o.source.kind()).bind(o.source.reference())
-        .bind(o.pay_by.map(Timestamp::unix_millis)).bind(o.placed_at.unix_millis()).bind(o.version)
-        .bind(o.fulfilment.preorder_days).bind(o.fulfilment.ready_at.map(Timestamp::unix_millis))
-        .bind(o.fulfilment.ship_by.map(Timestamp::unix_millis))
-        .execute(conn).await.map(|_| ()))?;
-    Ok(())
+    const COLUMNS: &[&str] = &[
+        "id",
+        "checkout_id",
+        "buyer_id",
+        "seller_id",
+        "status",
+        "payment_method",
+        "items_subtotal",
+        "discount",
+        "shipping",
+        "shipping_discount",
+        "total",
+        "shipping_service",
+        "shipping_option",
+        "address",
+        "breakdown",
+        "source",
+        "source_ref",
+        "pay_by",
+        "placed_at",
+        "version",
+        "updated_at",
+        "preorder_days",
+        "ready_at",
+        "ship_by",
+    ];
+    let millis = |t: Option<Timestamp>| Cell::Int(t.map(Timestamp::unix_millis));
+    let row = vec![
+        o.id.to_string().into(),
+        o.checkout.to_string().into(),
+        o.buyer.to_string().into(),
+        o.seller.to_string().into(),
+        o.status.as_str().into(),
+        o.method.as_str().into(),
+        o.items_subtotal.into(),
+        o.discount.into(),
+        o.shipping.into(),
+        o.shipping_discount.into(),
+        o.total.into(),
+        o.shipping_service.clone().into(),
+        o.shipping_option.clone().into(),
+        o.address.clone().into(),
+        o.breakdown.clone().into(),
+        o.source.kind().into(),
+        o.source.reference().into(),
+        millis(o.pay_by),
+        o.placed_at.unix_millis().into(),
+        o.version.into(),
+        o.placed_at.unix_millis().into(),
+        Cell::Int4(o.fulfilment.preorder_days),
+        millis(o.fulfilment.ready_at),
+        millis(o.fulfilment.ship_by),
+    ];
+    rows::append(tx, "orders", COLUMNS, row).await
 }
 
 pub async fn insert_order_line(tx: &mut Tx, l: &StoredOrderLine) -> StoreResult<()> {
-    on_tx!(tx, conn => sqlx::query(
-        "INSERT INTO order_lines (order_id, line_no, sku_id, product_id, title, label, quantity, \
-         subtotal, net, segments, source, source_ref) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
-        .bind(l.order.to_string()).bind(l.line_no).bind(l.sku.to_string())
-        .bind(l.product.to_string()).bind(&l.title).bind(&l.label).bind(l.quantity)
-        .bind(l.subtotal).bind(l.net).bind(&l.segments).bind(l.source.kind())
-        .bind(l.source.reference())
-        .execute(conn).await.map(|_| ()))?;
-    Ok(())
+    const COLUMNS: &[&str] = &[
+        "order_id",
+        "line_no",
+        "sku_id",
+        "product_id",
+        "title",
+        "label",
+        "quantity",
+        "subtotal",
+        "net",
+        "segments",
+        "source",
+        "source_ref",
+    ];
+    let row = vec![
+        l.order.to_string().into(),
+        l.line_no.into(),
+        l.sku.to_string().into(),
+        l.product.to_string().into(),
+        l.title.clone().into(),
+        l.label.clone().into(),
+        l.quantity.into(),
+        l.subtotal.into(),
+        l.net.into(),
+        l.segments.clone().into(),
+        l.source.kind().into(),
+        l.source.reference().into(),
+    ];
+    rows::append(tx, "order_lines", COLUMNS, row).await
 }
 
 pub async fn insert_hold(tx: &mut Tx, order: OrderId, h: &StoredHold) -> StoreResult<()> {
+    const COLUMNS: &[&str] = &["order_id", "hold_no", "kind", "ref_id", "sku_id", "units"];
     let (kind, reference, sku) = match h.hold {
         Hold::Flash { promotion, sku } => ("flash", promotion.to_string(), Some(sku.to_string())),
         Hold::Voucher(v) => ("voucher", v.to_string(), None),
     };
-    on_tx!(tx, conn => sqlx::query(
-        "INSERT INTO order_holds (order_id, hold_no, kind, ref_id, sku_id, units) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(order.to_string()).bind(h.hold_no).bind(kind).bind(reference).bind(sku).bind(h.units)
-        .execute(conn).await.map(|_| ()))?;
-    Ok(())
+    let row = vec![
+        order.to_string().into(),
+        h.hold_no.into(),
+        kind.into(),
+        reference.into(),
+        sku.into(),
+        h.units.into(),
+    ];
+    rows::append(tx, "order_holds", COLUMNS, row).await
 }
 
 /// The holds of an order not given back yet.
