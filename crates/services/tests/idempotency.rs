@@ -75,4 +75,66 @@ async fn concurrent_requests_with_one_key_run_once(backend: Backend) {
     );
 }
 
-on_both_backends!(concurrent_requests_with_one_key_run_once);
+fn node(db: &etalase_testkit::TestDatabase, clock: Arc<ManualClock>) -> Services {
+    Services::new(
+        db.store.clone(),
+        clock,
+        Arc::new(MemoryMailer::default()),
+        Arc::new(etalase_services::vault::Vault::ephemeral()),
+        etalase_store::objects::ObjectStore::memory(),
+        ServiceConfig::default(),
+    )
+}
+
+async fn keep(svc: &Services, keyed: &idempotency::Keyed, body: &str) -> bool {
+    let mut tx = svc.store.write().await.unwrap();
+    let kept = idempotency::keep_answer(&mut tx, keyed, (201, body), svc.now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    kept
+}
+
+/// A key kept with its work (the order's answer, in the order's own
+/// transaction): on two nodes at once only the first answer is kept and
+/// the other is told so; after 24 hours the expired key is replaced.
+async fn a_kept_answer_replaces_only_an_expired_key(backend: Backend) {
+    let db = database(backend).await;
+    let clock = Arc::new(ManualClock::new(Timestamp::from_unix_millis(
+        1_795_000_000_000,
+    )));
+    let (a, b) = (node(&db, clock.clone()), node(&db, clock.clone()));
+    let hash = idempotency::fingerprint("POST", "/api/v1/buyer/orders", b"{}");
+    let run = |ahead| match ahead {
+        idempotency::Ahead::Run(keyed) => keyed,
+        idempotency::Ahead::Replay { .. } => panic!("the key is free"),
+    };
+    let first = run(idempotency::ahead(&a, "usr_1", "pesan-1", &hash)
+        .await
+        .unwrap());
+    let second = run(idempotency::ahead(&b, "usr_1", "pesan-1", &hash)
+        .await
+        .unwrap());
+    assert!(keep(&a, &first, "{\"node\":\"a\"}").await);
+    assert!(!keep(&b, &second, "{\"node\":\"b\"}").await);
+    assert_eq!(
+        idempotency::answer_of(&b, &second).await.unwrap(),
+        (201, "{\"node\":\"a\"}".to_owned())
+    );
+    drop((first, second));
+
+    clock.advance_secs(24 * 3600 + 1);
+    let later = run(idempotency::ahead(&b, "usr_1", "pesan-1", &hash)
+        .await
+        .unwrap());
+    assert!(keep(&b, &later, "{\"node\":\"b\"}").await);
+    assert_eq!(
+        idempotency::answer_of(&a, &later).await.unwrap(),
+        (201, "{\"node\":\"b\"}".to_owned())
+    );
+}
+
+on_both_backends!(
+    concurrent_requests_with_one_key_run_once,
+    a_kept_answer_replaces_only_an_expired_key,
+);

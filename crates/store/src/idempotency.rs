@@ -68,19 +68,20 @@ pub async fn insert_answered(
     now: Timestamp,
     expired_before: Timestamp,
 ) -> StoreResult<bool> {
-    on_tx!(tx, conn => sqlx::query(
-        "DELETE FROM idempotency_keys WHERE principal = $1 AND idempotency_key = $2 \
-         AND created_at < $3")
-        .bind(principal).bind(key).bind(expired_before.unix_millis())
-        .execute(conn).await.map(|_| ()))?;
-    let inserted = on_tx!(tx, conn => sqlx::query(
+    // One statement (it runs once per order of a batch): a new key is
+    // inserted, an expired one replaced, a live one left alone.
+    let kept = on_tx!(tx, conn => sqlx::query(
         "INSERT INTO idempotency_keys \
          (principal, idempotency_key, request_hash, created_at, status, body, completed_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $4) ON CONFLICT DO NOTHING")
+         VALUES ($1, $2, $3, $4, $5, $6, $4) \
+         ON CONFLICT (principal, idempotency_key) DO UPDATE SET \
+         request_hash = excluded.request_hash, created_at = excluded.created_at, \
+         status = excluded.status, body = excluded.body, completed_at = excluded.completed_at \
+         WHERE idempotency_keys.created_at < $7")
         .bind(principal).bind(key).bind(request_hash).bind(now.unix_millis())
-        .bind(i32::from(status)).bind(body)
+        .bind(i32::from(status)).bind(body).bind(expired_before.unix_millis())
         .execute(conn).await.map(|r| r.rows_affected()))?;
-    Ok(inserted == 1)
+    Ok(kept == 1)
 }
 
 pub async fn complete(

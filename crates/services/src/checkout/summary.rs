@@ -101,14 +101,10 @@ pub async fn summary_with(
     now: Timestamp,
     shared: Option<&mut SharedReads>,
 ) -> ServiceResult<CheckoutSummary> {
-    let cart = store::cart_of(reader.reborrow(), &CartOwner::Buyer(buyer))
+    let (cart, cart_lines) = store::cart_with_lines(reader.reborrow(), &CartOwner::Buyer(buyer))
         .await?
         .ok_or(ErrorCode::CartEmpty)?;
-    let cart_lines: Vec<StoredCartLine> = store::cart_lines(reader.reborrow(), cart)
-        .await?
-        .into_iter()
-        .filter(|l| l.selected)
-        .collect();
+    let cart_lines: Vec<StoredCartLine> = cart_lines.into_iter().filter(|l| l.selected).collect();
     if cart_lines.is_empty() {
         return Err(ErrorCode::CartEmpty.into());
     }

@@ -73,6 +73,63 @@ pub async fn cart_of<'a>(
     id.map(|i| i.parse().map_err(corrupt)).transpose()
 }
 
+/// The owner's cart with its lines, newest first, in one read (checkout
+/// reads it for every summary and every order).
+pub async fn cart_with_lines<'a>(
+    reader: impl Into<Reader<'a>>,
+    owner: &CartOwner,
+) -> StoreResult<Option<(CartId, Vec<StoredCartLine>)>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        cart_id: String,
+        #[sqlx(flatten)]
+        line: OptionalLine,
+    }
+    #[derive(sqlx::FromRow)]
+    struct OptionalLine {
+        sku_id: Option<String>,
+        quantity: Option<i64>,
+        source: Option<String>,
+        source_ref: Option<String>,
+        selected: Option<bool>,
+        added_at: Option<i64>,
+    }
+    let (buyer, guest) = owner_columns(owner);
+    let rows: Vec<Row> = on_reader!(reader.into(), conn => sqlx::query_as(
+        "SELECT c.id AS cart_id, l.sku_id, l.quantity, l.source, l.source_ref, l.selected, \
+         l.added_at FROM carts c LEFT JOIN cart_lines l ON l.cart_id = c.id \
+         WHERE c.buyer_id = $1 OR c.guest_key = $2 ORDER BY l.added_at DESC, l.sku_id")
+        .bind(buyer.as_deref()).bind(guest).fetch_all(conn).await)?;
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let cart: CartId = first.cart_id.parse().map_err(corrupt)?;
+    let mut lines = Vec::with_capacity(rows.len());
+    for Row { line, .. } in rows {
+        let OptionalLine {
+            sku_id: Some(sku_id),
+            quantity: Some(quantity),
+            source: Some(source),
+            source_ref,
+            selected: Some(selected),
+            added_at: Some(added_at),
+        } = line
+        else {
+            // The cart's one row when it has no lines.
+            continue;
+        };
+        lines.push(StoredCartLine::try_from(LineRow {
+            sku_id,
+            quantity,
+            source,
+            source_ref,
+            selected,
+            added_at,
+        })?);
+    }
+    Ok(Some((cart, lines)))
+}
+
 /// The owner's cart, made when missing.
 pub async fn ensure_cart(tx: &mut Tx, owner: &CartOwner, now: Timestamp) -> StoreResult<CartId> {
     if let Some(id) = cart_of(&mut *tx, owner).await? {
