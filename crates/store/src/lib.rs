@@ -7,6 +7,7 @@
 //! connection, so a transaction that reads then writes waits its turn instead
 //! of failing with SQLITE_BUSY.
 
+mod cells;
 pub mod checkout;
 mod error;
 mod pool;

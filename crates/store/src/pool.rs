@@ -70,7 +70,7 @@ pub struct Store {
 pub struct Tx {
     pub(crate) inner: TxInner,
     pub(crate) wrote_events: bool,
-    pub(crate) appends: crate::rows::Appends,
+    pub(crate) appends: crate::cells::Appends,
     events: Arc<watch::Sender<u64>>,
 }
 
