@@ -19,8 +19,7 @@
 //! (the disk, the connection), the whole batch fails and nothing of it is
 //! kept, as when its commit fails.
 
-use std::any::{Any, TypeId};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
@@ -30,6 +29,7 @@ use etalase_domain::{ErrorCode, Timestamp};
 use etalase_store::{Store, StoreError, Tx};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::pricing::quote::SharedReads;
 use crate::{Clock, ServiceError, ServiceResult};
 
 /// The most units one transaction carries.
@@ -51,30 +51,21 @@ pub struct Done<T> {
 }
 
 /// What the units of one batch share. `at` is the batch's one clock
-/// reading: its units commit together, at one instant. A memo keeps a read
-/// made by one unit for the next ones — only reads that no unit's writes
-/// change (what the writes do change, such as stock, is guarded by the
-/// writes' own conditions).
+/// reading: its units commit together, at one instant. `reads` keeps the
+/// SKU reads made by one unit for the next ones — only reads that no
+/// unit's writes change (what the writes do change, such as stock, is
+/// guarded by the writes' own conditions).
 pub struct Shared {
     pub at: Timestamp,
-    memos: HashMap<TypeId, Box<dyn Any + Send>>,
+    pub reads: SharedReads,
 }
 
 impl Shared {
     fn new(at: Timestamp) -> Self {
         Shared {
             at,
-            memos: HashMap::new(),
+            reads: SharedReads::default(),
         }
-    }
-
-    /// This batch's memo of type `T` (empty at the batch's start).
-    pub fn memo<T: Default + Send + 'static>(&mut self) -> &mut T {
-        self.memos
-            .entry(TypeId::of::<T>())
-            .or_insert_with(|| Box::new(T::default()))
-            .downcast_mut::<T>()
-            .expect("a memo is stored under its own type")
     }
 }
 

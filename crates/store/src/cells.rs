@@ -80,8 +80,6 @@ impl Appends {
         }
     }
 
-    /// The rows to write, grouped by table in the order each table was
-    /// first appended to (a parent's rows before its children's).
     /// Keeps the row when collecting; gives it back otherwise (to be
     /// written at once).
     pub(crate) fn collect(
@@ -101,6 +99,8 @@ impl Appends {
         None
     }
 
+    /// The rows to write, grouped by table in the order each table was
+    /// first appended to (a parent's rows before its children's).
     pub(crate) fn take(&mut self) -> Vec<TableRows> {
         let mut groups: Vec<TableRows> = Vec::new();
         for row in self.rows.drain(..) {

@@ -119,10 +119,8 @@ pub async fn add(
     source: Source,
 ) -> ServiceResult<i64> {
     check_quantity(quantity)?;
-    let cart = store::cart_of(&svc.store, &owner(shopper)).await?;
-    let present = match cart {
-        Some(cart) => store::cart_lines(&svc.store, cart)
-            .await?
+    let present = match store::cart_with_lines(&svc.store, &owner(shopper)).await? {
+        Some((_, lines)) => lines
             .into_iter()
             .find(|l| l.sku == sku)
             .map_or(0, |l| l.quantity),
@@ -190,21 +188,18 @@ pub async fn cart_id(svc: &Services, shopper: &Shopper) -> ServiceResult<Option<
 
 /// Units in the cart (the badge on every page).
 pub async fn count(svc: &Services, shopper: &Shopper) -> ServiceResult<i64> {
-    let Some(cart) = store::cart_of(&svc.store, &owner(shopper)).await? else {
-        return Ok(0);
-    };
-    Ok(store::cart_lines(&svc.store, cart).await?.len() as i64)
+    let lines = store::cart_with_lines(&svc.store, &owner(shopper)).await?;
+    Ok(lines.map_or(0, |(_, lines)| lines.len() as i64))
 }
 
 /// The cart as its page shows it.
 pub async fn view(svc: &Services, shopper: &Shopper) -> ServiceResult<CartView> {
-    let Some(cart) = store::cart_of(&svc.store, &owner(shopper)).await? else {
+    let Some((_, lines)) = store::cart_with_lines(&svc.store, &owner(shopper)).await? else {
         return Ok(CartView {
             shops: Vec::new(),
             quote: None,
         });
     };
-    let lines = store::cart_lines(&svc.store, cart).await?;
     let ids: Vec<SkuId> = lines.iter().map(|l| l.sku).collect();
     let skus: HashMap<SkuId, catalog::Sku> = catalog::skus_by_ids(&svc.store, &ids)
         .await?

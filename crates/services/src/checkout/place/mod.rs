@@ -18,7 +18,6 @@ use etalase_store::{Reader, Tx, catalog};
 
 use super::summary::{self, CheckoutChoice, CheckoutSummary, summary_with};
 use crate::batch::{Done, Shared};
-use crate::pricing::quote::SharedReads;
 use crate::{FieldError, ServiceError, ServiceResult, Services, attribution, idempotency};
 
 mod write;
@@ -264,8 +263,15 @@ async fn attempt(
     let now = shared.at;
     let summary = {
         let mut reader = Reader::from(&mut *tx);
-        let reads = shared.memo::<SharedReads>();
-        summary_with(svc, &mut reader, buyer, &request.choice, now, Some(reads)).await?
+        summary_with(
+            svc,
+            &mut reader,
+            buyer,
+            &request.choice,
+            now,
+            Some(&mut shared.reads),
+        )
+        .await?
     };
     if summary.version != request.confirmed_version {
         return Ok(Attempt::Answer(PlaceOutcome::Changed(Box::new(summary))));
