@@ -52,6 +52,9 @@ pub(crate) async fn insert(
     if rows.is_empty() {
         return Ok(());
     }
+    if tx.backend() == Backend::Postgres {
+        return insert_unnest(tx, table, columns, rows).await;
+    }
     let width = columns.len();
     let per_statement = (MAX_BINDS / width).max(1);
     for chunk in rows.chunks(per_statement) {
@@ -75,6 +78,77 @@ pub(crate) async fn insert(
             query.execute(conn).await.map(|_| ())
         })?;
     }
+    Ok(())
+}
+
+/// PostgreSQL: one array per column, unnested into rows — one statement
+/// text whatever the number of rows, so it is prepared once per table and
+/// kept, and one bind per column instead of one per value.
+async fn insert_unnest(
+    tx: &mut Tx,
+    table: &str,
+    columns: &[&str],
+    rows: &[Vec<Cell>],
+) -> StoreResult<()> {
+    enum Column {
+        Text(Vec<Option<String>>),
+        Int(Vec<Option<i64>>),
+        Int4(Vec<Option<i32>>),
+    }
+    let mut arrays: Vec<Column> = rows[0]
+        .iter()
+        .map(|cell| match cell {
+            Cell::Text(_) => Column::Text(Vec::with_capacity(rows.len())),
+            Cell::Int(_) => Column::Int(Vec::with_capacity(rows.len())),
+            Cell::Int4(_) => Column::Int4(Vec::with_capacity(rows.len())),
+        })
+        .collect();
+    for row in rows {
+        debug_assert_eq!(row.len(), columns.len());
+        for (array, cell) in arrays.iter_mut().zip(row) {
+            match (array, cell) {
+                (Column::Text(a), Cell::Text(v)) => a.push(v.clone()),
+                (Column::Int(a), Cell::Int(v)) => a.push(*v),
+                (Column::Int4(a), Cell::Int4(v)) => a.push(*v),
+                _ => {
+                    return Err(crate::StoreError::Corrupt(format!(
+                        "rows for {table} mix the kinds of a column's cells"
+                    )));
+                }
+            }
+        }
+    }
+    let unnest: Vec<String> = arrays
+        .iter()
+        .enumerate()
+        .map(|(n, array)| {
+            let kind = match array {
+                Column::Text(_) => "text",
+                Column::Int(_) => "int8",
+                Column::Int4(_) => "int4",
+            };
+            format!("${}::{kind}[]", n + 1)
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO {table} ({}) SELECT * FROM UNNEST({})",
+        columns.join(", "),
+        unnest.join(", ")
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for array in arrays {
+        query = match array {
+            Column::Text(a) => query.bind(a),
+            Column::Int(a) => query.bind(a),
+            Column::Int4(a) => query.bind(a),
+        };
+    }
+    match &mut tx.inner {
+        crate::pool::TxInner::Postgres(conn) => query.execute(&mut **conn).await?,
+        crate::pool::TxInner::Sqlite(_) => {
+            return Err(crate::StoreError::Corrupt("arrays are PostgreSQL's".into()));
+        }
+    };
     Ok(())
 }
 
