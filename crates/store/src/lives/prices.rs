@@ -275,8 +275,10 @@ async fn offers_where(
     let deal_sql = format!(
         "SELECT d.live_id, d.sku_id, d.product_id, d.price, d.quota, d.sold, \
          d.starts_at, d.ends_at FROM live_flash_deals d JOIN lives l ON l.id = d.live_id \
-         WHERE d.sold < d.quota AND d.ends_at > {} AND {}",
-        now.unix_millis(),
+         WHERE d.sold < d.quota AND d.ends_at > ${} AND {}",
+        // A parameter, not the time in the text: the statement is
+        // prepared once and kept, not once per millisecond.
+        binds.len() + 1,
         condition.replace("{t}", "d")
     );
     let deals: Vec<LiveDealRow> = on_reader!(reader, conn => {
@@ -284,7 +286,7 @@ async fn offers_where(
         for b in binds {
             q = q.bind(b);
         }
-        q.fetch_all(conn).await
+        q.bind(now.unix_millis()).fetch_all(conn).await
     })?;
     let mut offers = Vec::with_capacity(prices.len() + deals.len());
     for (live, sku, product, price, started_at) in prices {
