@@ -14,6 +14,10 @@
 //!   put the SKU back in the cart, summary, place (three requests and, on
 //!   the server, one more write transaction per order for the cart).
 //!
+//! With `--confirm-first` (race, sustain), every buyer fetches the summary
+//! before the clock starts — buyers waiting on the checkout page for the
+//! sale to open — and the timed part is only the placing requests.
+//!
 //! The checkout ids of orders answered 201 go to `--acked` (a crash test
 //! checks every one of them exists after `kill -9` and a restart). Load
 //! goes only to 127.0.0.1.
@@ -56,6 +60,10 @@ struct Args {
     /// Place without `Idempotency-Key` (to see what keeping keys costs).
     #[arg(long)]
     no_idempotency_key: bool,
+    /// Fetch every buyer's summary before the clock starts (race, sustain):
+    /// the timed part is only the placing.
+    #[arg(long)]
+    confirm_first: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -108,6 +116,14 @@ async fn run(args: Args, buyers: Vec<(String, String)>) -> Result<()> {
         .pool_max_idle_per_host(args.connections)
         .timeout(Duration::from_secs(60))
         .build()?;
+    if args.confirm_first && args.mode == Mode::Repeat {
+        bail!("--confirm-first is for race and sustain");
+    }
+    let confirmed = if args.confirm_first {
+        Some(Arc::new(confirm_all(&client, &args, &buyers).await?))
+    } else {
+        None
+    };
     let buyers = Arc::new(buyers);
     let next = Arc::new(AtomicUsize::new(0));
     let stop = Arc::new(AtomicBool::new(false));
@@ -120,12 +136,13 @@ async fn run(args: Args, buyers: Vec<(String, String)>) -> Result<()> {
     let started = Instant::now();
     let mut tasks = Vec::new();
     for worker in 0..args.connections {
-        let (client, buyers, next, stop, tally) = (
+        let (client, buyers, next, stop, tally, confirmed) = (
             client.clone(),
             buyers.clone(),
             next.clone(),
             stop.clone(),
             tally.clone(),
+            confirmed.clone(),
         );
         let (base, mode, sku, connections, keyed) = (
             args.base.clone(),
@@ -161,7 +178,8 @@ async fn run(args: Args, buyers: Vec<(String, String)>) -> Result<()> {
                     None
                 };
                 let key = keyed.then_some(key.as_str());
-                let outcome = buy(&client, &base, token, refill, key).await;
+                let version = confirmed.as_ref().map(|c| c[index].as_str());
+                let outcome = buy(&client, &base, token, refill, key, version).await;
                 let mut t = tally.lock().unwrap();
                 t.requests += outcome.requests;
                 *t.outcomes.entry(outcome.label.clone()).or_default() += 1;
@@ -205,6 +223,7 @@ async fn run(args: Args, buyers: Vec<(String, String)>) -> Result<()> {
             Mode::Repeat => "repeat",
         },
         "connections": args.connections,
+        "confirmed_first": args.confirm_first,
         "buyers": buyers.len(),
         "seconds": secs,
         "orders": t.acked.len(),
@@ -234,13 +253,75 @@ struct Outcome {
     checkout: Option<String>,
 }
 
-/// One buyer's purchase: (refill the cart,) summary, place.
+/// Every buyer's summary version, fetched over the connections in turn
+/// (untimed: `--confirm-first`).
+async fn confirm_all(
+    client: &reqwest::Client,
+    args: &Args,
+    buyers: &[(String, String)],
+) -> Result<Vec<String>> {
+    let next = Arc::new(AtomicUsize::new(0));
+    let tokens: Arc<Vec<String>> = Arc::new(buyers.iter().map(|(_, t)| t.clone()).collect());
+    let mut tasks = Vec::new();
+    for _ in 0..args.connections {
+        let (client, next, tokens, base) = (
+            client.clone(),
+            next.clone(),
+            tokens.clone(),
+            args.base.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let mut got = Vec::new();
+            loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                let Some(token) = tokens.get(index) else {
+                    break;
+                };
+                let version = summary(&client, &base, token)
+                    .await
+                    .map_err(|label| anyhow::anyhow!("summary of buyer {index}: {label}"))?;
+                got.push((index, version));
+            }
+            anyhow::Ok(got)
+        }));
+    }
+    let mut versions = vec![String::new(); buyers.len()];
+    for task in tasks {
+        for (index, version) in task.await?? {
+            versions[index] = version;
+        }
+    }
+    Ok(versions)
+}
+
+/// The checkout summary's version for the buyer behind `token`, or the
+/// label of what went wrong.
+async fn summary(client: &reqwest::Client, base: &str, token: &str) -> Result<String, String> {
+    let summary = client
+        .post(format!("{base}/api/v1/buyer/checkout/summary"))
+        .bearer_auth(token)
+        .json(&json!({}))
+        .send()
+        .await;
+    match summary {
+        Ok(r) if r.status().is_success() => match r.json::<Value>().await {
+            Ok(v) => Ok(v["version"].as_str().unwrap_or_default().to_owned()),
+            Err(_) => Err("summary_unreadable".into()),
+        },
+        Ok(r) => Err(format!("summary_{}", problem(r).await)),
+        Err(e) => Err(format!("error: {}", kind(&e))),
+    }
+}
+
+/// One buyer's purchase: (refill the cart,) summary — unless confirmed
+/// before — then place.
 async fn buy(
     client: &reqwest::Client,
     base: &str,
     token: &str,
     sku: Option<&str>,
     key: Option<&str>,
+    confirmed: Option<&str>,
 ) -> Outcome {
     let mut requests = 0;
     let fail = |label: String, requests| Outcome {
@@ -263,20 +344,15 @@ async fn buy(
             Err(e) => return fail(format!("error: {}", kind(&e)), requests),
         }
     }
-    requests += 1;
-    let summary = client
-        .post(format!("{base}/api/v1/buyer/checkout/summary"))
-        .bearer_auth(token)
-        .json(&json!({}))
-        .send()
-        .await;
-    let version = match summary {
-        Ok(r) if r.status().is_success() => match r.json::<Value>().await {
-            Ok(v) => v["version"].as_str().unwrap_or_default().to_owned(),
-            Err(_) => return fail("summary_unreadable".into(), requests),
-        },
-        Ok(r) => return fail(format!("summary_{}", problem(r).await), requests),
-        Err(e) => return fail(format!("error: {}", kind(&e)), requests),
+    let version = match confirmed {
+        Some(version) => version.to_owned(),
+        None => {
+            requests += 1;
+            match summary(client, base, token).await {
+                Ok(version) => version,
+                Err(label) => return fail(label, requests),
+            }
+        }
     };
     requests += 1;
     let at = Instant::now();
