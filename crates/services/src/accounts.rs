@@ -393,9 +393,25 @@ pub async fn sign_out(svc: &Services, token: &str) -> ServiceResult<()> {
     Ok(())
 }
 
-/// The session behind a cookie token. An idle or too old session is ended
-/// and reported as [`ErrorCode::SessionExpired`]; an unknown token is `None`.
+/// The session behind a cookie token, with the user's seller membership.
+/// An idle or too old session is ended and reported as
+/// [`ErrorCode::SessionExpired`]; an unknown token is `None`.
 pub async fn current_session(svc: &Services, token: &str) -> ServiceResult<Option<CurrentSession>> {
+    let Some((token_hash, user)) = session_user(svc, token).await? else {
+        return Ok(None);
+    };
+    let membership = sellers::find_membership(&svc.store, user.id).await?;
+    Ok(Some(CurrentSession {
+        token_hash,
+        user,
+        membership,
+    }))
+}
+
+/// The user behind a session token (its hash and the user), under the same
+/// rules as [`current_session`] but without the seller membership: what a
+/// buyer's request needs, one read fewer.
+pub async fn session_user(svc: &Services, token: &str) -> ServiceResult<Option<(String, User)>> {
     let token_hash = hash_token(token);
     let Some(record) = store::find_session(&svc.store, &token_hash).await? else {
         return Ok(None);
@@ -421,12 +437,7 @@ pub async fn current_session(svc: &Services, token: &str) -> ServiceResult<Optio
         store::touch_session(&mut tx, &token_hash, now).await?;
         tx.commit().await?;
     }
-    let membership = sellers::find_membership(&svc.store, record.user.id).await?;
-    Ok(Some(CurrentSession {
-        token_hash,
-        user: record.user,
-        membership,
-    }))
+    Ok(Some((token_hash, record.user)))
 }
 
 /// Changes the password after checking the current one; every other session

@@ -185,19 +185,22 @@ async fn run_batch(store: &Store, mut shared: Shared, epilogue: &Epilogue, batch
     tx.collect_appends();
     let mut delivers: Vec<Deliver> = Vec::with_capacity(batch.len());
     let mut moved: BTreeSet<(SellerId, ProductId)> = BTreeSet::new();
-    for job in batch {
-        if let Err(e) = tx.savepoint().await {
-            tracing::error!(error = %e, "savepoint failed; the batch is dropped");
-            return fail_all(delivers, e);
-        }
+    if let Err(e) = tx.savepoint().await {
+        tracing::error!(error = %e, "savepoint failed; the batch is dropped");
+        return fail_all(delivers, e);
+    }
+    let units = batch.len();
+    for (n, job) in batch.into_iter().enumerate() {
         let (keep, products, deliver) = job(&mut tx, &mut shared).await;
         if keep {
             moved.extend(products);
         }
-        let closed = if keep {
-            tx.release_savepoint().await
-        } else {
-            tx.rollback_to_savepoint().await
+        // Closing one unit's savepoint opens the next unit's, in the same
+        // round trip.
+        let closed = match (n + 1 == units, keep) {
+            (false, keep) => tx.next_savepoint(keep).await,
+            (true, true) => tx.release_savepoint().await,
+            (true, false) => tx.rollback_to_savepoint().await,
         };
         delivers.push(deliver);
         if let Err(e) = closed {

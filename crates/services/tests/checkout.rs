@@ -13,8 +13,8 @@ use etalase_domain::checkout::{AddressForm, OrderStatus, PaymentMethod, Source};
 use etalase_domain::id::{CheckoutId, ProductId, SkuId, UserId};
 use etalase_domain::shipping::Service;
 use etalase_services::checkout::place::{
-    KeptAnswer, KeyedPlacing, PlaceOutcome, PlaceRequest, PlacedCheckout, Render, place,
-    place_keyed,
+    CheckoutToken, KeptAnswer, KeyedPlacing, PlaceOutcome, PlaceRequest, PlacedCheckout, Render,
+    place, place_keyed,
 };
 use etalase_services::checkout::summary::{CheckoutChoice, summary};
 use etalase_services::checkout::{Shopper, addresses, cart, expiry};
@@ -120,7 +120,7 @@ async fn confirm(
 ) -> Result<PlaceOutcome, etalase_services::ServiceError> {
     let shown = summary(svc, buyer, choice).await?;
     let request = PlaceRequest {
-        checkout: CheckoutId::generate(),
+        checkout: CheckoutToken::new(),
         confirmed_version: shown.version.clone(),
         choice: choice.clone(),
     };
@@ -156,7 +156,7 @@ async fn a_confirmed_summary_becomes_orders_with_the_confirmed_total(backend: Ba
     assert_eq!(shown.total(), 3 * 150_000 + chosen.cost);
     let token = CheckoutId::generate();
     let request = PlaceRequest {
-        checkout: token,
+        checkout: CheckoutToken::Carried(token),
         confirmed_version: shown.version.clone(),
         choice: choice.clone(),
     };
@@ -251,7 +251,7 @@ async fn a_change_after_confirming_asks_again_and_writes_nothing(backend: Backen
         .unwrap();
     tx.commit().await.unwrap();
     let request = PlaceRequest {
-        checkout: CheckoutId::generate(),
+        checkout: CheckoutToken::new(),
         confirmed_version: shown.version.clone(),
         choice: choice.clone(),
     };
@@ -266,7 +266,7 @@ async fn a_change_after_confirming_asks_again_and_writes_nothing(backend: Backen
         "nothing taken"
     );
     assert!(
-        etalase_store::checkout::checkout_by_id(&w.svc.store, request.checkout)
+        etalase_store::checkout::checkout_by_id(&w.svc.store, request.checkout.id())
             .await
             .unwrap()
             .is_none()
@@ -548,7 +548,7 @@ async fn an_idempotency_key_is_kept_with_its_orders(backend: Backend) {
     let choice = CheckoutChoice::default();
     let shown = summary(&w.svc, b, &choice).await.unwrap();
     let request = |version: &str| PlaceRequest {
-        checkout: CheckoutId::generate(),
+        checkout: CheckoutToken::new(),
         confirmed_version: version.to_owned(),
         choice: choice.clone(),
     };

@@ -52,6 +52,12 @@ pub(crate) struct Appends {
     mark: Option<usize>,
 }
 
+/// Tables whose collected rows other collected rows refer to (a checkout's
+/// orders, an order's lines and holds), parents first: a batch may collect
+/// an order before it collects another unit's checkout (a form's checkout
+/// is inserted at once, an API's is collected).
+const PARENTS: &[&str] = &["checkouts", "orders"];
+
 /// A table, its columns and the rows to insert into it.
 pub(crate) type TableRows = (&'static str, &'static [&'static str], Vec<Vec<Cell>>);
 
@@ -99,8 +105,9 @@ impl Appends {
         None
     }
 
-    /// The rows to write, grouped by table in the order each table was
-    /// first appended to (a parent's rows before its children's).
+    /// The rows to write, grouped by table: the tables other rows refer to
+    /// first ([`PARENTS`]), then the others in the order each was first
+    /// appended to (a parent's rows before its children's).
     pub(crate) fn take(&mut self) -> Vec<TableRows> {
         let mut groups: Vec<TableRows> = Vec::new();
         for row in self.rows.drain(..) {
@@ -113,6 +120,46 @@ impl Appends {
             }
         }
         self.mark = None;
+        // Stable: tables that are not parents keep their first-seen order.
+        groups.sort_by_key(|(table, ..)| {
+            PARENTS
+                .iter()
+                .position(|parent| parent == table)
+                .unwrap_or(PARENTS.len())
+        });
         groups
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tables(groups: &[TableRows]) -> Vec<&'static str> {
+        groups.iter().map(|(table, ..)| *table).collect()
+    }
+
+    #[test]
+    fn parents_are_written_before_the_rows_that_refer_to_them() {
+        let mut appends = Appends::default();
+        appends.start();
+        // A form's checkout was inserted at once: its order comes first;
+        // then an API's checkout is collected with its own order.
+        for table in [
+            "orders",
+            "order_lines",
+            "audit_log",
+            "checkouts",
+            "orders",
+            "order_lines",
+        ] {
+            assert!(appends.collect(table, &["id"], vec!["x".into()]).is_none());
+        }
+        let groups = appends.take();
+        assert_eq!(
+            tables(&groups),
+            ["checkouts", "orders", "order_lines", "audit_log"]
+        );
+        assert_eq!(groups[1].2.len(), 2, "both orders in one statement");
     }
 }

@@ -347,8 +347,9 @@ impl Tx {
     /// statement, which PostgreSQL requires before the next one).
     pub async fn rollback_to_savepoint(&mut self) -> StoreResult<()> {
         self.appends.undo();
-        self.plain("ROLLBACK TO SAVEPOINT unit").await?;
-        self.plain("RELEASE SAVEPOINT unit").await
+        on_tx!(self, conn => sqlx::raw_sql("ROLLBACK TO SAVEPOINT unit; RELEASE SAVEPOINT unit")
+            .execute(conn).await.map(|_| ()))?;
+        Ok(())
     }
 
     /// Undoes what was done since [`Tx::savepoint`] and stays inside it
@@ -356,6 +357,25 @@ impl Tx {
     pub async fn undo_to_savepoint(&mut self) -> StoreResult<()> {
         self.appends.undo();
         self.plain("ROLLBACK TO SAVEPOINT unit").await
+    }
+
+    /// Closes the open savepoint — keeping what was done since it, or
+    /// undoing it — and opens the next one, in one round trip (a batch's
+    /// units follow one another this way).
+    pub async fn next_savepoint(&mut self, keep: bool) -> StoreResult<()> {
+        if keep {
+            self.appends.release();
+        } else {
+            self.appends.undo();
+        }
+        self.appends.savepoint();
+        let sql = if keep {
+            "RELEASE SAVEPOINT unit; SAVEPOINT unit"
+        } else {
+            "ROLLBACK TO SAVEPOINT unit; RELEASE SAVEPOINT unit; SAVEPOINT unit"
+        };
+        on_tx!(self, conn => sqlx::raw_sql(sql).execute(conn).await.map(|_| ()))?;
+        Ok(())
     }
 
     async fn plain(&mut self, sql: &'static str) -> StoreResult<()> {

@@ -266,6 +266,15 @@ async fn collected_appends_follow_savepoints(backend: Backend) {
     // A keyed refusal: undone, then something else kept in the same unit.
     tx.undo_to_savepoint().await.unwrap();
     outbox::append(&mut tx, event("kept-2"), NOW).await.unwrap();
+    // One unit closed and the next opened in one step: kept, then undone.
+    tx.next_savepoint(true).await.unwrap();
+    outbox::append(&mut tx, event("dropped-next"), NOW)
+        .await
+        .unwrap();
+    tx.next_savepoint(false).await.unwrap();
+    outbox::append(&mut tx, event("kept-next"), NOW)
+        .await
+        .unwrap();
     tx.release_savepoint().await.unwrap();
     assert!(
         outbox::read_after(&db.store, 0, 10)
@@ -277,13 +286,27 @@ async fn collected_appends_follow_savepoints(backend: Backend) {
     tx.write_appends().await.unwrap();
     outbox::append(&mut tx, event("kept-3"), NOW).await.unwrap();
     tx.commit().await.unwrap();
+    // Not collecting: the savepoints undo rows in the database.
+    let mut tx = db.store.write().await.unwrap();
+    tx.savepoint().await.unwrap();
+    outbox::append(&mut tx, event("kept-4"), NOW).await.unwrap();
+    tx.next_savepoint(true).await.unwrap();
+    outbox::append(&mut tx, event("dropped-late"), NOW)
+        .await
+        .unwrap();
+    tx.next_savepoint(false).await.unwrap();
+    outbox::append(&mut tx, event("dropped-last"), NOW)
+        .await
+        .unwrap();
+    tx.rollback_to_savepoint().await.unwrap();
+    tx.commit().await.unwrap();
     let kept: Vec<String> = outbox::read_after(&db.store, 0, 10)
         .await
         .unwrap()
         .into_iter()
         .map(|e| e.aggregate_id)
         .collect();
-    assert_eq!(kept, ["kept-1", "kept-2", "kept-3"]);
+    assert_eq!(kept, ["kept-1", "kept-2", "kept-next", "kept-3", "kept-4"]);
 }
 
 on_both_backends!(

@@ -178,7 +178,7 @@ pub(crate) async fn buy_with(
     };
     let shown = summary(svc, buyer, &choice).await?;
     let request = PlaceRequest {
-        checkout: etalase_domain::id::CheckoutId::generate(),
+        checkout: crate::checkout::place::CheckoutToken::new(),
         confirmed_version: shown.version,
         choice,
     };

@@ -208,13 +208,25 @@ pub async fn update_cart_line(
     Ok(n == 1)
 }
 
-/// Removes lines (a buyer's "hapus", or what an order bought).
+/// Removes lines at the buyer's hand ("hapus"): the cart's `updated_at`
+/// moves, as at every edit of the buyer's.
 pub async fn remove_cart_lines(
     tx: &mut Tx,
     cart: CartId,
     skus: &[SkuId],
     now: Timestamp,
 ) -> StoreResult<()> {
+    if skus.is_empty() {
+        return Ok(());
+    }
+    remove_bought_lines(tx, cart, skus).await?;
+    touch(tx, cart, now).await
+}
+
+/// Removes the lines an order bought. Not an edit of the buyer's: the
+/// cart's `updated_at` stays, so the lines left in it keep their age (and
+/// a flash sale's order spends no statement on it).
+pub async fn remove_bought_lines(tx: &mut Tx, cart: CartId, skus: &[SkuId]) -> StoreResult<()> {
     if skus.is_empty() {
         return Ok(());
     }
@@ -229,7 +241,7 @@ pub async fn remove_cart_lines(
         }
         query.execute(conn).await.map(|_| ())
     })?;
-    touch(tx, cart, now).await
+    Ok(())
 }
 
 /// Moves a guest's lines into a buyer's cart (quantities add up, to 999,

@@ -119,6 +119,32 @@ pub struct StoredHold {
 
 /// Records a checkout; false when its id (the form's one-time token) was
 /// placed already — the caller then answers with the first result.
+/// Stores a checkout under a token made for it (no earlier checkout can
+/// hold it): a row like an order's, collected with a batch's rows.
+pub async fn append_checkout(tx: &mut Tx, c: &StoredCheckout) -> StoreResult<()> {
+    const COLUMNS: &[&str] = &[
+        "id",
+        "buyer_id",
+        "payment_method",
+        "total",
+        "quote_version",
+        "pay_by",
+        "placed_at",
+    ];
+    let row = vec![
+        c.id.to_string().into(),
+        c.buyer.to_string().into(),
+        c.method.as_str().into(),
+        c.total.into(),
+        c.quote_version.clone().into(),
+        Cell::Int(c.pay_by.map(Timestamp::unix_millis)),
+        c.placed_at.unix_millis().into(),
+    ];
+    crate::rows::append(tx, "checkouts", COLUMNS, row).await
+}
+
+/// Stores a checkout under a token a form carried; `false` when the token
+/// was placed already (a second submit).
 pub async fn insert_checkout(tx: &mut Tx, c: &StoredCheckout) -> StoreResult<bool> {
     let n = on_tx!(tx, conn => sqlx::query(
         "INSERT INTO checkouts (id, buyer_id, payment_method, total, quote_version, pay_by, placed_at) \

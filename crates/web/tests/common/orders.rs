@@ -2,9 +2,9 @@
 //! placed through the real checkout, pages, and couriers' signed reports.
 
 use etalase_domain::checkout::{PaymentMethod, Source};
-use etalase_domain::id::{CheckoutId, OrderId, SellerId, SkuId, UserId};
+use etalase_domain::id::{OrderId, SellerId, SkuId, UserId};
 use etalase_domain::shipping::Courier;
-use etalase_services::checkout::place::{PlaceOutcome, PlaceRequest, place};
+use etalase_services::checkout::place::{CheckoutToken, PlaceOutcome, PlaceRequest, place};
 use etalase_services::checkout::summary::{CheckoutChoice, summary};
 use etalase_services::checkout::{Shopper, cart};
 use etalase_services::fulfilment::logistics::LogisticsConfig;
@@ -67,7 +67,7 @@ pub async fn buy_cod(svc: &Services, buyer: UserId, sku: SkuId) -> OrderId {
     };
     let shown = summary(svc, buyer, &choice).await.unwrap();
     let request = PlaceRequest {
-        checkout: CheckoutId::generate(),
+        checkout: CheckoutToken::new(),
         confirmed_version: shown.version,
         choice,
     };

@@ -10,7 +10,7 @@ use etalase_domain::audit::Actor;
 use etalase_domain::checkout::{AddressForm, OrderStatus, Source};
 use etalase_domain::id::{CheckoutId, PaymentId, UserId};
 use etalase_domain::{ErrorCode, Lang};
-use etalase_services::checkout::place::{PlaceOutcome, PlaceRequest, place};
+use etalase_services::checkout::place::{CheckoutToken, PlaceOutcome, PlaceRequest, place};
 use etalase_services::checkout::summary::{CheckoutChoice, summary};
 use etalase_services::checkout::{Shopper, addresses, cart, expiry};
 use etalase_services::payments::signature::sign;
@@ -114,7 +114,7 @@ pub async fn bought(app: &TestApp, email: &str) -> Bought {
     let shown = summary(svc, buyer, &choice).await.unwrap();
     assert!(shown.problems.is_empty(), "{:?}", shown.problems);
     let request = PlaceRequest {
-        checkout: CheckoutId::generate(),
+        checkout: CheckoutToken::new(),
         confirmed_version: shown.version.clone(),
         choice,
     };

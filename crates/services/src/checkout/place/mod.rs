@@ -27,11 +27,40 @@ use write::{Stop, write_orders};
 
 #[derive(Debug, Clone)]
 pub struct PlaceRequest {
-    /// The form's one-time token.
-    pub checkout: CheckoutId,
+    pub checkout: CheckoutToken,
     /// The version of the summary the buyer confirmed.
     pub confirmed_version: String,
     pub choice: CheckoutChoice,
+}
+
+/// A checkout's one-time token: the id its checkout is stored under.
+#[derive(Debug, Clone, Copy)]
+pub enum CheckoutToken {
+    /// Made for this request (the API, whose retries go by
+    /// `Idempotency-Key`): nothing can have been placed under it yet, so
+    /// there is no earlier result to look for.
+    New(CheckoutId),
+    /// Carried by a checkout form: a second submit of the same form meets
+    /// the first one's checkout and gets its orders back.
+    Carried(CheckoutId),
+}
+
+impl CheckoutToken {
+    pub fn new() -> Self {
+        CheckoutToken::New(CheckoutId::generate())
+    }
+
+    pub fn id(self) -> CheckoutId {
+        match self {
+            CheckoutToken::New(id) | CheckoutToken::Carried(id) => id,
+        }
+    }
+}
+
+impl Default for CheckoutToken {
+    fn default() -> Self {
+        CheckoutToken::new()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -116,7 +145,9 @@ async fn run(
     request: &PlaceRequest,
     kept: Option<Arc<KeptAnswer>>,
 ) -> ServiceResult<Ran> {
-    if let Some(placed) = replay(svc, buyer, request.checkout).await? {
+    if let CheckoutToken::Carried(id) = request.checkout
+        && let Some(placed) = replay(svc, buyer, id).await?
+    {
         return Ok(Ran::Outcome(PlaceOutcome::Placed(placed)));
     }
     let (unit_svc, unit_request) = (svc.clone(), request.clone());
@@ -183,7 +214,7 @@ async fn run(
         Attempt::Answer(changed) => Ok(Ran::Outcome(changed)),
         Attempt::TokenTaken => {
             // The same token committed in a concurrent batch.
-            let placed = replay(svc, buyer, request.checkout).await?;
+            let placed = replay(svc, buyer, request.checkout.id()).await?;
             placed
                 .map(|p| Ran::Outcome(PlaceOutcome::Placed(p)))
                 .ok_or_else(|| ServiceError::from(ErrorCode::IdempotencyInProgress))

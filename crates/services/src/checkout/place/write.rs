@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use etalase_domain::audit::Actor;
 use etalase_domain::checkout::Source;
 use etalase_domain::content::live::live_promotion_id;
-use etalase_domain::id::{CheckoutId, OrderId, ProductId, SellerId, UserId};
+use etalase_domain::id::{OrderId, ProductId, SellerId, UserId};
 use etalase_domain::pricing::OfferKind;
 use etalase_domain::{ErrorCode, Timestamp};
 use etalase_store::checkout::{
@@ -18,7 +18,7 @@ use etalase_store::inventory::{self, StockChange, StockOutcome, StockReason};
 use etalase_store::pricing::{self as pricing_store, ClaimOutcome, FlashTake};
 use etalase_store::{Tx, audit, catalog, outbox};
 
-use super::PlacedCheckout;
+use super::{CheckoutToken, PlacedCheckout};
 use crate::checkout::ORDER_CHANGED;
 use crate::checkout::summary::CheckoutSummary;
 use crate::{ServiceError, ServiceResult, Services};
@@ -43,14 +43,14 @@ pub(super) async fn write_orders(
     svc: &Services,
     tx: &mut Tx,
     buyer: UserId,
-    id: CheckoutId,
+    token: CheckoutToken,
     summary: &CheckoutSummary,
 ) -> Result<Option<PlacedCheckout>, Stop> {
     let now = summary.quote.at;
     let method = summary.method;
     let pay_by = svc.config.payments.pay_by(method, now);
     let checkout = StoredCheckout {
-        id,
+        id: token.id(),
         buyer,
         method,
         total: summary.total(),
@@ -58,8 +58,15 @@ pub(super) async fn write_orders(
         pay_by,
         placed_at: now,
     };
-    if !store::insert_checkout(tx, &checkout).await? {
-        return Ok(None);
+    match token {
+        // Nothing can hold a token made for this request: its row is
+        // collected with the batch's other rows.
+        CheckoutToken::New(_) => store::append_checkout(tx, &checkout).await?,
+        CheckoutToken::Carried(_) => {
+            if !store::insert_checkout(tx, &checkout).await? {
+                return Ok(None);
+            }
+        }
     }
     // Every product's row first, in one order for all checkouts: the
     // order lines' keys and the stock totals lock them later, and two
@@ -175,7 +182,7 @@ pub(super) async fn write_orders(
         let discount: i64 = shop.discounts.iter().map(|d| d.amount).sum();
         let order = StoredOrder {
             id: order_id,
-            checkout: id,
+            checkout: checkout.id,
             buyer,
             seller: shop.seller,
             status: method.first_status(),
@@ -226,7 +233,7 @@ pub(super) async fn write_orders(
         announce(tx, order, "placed", actor, now).await?;
     }
     let bought: Vec<_> = summary.lines.iter().map(|(c, _)| c.sku).collect();
-    store::remove_cart_lines(tx, summary.cart, &bought, now).await?;
+    store::remove_bought_lines(tx, summary.cart, &bought).await?;
     Ok(Some(PlacedCheckout {
         checkout,
         orders,

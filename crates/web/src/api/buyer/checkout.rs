@@ -11,10 +11,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Json, Response};
 use etalase_domain::ErrorCode;
 use etalase_domain::checkout::PaymentMethod;
-use etalase_domain::id::{AddressId, CheckoutId, SellerId};
+use etalase_domain::id::{AddressId, SellerId};
 use etalase_domain::shipping::Service;
 use etalase_services::ServiceError;
-use etalase_services::checkout::place::{self, KeyedPlacing, PlaceOutcome, PlaceRequest};
+use etalase_services::checkout::place::{
+    self, CheckoutToken, KeyedPlacing, PlaceOutcome, PlaceRequest,
+};
 use etalase_services::checkout::summary::{self, CheckoutChoice, CheckoutSummary};
 use etalase_services::idempotency;
 use serde::{Deserialize, Serialize};
@@ -362,7 +364,7 @@ fn sent(answer: AppResult<(StatusCode, Value)>) -> Response {
 fn place_request(bytes: &[u8]) -> AppResult<PlaceRequest> {
     let b: PlaceBody = body(bytes)?;
     Ok(PlaceRequest {
-        checkout: CheckoutId::generate(),
+        checkout: CheckoutToken::new(),
         confirmed_version: b.version.clone(),
         choice: choice(&b.choice)?,
     })

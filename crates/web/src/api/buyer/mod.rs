@@ -54,8 +54,8 @@ impl FromRequestParts<AppState> for BuyerAuth {
         let Some(token) = token else {
             return Err(refuse(ErrorCode::SignInRequired));
         };
-        match accounts::current_session(&state.services, token).await {
-            Ok(Some(session)) => Ok(BuyerAuth(session.user.id)),
+        match accounts::session_user(&state.services, token).await {
+            Ok(Some((_, user))) => Ok(BuyerAuth(user.id)),
             Ok(None) => Err(refuse(ErrorCode::SignInRequired)),
             Err(e) if e.code == ErrorCode::SessionExpired => Err(refuse(e.code)),
             Err(e) => Err(AppError::from(e).into_response()),

@@ -15,7 +15,7 @@ use etalase_domain::id::{AddressId, CheckoutId, SellerId};
 use etalase_domain::shipping::Service;
 use etalase_services::ServiceError;
 use etalase_services::checkout::addresses;
-use etalase_services::checkout::place::{self, PlaceOutcome, PlaceRequest};
+use etalase_services::checkout::place::{self, CheckoutToken, PlaceOutcome, PlaceRequest};
 use etalase_services::checkout::summary::{self, CheckoutChoice, CheckoutSummary};
 use serde::Deserialize;
 
@@ -320,7 +320,7 @@ pub async fn submit(u: UserCtx, Form(form): Form<CheckoutForm>) -> AppResult<Res
         ));
     }
     let request = PlaceRequest {
-        checkout: token,
+        checkout: CheckoutToken::Carried(token),
         confirmed_version: form.version.clone().unwrap_or_default(),
         choice: choice.clone(),
     };
