@@ -318,6 +318,65 @@ async fn stock_never_goes_below_zero_under_concurrent_checkouts(backend: Backend
     assert_eq!(stock_of(&w, &scope, product, sku).await, 0);
 }
 
+/// Form checkouts (a carried token, inserted at once) and API checkouts (a
+/// new token, collected with the batch's rows) placed at the same moment
+/// share batches: every one stands, with its orders under its checkout.
+async fn form_and_api_checkouts_placed_together_all_stand(backend: Backend) {
+    let w = world(backend).await;
+    let (scope, product, skus) = shop_with_product(&w, 50).await;
+    let sku = skus[0];
+    let mut requests = Vec::new();
+    for n in 0..16 {
+        let b = buyer(&w.svc, n).await;
+        cart::add(&w.svc, &Shopper::Buyer(b), sku, 1, Source::Feed)
+            .await
+            .unwrap();
+        let shown = summary(&w.svc, b, &CheckoutChoice::default())
+            .await
+            .unwrap();
+        // A form's token first in every other pair, so batches begin with
+        // either kind.
+        let checkout = if n % 4 < 2 {
+            CheckoutToken::Carried(CheckoutId::generate())
+        } else {
+            CheckoutToken::new()
+        };
+        requests.push((
+            b,
+            PlaceRequest {
+                checkout,
+                confirmed_version: shown.version,
+                choice: CheckoutChoice::default(),
+            },
+        ));
+    }
+    let svc = Arc::new(w.svc.clone());
+    let tasks: Vec<_> = requests
+        .into_iter()
+        .map(|(b, request)| {
+            let svc = svc.clone();
+            tokio::spawn(async move {
+                let outcome = place(&svc, b, &request).await.unwrap();
+                (request.checkout.id(), placed(outcome))
+            })
+        })
+        .collect();
+    for task in tasks {
+        let (id, placed) = task.await.unwrap();
+        let stored = etalase_store::checkout::checkout_by_id(&w.svc.store, id)
+            .await
+            .unwrap()
+            .expect("the checkout is stored");
+        assert_eq!(stored.total, placed.checkout.total);
+        let orders = etalase_store::checkout::orders_of_checkout(&w.svc.store, id)
+            .await
+            .unwrap();
+        assert_eq!(orders.len(), 1);
+        assert_eq!(orders[0].id, placed.orders[0].id);
+    }
+    assert_eq!(stock_of(&w, &scope, product, sku).await, 50 - 16);
+}
+
 async fn a_voucher_is_used_within_its_quota_under_concurrency(backend: Backend) {
     let w = world(backend).await;
     let (scope, _, skus) = shop_with_product(&w, 50).await;
@@ -648,6 +707,7 @@ async fn an_idempotency_key_is_kept_with_its_orders(backend: Backend) {
 }
 
 on_both_backends!(
+    form_and_api_checkouts_placed_together_all_stand,
     an_idempotency_key_is_kept_with_its_orders,
     a_confirmed_summary_becomes_orders_with_the_confirmed_total,
     a_change_after_confirming_asks_again_and_writes_nothing,
