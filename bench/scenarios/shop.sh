@@ -10,7 +10,8 @@
 # Reuse generated data with ETALASE_BENCH_SHOP_DATA=DIR (a data directory
 # kept from an earlier run: SQLite at DIR/etalase.db) and
 # ETALASE_BENCH_SHOP_PG=URL (a database generated earlier); ETALASE_BENCH_KEEP=1
-# keeps this run's data (its directory is printed).
+# keeps this run's data (its directory is printed). ETALASE_BENCH_SHOP_SKIP_SQLITE=1
+# measures PostgreSQL only.
 # Usage: bench/scenarios/shop.sh [products, default 100000] [shops, default 1000] [duration, default 20s]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -125,13 +126,15 @@ measure() {
   stop
 }
 
-if [ -n "${ETALASE_BENCH_SHOP_DATA:-}" ]; then
-  sqlite_data="$ETALASE_BENCH_SHOP_DATA"
-else
-  sqlite_data="$work/sqlite"
-  generate sqlite "$sqlite_data" "sqlite://$sqlite_data/etalase.db"
+if [ "${ETALASE_BENCH_SHOP_SKIP_SQLITE:-0}" != 1 ]; then
+  if [ -n "${ETALASE_BENCH_SHOP_DATA:-}" ]; then
+    sqlite_data="$ETALASE_BENCH_SHOP_DATA"
+  else
+    sqlite_data="$work/sqlite"
+    generate sqlite "$sqlite_data" "sqlite://$sqlite_data/etalase.db"
+  fi
+  measure sqlite "$sqlite_data" "sqlite://$sqlite_data/etalase.db"
 fi
-measure sqlite "$sqlite_data" "sqlite://$sqlite_data/etalase.db"
 
 if [ -n "${ETALASE_BENCH_POSTGRES_URL:-}" ]; then
   pg_data="$work/postgres"
