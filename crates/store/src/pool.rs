@@ -231,6 +231,17 @@ impl Store {
         Ok(())
     }
 
+    /// Refreshes PostgreSQL's planner statistics, after a bulk load: on a
+    /// server whose autovacuum is off or behind, a table that grew from
+    /// empty is planned as if still empty, with a sequential scan per
+    /// look-up. Nothing on SQLite, which plans from its indexes.
+    pub async fn analyze(&self) -> StoreResult<()> {
+        if let Pool::Postgres(pool) = &self.pool {
+            sqlx::query("ANALYZE").execute(pool).await?;
+        }
+        Ok(())
+    }
+
     /// Opens a write transaction (`BEGIN IMMEDIATE` on SQLite).
     pub async fn write(&self) -> StoreResult<Tx> {
         let inner = match &self.pool {
