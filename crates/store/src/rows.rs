@@ -52,8 +52,8 @@ pub(crate) async fn insert(
     if rows.is_empty() {
         return Ok(());
     }
-    if tx.backend() == Backend::Postgres {
-        return insert_unnest(tx, table, columns, rows).await;
+    if let crate::pool::TxInner::Postgres(conn) = &mut tx.inner {
+        return insert_unnest(conn, table, columns, rows).await;
     }
     let width = columns.len();
     let per_statement = (MAX_BINDS / width).max(1);
@@ -85,7 +85,7 @@ pub(crate) async fn insert(
 /// text whatever the number of rows, so it is prepared once per table and
 /// kept, and one bind per column instead of one per value.
 async fn insert_unnest(
-    tx: &mut Tx,
+    conn: &mut sqlx::PgConnection,
     table: &str,
     columns: &[&str],
     rows: &[Vec<Cell>],
@@ -143,12 +143,7 @@ async fn insert_unnest(
             Column::Int4(a) => query.bind(a),
         };
     }
-    match &mut tx.inner {
-        crate::pool::TxInner::Postgres(conn) => query.execute(&mut **conn).await?,
-        crate::pool::TxInner::Sqlite(_) => {
-            return Err(crate::StoreError::Corrupt("arrays are PostgreSQL's".into()));
-        }
-    };
+    query.execute(conn).await?;
     Ok(())
 }
 
