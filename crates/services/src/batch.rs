@@ -11,7 +11,8 @@
 //!
 //! Each statement is a round trip to the database's connection, so a batch
 //! spends few of them per unit: the units share one clock reading and the
-//! reads their writes never change ([`Shared`]), and the rows they append
+//! reads their writes never change ([`Shared`]), what the batch reads of
+//! its buyers is read for all of them as it begins, and the rows they append
 //! (orders, their lines, audit lines, outbox events, stock moves) are
 //! written one statement per table at the end (`Tx::collect_appends`).
 //! Those rows carry new ids and values each unit has already checked, so
@@ -24,11 +25,12 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 
-use etalase_domain::id::{ProductId, SellerId};
+use etalase_domain::id::{ProductId, SellerId, UserId};
 use etalase_domain::{ErrorCode, Timestamp};
 use etalase_store::{Store, StoreError, Tx};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::checkout::buyer_reads::BuyerReads;
 use crate::pricing::quote::SharedReads;
 use crate::{Clock, ServiceError, ServiceResult};
 
@@ -54,10 +56,12 @@ pub struct Done<T> {
 /// reading: its units commit together, at one instant. `reads` keeps the
 /// SKU reads made by one unit for the next ones — only reads that no
 /// unit's writes change (what the writes do change, such as stock, is
-/// guarded by the writes' own conditions).
+/// guarded by the writes' own conditions). `buyers` holds what the
+/// batch's [`Prologue`] read of its units' buyers.
 pub struct Shared {
     pub at: Timestamp,
     pub reads: SharedReads,
+    pub buyers: BuyerReads,
 }
 
 impl Shared {
@@ -65,9 +69,18 @@ impl Shared {
         Shared {
             at,
             reads: SharedReads::default(),
+            buyers: BuyerReads::default(),
         }
     }
 }
+
+/// What a batch does first, inside its transaction, for the buyers its
+/// units act for (each once), before any unit runs.
+pub type Prologue = Arc<
+    dyn for<'a> Fn(&'a mut Tx, &'a mut Shared, Vec<UserId>) -> BoxFuture<'a, Result<(), StoreError>>
+        + Send
+        + Sync,
+>;
 
 /// What a batch does last, before its commit, for the products its kept
 /// units moved, at the batch's time.
@@ -83,35 +96,48 @@ pub type Epilogue = Arc<
 
 type Deliver = Box<dyn FnOnce(Result<(), Arc<StoreError>>) + Send>;
 type Outcome = (bool, Vec<(SellerId, ProductId)>, Deliver);
-type Job = Box<dyn for<'a> FnOnce(&'a mut Tx, &'a mut Shared) -> BoxFuture<'a, Outcome> + Send>;
+type Work = Box<dyn for<'a> FnOnce(&'a mut Tx, &'a mut Shared) -> BoxFuture<'a, Outcome> + Send>;
+
+/// A unit of work and the buyer it acts for.
+struct Job {
+    buyer: Option<UserId>,
+    work: Work,
+}
 
 pub struct BatchCommitter {
     store: Store,
     clock: Arc<dyn Clock>,
+    prologue: Prologue,
     epilogue: Epilogue,
     sender: OnceLock<mpsc::Sender<Job>>,
 }
 
 impl BatchCommitter {
-    pub fn new(store: Store, clock: Arc<dyn Clock>, epilogue: Epilogue) -> Self {
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        prologue: Prologue,
+        epilogue: Epilogue,
+    ) -> Self {
         BatchCommitter {
             store,
             clock,
+            prologue,
             epilogue,
             sender: OnceLock::new(),
         }
     }
 
-    /// Runs `work` in the next batch and answers once that batch is
-    /// committed (its value), or failed to commit (an error: nothing of it
-    /// was kept).
-    pub async fn run<T, F>(&self, work: F) -> ServiceResult<T>
+    /// Runs `work` (for `buyer`, if it acts for one) in the next batch and
+    /// answers once that batch is committed (its value), or failed to
+    /// commit (an error: nothing of it was kept).
+    pub async fn run<T, F>(&self, buyer: Option<UserId>, work: F) -> ServiceResult<T>
     where
         T: Send + 'static,
         F: for<'a> FnOnce(&'a mut Tx, &'a mut Shared) -> BoxFuture<'a, Done<T>> + Send + 'static,
     {
         let (answer, answered) = oneshot::channel::<Result<T, Arc<StoreError>>>();
-        let job: Job = Box::new(move |tx: &mut Tx, shared: &mut Shared| {
+        let work: Work = Box::new(move |tx: &mut Tx, shared: &mut Shared| {
             Box::pin(async move {
                 let done = work(tx, shared).await;
                 let value = done.value;
@@ -121,10 +147,12 @@ impl BatchCommitter {
                 (done.keep, done.products, deliver)
             })
         });
+        let job = Job { buyer, work };
         let sender = self.sender.get_or_init(|| {
             spawn_worker(
                 self.store.clone(),
                 self.clock.clone(),
+                self.prologue.clone(),
                 self.epilogue.clone(),
             )
         });
@@ -144,7 +172,12 @@ impl BatchCommitter {
 /// The batches run on a thread of their own with a runtime of their own: a
 /// batch is a chain of round trips to the database's connection, and on the
 /// shared runtime each of its wake-ups would queue behind the HTTP tasks.
-fn spawn_worker(store: Store, clock: Arc<dyn Clock>, epilogue: Epilogue) -> mpsc::Sender<Job> {
+fn spawn_worker(
+    store: Store,
+    clock: Arc<dyn Clock>,
+    prologue: Prologue,
+    epilogue: Epilogue,
+) -> mpsc::Sender<Job> {
     let (sender, mut jobs) = mpsc::channel::<Job>(QUEUE);
     let worker = async move {
         while let Some(first) = jobs.recv().await {
@@ -155,7 +188,8 @@ fn spawn_worker(store: Store, clock: Arc<dyn Clock>, epilogue: Epilogue) -> mpsc
                     Err(_) => break,
                 }
             }
-            run_batch(&store, Shared::new(clock.now()), &epilogue, batch).await;
+            let shared = Shared::new(clock.now());
+            run_batch(&store, shared, (&prologue, &epilogue), batch).await;
         }
     };
     std::thread::Builder::new()
@@ -171,7 +205,12 @@ fn spawn_worker(store: Store, clock: Arc<dyn Clock>, epilogue: Epilogue) -> mpsc
     sender
 }
 
-async fn run_batch(store: &Store, mut shared: Shared, epilogue: &Epilogue, batch: Vec<Job>) {
+async fn run_batch(
+    store: &Store,
+    mut shared: Shared,
+    (prologue, epilogue): (&Prologue, &Epilogue),
+    batch: Vec<Job>,
+) {
     let mut tx = match store.write().await {
         Ok(tx) => tx,
         Err(e) => {
@@ -185,13 +224,22 @@ async fn run_batch(store: &Store, mut shared: Shared, epilogue: &Epilogue, batch
     tx.collect_appends();
     let mut delivers: Vec<Deliver> = Vec::with_capacity(batch.len());
     let mut moved: BTreeSet<(SellerId, ProductId)> = BTreeSet::new();
+    let buyers: Vec<UserId> = batch.iter().filter_map(|job| job.buyer).collect();
+    if !buyers.is_empty()
+        && let Err(e) = prologue(&mut tx, &mut shared, buyers).await
+    {
+        // As when the batch cannot begin: nothing was written.
+        tracing::error!(error = %e, "a batch's first reads failed; the batch is dropped");
+        drop(batch);
+        return;
+    }
     if let Err(e) = tx.savepoint().await {
         tracing::error!(error = %e, "savepoint failed; the batch is dropped");
         return fail_all(delivers, e);
     }
     let units = batch.len();
     for (n, job) in batch.into_iter().enumerate() {
-        let (keep, products, deliver) = job(&mut tx, &mut shared).await;
+        let (keep, products, deliver) = (job.work)(&mut tx, &mut shared).await;
         if keep {
             moved.extend(products);
         }

@@ -204,6 +204,7 @@ impl Services {
         let orders = Arc::new(batch::BatchCommitter::new(
             store.clone(),
             clock.clone(),
+            checkout::place::before_orders(),
             checkout::place::after_orders(),
         ));
         Self {

@@ -1,138 +1,28 @@
 //! Checkout on both backends: a confirmed summary becomes one order per
 //! shop with exactly the confirmed total; a change in between asks again
 //! and writes nothing; a second submit of the same form places nothing
-//! more; stock and voucher quotas hold under concurrency; unpaid orders
-//! expire once and give everything back.
+//! more; unpaid orders expire once and give everything back; an answer is
+//! kept with its idempotency key. Checkouts placed at the same moment are
+//! in `checkout_batch.rs`.
 
 mod support;
 
 use std::sync::Arc;
 
 use etalase_domain::ErrorCode;
-use etalase_domain::checkout::{AddressForm, OrderStatus, PaymentMethod, Source};
-use etalase_domain::id::{CheckoutId, ProductId, SkuId, UserId};
+use etalase_domain::checkout::{OrderStatus, PaymentMethod, Source};
+use etalase_domain::id::{CheckoutId, SkuId, UserId};
 use etalase_domain::shipping::Service;
 use etalase_services::checkout::place::{
-    CheckoutToken, KeptAnswer, KeyedPlacing, PlaceOutcome, PlaceRequest, PlacedCheckout, Render,
-    place, place_keyed,
+    CheckoutToken, KeptAnswer, KeyedPlacing, PlaceOutcome, PlaceRequest, Render, place, place_keyed,
 };
 use etalase_services::checkout::summary::{CheckoutChoice, summary};
-use etalase_services::checkout::{Shopper, addresses, cart, expiry};
-use etalase_services::pricing::vouchers::{self, BenefitInput, Owner, VoucherInput};
-use etalase_services::teams::SellerScope;
-use etalase_services::{Services, accounts, catalog, idempotency, sync};
+use etalase_services::checkout::{Shopper, cart, expiry};
+use etalase_services::{Services, idempotency};
 use etalase_store::{audit, catalog as records, outbox};
 use etalase_testkit::{Backend, on_both_backends};
+use support::checkout::*;
 use support::*;
-
-/// An approved shop (pickup in Kab. Bogor) with one complete product: 6
-/// SKUs at Rp150.000, 300 g each, `stock` units each.
-async fn shop_with_product(w: &World, stock: i64) -> (SellerScope, ProductId, Vec<SkuId>) {
-    let admin = verification::reviewer(&w.svc).await;
-    let scope = shop(&w.svc, "sari@contoh.id", "batik-sari").await;
-    let mut input = complete();
-    input.cod_allowed = true;
-    for s in &mut input.skus {
-        s.stock = stock.to_string();
-    }
-    let id = catalog::create(&w.svc, &scope, &form(input, None))
-        .await
-        .unwrap();
-    catalog::media::upload(&w.svc, &scope, id, photo(800))
-        .await
-        .unwrap();
-    catalog::publish(&w.svc, &scope, id).await.unwrap();
-    verification::approve(&w.svc, &scope, &admin).await;
-    sync::catch_up(&w.svc).await.unwrap();
-    let skus = records::skus_of(&w.svc.store, scope.seller_id, id)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|s| s.id)
-        .collect();
-    (scope, id, skus)
-}
-
-/// A buyer with a default address in Cengkareng, Jakarta Barat.
-async fn buyer(svc: &Services, n: usize) -> UserId {
-    let user = accounts::create_user(
-        svc,
-        &format!("pembeli{n}@contoh.id"),
-        "Pembeli",
-        "kopi susu gula aren",
-        false,
-    )
-    .await
-    .unwrap();
-    let form = AddressForm {
-        label: "Rumah".into(),
-        recipient: format!("Pembeli {n}"),
-        phone: "0813-1111-2222".into(),
-        street: "Jl. Kamal Raya No. 5, RT 01/RW 04".into(),
-        district_code: "317301".into(),
-        postal_code: "11730".into(),
-    };
-    addresses::add(svc, user.id, &form, false).await.unwrap();
-    user.id
-}
-
-/// A running shop voucher, `amount` off, one use per buyer.
-async fn shop_voucher(
-    w: &World,
-    scope: &SellerScope,
-    code: &str,
-    amount: i64,
-    min_spend: i64,
-    quota: i64,
-) {
-    let input = VoucherInput {
-        name: "Voucher Toko".into(),
-        code: code.into(),
-        benefit: BenefitInput::Amount(amount),
-        min_spend,
-        starts_at: w.svc.now(),
-        ends_at: w.svc.now().plus_seconds(7 * 86_400),
-        products: None,
-        quota,
-        per_buyer_limit: 1,
-        public: true,
-    };
-    vouchers::create(&w.svc, Owner::Seller(scope), &input, true, true)
-        .await
-        .unwrap();
-}
-
-async fn stock_of(w: &World, scope: &SellerScope, product: ProductId, sku: SkuId) -> i64 {
-    records::skus_of(&w.svc.store, scope.seller_id, product)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|s| s.id == sku)
-        .unwrap()
-        .stock
-}
-
-/// Confirms the summary as shown and places it.
-async fn confirm(
-    svc: &Services,
-    buyer: UserId,
-    choice: &CheckoutChoice,
-) -> Result<PlaceOutcome, etalase_services::ServiceError> {
-    let shown = summary(svc, buyer, choice).await?;
-    let request = PlaceRequest {
-        checkout: CheckoutToken::new(),
-        confirmed_version: shown.version.clone(),
-        choice: choice.clone(),
-    };
-    place(svc, buyer, &request).await
-}
-
-fn placed(outcome: PlaceOutcome) -> PlacedCheckout {
-    match outcome {
-        PlaceOutcome::Placed(p) => p,
-        PlaceOutcome::Changed(s) => panic!("changed: {:?}", s.quote.breakdown.total),
-    }
-}
 
 async fn a_confirmed_summary_becomes_orders_with_the_confirmed_total(backend: Backend) {
     let w = world(backend).await;
@@ -278,144 +168,6 @@ async fn a_change_after_confirming_asks_again_and_writes_nothing(backend: Backen
     };
     let done = placed(place(&w.svc, alice, &request).await.unwrap());
     assert_eq!(done.orders[0].total, fresh.total());
-}
-
-async fn stock_never_goes_below_zero_under_concurrent_checkouts(backend: Backend) {
-    let w = world(backend).await;
-    let (scope, product, skus) = shop_with_product(&w, 3).await;
-    let sku = skus[0];
-    let mut people = Vec::new();
-    for n in 0..12 {
-        let b = buyer(&w.svc, n).await;
-        cart::add(&w.svc, &Shopper::Buyer(b), sku, 1, Source::Feed)
-            .await
-            .unwrap();
-        people.push(b);
-    }
-    let svc = Arc::new(w.svc.clone());
-    let mut tasks = Vec::new();
-    for b in people {
-        let svc = svc.clone();
-        tasks.push(tokio::spawn(async move {
-            confirm(&svc, b, &CheckoutChoice::default()).await
-        }));
-    }
-    let mut orders = 0;
-    for task in tasks {
-        match task.await.unwrap() {
-            Ok(PlaceOutcome::Placed(_)) => orders += 1,
-            Ok(PlaceOutcome::Changed(_)) => {}
-            Err(e) => assert!(
-                matches!(e.code, ErrorCode::OutOfStock | ErrorCode::StockShort)
-                    || e.fields
-                        .iter()
-                        .any(|f| matches!(f.code, ErrorCode::OutOfStock | ErrorCode::StockShort)),
-                "{e:?}"
-            ),
-        }
-    }
-    assert_eq!(orders, 3, "exactly the stock");
-    assert_eq!(stock_of(&w, &scope, product, sku).await, 0);
-}
-
-/// Form checkouts (a carried token, inserted at once) and API checkouts (a
-/// new token, collected with the batch's rows) placed at the same moment
-/// share batches: every one stands, with its orders under its checkout.
-async fn form_and_api_checkouts_placed_together_all_stand(backend: Backend) {
-    let w = world(backend).await;
-    let (scope, product, skus) = shop_with_product(&w, 50).await;
-    let sku = skus[0];
-    let mut requests = Vec::new();
-    for n in 0..16 {
-        let b = buyer(&w.svc, n).await;
-        cart::add(&w.svc, &Shopper::Buyer(b), sku, 1, Source::Feed)
-            .await
-            .unwrap();
-        let shown = summary(&w.svc, b, &CheckoutChoice::default())
-            .await
-            .unwrap();
-        // A form's token first in every other pair, so batches begin with
-        // either kind.
-        let checkout = if n % 4 < 2 {
-            CheckoutToken::Carried(CheckoutId::generate())
-        } else {
-            CheckoutToken::new()
-        };
-        requests.push((
-            b,
-            PlaceRequest {
-                checkout,
-                confirmed_version: shown.version,
-                choice: CheckoutChoice::default(),
-            },
-        ));
-    }
-    let svc = Arc::new(w.svc.clone());
-    let tasks: Vec<_> = requests
-        .into_iter()
-        .map(|(b, request)| {
-            let svc = svc.clone();
-            tokio::spawn(async move {
-                let outcome = place(&svc, b, &request).await.unwrap();
-                (request.checkout.id(), placed(outcome))
-            })
-        })
-        .collect();
-    for task in tasks {
-        let (id, placed) = task.await.unwrap();
-        let stored = etalase_store::checkout::checkout_by_id(&w.svc.store, id)
-            .await
-            .unwrap()
-            .expect("the checkout is stored");
-        assert_eq!(stored.total, placed.checkout.total);
-        let orders = etalase_store::checkout::orders_of_checkout(&w.svc.store, id)
-            .await
-            .unwrap();
-        assert_eq!(orders.len(), 1);
-        assert_eq!(orders[0].id, placed.orders[0].id);
-    }
-    assert_eq!(stock_of(&w, &scope, product, sku).await, 50 - 16);
-}
-
-async fn a_voucher_is_used_within_its_quota_under_concurrency(backend: Backend) {
-    let w = world(backend).await;
-    let (scope, _, skus) = shop_with_product(&w, 50).await;
-    shop_voucher(&w, &scope, "HEMAT10", 10_000, 100_000, 3).await;
-    let choice = CheckoutChoice {
-        voucher_codes: vec!["HEMAT10".into()],
-        ..CheckoutChoice::default()
-    };
-    let mut people = Vec::new();
-    for n in 0..8 {
-        let b = buyer(&w.svc, n).await;
-        cart::add(&w.svc, &Shopper::Buyer(b), skus[n % 6], 1, Source::Feed)
-            .await
-            .unwrap();
-        people.push(b);
-    }
-    let svc = Arc::new(w.svc.clone());
-    let mut tasks = Vec::new();
-    for b in people {
-        let (svc, choice) = (svc.clone(), choice.clone());
-        tasks.push(tokio::spawn(async move { confirm(&svc, b, &choice).await }));
-    }
-    let mut discounted = 0;
-    for task in tasks {
-        if let PlaceOutcome::Placed(p) = task.await.unwrap().unwrap()
-            && p.orders[0].discount == 10_000
-        {
-            discounted += 1;
-        }
-    }
-    assert_eq!(discounted, 3, "exactly the quota got the discount");
-    let stored = etalase_store::pricing::voucher_by_code(
-        &w.svc.store,
-        &etalase_domain::pricing::VoucherCode::parse("HEMAT10").unwrap(),
-    )
-    .await
-    .unwrap()
-    .unwrap();
-    assert_eq!((stored.claimed, stored.used), (3, 3));
 }
 
 async fn unpaid_orders_expire_once_and_give_everything_back(backend: Backend) {
@@ -707,12 +459,9 @@ async fn an_idempotency_key_is_kept_with_its_orders(backend: Backend) {
 }
 
 on_both_backends!(
-    form_and_api_checkouts_placed_together_all_stand,
     an_idempotency_key_is_kept_with_its_orders,
     a_confirmed_summary_becomes_orders_with_the_confirmed_total,
     a_change_after_confirming_asks_again_and_writes_nothing,
-    stock_never_goes_below_zero_under_concurrent_checkouts,
-    a_voucher_is_used_within_its_quota_under_concurrency,
     unpaid_orders_expire_once_and_give_everything_back,
     cod_is_offered_only_where_it_is_allowed,
     bad_cart_input_is_refused_clearly,

@@ -72,6 +72,11 @@ impl Appends {
         self.on = true;
     }
 
+    /// Collecting: the transaction is a batch's.
+    pub(crate) fn collecting(&self) -> bool {
+        self.on
+    }
+
     pub(crate) fn savepoint(&mut self) {
         self.mark = Some(self.rows.len());
     }

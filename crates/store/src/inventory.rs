@@ -1,6 +1,8 @@
 //! Stock per SKU and its ledger (migration `0005_catalog.sql`). A change
 //! is one conditional update — the level never goes below zero, whatever
-//! runs at the same time — and one ledger row, in the caller's transaction.
+//! runs at the same time — and one ledger row, in the caller's transaction;
+//! in a batch's transaction, a check against the level it holds locked and
+//! one update per SKU for the whole batch.
 
 use etalase_domain::Timestamp;
 use etalase_domain::audit::Actor;
@@ -95,25 +97,38 @@ const LEDGER_COLUMNS: &[&str] = &[
     "created_at",
 ];
 
+/// The most units a SKU holds.
+const MAX_LEVEL: i64 = 999_999;
+
 /// Applies `delta` if the level stays within 0–999,999, and writes the
-/// ledger row. A zero delta writes nothing.
+/// ledger row. A zero delta writes nothing. In a batch's transaction (one
+/// that collects its rows) the level is held in memory and written once
+/// per SKU with the batch's rows ([`write_held_stock`]).
 pub async fn change_stock(
     tx: &mut Tx,
     seller: SellerId,
     change: &StockChange<'_>,
     now: Timestamp,
 ) -> StoreResult<StockOutcome> {
-    let level: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(
-        "UPDATE skus SET stock = stock + $3, updated_at = $4 \
-         WHERE id = $1 AND seller_id = $2 AND stock + $3 >= 0 AND stock + $3 <= 999999 \
-         RETURNING stock")
-        .bind(change.sku.to_string()).bind(seller.to_string()).bind(change.delta)
-        .bind(now.unix_millis()).fetch_optional(conn).await)?;
-    let Some(level) = level else {
-        let current: i64 = on_tx!(tx, conn => sqlx::query_scalar(
-            "SELECT stock FROM skus WHERE id = $1 AND seller_id = $2")
-            .bind(change.sku.to_string()).bind(seller.to_string()).fetch_one(conn).await)?;
-        return Ok(StockOutcome::Refused { level: current });
+    let level = if tx.appends.collecting() {
+        match hold_stock(tx, seller, change, now).await? {
+            Ok(level) => level,
+            Err(refused) => return Ok(refused),
+        }
+    } else {
+        let level: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(
+            "UPDATE skus SET stock = stock + $3, updated_at = $4 \
+             WHERE id = $1 AND seller_id = $2 AND stock + $3 >= 0 AND stock + $3 <= 999999 \
+             RETURNING stock")
+            .bind(change.sku.to_string()).bind(seller.to_string()).bind(change.delta)
+            .bind(now.unix_millis()).fetch_optional(conn).await)?;
+        let Some(level) = level else {
+            let current: i64 = on_tx!(tx, conn => sqlx::query_scalar(
+                "SELECT stock FROM skus WHERE id = $1 AND seller_id = $2")
+                .bind(change.sku.to_string()).bind(seller.to_string()).fetch_one(conn).await)?;
+            return Ok(StockOutcome::Refused { level: current });
+        };
+        level
     };
     let move_id = StockMoveId::generate();
     if change.delta != 0 {
@@ -131,6 +146,58 @@ pub async fn change_stock(
         crate::rows::append(tx, "stock_ledger", LEDGER_COLUMNS, row).await?;
     }
     Ok(StockOutcome::Changed { level, move_id })
+}
+
+/// A change in a batch: checked against the level the transaction holds
+/// (read, and locked on PostgreSQL, the first time): the new level, or the
+/// refusal.
+async fn hold_stock(
+    tx: &mut Tx,
+    seller: SellerId,
+    change: &StockChange<'_>,
+    now: Timestamp,
+) -> StoreResult<Result<i64, StockOutcome>> {
+    let key = (seller.to_string(), change.sku.to_string());
+    let level = match tx.stock.level(&key) {
+        Some(level) => level,
+        None => {
+            let sql = format!(
+                "SELECT stock FROM skus WHERE id = $1 AND seller_id = $2{}",
+                tx.lock_clause()
+            );
+            let level: i64 = on_tx!(tx, conn => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(&key.1).bind(&key.0).fetch_one(conn).await)?;
+            tx.stock.read(key.clone(), level, now);
+            level
+        }
+    };
+    let after = level + change.delta;
+    if !(0..=MAX_LEVEL).contains(&after) {
+        return Ok(Err(StockOutcome::Refused { level }));
+    }
+    tx.stock.moved(&key, change.delta, now);
+    Ok(Ok(after))
+}
+
+/// Writes the levels a batch's transaction holds: one conditional update
+/// per SKU, which must land on the level the units were checked against
+/// (the row was locked since it was read; anything else is corruption, and
+/// the batch fails whole).
+pub(crate) async fn write_held_stock(tx: &mut Tx) -> StoreResult<()> {
+    for ((seller, sku), delta, expected, at) in tx.stock.take() {
+        let level: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(
+            "UPDATE skus SET stock = stock + $3, updated_at = $4 \
+             WHERE id = $1 AND seller_id = $2 AND stock + $3 >= 0 AND stock + $3 <= 999999 \
+             RETURNING stock")
+            .bind(&sku).bind(&seller).bind(delta)
+            .bind(at.unix_millis()).fetch_optional(conn).await)?;
+        if level != Some(expected) {
+            return Err(corrupt(format!(
+                "stock of {sku} came to {level:?}, not the {expected} its batch held"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Sets the level to `level` (recorded as the difference): `change.delta`

@@ -10,6 +10,8 @@
 mod cells;
 pub mod checkout;
 mod error;
+mod held_stock;
+mod locks;
 mod pool;
 pub mod rows;
 

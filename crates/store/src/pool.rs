@@ -71,6 +71,8 @@ pub struct Tx {
     pub(crate) inner: TxInner,
     pub(crate) wrote_events: bool,
     pub(crate) appends: crate::cells::Appends,
+    pub(crate) locks: crate::locks::HeldLocks,
+    pub(crate) stock: crate::held_stock::HeldStock,
     events: Arc<watch::Sender<u64>>,
 }
 
@@ -254,6 +256,8 @@ impl Store {
             inner,
             wrote_events: false,
             appends: Default::default(),
+            locks: Default::default(),
+            stock: Default::default(),
             events: self.events.clone(),
         })
     }
@@ -344,20 +348,21 @@ impl Tx {
     /// Marks a point inside the transaction to come back to: one unit of a
     /// batch (an order among those committed together).
     pub async fn savepoint(&mut self) -> StoreResult<()> {
-        self.appends.savepoint();
+        self.held_savepoint();
         self.plain("SAVEPOINT unit").await
     }
 
     /// Keeps what was done since [`Tx::savepoint`].
     pub async fn release_savepoint(&mut self) -> StoreResult<()> {
-        self.appends.release();
+        self.held_release();
         self.plain("RELEASE SAVEPOINT unit").await
     }
 
     /// Undoes what was done since [`Tx::savepoint`] (also after a failed
     /// statement, which PostgreSQL requires before the next one).
     pub async fn rollback_to_savepoint(&mut self) -> StoreResult<()> {
-        self.appends.undo();
+        self.held_undo();
+        self.held_release();
         on_tx!(self, conn => sqlx::raw_sql("ROLLBACK TO SAVEPOINT unit; RELEASE SAVEPOINT unit")
             .execute(conn).await.map(|_| ()))?;
         Ok(())
@@ -366,7 +371,7 @@ impl Tx {
     /// Undoes what was done since [`Tx::savepoint`] and stays inside it
     /// (what follows is kept or undone with the savepoint).
     pub async fn undo_to_savepoint(&mut self) -> StoreResult<()> {
-        self.appends.undo();
+        self.held_undo();
         self.plain("ROLLBACK TO SAVEPOINT unit").await
     }
 
@@ -374,12 +379,11 @@ impl Tx {
     /// undoing it — and opens the next one, in one round trip (a batch's
     /// units follow one another this way).
     pub async fn next_savepoint(&mut self, keep: bool) -> StoreResult<()> {
-        if keep {
-            self.appends.release();
-        } else {
-            self.appends.undo();
+        if !keep {
+            self.held_undo();
         }
-        self.appends.savepoint();
+        self.held_release();
+        self.held_savepoint();
         let sql = if keep {
             "RELEASE SAVEPOINT unit; SAVEPOINT unit"
         } else {
@@ -387,6 +391,27 @@ impl Tx {
         };
         on_tx!(self, conn => sqlx::raw_sql(sql).execute(conn).await.map(|_| ()))?;
         Ok(())
+    }
+
+    // What the transaction holds in memory follows its savepoint as the
+    // database does: the collected rows, the rows it locked, the stock it
+    // took.
+    fn held_savepoint(&mut self) {
+        self.appends.savepoint();
+        self.locks.savepoint();
+        self.stock.savepoint();
+    }
+
+    fn held_release(&mut self) {
+        self.appends.release();
+        self.locks.release();
+        self.stock.release();
+    }
+
+    fn held_undo(&mut self) {
+        self.appends.undo();
+        self.locks.undo();
+        self.stock.undo();
     }
 
     async fn plain(&mut self, sql: &'static str) -> StoreResult<()> {

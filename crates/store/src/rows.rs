@@ -171,8 +171,9 @@ impl Tx {
     }
 
     /// Writes the collected rows, one statement per table (per thousand
-    /// values).
+    /// values), after the stock levels the batch held.
     pub async fn write_appends(&mut self) -> StoreResult<()> {
+        crate::inventory::write_held_stock(self).await?;
         for (table, columns, rows) in self.appends.take() {
             insert(self, table, columns, &rows).await?;
         }

@@ -204,6 +204,57 @@ async fn stock_never_goes_below_zero_under_concurrency(backend: Backend) {
     assert_eq!(ledger[0].level_after, 0);
 }
 
+/// In a batch's transaction (one that collects its rows) each take is
+/// checked against the level the transaction holds and the SKU's row is
+/// written once: a unit rolled back gives its units back, a refusal names
+/// the level held, and the ledger's levels follow the takes kept.
+async fn a_batch_holds_stock_and_writes_it_once(backend: Backend) {
+    let db = database(backend).await;
+    let s = seller(&db.store, "toko-a").await;
+    let (_, sku) = product_with_sku(&db.store, s, "Kaos", "KAOS-1", 10).await;
+    let take = |delta: i64| StockChange {
+        sku,
+        delta,
+        reason: StockReason::OrderReserved,
+        note: None,
+        actor: Actor::System,
+    };
+    let mut tx = db.store.write().await.unwrap();
+    tx.collect_appends();
+    tx.savepoint().await.unwrap();
+    let first = inventory::change_stock(&mut tx, s, &take(-3), NOW)
+        .await
+        .unwrap();
+    assert!(matches!(first, StockOutcome::Changed { level: 7, .. }));
+    tx.next_savepoint(true).await.unwrap();
+    // A unit that took 4 and was rolled back.
+    let undone = inventory::change_stock(&mut tx, s, &take(-4), NOW)
+        .await
+        .unwrap();
+    assert!(matches!(undone, StockOutcome::Changed { level: 3, .. }));
+    tx.next_savepoint(false).await.unwrap();
+    let refused = inventory::change_stock(&mut tx, s, &take(-8), NOW)
+        .await
+        .unwrap();
+    assert_eq!(refused, StockOutcome::Refused { level: 7 });
+    tx.next_savepoint(false).await.unwrap();
+    let last = inventory::change_stock(&mut tx, s, &take(-7), NOW)
+        .await
+        .unwrap();
+    assert!(matches!(last, StockOutcome::Changed { level: 0, .. }));
+    tx.release_savepoint().await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(catalog::get_sku(&db.store, s, sku).await.unwrap().stock, 0);
+    let ledger = inventory::ledger(&db.store, s, sku, 100).await.unwrap();
+    let mut levels: Vec<i64> = ledger.iter().map(|l| l.level_after).collect();
+    levels.sort();
+    assert_eq!(
+        levels,
+        vec![0, 7, 10],
+        "the initial level and the two takes kept"
+    );
+}
+
 async fn the_ledger_cannot_be_rewritten(backend: Backend) {
     let db = database(backend).await;
     let s = seller(&db.store, "toko-a").await;
@@ -447,6 +498,7 @@ async fn a_crowded_band_does_not_hide_a_near_copy(backend: Backend) {
 on_both_backends!(
     a_stale_save_is_refused_and_says_the_current_version,
     stock_never_goes_below_zero_under_concurrency,
+    a_batch_holds_stock_and_writes_it_once,
     the_ledger_cannot_be_rewritten,
     sku_codes_are_unique_per_shop_while_in_use,
     one_shop_never_reads_another_shops_products,

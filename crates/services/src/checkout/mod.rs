@@ -5,6 +5,7 @@
 //! stock, flash units and vouchers they take, or nothing.
 
 pub mod addresses;
+pub mod buyer_reads;
 pub mod cart;
 pub mod expiry;
 pub mod orders;

@@ -15,7 +15,8 @@ use etalase_store::checkout::{self as store, CartOwner, StoredAddress, StoredCar
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::pricing::quote::{self, Quote, QuoteInputs, QuoteLine, QuoteRequest, SharedReads};
+use crate::batch::Shared;
+use crate::pricing::quote::{self, Quote, QuoteInputs, QuoteLine, QuoteRequest};
 use crate::{ServiceError, ServiceResult, Services};
 
 /// What the buyer chose on the checkout page.
@@ -92,18 +93,29 @@ pub async fn summary(
 }
 
 /// The summary over what `reader` sees at `now` (the placing transaction
-/// passes itself, and the SKU reads its batch shares).
+/// passes itself, and what its batch shares: the SKU reads, and what the
+/// batch read of this buyer as it began).
 pub async fn summary_with(
     svc: &Services,
     reader: &mut Reader<'_>,
     buyer: UserId,
     choice: &CheckoutChoice,
     now: Timestamp,
-    shared: Option<&mut SharedReads>,
+    shared: Option<&mut Shared>,
 ) -> ServiceResult<CheckoutSummary> {
-    let (cart, cart_lines) = store::cart_with_lines(reader.reborrow(), &CartOwner::Buyer(buyer))
-        .await?
-        .ok_or(ErrorCode::CartEmpty)?;
+    let (sku_reads, known) = match shared {
+        Some(shared) => (Some(&mut shared.reads), shared.buyers.take(buyer)),
+        None => (None, None),
+    };
+    let (cart, addresses, flash_bought) = match known {
+        Some(known) => (known.cart, Some(known.addresses), Some(known.flash_bought)),
+        None => (
+            store::cart_with_lines(reader.reborrow(), &CartOwner::Buyer(buyer)).await?,
+            None,
+            None,
+        ),
+    };
+    let (cart, cart_lines) = cart.ok_or(ErrorCode::CartEmpty)?;
     let cart_lines: Vec<StoredCartLine> = cart_lines.into_iter().filter(|l| l.selected).collect();
     if cart_lines.is_empty() {
         return Err(ErrorCode::CartEmpty.into());
@@ -124,17 +136,23 @@ pub async fn summary_with(
         voucher_codes: choice.voucher_codes.clone(),
         shipping: Vec::new(),
     };
-    let inputs = quote::gather_shared(reader, Some(buyer), &request, now, shared).await?;
+    let inputs =
+        quote::gather_shared(reader, Some(buyer), &request, now, sku_reads, flash_bought).await?;
     let address = match choice.address {
-        Some(id) => Some(
-            store::address_of(reader.reborrow(), buyer, id)
-                .await?
-                .ok_or_else(|| ServiceError::field("address", ErrorCode::NotFound))?,
-        ),
-        None => store::addresses_of(reader.reborrow(), buyer)
-            .await?
-            .into_iter()
-            .find(|a| a.is_default),
+        Some(id) => {
+            let chosen = match addresses {
+                Some(known) => known.into_iter().find(|a| a.id == id),
+                None => store::address_of(reader.reborrow(), buyer, id).await?,
+            };
+            Some(chosen.ok_or_else(|| ServiceError::field("address", ErrorCode::NotFound))?)
+        }
+        None => {
+            let all = match addresses {
+                Some(known) => known,
+                None => store::addresses_of(reader.reborrow(), buyer).await?,
+            };
+            all.into_iter().find(|a| a.is_default)
+        }
     };
     let packages = packages(svc, &inputs, address.as_ref(), &choice.services);
     let shipping: Vec<(SellerId, i64)> = packages

@@ -159,17 +159,19 @@ pub async fn gather(
     request: &QuoteRequest,
     now: Timestamp,
 ) -> ServiceResult<QuoteInputs> {
-    gather_shared(reader, buyer, request, now, None).await
+    gather_shared(reader, buyer, request, now, None, None).await
 }
 
 /// [`gather`], taking the SKU reads from `shared` when an order of the same
-/// batch made them.
+/// batch made them, and the buyer's flash-sale counts from `flash_bought`
+/// when the batch read them already (all of the buyer's sales).
 pub async fn gather_shared(
     reader: &mut Reader<'_>,
     buyer: Option<UserId>,
     request: &QuoteRequest,
     now: Timestamp,
     shared: Option<&mut SharedReads>,
+    flash_bought: Option<Vec<(PromotionId, i64)>>,
 ) -> ServiceResult<QuoteInputs> {
     validate(request)?;
     let ids: Vec<SkuId> = request.lines.iter().map(|l| l.sku).collect();
@@ -248,15 +250,18 @@ pub async fn gather_shared(
     let buyer_context = match buyer {
         Some(buyer) => {
             let promotions: Vec<PromotionId> = offers.iter().map(|o| o.offer.promotion).collect();
+            let bought = match flash_bought {
+                Some(known) => known
+                    .into_iter()
+                    .filter(|(p, _)| promotions.contains(p))
+                    .collect(),
+                None => {
+                    store::flash_units_bought(reader.reborrow(), &buyer.to_string(), &promotions)
+                        .await?
+                }
+            };
             BuyerContext {
-                flash_bought: store::flash_units_bought(
-                    reader.reborrow(),
-                    &buyer.to_string(),
-                    &promotions,
-                )
-                .await?
-                .into_iter()
-                .collect(),
+                flash_bought: bought.into_iter().collect(),
             }
         }
         None => BuyerContext::anonymous(),

@@ -2,6 +2,7 @@
 //! 2 × 3 product, a photo.
 #![allow(dead_code)]
 
+pub mod checkout;
 pub mod verification;
 
 use std::collections::BTreeMap;

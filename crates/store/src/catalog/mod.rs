@@ -305,10 +305,16 @@ pub async fn lock_products(tx: &mut Tx, products: &[ProductId]) -> StoreResult<(
     let mut ids: Vec<String> = products.iter().map(ToString::to_string).collect();
     ids.sort();
     ids.dedup();
+    // What an earlier unit of the batch locked, the transaction holds.
+    let ids = tx.locks.not_held(ids);
+    if ids.is_empty() {
+        return Ok(());
+    }
     sqlx::query("SELECT id FROM products WHERE id = ANY($1) ORDER BY id FOR UPDATE")
-        .bind(ids)
+        .bind(&ids)
         .execute(&mut **conn)
         .await?;
+    tx.locks.taken(&ids);
     Ok(())
 }
 

@@ -1,6 +1,8 @@
 //! Buyers' saved delivery addresses; one of them is the default. Removing
 //! one hides it (placed orders keep their own copy anyway).
 
+use std::collections::HashMap;
+
 use etalase_domain::Timestamp;
 use etalase_domain::checkout::DeliveryAddress;
 use etalase_domain::id::{AddressId, UserId};
@@ -64,6 +66,45 @@ pub async fn addresses_of<'a>(
     let rows: Vec<AddressRow> = on_reader!(reader.into(), conn => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
         .bind(buyer.to_string()).fetch_all(conn).await)?;
     rows.into_iter().map(TryInto::try_into).collect()
+}
+
+/// The addresses of many buyers (as [`addresses_of`] reads one), in one
+/// read: a batch of orders reads its buyers' addresses together. A buyer
+/// without an address is not in the map.
+pub async fn addresses_of_buyers<'a>(
+    reader: impl Into<Reader<'a>>,
+    buyers: &[UserId],
+) -> StoreResult<HashMap<UserId, Vec<StoredAddress>>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        buyer_id: String,
+        #[sqlx(flatten)]
+        address: AddressRow,
+    }
+    let mut addresses: HashMap<UserId, Vec<StoredAddress>> = HashMap::new();
+    if buyers.is_empty() {
+        return Ok(addresses);
+    }
+    let sql = format!(
+        "SELECT buyer_id, {COLUMNS} FROM buyer_addresses WHERE buyer_id IN ({}) \
+         AND removed_at IS NULL ORDER BY buyer_id, is_default DESC, created_at, id",
+        crate::pricing::placeholders(1, buyers.len())
+    );
+    let rows: Vec<Row> = on_reader!(reader.into(), conn => {
+        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+        for buyer in buyers {
+            query = query.bind(buyer.to_string());
+        }
+        query.fetch_all(conn).await
+    })?;
+    for Row { buyer_id, address } in rows {
+        let buyer: UserId = buyer_id.parse().map_err(corrupt)?;
+        addresses
+            .entry(buyer)
+            .or_default()
+            .push(address.try_into()?);
+    }
+    Ok(addresses)
 }
 
 /// One of the buyer's addresses (none for another buyer's).

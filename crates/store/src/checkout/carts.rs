@@ -2,6 +2,9 @@
 //! behind a random cookie key (stored hashed). Signing in merges the
 //! guest's cart into the buyer's.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use etalase_domain::Timestamp;
 use etalase_domain::checkout::Source;
 use etalase_domain::id::{CartId, SkuId, UserId};
@@ -73,6 +76,43 @@ pub async fn cart_of<'a>(
     id.map(|i| i.parse().map_err(corrupt)).transpose()
 }
 
+/// A cart line as read joined to its cart: all empty for a cart with no
+/// lines (the cart's one row).
+#[derive(sqlx::FromRow)]
+struct OptionalLine {
+    sku_id: Option<String>,
+    quantity: Option<i64>,
+    source: Option<String>,
+    source_ref: Option<String>,
+    selected: Option<bool>,
+    added_at: Option<i64>,
+}
+
+impl OptionalLine {
+    fn into_line(self) -> StoreResult<Option<StoredCartLine>> {
+        let OptionalLine {
+            sku_id: Some(sku_id),
+            quantity: Some(quantity),
+            source: Some(source),
+            source_ref,
+            selected: Some(selected),
+            added_at: Some(added_at),
+        } = self
+        else {
+            return Ok(None);
+        };
+        StoredCartLine::try_from(LineRow {
+            sku_id,
+            quantity,
+            source,
+            source_ref,
+            selected,
+            added_at,
+        })
+        .map(Some)
+    }
+}
+
 /// The owner's cart with its lines, newest first, in one read (checkout
 /// reads it for every summary and every order).
 pub async fn cart_with_lines<'a>(
@@ -84,15 +124,6 @@ pub async fn cart_with_lines<'a>(
         cart_id: String,
         #[sqlx(flatten)]
         line: OptionalLine,
-    }
-    #[derive(sqlx::FromRow)]
-    struct OptionalLine {
-        sku_id: Option<String>,
-        quantity: Option<i64>,
-        source: Option<String>,
-        source_ref: Option<String>,
-        selected: Option<bool>,
-        added_at: Option<i64>,
     }
     let (buyer, guest) = owner_columns(owner);
     let rows: Vec<Row> = on_reader!(reader.into(), conn => sqlx::query_as(
@@ -106,28 +137,56 @@ pub async fn cart_with_lines<'a>(
     let cart: CartId = first.cart_id.parse().map_err(corrupt)?;
     let mut lines = Vec::with_capacity(rows.len());
     for Row { line, .. } in rows {
-        let OptionalLine {
-            sku_id: Some(sku_id),
-            quantity: Some(quantity),
-            source: Some(source),
-            source_ref,
-            selected: Some(selected),
-            added_at: Some(added_at),
-        } = line
-        else {
-            // The cart's one row when it has no lines.
-            continue;
-        };
-        lines.push(StoredCartLine::try_from(LineRow {
-            sku_id,
-            quantity,
-            source,
-            source_ref,
-            selected,
-            added_at,
-        })?);
+        lines.extend(line.into_line()?);
     }
     Ok(Some((cart, lines)))
+}
+
+/// The carts of many buyers with their lines (as [`cart_with_lines`]
+/// reads one), in one read: a batch of orders reads its buyers' carts
+/// together. A buyer without a cart is not in the map.
+pub async fn carts_of_buyers<'a>(
+    reader: impl Into<Reader<'a>>,
+    buyers: &[UserId],
+) -> StoreResult<HashMap<UserId, (CartId, Vec<StoredCartLine>)>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        buyer_id: String,
+        cart_id: String,
+        #[sqlx(flatten)]
+        line: OptionalLine,
+    }
+    let mut carts = HashMap::new();
+    if buyers.is_empty() {
+        return Ok(carts);
+    }
+    let sql = format!(
+        "SELECT c.buyer_id, c.id AS cart_id, l.sku_id, l.quantity, l.source, l.source_ref, \
+         l.selected, l.added_at FROM carts c LEFT JOIN cart_lines l ON l.cart_id = c.id \
+         WHERE c.buyer_id IN ({}) ORDER BY c.buyer_id, l.added_at DESC, l.sku_id",
+        crate::pricing::placeholders(1, buyers.len())
+    );
+    let rows: Vec<Row> = on_reader!(reader.into(), conn => {
+        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+        for buyer in buyers {
+            query = query.bind(buyer.to_string());
+        }
+        query.fetch_all(conn).await
+    })?;
+    for Row {
+        buyer_id,
+        cart_id,
+        line,
+    } in rows
+    {
+        let buyer: UserId = buyer_id.parse().map_err(corrupt)?;
+        let (_, lines) = match carts.entry(buyer) {
+            Entry::Occupied(cart) => cart.into_mut(),
+            Entry::Vacant(slot) => slot.insert((cart_id.parse().map_err(corrupt)?, Vec::new())),
+        };
+        lines.extend(line.into_line()?);
+    }
+    Ok(carts)
 }
 
 /// The owner's cart, made when missing.

@@ -2,7 +2,9 @@
 //! quota) and per buyer (at most the limit), both moved by conditional
 //! updates so neither is passed, whatever the concurrency.
 
-use etalase_domain::id::{ProductId, PromotionId, SellerId, SkuId};
+use std::collections::HashMap;
+
+use etalase_domain::id::{ProductId, PromotionId, SellerId, SkuId, UserId};
 
 use super::promotions::placeholders;
 use crate::error::corrupt;
@@ -32,6 +34,37 @@ pub async fn flash_units_bought<'a>(
     rows.into_iter()
         .map(|(p, u)| Ok((p.parse().map_err(corrupt)?, u)))
         .collect()
+}
+
+/// The flash units many buyers bought, by buyer, of every flash sale (a
+/// batch of orders reads its buyers' counts together, before it knows
+/// which sales its orders meet). A buyer who bought none is not in the map.
+pub async fn flash_units_bought_by<'a>(
+    reader: impl Into<Reader<'a>>,
+    buyers: &[UserId],
+) -> StoreResult<HashMap<UserId, Vec<(PromotionId, i64)>>> {
+    let mut bought: HashMap<UserId, Vec<(PromotionId, i64)>> = HashMap::new();
+    if buyers.is_empty() {
+        return Ok(bought);
+    }
+    let sql = format!(
+        "SELECT buyer_id, promotion_id, units FROM flash_buyers WHERE buyer_id IN ({})",
+        placeholders(1, buyers.len())
+    );
+    let rows: Vec<(String, String, i64)> = on_reader!(reader.into(), conn => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+        for buyer in buyers {
+            q = q.bind(buyer.to_string());
+        }
+        q.fetch_all(conn).await
+    })?;
+    for (buyer, promotion, units) in rows {
+        bought
+            .entry(buyer.parse().map_err(corrupt)?)
+            .or_default()
+            .push((promotion.parse().map_err(corrupt)?, units));
+    }
+    Ok(bought)
 }
 
 /// What taking flash units did.

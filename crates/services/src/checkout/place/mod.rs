@@ -16,6 +16,7 @@ use etalase_domain::id::{CheckoutId, ProductId, SellerId, UserId};
 use etalase_store::checkout::{self as store, StoredCheckout, StoredOrder};
 use etalase_store::{Reader, Tx, catalog};
 
+use super::buyer_reads::BuyerReads;
 use super::summary::{self, CheckoutChoice, CheckoutSummary, summary_with};
 use crate::batch::{Done, Shared};
 use crate::{FieldError, ServiceError, ServiceResult, Services, attribution, idempotency};
@@ -153,7 +154,7 @@ async fn run(
     let (unit_svc, unit_request) = (svc.clone(), request.clone());
     let attempt = svc
         .orders
-        .run(move |tx, shared| {
+        .run(Some(buyer), move |tx, shared| {
             Box::pin(async move {
                 let mut value = attempt(&unit_svc, tx, shared, buyer, &unit_request).await;
                 let placed = matches!(value, Ok(Attempt::Answer(PlaceOutcome::Placed(_))));
@@ -294,15 +295,7 @@ async fn attempt(
     let now = shared.at;
     let summary = {
         let mut reader = Reader::from(&mut *tx);
-        summary_with(
-            svc,
-            &mut reader,
-            buyer,
-            &request.choice,
-            now,
-            Some(&mut shared.reads),
-        )
-        .await?
+        summary_with(svc, &mut reader, buyer, &request.choice, now, Some(shared)).await?
     };
     if summary.version != request.confirmed_version {
         return Ok(Attempt::Answer(PlaceOutcome::Changed(Box::new(summary))));
@@ -342,6 +335,17 @@ async fn replay(
         replayed: true,
         products: Vec::new(),
     }))
+}
+
+/// A batch of orders' first reads: its buyers' carts, addresses and
+/// flash-sale counts, for all of them at once.
+pub(crate) fn before_orders() -> crate::batch::Prologue {
+    std::sync::Arc::new(move |tx, shared, buyers| {
+        Box::pin(async move {
+            shared.buyers = BuyerReads::read(tx, &buyers).await?;
+            Ok(())
+        })
+    })
 }
 
 /// A batch of orders' follow-up: each moved product's stock total and one

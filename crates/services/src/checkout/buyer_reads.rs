@@ -1,0 +1,57 @@
+//! What a batch of orders reads of its buyers, read for all of them at
+//! once when the batch begins (three statements instead of three per
+//! order): each buyer's cart with its lines, saved addresses and flash-sale
+//! counts. A buyer's first order in the batch takes them; a second order of
+//! the same buyer reads afresh, since the first one's writes (its bought
+//! lines, its flash units) changed them. Different buyers' orders never
+//! write what another buyer's order reads here.
+
+use std::collections::HashMap;
+
+use etalase_domain::id::{CartId, PromotionId, UserId};
+use etalase_store::checkout::{self as store, StoredAddress, StoredCartLine};
+use etalase_store::pricing as pricing_store;
+use etalase_store::{StoreResult, Tx};
+
+/// One buyer's reads.
+pub struct BuyerRead {
+    pub cart: Option<(CartId, Vec<StoredCartLine>)>,
+    /// Not removed, the default first.
+    pub addresses: Vec<StoredAddress>,
+    /// Units bought at each flash sale's price, of every sale.
+    pub flash_bought: Vec<(PromotionId, i64)>,
+}
+
+#[derive(Default)]
+pub struct BuyerReads(HashMap<UserId, BuyerRead>);
+
+impl BuyerReads {
+    /// Reads `buyers` inside the batch's transaction.
+    pub async fn read(tx: &mut Tx, buyers: &[UserId]) -> StoreResult<BuyerReads> {
+        let mut buyers = buyers.to_vec();
+        buyers.sort();
+        buyers.dedup();
+        let mut carts = store::carts_of_buyers(&mut *tx, &buyers).await?;
+        let mut addresses = store::addresses_of_buyers(&mut *tx, &buyers).await?;
+        let mut flash = pricing_store::flash_units_bought_by(&mut *tx, &buyers).await?;
+        Ok(BuyerReads(
+            buyers
+                .into_iter()
+                .map(|buyer| {
+                    let read = BuyerRead {
+                        cart: carts.remove(&buyer),
+                        addresses: addresses.remove(&buyer).unwrap_or_default(),
+                        flash_bought: flash.remove(&buyer).unwrap_or_default(),
+                    };
+                    (buyer, read)
+                })
+                .collect(),
+        ))
+    }
+
+    /// The buyer's reads, once: none when they were taken by an earlier
+    /// order of the same buyer (or not read).
+    pub fn take(&mut self, buyer: UserId) -> Option<BuyerRead> {
+        self.0.remove(&buyer)
+    }
+}
