@@ -114,7 +114,10 @@ pub async fn of_shop(svc: &Services, seller: SellerId) -> ServiceResult<Rating> 
         return Ok(rating);
     }
     let ticket = svc.shop_cache.ticket();
-    let rating = store::shop_rating(&svc.store, seller).await?;
-    svc.shop_cache.keep_shop_rating(ticket, seller, rating);
-    Ok(rating)
+    let read = || async {
+        let rating = store::shop_rating(&svc.store, seller).await?;
+        svc.shop_cache.keep_shop_rating(ticket, seller, rating);
+        Ok(rating)
+    };
+    svc.shop_cache.rating_reads.once(seller, ticket, read).await
 }

@@ -112,12 +112,15 @@ pub async fn of_product(svc: &Services, product: ProductId) -> ServiceResult<Arc
         return Ok(media);
     }
     let ticket = svc.shop_cache.ticket();
-    let media = Arc::new(ProductMedia {
-        tagging: store::published_tagging(&svc.store, product, 6).await?,
-        own: etalase_store::product_videos::of_product(&svc.store, product).await?,
-    });
-    svc.shop_cache.keep_media(ticket, product, media.clone());
-    Ok(media)
+    let read = || async {
+        let media = Arc::new(ProductMedia {
+            tagging: store::published_tagging(&svc.store, product, 6).await?,
+            own: etalase_store::product_videos::of_product(&svc.store, product).await?,
+        });
+        svc.shop_cache.keep_media(ticket, product, media.clone());
+        Ok(media)
+    };
+    svc.shop_cache.media_reads.once(product, ticket, read).await
 }
 
 /// A shop's published videos (its shop page).

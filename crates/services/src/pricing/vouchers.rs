@@ -519,9 +519,15 @@ pub async fn claimable(svc: &Services, seller: SellerId) -> ServiceResult<Arc<Ve
         return Ok(kept);
     }
     let ticket = svc.shop_cache.ticket();
-    let found = Arc::new(store::claimable_vouchers(&svc.store, seller, svc.now()).await?);
-    svc.shop_cache.keep_vouchers(ticket, seller, found.clone());
-    Ok(found)
+    let read = || async {
+        let found = Arc::new(store::claimable_vouchers(&svc.store, seller, svc.now()).await?);
+        svc.shop_cache.keep_vouchers(ticket, seller, found.clone());
+        Ok(found)
+    };
+    svc.shop_cache
+        .voucher_reads
+        .once(seller, ticket, read)
+        .await
 }
 
 /// Vouchers a buyer holds with claims left.

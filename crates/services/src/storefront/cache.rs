@@ -28,6 +28,7 @@ use quick_cache::Weighter;
 use quick_cache::sync::Cache;
 
 use super::ShopProduct;
+use super::flights::Flights;
 
 /// A listing is read again after this long even without a notice (a read
 /// model rebuilt by another process, say).
@@ -69,8 +70,15 @@ impl<K, T> Weighter<K, Entry<T>> for ByWeight {
 }
 
 /// The epoch when a read from the database began; see [`ShopCache::ticket`].
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Ticket(u64);
+
+#[cfg(test)]
+impl Ticket {
+    pub(super) fn at(epoch: u64) -> Ticket {
+        Ticket(epoch)
+    }
+}
 
 pub struct ShopCache {
     listings: Cache<ProductId, Entry<Arc<ShopProduct>>, ByWeight>,
@@ -93,6 +101,12 @@ pub struct ShopCache {
     /// notice may move a product into, out of or along a feed.
     feeds: Cache<String, (u64, Arc<FeedIds>)>,
     epoch: AtomicU64,
+    /// Reads under way of what a page needs and the cache misses, shared by
+    /// the buyers who open the page at the same instant.
+    pub(crate) listing_reads: Flights<ProductId, Option<Arc<ShopProduct>>>,
+    pub(crate) media_reads: Flights<ProductId, Arc<ProductMedia>>,
+    pub(crate) voucher_reads: Flights<SellerId, Arc<Vec<StoredVoucher>>>,
+    pub(crate) rating_reads: Flights<SellerId, Rating>,
 }
 
 /// The videos a product page shows: published ones tagging the product
@@ -125,6 +139,10 @@ impl ShopCache {
             related: Cache::new(1_000),
             feeds: Cache::new(10_000),
             epoch: AtomicU64::new(0),
+            listing_reads: Flights::default(),
+            media_reads: Flights::default(),
+            voucher_reads: Flights::default(),
+            rating_reads: Flights::default(),
         }
     }
 

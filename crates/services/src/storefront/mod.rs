@@ -16,6 +16,7 @@ use etalase_domain::Timestamp;
 use etalase_domain::pricing::{BuyerContext, Channel, Pricer, SkuPricing, UnitPrice};
 
 mod cache;
+pub(crate) mod flights;
 pub mod ranking;
 pub mod shipping;
 pub use cache::{ProductMedia, ShopCache};
@@ -105,10 +106,13 @@ pub async fn product(svc: &Services, id: ProductId) -> ServiceResult<Option<Arc<
         return Ok(Some(kept));
     }
     let ticket = svc.shop_cache.ticket();
-    let Some(listing) = shop::get(&svc.store, id).await? else {
-        return Ok(None);
+    let read = || async {
+        let Some(listing) = shop::get(&svc.store, id).await? else {
+            return Ok(None);
+        };
+        Ok(Some(keep(svc, ticket, listing)?))
     };
-    Ok(Some(keep(svc, ticket, listing)?))
+    svc.shop_cache.listing_reads.once(id, ticket, read).await
 }
 
 /// The listed products among `ids` (in no particular order): those kept
