@@ -119,5 +119,8 @@ pub async fn of_shop(svc: &Services, seller: SellerId) -> ServiceResult<Rating> 
         svc.shop_cache.keep_shop_rating(ticket, seller, rating);
         Ok(rating)
     };
-    svc.shop_cache.rating_reads.once(seller, ticket, read).await
+    svc.shop_cache
+        .rating_reads
+        .once((seller, ticket), read)
+        .await
 }

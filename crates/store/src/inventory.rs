@@ -103,7 +103,7 @@ const MAX_LEVEL: i64 = 999_999;
 /// Applies `delta` if the level stays within 0–999,999, and writes the
 /// ledger row. A zero delta writes nothing. In a batch's transaction (one
 /// that collects its rows) the level is held in memory and written once
-/// per SKU with the batch's rows ([`write_held_stock`]).
+/// per SKU with the batch's rows (`Tx::write_appends`).
 pub async fn change_stock(
     tx: &mut Tx,
     seller: SellerId,
@@ -177,27 +177,6 @@ async fn hold_stock(
     }
     tx.stock.moved(&key, change.delta, now);
     Ok(Ok(after))
-}
-
-/// Writes the levels a batch's transaction holds: one conditional update
-/// per SKU, which must land on the level the units were checked against
-/// (the row was locked since it was read; anything else is corruption, and
-/// the batch fails whole).
-pub(crate) async fn write_held_stock(tx: &mut Tx) -> StoreResult<()> {
-    for ((seller, sku), delta, expected, at) in tx.stock.take() {
-        let level: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(
-            "UPDATE skus SET stock = stock + $3, updated_at = $4 \
-             WHERE id = $1 AND seller_id = $2 AND stock + $3 >= 0 AND stock + $3 <= 999999 \
-             RETURNING stock")
-            .bind(&sku).bind(&seller).bind(delta)
-            .bind(at.unix_millis()).fetch_optional(conn).await)?;
-        if level != Some(expected) {
-            return Err(corrupt(format!(
-                "stock of {sku} came to {level:?}, not the {expected} its batch held"
-            )));
-        }
-    }
-    Ok(())
 }
 
 /// Sets the level to `level` (recorded as the difference): `change.delta`

@@ -1,7 +1,9 @@
 //! Many rows in one INSERT: bulk writes (imports) go through the database
-//! in a few statements instead of one per row.
+//! in a few statements instead of one per row. A batch's transaction
+//! collects its rows and the stock its units took, and writes them here.
 
 pub use crate::cells::Cell;
+use crate::error::corrupt;
 use crate::pool::on_tx;
 use crate::{Backend, StoreResult, Tx};
 
@@ -173,10 +175,31 @@ impl Tx {
     /// Writes the collected rows, one statement per table (per thousand
     /// values), after the stock levels the batch held.
     pub async fn write_appends(&mut self) -> StoreResult<()> {
-        crate::inventory::write_held_stock(self).await?;
+        write_held_stock(self).await?;
         for (table, columns, rows) in self.appends.take() {
             insert(self, table, columns, &rows).await?;
         }
         Ok(())
     }
+}
+
+/// Writes the levels a batch's transaction holds: one conditional update
+/// per SKU, which must land on the level the units were checked against
+/// (the row was locked since it was read; anything else is corruption, and
+/// the batch fails whole).
+async fn write_held_stock(tx: &mut Tx) -> StoreResult<()> {
+    for ((seller, sku), delta, expected, at) in tx.stock.take() {
+        let level: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(
+            "UPDATE skus SET stock = stock + $3, updated_at = $4 \
+             WHERE id = $1 AND seller_id = $2 AND stock + $3 >= 0 AND stock + $3 <= 999999 \
+             RETURNING stock")
+            .bind(&sku).bind(&seller).bind(delta)
+            .bind(at.unix_millis()).fetch_optional(conn).await)?;
+        if level != Some(expected) {
+            return Err(corrupt(format!(
+                "stock of {sku} came to {level:?}, not the {expected} its batch held"
+            )));
+        }
+    }
+    Ok(())
 }

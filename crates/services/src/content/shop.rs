@@ -120,7 +120,10 @@ pub async fn of_product(svc: &Services, product: ProductId) -> ServiceResult<Arc
         svc.shop_cache.keep_media(ticket, product, media.clone());
         Ok(media)
     };
-    svc.shop_cache.media_reads.once(product, ticket, read).await
+    svc.shop_cache
+        .media_reads
+        .once((product, ticket), read)
+        .await
 }
 
 /// A shop's published videos (its shop page).

@@ -526,7 +526,7 @@ pub async fn claimable(svc: &Services, seller: SellerId) -> ServiceResult<Arc<Ve
     };
     svc.shop_cache
         .voucher_reads
-        .once(seller, ticket, read)
+        .once((seller, ticket), read)
         .await
 }
 

@@ -73,13 +73,6 @@ impl<K, T> Weighter<K, Entry<T>> for ByWeight {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Ticket(u64);
 
-#[cfg(test)]
-impl Ticket {
-    pub(super) fn at(epoch: u64) -> Ticket {
-        Ticket(epoch)
-    }
-}
-
 pub struct ShopCache {
     listings: Cache<ProductId, Entry<Arc<ShopProduct>>, ByWeight>,
     /// A seller's join date never changes.
@@ -102,11 +95,12 @@ pub struct ShopCache {
     feeds: Cache<String, (u64, Arc<FeedIds>)>,
     epoch: AtomicU64,
     /// Reads under way of what a page needs and the cache misses, shared by
-    /// the buyers who open the page at the same instant.
-    pub(crate) listing_reads: Flights<ProductId, Option<Arc<ShopProduct>>>,
-    pub(crate) media_reads: Flights<ProductId, Arc<ProductMedia>>,
-    pub(crate) voucher_reads: Flights<SellerId, Arc<Vec<StoredVoucher>>>,
-    pub(crate) rating_reads: Flights<SellerId, Rating>,
+    /// the buyers who open the page at the same instant, by what they read
+    /// and the epoch they began in.
+    pub(crate) listing_reads: Flights<(ProductId, Ticket), Option<Arc<ShopProduct>>>,
+    pub(crate) media_reads: Flights<(ProductId, Ticket), Arc<ProductMedia>>,
+    pub(crate) voucher_reads: Flights<(SellerId, Ticket), Arc<Vec<StoredVoucher>>>,
+    pub(crate) rating_reads: Flights<(SellerId, Ticket), Rating>,
 }
 
 /// The videos a product page shows: published ones tagging the product

@@ -112,7 +112,7 @@ pub async fn product(svc: &Services, id: ProductId) -> ServiceResult<Option<Arc<
         };
         Ok(Some(keep(svc, ticket, listing)?))
     };
-    svc.shop_cache.listing_reads.once(id, ticket, read).await
+    svc.shop_cache.listing_reads.once((id, ticket), read).await
 }
 
 /// The listed products among `ids` (in no particular order): those kept
