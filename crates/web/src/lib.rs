@@ -101,7 +101,7 @@ fn app(services: Services, config: WebConfig) -> (AppState, Router) {
     let openapi = openapi
         .to_pretty_json()
         .expect("the OpenAPI document serialises");
-    let state = AppState {
+    let state = AppState::new(state::Shared {
         services,
         catalog: Arc::new(i18n::Catalog::load()),
         metrics: Arc::new(metrics::Metrics::default()),
@@ -109,7 +109,7 @@ fn app(services: Services, config: WebConfig) -> (AppState, Router) {
         openapi: Arc::new(openapi),
         limiter: Arc::new(limit::PublicLimiter::default()),
         stopping: Arc::new(tokio::sync::watch::channel(false).0),
-    };
+    });
     (state.clone(), routes(state, api_routes))
 }
 

@@ -115,8 +115,28 @@ impl Default for WebConfig {
     }
 }
 
+/// What every request shares. Each extractor and middleware of a request
+/// takes its own copy, so a copy is one pointer: copying the services and
+/// the rest field by field cost ~6% of a product page's CPU.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    pub fn new(shared: Shared) -> Self {
+        AppState(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The contents of [`AppState`].
+pub struct Shared {
     pub services: Services,
     pub catalog: Arc<Catalog>,
     pub metrics: Arc<Metrics>,
