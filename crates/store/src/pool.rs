@@ -233,17 +233,6 @@ impl Store {
         Ok(())
     }
 
-    /// Refreshes PostgreSQL's planner statistics, after a bulk load: on a
-    /// server whose autovacuum is off or behind, a table that grew from
-    /// empty is planned as if still empty, with a sequential scan per
-    /// look-up. Nothing on SQLite, which plans from its indexes.
-    pub async fn analyze(&self) -> StoreResult<()> {
-        if let Pool::Postgres(pool) = &self.pool {
-            sqlx::query("ANALYZE").execute(pool).await?;
-        }
-        Ok(())
-    }
-
     /// Opens a write transaction (`BEGIN IMMEDIATE` on SQLite).
     pub async fn write(&self) -> StoreResult<Tx> {
         let inner = match &self.pool {
@@ -263,29 +252,19 @@ impl Store {
     }
 
     /// Brings the planner's statistics up to date after a bulk load (an
-    /// import), so the next queries get plans made for the new size of the
-    /// tables instead of waiting for the database to notice. SQLite's
-    /// `PRAGMA optimize` judges which tables need it.
+    /// import, a generated catalog), so the next queries get plans made for
+    /// the new size of the tables instead of waiting for the database to
+    /// notice — on a PostgreSQL whose autovacuum is off or behind, a table
+    /// grown from empty is planned as if still empty, a sequential scan per
+    /// look-up. PostgreSQL analyzes every table (sampled, so bounded per
+    /// table); SQLite's `PRAGMA optimize` judges which tables need it.
     pub async fn refresh_statistics(&self) -> StoreResult<()> {
         match &self.pool {
             Pool::Sqlite { write, .. } => {
                 sqlx::query("PRAGMA optimize").execute(write).await?;
             }
             Pool::Postgres(pool) => {
-                for table in [
-                    "products",
-                    "skus",
-                    "stock_ledger",
-                    "description_bands",
-                    "product_revisions",
-                    "checkouts",
-                    "orders",
-                    "order_lines",
-                ] {
-                    sqlx::query(sqlx::AssertSqlSafe(format!("ANALYZE {table}")))
-                        .execute(pool)
-                        .await?;
-                }
+                sqlx::query("ANALYZE").execute(pool).await?;
             }
         }
         Ok(())

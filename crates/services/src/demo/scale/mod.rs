@@ -182,15 +182,15 @@ pub async fn generate(
         // The tables grow from (nearly) empty: the planner's statistics
         // are refreshed as they double, so look-ups stay index look-ups.
         if done.shops.is_power_of_two() {
-            svc.store.analyze().await?;
+            svc.store.refresh_statistics().await?;
         }
         done.skus += inputs.iter().map(|i| i.skus.len()).sum::<usize>();
         progress(done.products);
     }
-    svc.store.analyze().await?;
+    svc.store.refresh_statistics().await?;
     let rebuilt = crate::sync::rebuild(svc, false, |_| {}).await?;
     done.listed = rebuilt.listed;
-    svc.store.analyze().await?;
+    svc.store.refresh_statistics().await?;
     Ok(done)
 }
 
