@@ -309,7 +309,38 @@ async fn collected_appends_follow_savepoints(backend: Backend) {
     assert_eq!(kept, ["kept-1", "kept-2", "kept-next", "kept-3", "kept-4"]);
 }
 
+/// After a bulk load the planner must know the tables' new sizes: plans
+/// made for "3 rows" scan a table that now holds thousands.
+async fn statistics_follow_a_table_that_grew(backend: Backend) {
+    let db = database(backend).await;
+    let mut tx = db.store.write().await.unwrap();
+    for n in 0..2 {
+        let email = Email::parse(&format!("awal{n}@contoh.id")).unwrap();
+        accounts::insert_user(&mut tx, new_user(UserId::generate(), &email), NOW)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    db.store.refresh_statistics().await.unwrap();
+    // A bulk load: inserts only, nothing the planner had to plan.
+    let mut tx = db.store.write().await.unwrap();
+    for n in 0..400 {
+        let email = Email::parse(&format!("pembeli{n}@contoh.id")).unwrap();
+        accounts::insert_user(&mut tx, new_user(UserId::generate(), &email), NOW)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    db.store.refresh_statistics().await.unwrap();
+    let planned = db.store.planned_rows("users").await.unwrap();
+    assert!(
+        planned.is_some_and(|rows| rows >= 400),
+        "the planner believes users holds {planned:?} rows"
+    );
+}
+
 on_both_backends!(
+    statistics_follow_a_table_that_grew,
     collected_appends_follow_savepoints,
     migrations_apply_and_reapply,
     unique_email_is_a_named_conflict,
