@@ -23,6 +23,7 @@ use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, 
 
 use crate::listing_document::ListingDocument;
 
+mod answers;
 mod counts;
 mod query;
 mod suggest;
@@ -33,6 +34,7 @@ mod tokenizer;
 pub use suggest::Suggestion;
 
 use crate::{ServiceError, ServiceResult, Services};
+use answers::Answers;
 use tokenizer::IndonesianTokenizer;
 
 const ANALYZER: &str = "id_stem";
@@ -68,7 +70,7 @@ struct Fields {
 }
 
 /// How results are ordered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Sort {
     Relevance,
     Newest,
@@ -104,7 +106,7 @@ impl Sort {
 pub const FOUR_UP: i64 = 40;
 
 /// A search as asked.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SearchQuery {
     pub text: String,
     /// A category id, its sub-categories included.
@@ -143,7 +145,7 @@ pub struct Hits {
 /// What one running free-shipping voucher covers: a shop's products (or
 /// every shop's), some products only, from a minimum spend (a product
 /// counts when one unit of its dearest SKU reaches it).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ShippingCover {
     pub seller: Option<SellerId>,
     pub products: Option<Vec<ProductId>>,
@@ -154,6 +156,12 @@ pub struct SearchIndex {
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     fields: Fields,
+    /// Searches answered at the current generation.
+    answers: Answers<SearchQuery, Hits>,
+    /// "Did you mean" for words typed, at the current generation.
+    corrections: Answers<String, Option<Suggestion>>,
+    /// Completions of what is typed (and how many), likewise.
+    completions: Answers<(String, usize), Vec<Suggestion>>,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -248,6 +256,9 @@ impl SearchIndex {
             reader,
             writer: Mutex::new(writer),
             fields,
+            answers: Answers::new(),
+            corrections: Answers::new(),
+            completions: Answers::new(),
         })
     }
 
@@ -357,9 +368,17 @@ impl SearchIndex {
         self.reader.reload().map_err(failed)
     }
 
+    /// What a search finds: kept for the next buyer asking the same until
+    /// the index changes (see [`answers`]).
     pub fn search(&self, q: &SearchQuery) -> ServiceResult<Hits> {
         let searcher = self.reader.searcher();
-        let query = query::build(&self.fields, q, &|t| has_term(&searcher, t));
+        let generation = searcher.generation().generation_id();
+        self.answers
+            .get_or_find(q, generation, || self.find(&searcher, q))
+    }
+
+    fn find(&self, searcher: &tantivy::Searcher, q: &SearchQuery) -> ServiceResult<Hits> {
+        let query = query::build(&self.fields, q, &|t| has_term(searcher, t));
         let limit = q.limit.clamp(1, 100);
         let top = TopDocs::with_limit(limit).and_offset(q.offset.min(10_000));
         let mut multi = MultiCollector::new();
@@ -402,7 +421,7 @@ impl SearchIndex {
             places: places.extract(&mut fruits),
             rated_four_up: rated.extract(&mut fruits),
         });
-        self.hits(&searcher, addresses, total, facet_counts)
+        self.hits(searcher, addresses, total, facet_counts)
     }
 
     /// The product ids of these documents, in their order.

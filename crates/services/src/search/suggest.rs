@@ -53,6 +53,20 @@ impl SearchQuery {
 impl SearchIndex {
     /// Up to `limit` phrases completing what is typed so far.
     pub fn suggest(&self, typed: &str, limit: usize) -> ServiceResult<Vec<Suggestion>> {
+        let searcher = self.reader.searcher();
+        let generation = searcher.generation().generation_id();
+        self.completions
+            .get_or_find(&(typed.to_owned(), limit), generation, || {
+                self.complete(&searcher, typed, limit)
+            })
+    }
+
+    fn complete(
+        &self,
+        searcher: &Searcher,
+        typed: &str,
+        limit: usize,
+    ) -> ServiceResult<Vec<Suggestion>> {
         let typed_words = words(typed);
         let Some((last, before)) = typed_words.split_last() else {
             return Ok(Vec::new());
@@ -60,7 +74,6 @@ impl SearchIndex {
         if before.len() >= MAX_WORDS {
             return Ok(Vec::new());
         }
-        let searcher = self.reader.searcher();
         let mut frequency: HashMap<String, u64> = HashMap::new();
         for segment in searcher.segment_readers() {
             let index = segment.inverted_index(self.fields.words).map_err(failed)?;
@@ -90,7 +103,7 @@ impl SearchIndex {
             let mut phrase = before.to_vec();
             phrase.push(word);
             let text = phrase.join(" ");
-            let hits = self.count(&searcher, &text)?;
+            let hits = self.count(searcher, &text)?;
             if hits > 0 {
                 found.push(Suggestion { text, hits });
             }
@@ -106,19 +119,27 @@ impl SearchIndex {
     /// candidate that still finds products with the words before it.
     pub fn did_you_mean(&self, typed: &str) -> ServiceResult<Option<Suggestion>> {
         let searcher = self.reader.searcher();
+        let generation = searcher.generation().generation_id();
+        self.corrections
+            .get_or_find(&typed.to_owned(), generation, || {
+                self.correct(&searcher, typed)
+            })
+    }
+
+    fn correct(&self, searcher: &Searcher, typed: &str) -> ServiceResult<Option<Suggestion>> {
         let mut changed = false;
         let mut corrected: Vec<String> = Vec::new();
         for word in words(typed).into_iter().take(MAX_WORDS) {
-            if self.frequency(&searcher, &word)? > 0 {
+            if self.frequency(searcher, &word)? > 0 {
                 corrected.push(word);
                 continue;
             }
-            let candidates = self.closest(&searcher, &word)?;
+            let candidates = self.closest(searcher, &word)?;
             let mut chosen = None;
             for candidate in candidates.iter().take(5) {
                 let mut phrase = corrected.clone();
                 phrase.push(candidate.clone());
-                if self.count(&searcher, &phrase.join(" "))? > 0 {
+                if self.count(searcher, &phrase.join(" "))? > 0 {
                     chosen = Some(candidate.clone());
                     break;
                 }
@@ -135,7 +156,7 @@ impl SearchIndex {
             return Ok(None);
         }
         let text = corrected.join(" ");
-        let hits = self.count(&searcher, &text)?;
+        let hits = self.count(searcher, &text)?;
         Ok((hits > 0).then_some(Suggestion { text, hits }))
     }
 

@@ -323,14 +323,19 @@ fn a_folder_index_survives_a_reopen_and_an_unreadable_one_starts_again() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// The catalog's product whose title starts so.
+fn id_of(names: &[(String, ProductId)], title_start: &str) -> ProductId {
+    names
+        .iter()
+        .find(|(t, _)| t.starts_with(title_start))
+        .unwrap()
+        .1
+}
+
 #[test]
 fn a_product_taken_out_is_no_longer_found_and_odd_queries_are_harmless() {
     let (index, names) = catalog();
-    let hijab = names
-        .iter()
-        .find(|(t, _)| t.starts_with("Hijab"))
-        .unwrap()
-        .1;
+    let hijab = id_of(&names, "Hijab");
     index.apply(&[(hijab, None)]).unwrap();
     assert!(titles(&index, &names, &query("hijab")).is_empty());
     for odd in [
@@ -341,6 +346,41 @@ fn a_product_taken_out_is_no_longer_found_and_odd_queries_are_harmless() {
     ] {
         index.search(&query(odd)).unwrap();
     }
+}
+
+/// Answers are kept for the next asker (`answers`), so each kind is asked
+/// before and after changes: none may outlive a change to the index.
+#[test]
+fn answers_kept_for_the_next_asker_follow_every_change() {
+    let (index, names) = catalog();
+    let hijab = id_of(&names, "Hijab");
+    let asked = query("hijab");
+    let texts = |found: Vec<Suggestion>| found.into_iter().map(|s| s.text).collect::<Vec<_>>();
+    // Asked twice: the second answer is the kept one.
+    for _ in 0..2 {
+        assert_eq!(index.search(&asked).unwrap().ids, [hijab]);
+        assert_eq!(
+            texts(index.suggest("hijab ins", 5).unwrap()),
+            ["hijab instan"]
+        );
+        assert!(index.did_you_mean("hijab instn").unwrap().is_some());
+    }
+    index.apply(&[(hijab, None)]).unwrap();
+    let gone = index.search(&asked).unwrap();
+    assert!(gone.ids.is_empty());
+    assert_eq!(gone.total, 0);
+    assert!(gone.categories.is_empty());
+    assert!(index.suggest("hijab ins", 5).unwrap().is_empty());
+    assert_eq!(index.did_you_mean("hijab instn").unwrap(), None);
+    // And back in under another id: found again, not the empty answer.
+    let again = listing("Hijab Instan", "fashion-muslim", 45_000, true, "");
+    let id = again.0;
+    index.apply(&[again]).unwrap();
+    assert_eq!(index.search(&asked).unwrap().ids, [id]);
+    assert_eq!(
+        texts(index.suggest("hijab ins", 5).unwrap()),
+        ["hijab instan"]
+    );
 }
 
 /// The same listing, rated by its buyers.

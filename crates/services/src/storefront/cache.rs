@@ -1,7 +1,7 @@
 //! What the Shop's pages read most, kept in this process: listings with
 //! their parsed documents, shops' join dates, shops' claimable vouchers,
-//! each category's best products for "related products", and which
-//! products make each feed page.
+//! and which products make each feed page (what the search index finds,
+//! "related products" included, the index keeps itself: `search::answers`).
 //!
 //! Freshness is the sync's promise, not a time-to-live: every projection
 //! this process commits drops the products it touched as it commits, and
@@ -88,8 +88,6 @@ pub struct ShopCache {
     videos: Cache<(), Entry<Arc<Vec<Video>>>>,
     /// A product page's videos: those tagging the product, and its own.
     media: Cache<ProductId, Entry<Arc<ProductMedia>>>,
-    /// A category's best products, as of the search index's generation.
-    related: Cache<String, (u64, Arc<Vec<ProductId>>)>,
     /// Feed pages (which products, in which order), as of an epoch: any
     /// notice may move a product into, out of or along a feed.
     feeds: Cache<String, (u64, Arc<FeedIds>)>,
@@ -130,7 +128,6 @@ impl ShopCache {
             free_shipping: Cache::new(1),
             videos: Cache::new(1),
             media: Cache::new(20_000),
-            related: Cache::new(1_000),
             feeds: Cache::new(10_000),
             epoch: AtomicU64::new(0),
             listing_reads: Flights::default(),
@@ -241,18 +238,6 @@ impl ShopCache {
     pub fn forget_media(&self, product: ProductId) {
         self.epoch.fetch_add(1, Ordering::SeqCst);
         self.media.remove(&product);
-    }
-
-    /// A category's best products, if the index is still at `generation`.
-    pub fn related(&self, category: &str, generation: u64) -> Option<Arc<Vec<ProductId>>> {
-        self.related
-            .get(category)
-            .filter(|(g, _)| *g == generation)
-            .map(|(_, ids)| ids)
-    }
-
-    pub fn keep_related(&self, category: &str, generation: u64, ids: Arc<Vec<ProductId>>) {
-        self.related.insert(category.to_owned(), (generation, ids));
     }
 
     /// A feed page, if no notice came since it was read.
@@ -407,15 +392,6 @@ mod tests {
         // A page read before the notice is never found after it.
         cache.keep_feed(ticket, "ranked|1".into(), page);
         assert!(cache.feed("ranked|1").is_none());
-    }
-
-    #[test]
-    fn related_products_follow_the_index_generation() {
-        let cache = ShopCache::new(1 << 20);
-        let ids = Arc::new(vec![ProductId::generate()]);
-        cache.keep_related("fashion-pria", 7, ids.clone());
-        assert_eq!(cache.related("fashion-pria", 7), Some(ids));
-        assert!(cache.related("fashion-pria", 8).is_none());
     }
 
     #[test]

@@ -311,24 +311,14 @@ pub async fn related(svc: &Services, of: &ShopListing, n: usize) -> ServiceResul
     let Some(category) = of.category.as_deref() else {
         return Ok(Vec::new());
     };
-    let page = if let Some(index) = svc.search.clone() {
-        let generation = index.generation();
-        let ids = match svc.shop_cache.related(category, generation) {
-            Some(ids) => ids,
-            None => {
-                let mut query = crate::search::SearchQuery::words("");
-                query.category = Some(category.to_owned());
-                query.limit = n + 1;
-                query.facets = false;
-                let hits = tokio::task::spawn_blocking(move || index.search(&query))
-                    .await
-                    .map_err(ServiceError::internal)??;
-                let ids = Arc::new(hits.ids);
-                svc.shop_cache
-                    .keep_related(category, generation, ids.clone());
-                ids
-            }
-        };
+    let page = if let Some(index) = svc.search.as_ref() {
+        // On this thread, as a search: the index keeps a category's best
+        // until it changes, so this is mostly a lookup.
+        let mut query = crate::search::SearchQuery::words("");
+        query.category = Some(category.to_owned());
+        query.limit = n + 1;
+        query.facets = false;
+        let ids = index.search(&query)?.ids;
         let found = products_in_order(svc, &ids).await?;
         CardPage {
             cards: cards_of(svc, &found),
