@@ -313,24 +313,22 @@ async fn collected_appends_follow_savepoints(backend: Backend) {
 /// made for "3 rows" scan a table that now holds thousands.
 async fn statistics_follow_a_table_that_grew(backend: Backend) {
     let db = database(backend).await;
-    let mut tx = db.store.write().await.unwrap();
-    for n in 0..2 {
-        let email = Email::parse(&format!("awal{n}@contoh.id")).unwrap();
-        accounts::insert_user(&mut tx, new_user(UserId::generate(), &email), NOW)
-            .await
-            .unwrap();
-    }
-    tx.commit().await.unwrap();
+    // `count` users in one transaction: inserts only, nothing the planner
+    // had to plan.
+    let add_users = async |prefix: &str, count: usize| {
+        let mut tx = db.store.write().await.unwrap();
+        for n in 0..count {
+            let email = Email::parse(&format!("{prefix}{n}@contoh.id")).unwrap();
+            accounts::insert_user(&mut tx, new_user(UserId::generate(), &email), NOW)
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+    };
+    add_users("awal", 2).await;
     db.store.refresh_statistics().await.unwrap();
-    // A bulk load: inserts only, nothing the planner had to plan.
-    let mut tx = db.store.write().await.unwrap();
-    for n in 0..400 {
-        let email = Email::parse(&format!("pembeli{n}@contoh.id")).unwrap();
-        accounts::insert_user(&mut tx, new_user(UserId::generate(), &email), NOW)
-            .await
-            .unwrap();
-    }
-    tx.commit().await.unwrap();
+    // A bulk load.
+    add_users("pembeli", 400).await;
     db.store.refresh_statistics().await.unwrap();
     let planned = db.store.planned_rows("users").await.unwrap();
     assert!(

@@ -274,12 +274,6 @@ impl SearchIndex {
         self.ids_of(&searcher, all)
     }
 
-    /// Moves each time a change becomes searchable: what was read from the
-    /// index at one generation holds until the next.
-    pub fn generation(&self) -> u64 {
-        self.reader.searcher().generation().generation_id()
-    }
-
     /// Merges the index into one segment when it has several: a search
     /// works through each segment in turn (its terms looked up, its
     /// columns opened), so after a full build one segment answers fastest.
