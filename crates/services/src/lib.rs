@@ -171,6 +171,9 @@ pub struct Services {
     pub sync_notices: Arc<sync::SyncNotices>,
     /// What the Shop's pages read most, kept while the sync says it holds.
     pub shop_cache: Arc<storefront::ShopCache>,
+    /// What quotes and summaries read of their SKUs, kept for the next
+    /// buyer asking for the same SKUs until something changes.
+    pub kept_sku_reads: Arc<pricing::kept::KeptSkuReads>,
     /// Orders placed at the same moment commit together (group commit).
     pub orders: Arc<batch::BatchCommitter>,
     /// Where buyers came from, recorded off the request path.
@@ -201,6 +204,7 @@ impl Services {
         config: ServiceConfig,
     ) -> Self {
         let cache_bytes = config.shop_cache_bytes;
+        let kept_sku_reads = Arc::new(pricing::kept::KeptSkuReads::new(&store));
         let orders = Arc::new(batch::BatchCommitter::new(
             store.clone(),
             clock.clone(),
@@ -217,6 +221,7 @@ impl Services {
             config: Arc::new(config),
             sync_notices: Arc::default(),
             shop_cache: Arc::new(storefront::ShopCache::new(cache_bytes)),
+            kept_sku_reads,
             orders,
             attribution: Arc::default(),
             lives: Arc::default(),

@@ -18,7 +18,12 @@ use etalase_services::checkout::place::{
 };
 use etalase_services::checkout::summary::{CheckoutChoice, summary};
 use etalase_services::checkout::{Shopper, cart, expiry};
-use etalase_services::{Services, idempotency};
+use etalase_services::pricing::promotions::{
+    self, ItemInput, PromotionInput, RuleInput, SaveOptions, Target,
+};
+use etalase_services::{Services, catalog, idempotency, inventory, pricing};
+use etalase_store::inventory::StockReason;
+use etalase_store::pricing::PromotionType;
 use etalase_store::{audit, catalog as records, outbox};
 use etalase_testkit::{Backend, on_both_backends};
 use support::checkout::*;
@@ -316,6 +321,87 @@ async fn bad_cart_input_is_refused_clearly(backend: Backend) {
     assert_eq!(cart::view(&w.svc, &guest).await.unwrap().line_count(), 0);
 }
 
+/// What a shown summary reads of its SKUs is kept for the next buyer of
+/// the same SKUs (`pricing::kept`); still, every change made here shows in
+/// the next summary at once, and offers start and end on time.
+async fn a_shown_summary_follows_every_change_made_here_at_once(backend: Backend) {
+    let w = world(backend).await;
+    let (scope, product, skus) = shop_with_product(&w, 5).await;
+    let (alice, bob) = (buyer(&w.svc, 1).await, buyer(&w.svc, 2).await);
+    for who in [alice, bob] {
+        cart::add(&w.svc, &Shopper::Buyer(who), skus[0], 1, Source::Feed)
+            .await
+            .unwrap();
+    }
+    let choice = CheckoutChoice::default();
+    let total = |s: &etalase_services::checkout::summary::CheckoutSummary| s.total();
+    let first = summary(&w.svc, alice, &choice).await.unwrap();
+    let base = total(&first);
+    assert_eq!(total(&summary(&w.svc, bob, &choice).await.unwrap()), base);
+
+    // A discount from an hour on: not yet, then on time, then over, with
+    // nothing committed in between.
+    let hour = 3600;
+    let discount = PromotionInput {
+        kind: PromotionType::Discount,
+        name: "Promo Gajian".into(),
+        starts_at: w.svc.now().plus_seconds(hour),
+        ends_at: w.svc.now().plus_seconds(2 * hour),
+        per_buyer_limit: None,
+        items: vec![ItemInput {
+            target: Target::Product(product),
+            rule: RuleInput::Percent(20),
+            flash_quota: None,
+        }],
+    };
+    let activate = SaveOptions {
+        activate: true,
+        confirm_warnings: true,
+    };
+    promotions::create(&w.svc, &scope, &discount, activate)
+        .await
+        .unwrap();
+    assert_eq!(total(&summary(&w.svc, alice, &choice).await.unwrap()), base);
+    w.clock.advance_secs(hour);
+    assert_eq!(
+        total(&summary(&w.svc, bob, &choice).await.unwrap()),
+        base - 30_000,
+        "the discount holds from its start"
+    );
+    w.clock.advance_secs(hour);
+    assert_eq!(total(&summary(&w.svc, alice, &choice).await.unwrap()), base);
+
+    // The seller's price, stock and product, each shown at once.
+    pricing::set_price(&w.svc, &scope, skus[0], 175_000, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        total(&summary(&w.svc, alice, &choice).await.unwrap()),
+        base + 25_000
+    );
+    inventory::change(
+        &w.svc,
+        &scope,
+        skus[0],
+        inventory::StockRequest::Set(0),
+        StockReason::Manual,
+        None,
+    )
+    .await
+    .unwrap();
+    let sold_out = summary(&w.svc, bob, &choice).await.unwrap();
+    assert_eq!(
+        sold_out.problems,
+        vec![("lines[0]".to_string(), ErrorCode::OutOfStock)]
+    );
+    catalog::deactivate(&w.svc, &scope, product).await.unwrap();
+    let gone = summary(&w.svc, alice, &choice).await.unwrap_err();
+    assert_eq!(
+        fields(&gone),
+        vec![("lines[0].sku".to_string(), ErrorCode::SkuUnavailable)]
+    );
+}
+
 /// Renders a placing as the API would keep it: the checkout's id, or what
 /// refused it.
 fn render_for_test() -> Render {
@@ -465,4 +551,5 @@ on_both_backends!(
     unpaid_orders_expire_once_and_give_everything_back,
     cod_is_offered_only_where_it_is_allowed,
     bad_cart_input_is_refused_clearly,
+    a_shown_summary_follows_every_change_made_here_at_once,
 );

@@ -161,7 +161,14 @@ async fn a_live_sells_at_its_live_price_and_viewers_see_every_change(backend: Ba
     )
     .await;
 
-    // A new price reaches it too.
+    // The buyer puts it in the cart from the live and opens the checkout:
+    // the live price.
+    add_from_live(&app, &buyer, live, sku).await;
+    let checkout_page = app.get(&buyer, "/checkout").await.text().await.unwrap();
+    let live_price_text = etalase_domain::Money::idr(live_price).format(etalase_domain::Lang::Id);
+    assert!(checkout_page.contains(&live_price_text), "{checkout_page}");
+
+    // A new price reaches it too, and the checkout shows it at once.
     let lower = live_price - 1_000;
     act(
         &app,
@@ -200,7 +207,6 @@ async fn a_live_sells_at_its_live_price_and_viewers_see_every_change(backend: Ba
 
     // Bought from the live: the live price is what is charged, and the
     // order remembers the live.
-    add_from_live(&app, &buyer, live, sku).await;
     let checkout_page = app.get(&buyer, "/checkout").await.text().await.unwrap();
     let lower_text = etalase_domain::Money::idr(lower).format(etalase_domain::Lang::Id);
     assert!(checkout_page.contains(&lower_text), "{checkout_page}");

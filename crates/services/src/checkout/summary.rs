@@ -16,7 +16,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::batch::Shared;
-use crate::pricing::quote::{self, Quote, QuoteInputs, QuoteLine, QuoteRequest};
+use crate::pricing::quote::{self, Quote, QuoteInputs, QuoteLine, QuoteRequest, SkuSource};
 use crate::{ServiceError, ServiceResult, Services};
 
 /// What the buyer chose on the checkout page.
@@ -82,30 +82,43 @@ impl CheckoutSummary {
     }
 }
 
-/// The summary of a buyer's selected cart lines now.
+/// What a summary is for, which decides where its reads come from.
+pub enum Purpose<'s> {
+    /// Shown to the buyer: its SKU reads may be those this node keeps
+    /// ([`kept`](crate::pricing::kept)); placing prices everything again.
+    Shown,
+    /// Priced again by a placing, inside its batch's transaction, with
+    /// what the batch shares: the SKU reads, and what it read of this buyer
+    /// as it began.
+    Placing(&'s mut Shared),
+}
+
+/// The summary of a buyer's selected cart lines now, to show them.
 pub async fn summary(
     svc: &Services,
     buyer: UserId,
     choice: &CheckoutChoice,
 ) -> ServiceResult<CheckoutSummary> {
     let mut reader = Reader::from(&svc.store);
-    summary_with(svc, &mut reader, buyer, choice, svc.now(), None).await
+    summary_with(svc, &mut reader, buyer, choice, svc.now(), Purpose::Shown).await
 }
 
 /// The summary over what `reader` sees at `now` (the placing transaction
-/// passes itself, and what its batch shares: the SKU reads, and what the
-/// batch read of this buyer as it began).
+/// passes itself).
 pub async fn summary_with(
     svc: &Services,
     reader: &mut Reader<'_>,
     buyer: UserId,
     choice: &CheckoutChoice,
     now: Timestamp,
-    shared: Option<&mut Shared>,
+    purpose: Purpose<'_>,
 ) -> ServiceResult<CheckoutSummary> {
-    let (sku_reads, known) = match shared {
-        Some(shared) => (Some(&mut shared.reads), shared.buyers.take(buyer)),
-        None => (None, None),
+    let (sku_source, known) = match purpose {
+        Purpose::Placing(shared) => (
+            SkuSource::Batch(&mut shared.reads),
+            shared.buyers.take(buyer),
+        ),
+        Purpose::Shown => (SkuSource::Kept(&svc.kept_sku_reads), None),
     };
     let (cart, addresses, flash_bought) = match known {
         Some(known) => (known.cart, Some(known.addresses), Some(known.flash_bought)),
@@ -137,7 +150,7 @@ pub async fn summary_with(
         shipping: Vec::new(),
     };
     let inputs =
-        quote::gather_shared(reader, Some(buyer), &request, now, sku_reads, flash_bought).await?;
+        quote::gather(reader, Some(buyer), &request, now, sku_source, flash_bought).await?;
     let address = match choice.address {
         Some(id) => {
             let chosen = match addresses {

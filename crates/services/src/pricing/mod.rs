@@ -5,6 +5,7 @@
 //! its records.
 
 mod candidates;
+pub mod kept;
 pub mod promotions;
 pub mod quote;
 mod review;

@@ -15,8 +15,9 @@ use etalase_domain::{ErrorCode, Timestamp};
 use etalase_store::Reader;
 use etalase_store::catalog::{self, Sku};
 use etalase_store::checkout::{self, Sellable};
-use etalase_store::pricing::{self as store, Holding, SkuOffer, StoredVoucher};
+use etalase_store::pricing::{self as store, Holding, StoredVoucher};
 
+use super::kept::{KeptSkuReads, SkuReads};
 use crate::{FieldError, ServiceError, ServiceResult, Services};
 
 /// A line asked for.
@@ -68,26 +69,16 @@ pub struct Quote {
 /// The quantity one line may ask for.
 const MAX_QUANTITY: i64 = 999;
 
-/// Prices a cart now for `buyer` (none for a guest).
+/// Prices a cart now for `buyer` (none for a guest), to show it: the SKU
+/// reads may be those this node keeps ([`kept`](super::kept)).
 pub async fn quote(
     svc: &Services,
     buyer: Option<UserId>,
     request: &QuoteRequest,
 ) -> ServiceResult<Quote> {
     let mut reader = Reader::from(&svc.store);
-    quote_with(svc, &mut reader, buyer, request, svc.now()).await
-}
-
-/// Prices a cart at `now` over what `reader` sees: the reader pool for a
-/// quote, the order's own transaction when checkout re-prices it.
-pub async fn quote_with(
-    svc: &Services,
-    reader: &mut Reader<'_>,
-    buyer: Option<UserId>,
-    request: &QuoteRequest,
-    now: Timestamp,
-) -> ServiceResult<Quote> {
-    let inputs = gather(reader, buyer, request, now).await?;
+    let source = SkuSource::Kept(&svc.kept_sku_reads);
+    let inputs = gather(&mut reader, buyer, request, svc.now(), source, None).await?;
     Ok(inputs.price(svc, &request.shipping))
 }
 
@@ -106,14 +97,6 @@ pub struct QuoteInputs {
     pub unknown_codes: Vec<String>,
 }
 
-/// What a quote reads of its SKUs: the SKUs, their products and the
-/// offers on them.
-struct SkuReads {
-    found: HashMap<SkuId, (SellerId, Sku)>,
-    sellable: HashMap<ProductId, Sellable>,
-    offers: Vec<SkuOffer>,
-}
-
 /// The SKU reads that the orders of one batch share, by set of SKUs (a
 /// flash sale's thousand orders of one SKU read it once). Only for a batch
 /// whose orders all price at one instant. The stock and flash units read
@@ -122,6 +105,15 @@ struct SkuReads {
 /// read.
 #[derive(Default)]
 pub struct SharedReads(HashMap<Vec<SkuId>, Arc<SkuReads>>);
+
+/// Where a quote's SKU reads come from.
+pub enum SkuSource<'s> {
+    /// From the reads this node keeps, for a quote or summary shown and
+    /// never charged (placing prices again in its transaction).
+    Kept(&'s KeptSkuReads),
+    /// Shared by the orders of one batch, all priced at one instant.
+    Batch(&'s mut SharedReads),
+}
 
 async fn read_skus(
     reader: &mut Reader<'_>,
@@ -151,45 +143,36 @@ async fn read_skus(
     })
 }
 
-/// Reads the inputs of a quote; a line whose SKU cannot be bought is a
-/// field error naming the line.
+/// Reads the inputs of a quote, the SKU reads from `source`, and the
+/// buyer's flash-sale counts from `flash_bought` when the caller read them
+/// already (all of the buyer's sales); a line whose SKU cannot be bought is
+/// a field error naming the line.
 pub async fn gather(
     reader: &mut Reader<'_>,
     buyer: Option<UserId>,
     request: &QuoteRequest,
     now: Timestamp,
-) -> ServiceResult<QuoteInputs> {
-    gather_shared(reader, buyer, request, now, None, None).await
-}
-
-/// [`gather`], taking the SKU reads from `shared` when an order of the same
-/// batch made them, and the buyer's flash-sale counts from `flash_bought`
-/// when the batch read them already (all of the buyer's sales).
-pub async fn gather_shared(
-    reader: &mut Reader<'_>,
-    buyer: Option<UserId>,
-    request: &QuoteRequest,
-    now: Timestamp,
-    shared: Option<&mut SharedReads>,
+    source: SkuSource<'_>,
     flash_bought: Option<Vec<(PromotionId, i64)>>,
 ) -> ServiceResult<QuoteInputs> {
     validate(request)?;
     let ids: Vec<SkuId> = request.lines.iter().map(|l| l.sku).collect();
-    let reads = match shared {
-        None => Arc::new(read_skus(reader, &ids, now).await?),
-        Some(shared) => {
-            let mut key = ids.clone();
-            key.sort();
-            key.dedup();
-            match shared.0.get(&key) {
-                Some(reads) => reads.clone(),
-                None => {
-                    let reads = Arc::new(read_skus(reader, &ids, now).await?);
-                    shared.0.insert(key, reads.clone());
-                    reads
-                }
-            }
+    let mut key = ids.clone();
+    key.sort();
+    key.dedup();
+    let reads = match source {
+        SkuSource::Kept(kept) => {
+            kept.get_or_read(key, || read_skus(&mut *reader, &ids, now))
+                .await?
         }
+        SkuSource::Batch(shared) => match shared.0.get(&key) {
+            Some(reads) => reads.clone(),
+            None => {
+                let reads = Arc::new(read_skus(reader, &ids, now).await?);
+                shared.0.insert(key, reads.clone());
+                reads
+            }
+        },
     };
     let SkuReads {
         found,

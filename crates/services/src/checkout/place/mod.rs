@@ -17,7 +17,7 @@ use etalase_store::checkout::{self as store, StoredCheckout, StoredOrder};
 use etalase_store::{Reader, Tx, catalog};
 
 use super::buyer_reads::BuyerReads;
-use super::summary::{self, CheckoutChoice, CheckoutSummary, summary_with};
+use super::summary::{self, CheckoutChoice, CheckoutSummary, Purpose, summary_with};
 use crate::batch::{Done, Shared};
 use crate::{FieldError, ServiceError, ServiceResult, Services, attribution, idempotency};
 
@@ -212,7 +212,12 @@ async fn run(
                 }));
             Ok(Ran::Outcome(PlaceOutcome::Placed(placed)))
         }
-        Attempt::Answer(changed) => Ok(Ran::Outcome(changed)),
+        Attempt::Answer(changed) => {
+            // What the buyer was shown no longer holds: the next summary
+            // here reads afresh rather than show it again.
+            svc.kept_sku_reads.forget();
+            Ok(Ran::Outcome(changed))
+        }
         Attempt::TokenTaken => {
             // The same token committed in a concurrent batch.
             let placed = replay(svc, buyer, request.checkout.id()).await?;
@@ -222,6 +227,7 @@ async fn run(
         }
         Attempt::Raced => {
             // Not kept under a key: the retry is priced afresh.
+            svc.kept_sku_reads.forget();
             let fresh = summary::summary(svc, buyer, &request.choice).await?;
             Ok(Ran::Outcome(PlaceOutcome::Changed(Box::new(fresh))))
         }
@@ -295,7 +301,8 @@ async fn attempt(
     let now = shared.at;
     let summary = {
         let mut reader = Reader::from(&mut *tx);
-        summary_with(svc, &mut reader, buyer, &request.choice, now, Some(shared)).await?
+        let purpose = Purpose::Placing(shared);
+        summary_with(svc, &mut reader, buyer, &request.choice, now, purpose).await?
     };
     if summary.version != request.confirmed_version {
         return Ok(Attempt::Answer(PlaceOutcome::Changed(Box::new(summary))));

@@ -335,7 +335,7 @@ pub async fn set_price(
     ));
     audit::record(&mut tx, entry, now).await?;
     tx.commit().await?;
-    tell(svc, &live).await?;
+    tell_changed(svc, &live).await?;
     Ok(live)
 }
 
@@ -403,7 +403,7 @@ pub async fn start_deal(
     ));
     audit::record(&mut tx, entry, now).await?;
     tx.commit().await?;
-    tell(svc, &live).await?;
+    tell_changed(svc, &live).await?;
     Ok(stored)
 }
 
@@ -426,7 +426,7 @@ pub async fn stop_deal(
     entry.after = Some(format!("deal={deal}"));
     audit::record(&mut tx, entry, now).await?;
     tx.commit().await?;
-    tell(svc, &live).await.map(|_| ())
+    tell_changed(svc, &live).await.map(|_| ())
 }
 
 /// Sets a live's cover (shown on its announcement and before the stream
@@ -528,8 +528,18 @@ async fn write(
     entry.after = Some(summary(&live));
     audit::record(&mut tx, entry, now).await?;
     tx.commit().await?;
-    tell(svc, &live).await?;
+    tell_changed(svc, &live).await?;
     Ok(live)
+}
+
+/// [`tell`], after a commit that changed what a live offers (its state,
+/// products, prices or deals): quotes stop using the offers read before it.
+pub(crate) async fn tell_changed(
+    svc: &Services,
+    live: &Live,
+) -> ServiceResult<std::sync::Arc<hub::LiveEvent>> {
+    svc.kept_sku_reads.forget();
+    tell(svc, live).await
 }
 
 /// Tells the live's viewers what it offers now; returns the event sent.

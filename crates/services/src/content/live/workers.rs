@@ -8,7 +8,7 @@ use etalase_store::audit;
 use etalase_store::checkout::StoredOrder;
 use etalase_store::lives as store;
 
-use super::{hub, summary, tell};
+use super::{hub, summary, tell, tell_changed};
 use crate::{ServiceResult, Services};
 
 /// Ends the lives left on air past [`rules::MAX_LIVE_HOURS`] (a seller
@@ -44,7 +44,7 @@ pub async fn end_overdue(svc: &Services) -> ServiceResult<usize> {
         )
         .await?;
         tx.commit().await?;
-        tell(svc, &live).await?;
+        tell_changed(svc, &live).await?;
         ended += 1;
     }
     Ok(ended)
