@@ -17,12 +17,11 @@
 //! function checks each window at the instant it prices, so a promotion
 //! that starts while a read is kept applies on time.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
-
-use std::collections::HashMap;
 
 use etalase_domain::id::{ProductId, SellerId, SkuId};
 use etalase_store::Store;
