@@ -334,10 +334,8 @@ async fn a_shown_summary_follows_every_change_made_here_at_once(backend: Backend
             .unwrap();
     }
     let choice = CheckoutChoice::default();
-    let total = |s: &etalase_services::checkout::summary::CheckoutSummary| s.total();
-    let first = summary(&w.svc, alice, &choice).await.unwrap();
-    let base = total(&first);
-    assert_eq!(total(&summary(&w.svc, bob, &choice).await.unwrap()), base);
+    let base = summary(&w.svc, alice, &choice).await.unwrap().total();
+    assert_eq!(summary(&w.svc, bob, &choice).await.unwrap().total(), base);
 
     // A discount from an hour on: not yet, then on time, then over, with
     // nothing committed in between.
@@ -361,22 +359,22 @@ async fn a_shown_summary_follows_every_change_made_here_at_once(backend: Backend
     promotions::create(&w.svc, &scope, &discount, activate)
         .await
         .unwrap();
-    assert_eq!(total(&summary(&w.svc, alice, &choice).await.unwrap()), base);
+    assert_eq!(summary(&w.svc, alice, &choice).await.unwrap().total(), base);
     w.clock.advance_secs(hour);
     assert_eq!(
-        total(&summary(&w.svc, bob, &choice).await.unwrap()),
+        summary(&w.svc, bob, &choice).await.unwrap().total(),
         base - 30_000,
         "the discount holds from its start"
     );
     w.clock.advance_secs(hour);
-    assert_eq!(total(&summary(&w.svc, alice, &choice).await.unwrap()), base);
+    assert_eq!(summary(&w.svc, alice, &choice).await.unwrap().total(), base);
 
     // The seller's price, stock and product, each shown at once.
     pricing::set_price(&w.svc, &scope, skus[0], 175_000, None)
         .await
         .unwrap();
     assert_eq!(
-        total(&summary(&w.svc, alice, &choice).await.unwrap()),
+        summary(&w.svc, alice, &choice).await.unwrap().total(),
         base + 25_000
     );
     inventory::change(

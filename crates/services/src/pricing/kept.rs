@@ -54,7 +54,7 @@ pub(crate) struct SkuReads {
 /// What had been committed on this node when a read began: equal stamps,
 /// no change on this node in between.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Stamp {
+struct Stamp {
     event_commits: u64,
     other_changes: u64,
 }
@@ -191,7 +191,7 @@ mod tests {
         assert_eq!(
             reads.load(Ordering::SeqCst),
             4,
-            "read again after a live's change"
+            "read again after a forget (a live's change, a stale summary)"
         );
         ask(&kept, &one, &reads).await;
         assert_eq!(reads.load(Ordering::SeqCst), 4);
