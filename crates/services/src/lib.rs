@@ -28,6 +28,7 @@ mod redact;
 pub mod reviews;
 pub mod search;
 pub mod session_touches;
+pub mod statistics;
 pub mod storefront;
 pub mod sync;
 pub mod teams;

@@ -288,6 +288,22 @@ impl Store {
         Ok(())
     }
 
+    /// What a long-running server does now and then for the planner. A
+    /// SQLite connection plans with the statistics it opened with, and
+    /// `PRAGMA optimize` runs only when the writer opens: a shop started
+    /// on a young database, whose carts were analyzed at "1 row", would
+    /// go on scanning every cart for each look-up as it grew to thousands.
+    /// SQLite advises long-lived connections to run it periodically; it
+    /// re-analyzes only the tables whose size moved far, so a pass with
+    /// nothing to do is cheap. PostgreSQL's autovacuum analyzes grown
+    /// tables itself: nothing to do there.
+    pub async fn tend_statistics(&self) -> StoreResult<()> {
+        match &self.pool {
+            Pool::Sqlite { .. } => self.refresh_statistics().await,
+            Pool::Postgres(_) => Ok(()),
+        }
+    }
+
     /// How many rows the query planner believes `table` holds (what it
     /// plans with, not a count): `None` before any statistics. `table`
     /// must be one of ours, never user input.

@@ -309,31 +309,57 @@ async fn collected_appends_follow_savepoints(backend: Backend) {
     assert_eq!(kept, ["kept-1", "kept-2", "kept-next", "kept-3", "kept-4"]);
 }
 
+/// Adds `count` users in one transaction: inserts only, nothing the planner
+/// had to plan.
+async fn add_users(db: &etalase_testkit::TestDatabase, prefix: &str, count: usize) {
+    let mut tx = db.store.write().await.unwrap();
+    for n in 0..count {
+        let email = Email::parse(&format!("{prefix}{n}@contoh.id")).unwrap();
+        accounts::insert_user(&mut tx, new_user(UserId::generate(), &email), NOW)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
 /// After a bulk load the planner must know the tables' new sizes: plans
 /// made for "3 rows" scan a table that now holds thousands.
 async fn statistics_follow_a_table_that_grew(backend: Backend) {
     let db = database(backend).await;
-    // `count` users in one transaction: inserts only, nothing the planner
-    // had to plan.
-    let add_users = async |prefix: &str, count: usize| {
-        let mut tx = db.store.write().await.unwrap();
-        for n in 0..count {
-            let email = Email::parse(&format!("{prefix}{n}@contoh.id")).unwrap();
-            accounts::insert_user(&mut tx, new_user(UserId::generate(), &email), NOW)
-                .await
-                .unwrap();
-        }
-        tx.commit().await.unwrap();
-    };
-    add_users("awal", 2).await;
+    add_users(&db, "awal", 2).await;
     db.store.refresh_statistics().await.unwrap();
     // A bulk load.
-    add_users("pembeli", 400).await;
+    add_users(&db, "pembeli", 400).await;
     db.store.refresh_statistics().await.unwrap();
     let planned = db.store.planned_rows("users").await.unwrap();
     assert!(
         planned.is_some_and(|rows| rows >= 400),
         "the planner believes users holds {planned:?} rows"
+    );
+}
+
+/// A server that runs on while its tables grow keeps its look-ups planned
+/// for their real size: SQLite's statistics are tended on a running store,
+/// not only when it opens (PostgreSQL's autovacuum does this itself).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_statistics_are_tended_while_the_store_runs() {
+    let db = database(Backend::Sqlite).await;
+    add_users(&db, "awal", 2).await;
+    db.store.refresh_statistics().await.unwrap();
+    // Buyers sign up one by one while the server runs.
+    for n in 0..400 {
+        add_users(&db, &format!("pembeli{n}-"), 1).await;
+    }
+    let stale = db.store.planned_rows("users").await.unwrap();
+    assert!(
+        stale.is_some_and(|rows| rows < 400),
+        "nothing was tended yet, but the planner believes users holds {stale:?} rows"
+    );
+    db.store.tend_statistics().await.unwrap();
+    let tended = db.store.planned_rows("users").await.unwrap();
+    assert!(
+        tended.is_some_and(|rows| rows >= 400),
+        "after tending, the planner believes users holds {tended:?} rows"
     );
 }
 

@@ -94,6 +94,10 @@ pub async fn serve(args: ServeArgs, mut settings: Settings) -> anyhow::Result<()
     // Sessions' idle clocks: refreshed in batches, not by the requests.
     let session_touches =
         etalase_services::session_touches::spawn_writer(svc.clone(), Duration::from_secs(1));
+    // The planner's statistics follow the tables as they grow while the
+    // server runs (SQLite keeps what it read when it opened).
+    let statistics =
+        etalase_services::statistics::spawn(store.clone(), Duration::from_secs(10 * 60));
 
     let mut demo_loaded = false;
     if args.demo {
@@ -156,6 +160,7 @@ pub async fn serve(args: ServeArgs, mut settings: Settings) -> anyhow::Result<()
     }
     attribution.abort();
     session_touches.abort();
+    statistics.abort();
     // What pages recorded since the last batch is written before stopping.
     if let Err(e) = etalase_services::attribution::flush(&svc).await {
         tracing::warn!(error = %e, "attribution events lost at shutdown");

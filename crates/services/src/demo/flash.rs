@@ -135,6 +135,10 @@ pub async fn prepare(svc: &Services, buyers: usize, units: i64) -> ServiceResult
             made.push((id, token));
         }
         tx.commit().await?;
+        // The users, carts and addresses grow many times over: each chunk's
+        // look-ups (a cart by buyer, an address count) are planned for the
+        // tables' size now, not scanned as when they held a handful.
+        svc.store.refresh_statistics().await?;
     }
     crate::sync::catch_up(svc).await?;
     Ok(FlashSale {
