@@ -27,6 +27,7 @@ use std::sync::{Arc, OnceLock};
 
 use etalase_domain::id::{ProductId, SellerId, UserId};
 use etalase_domain::{ErrorCode, Timestamp};
+use etalase_store::idempotency::AbsentKeys;
 use etalase_store::{Store, StoreError, Tx};
 use tokio::sync::{mpsc, oneshot};
 
@@ -56,12 +57,14 @@ pub struct Done<T> {
 /// reading: its units commit together, at one instant. `reads` keeps the
 /// SKU reads made by one unit for the next ones — only reads that no
 /// unit's writes change (what the writes do change, such as stock, is
-/// guarded by the writes' own conditions). `buyers` holds what the
-/// batch's [`Prologue`] read of its units' buyers.
+/// guarded by the writes' own conditions). `buyers` and `absent_keys` hold
+/// what the batch's [`Prologue`] read of its units' buyers and keys.
 pub struct Shared {
     pub at: Timestamp,
     pub reads: SharedReads,
     pub buyers: BuyerReads,
+    /// The idempotency keys of its units no row held as the batch began.
+    pub absent_keys: AbsentKeys,
 }
 
 impl Shared {
@@ -70,14 +73,27 @@ impl Shared {
             at,
             reads: SharedReads::default(),
             buyers: BuyerReads::default(),
+            absent_keys: AbsentKeys::default(),
         }
     }
 }
 
-/// What a batch does first, inside its transaction, for the buyers its
-/// units act for (each once), before any unit runs.
+/// Whom a unit acts for: the buyer, and the idempotency key (principal,
+/// key) its answer is kept under.
+#[derive(Default)]
+pub struct ActsFor {
+    pub buyer: Option<UserId>,
+    pub key: Option<(String, String)>,
+}
+
+/// What a batch does first, inside its transaction, for the buyers and
+/// keys its units act for, before any unit runs.
 pub type Prologue = Arc<
-    dyn for<'a> Fn(&'a mut Tx, &'a mut Shared, Vec<UserId>) -> BoxFuture<'a, Result<(), StoreError>>
+    dyn for<'a> Fn(
+            &'a mut Tx,
+            &'a mut Shared,
+            Vec<ActsFor>,
+        ) -> BoxFuture<'a, Result<(), StoreError>>
         + Send
         + Sync,
 >;
@@ -98,9 +114,9 @@ type Deliver = Box<dyn FnOnce(Result<(), Arc<StoreError>>) + Send>;
 type Outcome = (bool, Vec<(SellerId, ProductId)>, Deliver);
 type Work = Box<dyn for<'a> FnOnce(&'a mut Tx, &'a mut Shared) -> BoxFuture<'a, Outcome> + Send>;
 
-/// A unit of work and the buyer it acts for.
+/// A unit of work and whom it acts for.
 struct Job {
-    buyer: Option<UserId>,
+    acts_for: ActsFor,
     work: Work,
 }
 
@@ -128,10 +144,10 @@ impl BatchCommitter {
         }
     }
 
-    /// Runs `work` (for `buyer`, if it acts for one) in the next batch and
-    /// answers once that batch is committed (its value), or failed to
-    /// commit (an error: nothing of it was kept).
-    pub async fn run<T, F>(&self, buyer: Option<UserId>, work: F) -> ServiceResult<T>
+    /// Runs `work` (for whom it acts for) in the next batch and answers
+    /// once that batch is committed (its value), or failed to commit (an
+    /// error: nothing of it was kept).
+    pub async fn run<T, F>(&self, acts_for: ActsFor, work: F) -> ServiceResult<T>
     where
         T: Send + 'static,
         F: for<'a> FnOnce(&'a mut Tx, &'a mut Shared) -> BoxFuture<'a, Done<T>> + Send + 'static,
@@ -147,7 +163,7 @@ impl BatchCommitter {
                 (done.keep, done.products, deliver)
             })
         });
-        let job = Job { buyer, work };
+        let job = Job { acts_for, work };
         let sender = self.sender.get_or_init(|| {
             spawn_worker(
                 self.store.clone(),
@@ -209,7 +225,7 @@ async fn run_batch(
     store: &Store,
     mut shared: Shared,
     (prologue, epilogue): (&Prologue, &Epilogue),
-    batch: Vec<Job>,
+    mut batch: Vec<Job>,
 ) {
     let mut tx = match store.write().await {
         Ok(tx) => tx,
@@ -224,9 +240,14 @@ async fn run_batch(
     tx.collect_appends();
     let mut delivers: Vec<Deliver> = Vec::with_capacity(batch.len());
     let mut moved: BTreeSet<(SellerId, ProductId)> = BTreeSet::new();
-    let buyers: Vec<UserId> = batch.iter().filter_map(|job| job.buyer).collect();
-    if !buyers.is_empty()
-        && let Err(e) = prologue(&mut tx, &mut shared, buyers).await
+    let acts_for: Vec<ActsFor> = batch
+        .iter_mut()
+        .map(|job| std::mem::take(&mut job.acts_for))
+        .collect();
+    if acts_for
+        .iter()
+        .any(|a| a.buyer.is_some() || a.key.is_some())
+        && let Err(e) = prologue(&mut tx, &mut shared, acts_for).await
     {
         // As when the batch cannot begin: nothing was written.
         tracing::error!(error = %e, "a batch's first reads failed; the batch is dropped");

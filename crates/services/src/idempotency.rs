@@ -170,11 +170,13 @@ pub async fn ahead(
 }
 
 /// Keeps `answer` for `keyed` in `tx`, the transaction of the work the key
-/// guards. `false`: another request (on another node) answered the key
-/// first; the caller undoes its work and replays that answer
+/// guards (`absent`: the keys its batch found free, see
+/// [`idempotency::AbsentKeys`]). `false`: another request (on another
+/// node) answered the key first; the caller undoes its work and replays that answer
 /// ([`answer_of`]).
 pub async fn keep_answer(
     tx: &mut Tx,
+    absent: &mut idempotency::AbsentKeys,
     keyed: &Keyed,
     answer: (u16, &str),
     now: Timestamp,
@@ -182,8 +184,8 @@ pub async fn keep_answer(
     let expired_before = Timestamp::from_unix_millis(now.unix_millis() - RETENTION_MS);
     idempotency::insert_answered(
         tx,
-        &keyed.principal,
-        &keyed.key,
+        absent,
+        (&keyed.principal, &keyed.key),
         &keyed.request_hash,
         answer,
         now,

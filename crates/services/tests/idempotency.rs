@@ -8,6 +8,7 @@ use etalase_services::clock::ManualClock;
 use etalase_services::idempotency::{self, Begin};
 use etalase_services::mail::MemoryMailer;
 use etalase_services::{ServiceConfig, Services};
+use etalase_store::idempotency::AbsentKeys;
 use etalase_testkit::{Backend, database, on_both_backends};
 
 async fn concurrent_requests_with_one_key_run_once(backend: Backend) {
@@ -86,9 +87,15 @@ fn node(db: &etalase_testkit::TestDatabase, clock: Arc<ManualClock>) -> Services
     )
 }
 
+/// Keeps the answer as a batch of orders does: the batch reads which keys
+/// are free first (on SQLite a free key's answer is then appended with the
+/// batch's rows; a taken one meets the stored key in its own statement).
 async fn keep(svc: &Services, keyed: &idempotency::Keyed, body: &str) -> bool {
     let mut tx = svc.store.write().await.unwrap();
-    let kept = idempotency::keep_answer(&mut tx, keyed, (201, body), svc.now())
+    tx.collect_appends();
+    let key = (keyed.principal.clone(), keyed.key.clone());
+    let mut absent = AbsentKeys::read(&mut tx, &[key]).await.unwrap();
+    let kept = idempotency::keep_answer(&mut tx, &mut absent, keyed, (201, body), svc.now())
         .await
         .unwrap();
     tx.commit().await.unwrap();

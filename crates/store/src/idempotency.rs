@@ -1,7 +1,10 @@
 //! Idempotency keys (migration `0007_idempotency.sql`).
 
+use std::collections::HashSet;
+
 use etalase_domain::Timestamp;
 
+use crate::cells::Cell;
 use crate::pool::{on_reader, on_tx};
 use crate::{Reader, StoreResult, Tx};
 
@@ -55,19 +58,91 @@ pub async fn claim(
     Ok(())
 }
 
+/// Keys (principal, key) that no row held when a batch's transaction read
+/// them, on a backend whose write transaction shuts out every other writer
+/// (SQLite): nothing but the transaction itself can write them before it
+/// ends, so their answers can be kept with the batch's other rows, written
+/// together, instead of one statement each ([`insert_answered`]).
+/// PostgreSQL's writers run side by side: there the set stays empty and
+/// every key is kept by its own statement, which meets a concurrent one.
+#[derive(Default)]
+pub struct AbsentKeys(HashSet<(String, String)>);
+
+/// Keys per statement (two parameters each).
+const KEYS_PER_READ: usize = 400;
+
+impl AbsentKeys {
+    /// Reads which of `keys` no row holds, inside the batch's transaction.
+    pub async fn read(tx: &mut Tx, keys: &[(String, String)]) -> StoreResult<AbsentKeys> {
+        if keys.is_empty() || !tx.shuts_out_other_writers() {
+            return Ok(AbsentKeys::default());
+        }
+        let mut absent: HashSet<(String, String)> = keys.iter().cloned().collect();
+        for chunk in keys.chunks(KEYS_PER_READ) {
+            let sql = format!(
+                "SELECT principal, idempotency_key FROM idempotency_keys \
+                 WHERE (principal, idempotency_key) IN (VALUES {})",
+                crate::pricing::pair_placeholders(chunk.len())
+            );
+            let present: Vec<(String, String)> = on_tx!(tx, conn => {
+                let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+                for (principal, key) in chunk {
+                    query = query.bind(principal).bind(key);
+                }
+                query.fetch_all(conn).await
+            })?;
+            for key in present {
+                absent.remove(&key);
+            }
+        }
+        Ok(AbsentKeys(absent))
+    }
+
+    /// Whether the key was absent, once: a second use of it in the batch
+    /// is kept by its own statement.
+    fn take(&mut self, principal: &str, key: &str) -> bool {
+        self.0.remove(&(principal.to_owned(), key.to_owned()))
+    }
+}
+
+const ANSWERED_COLUMNS: &[&str] = &[
+    "principal",
+    "idempotency_key",
+    "request_hash",
+    "created_at",
+    "status",
+    "body",
+    "completed_at",
+];
+
 /// Keeps a key with its answer at once, in the transaction of the work it
 /// guards (so the key and the work commit together or not at all). A live
 /// key already there (another request answered it first) is left alone
 /// and `false` is returned: the caller must undo its work.
 pub async fn insert_answered(
     tx: &mut Tx,
-    principal: &str,
-    key: &str,
+    absent: &mut AbsentKeys,
+    (principal, key): (&str, &str),
     request_hash: &str,
     (status, body): (u16, &str),
     now: Timestamp,
     expired_before: Timestamp,
 ) -> StoreResult<bool> {
+    if absent.take(principal, key) {
+        // No row to meet: appended with the batch's rows (or at once when
+        // the transaction does not collect them).
+        let cells: Vec<Cell> = vec![
+            principal.into(),
+            key.into(),
+            request_hash.into(),
+            now.unix_millis().into(),
+            i32::from(status).into(),
+            body.into(),
+            now.unix_millis().into(),
+        ];
+        crate::rows::append(tx, "idempotency_keys", ANSWERED_COLUMNS, cells).await?;
+        return Ok(true);
+    }
     // One statement (it runs once per order of a batch): a new key is
     // inserted, an expired one replaced, a live one left alone.
     let kept = on_tx!(tx, conn => sqlx::query(

@@ -73,6 +73,7 @@ pub struct Tx {
     pub(crate) appends: crate::cells::Appends,
     pub(crate) locks: crate::locks::HeldLocks,
     pub(crate) stock: crate::held_stock::HeldStock,
+    pub(crate) removals: crate::held_removals::HeldRemovals,
     events: Arc<watch::Sender<u64>>,
 }
 
@@ -258,6 +259,7 @@ impl Store {
             appends: Default::default(),
             locks: Default::default(),
             stock: Default::default(),
+            removals: Default::default(),
             events: self.events.clone(),
         })
     }
@@ -376,6 +378,13 @@ impl Tx {
         Ok(())
     }
 
+    /// Whether no other writer can change the database until this
+    /// transaction ends (SQLite's one writer), so what it read stays as it
+    /// read it but for its own writes.
+    pub fn shuts_out_other_writers(&self) -> bool {
+        matches!(self.inner, TxInner::Sqlite(_))
+    }
+
     pub fn backend(&self) -> Backend {
         match self.inner {
             TxInner::Sqlite(_) => Backend::Sqlite,
@@ -433,23 +442,26 @@ impl Tx {
 
     // What the transaction holds in memory follows its savepoint as the
     // database does: the collected rows, the rows it locked, the stock it
-    // took.
+    // took, the cart lines it removed.
     fn held_savepoint(&mut self) {
         self.appends.savepoint();
         self.locks.savepoint();
         self.stock.savepoint();
+        self.removals.savepoint();
     }
 
     fn held_release(&mut self) {
         self.appends.release();
         self.locks.release();
         self.stock.release();
+        self.removals.release();
     }
 
     fn held_undo(&mut self) {
         self.appends.undo();
         self.locks.undo();
         self.stock.undo();
+        self.removals.undo();
     }
 
     async fn plain(&mut self, sql: &'static str) -> StoreResult<()> {

@@ -173,9 +173,11 @@ impl Tx {
     }
 
     /// Writes the collected rows, one statement per table (per thousand
-    /// values), after the stock levels the batch held.
+    /// values), after the stock levels and cart-line removals the batch
+    /// held.
     pub async fn write_appends(&mut self) -> StoreResult<()> {
         write_held_stock(self).await?;
+        crate::checkout::carts::write_held_removals(self).await?;
         for (table, columns, rows) in self.appends.take() {
             insert(self, table, columns, &rows).await?;
         }

@@ -4,15 +4,20 @@
 use std::collections::BTreeMap;
 
 use etalase_domain::Timestamp;
+use etalase_domain::account::Email;
 use etalase_domain::audit::Actor;
 use etalase_domain::catalog::lifecycle::ProductStatus;
+use etalase_domain::checkout::Source;
+use etalase_domain::id::UserId;
 use etalase_domain::id::{ProductId, SellerId, SkuId};
 use etalase_domain::seller::{SellerStatus, ShopName, ShopSlug};
+use etalase_store::accounts::{self, NewUser};
 use etalase_store::catalog::{
     self, ListingColumns, ProductContent, ProductFilter, SkuContent, VersionCheck,
 };
+use etalase_store::checkout::{CartOwner, carts};
 use etalase_store::inventory::{self, StockChange, StockOutcome, StockReason};
-use etalase_store::{Store, StoreError, sellers};
+use etalase_store::{Reader, Store, StoreError, sellers};
 use etalase_testkit::{Backend, database, on_both_backends};
 
 const NOW: Timestamp = Timestamp::from_unix_millis(1_795_000_000_000);
@@ -252,6 +257,88 @@ async fn a_batch_holds_stock_and_writes_it_once(backend: Backend) {
         levels,
         vec![0, 7, 10],
         "the initial level and the two takes kept"
+    );
+}
+
+/// The cart lines a batch's orders bought are held and removed in one
+/// statement as the batch writes its rows: a unit rolled back keeps its
+/// lines in the cart, and a read of a cart inside the transaction sees
+/// every removal so far — also after a later unit that read it was rolled
+/// back with the removals it wrote.
+async fn a_batch_removes_bought_cart_lines_together(backend: Backend) {
+    let db = database(backend).await;
+    let s = seller(&db.store, "toko-a").await;
+    let mut skus = Vec::new();
+    for code in ["KAOS-1", "KAOS-2", "KAOS-3"] {
+        skus.push(product_with_sku(&db.store, s, "Kaos", code, 10).await.1);
+    }
+    let buyer = UserId::generate();
+    let mut tx = db.store.write().await.unwrap();
+    let email = Email::parse("pembeli@contoh.id").unwrap();
+    let user = NewUser {
+        id: buyer,
+        email: &email,
+        name: "Sari",
+        password_hash: "x",
+        is_admin: false,
+        lang: None,
+    };
+    accounts::insert_user(&mut tx, user, NOW).await.unwrap();
+    let cart = carts::ensure_cart(&mut tx, &CartOwner::Buyer(buyer), NOW)
+        .await
+        .unwrap();
+    for sku in &skus {
+        carts::add_to_cart(&mut tx, cart, *sku, 1, Source::Feed, NOW)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let in_cart = async |reader: Reader<'_>| -> Vec<SkuId> {
+        let mut lines: Vec<SkuId> = carts::cart_lines(reader, cart)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|l| l.sku)
+            .collect();
+        lines.sort();
+        lines
+    };
+    let sorted = |mut v: Vec<SkuId>| {
+        v.sort();
+        v
+    };
+
+    let mut tx = db.store.write().await.unwrap();
+    tx.collect_appends();
+    tx.savepoint().await.unwrap();
+    carts::remove_bought_lines(&mut tx, cart, &skus[..1])
+        .await
+        .unwrap();
+    tx.next_savepoint(true).await.unwrap();
+    // A unit that bought the second line, then was rolled back.
+    carts::remove_bought_lines(&mut tx, cart, &skus[1..2])
+        .await
+        .unwrap();
+    tx.next_savepoint(false).await.unwrap();
+    // A unit that reads the cart (its removals so far are written, inside
+    // this unit's savepoint), then is rolled back.
+    assert_eq!(
+        in_cart(Reader::from(&mut tx)).await,
+        sorted(skus[1..].to_vec()),
+        "the transaction reads the line it removed as gone"
+    );
+    tx.next_savepoint(false).await.unwrap();
+    assert_eq!(
+        in_cart(Reader::from(&db.store)).await.len(),
+        3,
+        "nothing is removed for others before the commit"
+    );
+    tx.release_savepoint().await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        in_cart(Reader::from(&db.store)).await,
+        sorted(skus[1..].to_vec()),
+        "the first unit's line is gone; the rolled-back unit's line stays"
     );
 }
 
@@ -496,6 +583,7 @@ async fn a_crowded_band_does_not_hide_a_near_copy(backend: Backend) {
 }
 
 on_both_backends!(
+    a_batch_removes_bought_cart_lines_together,
     a_stale_save_is_refused_and_says_the_current_version,
     stock_never_goes_below_zero_under_concurrency,
     a_batch_holds_stock_and_writes_it_once,

@@ -126,7 +126,8 @@ pub async fn cart_with_lines<'a>(
         line: OptionalLine,
     }
     let (buyer, guest) = owner_columns(owner);
-    let rows: Vec<Row> = on_reader!(reader.into(), conn => sqlx::query_as(
+    let reader = with_removals_written(reader.into()).await?;
+    let rows: Vec<Row> = on_reader!(reader, conn => sqlx::query_as(
         "SELECT c.id AS cart_id, l.sku_id, l.quantity, l.source, l.source_ref, l.selected, \
          l.added_at FROM carts c LEFT JOIN cart_lines l ON l.cart_id = c.id \
          WHERE c.buyer_id = $1 OR c.guest_key = $2 ORDER BY l.added_at DESC, l.sku_id")
@@ -166,7 +167,8 @@ pub async fn carts_of_buyers<'a>(
          WHERE c.buyer_id IN ({}) ORDER BY c.buyer_id, l.added_at DESC, l.sku_id",
         crate::pricing::placeholders(1, buyers.len())
     );
-    let rows: Vec<Row> = on_reader!(reader.into(), conn => {
+    let reader = with_removals_written(reader.into()).await?;
+    let rows: Vec<Row> = on_reader!(reader, conn => {
         let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
         for buyer in buyers {
             query = query.bind(buyer.to_string());
@@ -207,7 +209,8 @@ pub async fn cart_lines<'a>(
     reader: impl Into<Reader<'a>>,
     cart: CartId,
 ) -> StoreResult<Vec<StoredCartLine>> {
-    let rows: Vec<LineRow> = on_reader!(reader.into(), conn => sqlx::query_as(
+    let reader = with_removals_written(reader.into()).await?;
+    let rows: Vec<LineRow> = on_reader!(reader, conn => sqlx::query_as(
         "SELECT sku_id, quantity, source, source_ref, selected, added_at FROM cart_lines \
          WHERE cart_id = $1 ORDER BY added_at DESC, sku_id")
         .bind(cart.to_string()).fetch_all(conn).await)?;
@@ -278,28 +281,68 @@ pub async fn remove_cart_lines(
     if skus.is_empty() {
         return Ok(());
     }
-    remove_bought_lines(tx, cart, skus).await?;
+    delete_lines(tx, &lines_of(cart, skus)).await?;
     touch(tx, cart, now).await
 }
 
 /// Removes the lines an order bought. Not an edit of the buyer's: the
 /// cart's `updated_at` stays, so the lines left in it keep their age (and
-/// a flash sale's order spends no statement on it).
+/// a flash sale's order spends no statement on it). A batch of orders
+/// holds them and removes them all in one statement as it writes its rows
+/// ([`write_held_removals`]).
 pub async fn remove_bought_lines(tx: &mut Tx, cart: CartId, skus: &[SkuId]) -> StoreResult<()> {
-    if skus.is_empty() {
+    let lines = lines_of(cart, skus);
+    if tx.appends.collecting() {
+        tx.removals.hold(lines);
         return Ok(());
     }
-    let sql = format!(
-        "DELETE FROM cart_lines WHERE cart_id = $1 AND sku_id IN ({})",
-        crate::pricing::placeholders(2, skus.len())
-    );
-    on_tx!(tx, conn => {
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(cart.to_string());
-        for sku in skus {
-            query = query.bind(sku.to_string());
+    delete_lines(tx, &lines).await
+}
+
+/// Removes the cart lines a batch's orders bought (see
+/// [`remove_bought_lines`]).
+pub(crate) async fn write_held_removals(tx: &mut Tx) -> StoreResult<()> {
+    let lines = tx.removals.take();
+    delete_lines(tx, &lines).await
+}
+
+/// A reader that sees the cart lines its transaction removed: the lines a
+/// batch holds are removed before it reads a cart.
+async fn with_removals_written(reader: Reader<'_>) -> StoreResult<Reader<'_>> {
+    match reader {
+        Reader::Tx(tx) if !tx.removals.is_empty() => {
+            let lines = tx.removals.held();
+            delete_lines(tx, &lines).await?;
+            Ok(Reader::Tx(tx))
         }
-        query.execute(conn).await.map(|_| ())
-    })?;
+        reader => Ok(reader),
+    }
+}
+
+fn lines_of(cart: CartId, skus: &[SkuId]) -> Vec<(String, String)> {
+    let cart = cart.to_string();
+    skus.iter()
+        .map(|sku| (cart.clone(), sku.to_string()))
+        .collect()
+}
+
+/// Lines per statement (two parameters each).
+const LINES_PER_DELETE: usize = 400;
+
+async fn delete_lines(tx: &mut Tx, lines: &[(String, String)]) -> StoreResult<()> {
+    for chunk in lines.chunks(LINES_PER_DELETE) {
+        let sql = format!(
+            "DELETE FROM cart_lines WHERE (cart_id, sku_id) IN (VALUES {})",
+            crate::pricing::pair_placeholders(chunk.len())
+        );
+        on_tx!(tx, conn => {
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            for (cart, sku) in chunk {
+                query = query.bind(cart).bind(sku);
+            }
+            query.execute(conn).await.map(|_| ())
+        })?;
+    }
     Ok(())
 }
 

@@ -339,6 +339,14 @@ pub(crate) fn placeholders(from: usize, n: usize) -> String {
         .join(", ")
 }
 
+/// `($1, $2), ($3, $4), …` for a row-value IN list of `n` pairs.
+pub(crate) fn pair_placeholders(n: usize) -> String {
+    (0..n)
+        .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn assemble(rows: Vec<PromotionRow>, items: Vec<ItemRow>) -> StoreResult<Vec<Promotion>> {
     rows.into_iter()
         .map(|row| {

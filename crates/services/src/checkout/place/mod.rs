@@ -14,11 +14,12 @@ use std::sync::Arc;
 use etalase_domain::ErrorCode;
 use etalase_domain::id::{CheckoutId, ProductId, SellerId, UserId};
 use etalase_store::checkout::{self as store, StoredCheckout, StoredOrder};
+use etalase_store::idempotency::AbsentKeys;
 use etalase_store::{Reader, Tx, catalog};
 
 use super::buyer_reads::BuyerReads;
 use super::summary::{self, CheckoutChoice, CheckoutSummary, Purpose, summary_with};
-use crate::batch::{Done, Shared};
+use crate::batch::{ActsFor, Done, Shared};
 use crate::{FieldError, ServiceError, ServiceResult, Services, attribution, idempotency};
 
 mod write;
@@ -152,32 +153,40 @@ async fn run(
         return Ok(Ran::Outcome(PlaceOutcome::Placed(placed)));
     }
     let (unit_svc, unit_request) = (svc.clone(), request.clone());
+    let acts_for = ActsFor {
+        buyer: Some(buyer),
+        key: kept
+            .as_ref()
+            .map(|k| (k.keyed.principal.clone(), k.keyed.key.clone())),
+    };
     let attempt = svc
         .orders
-        .run(Some(buyer), move |tx, shared| {
+        .run(acts_for, move |tx, shared| {
             Box::pin(async move {
                 let mut value = attempt(&unit_svc, tx, shared, buyer, &unit_request).await;
                 let placed = matches!(value, Ok(Attempt::Answer(PlaceOutcome::Placed(_))));
                 let keep = match &kept {
                     None => placed,
-                    Some(kept) => match keep_answer(&unit_svc, tx, kept, &value, placed).await {
-                        Ok(KeyFate::Kept) => true,
-                        Ok(KeyFate::Nothing) if placed => {
-                            // Orders whose answer cannot be kept would be
-                            // placed again by a retry: none at all.
-                            value = Err(ServiceError::from(ErrorCode::Internal));
-                            false
+                    Some(kept) => {
+                        match keep_answer(&unit_svc, tx, shared, kept, &value, placed).await {
+                            Ok(KeyFate::Kept) => true,
+                            Ok(KeyFate::Nothing) if placed => {
+                                // Orders whose answer cannot be kept would be
+                                // placed again by a retry: none at all.
+                                value = Err(ServiceError::from(ErrorCode::Internal));
+                                false
+                            }
+                            Ok(KeyFate::Nothing) => false,
+                            Ok(KeyFate::AnsweredElsewhere) => {
+                                value = Ok(Attempt::KeyAnswered);
+                                false
+                            }
+                            Err(e) => {
+                                value = Err(e);
+                                false
+                            }
                         }
-                        Ok(KeyFate::Nothing) => false,
-                        Ok(KeyFate::AnsweredElsewhere) => {
-                            value = Ok(Attempt::KeyAnswered);
-                            false
-                        }
-                        Err(e) => {
-                            value = Err(e);
-                            false
-                        }
-                    },
+                    }
                 };
                 let products = match &value {
                     Ok(Attempt::Answer(PlaceOutcome::Placed(p))) if keep => p.products.clone(),
@@ -252,6 +261,7 @@ enum KeyFate {
 async fn keep_answer(
     svc: &Services,
     tx: &mut Tx,
+    shared: &mut Shared,
     kept: &KeptAnswer,
     value: &ServiceResult<Attempt>,
     placed: bool,
@@ -268,7 +278,15 @@ async fn keep_answer(
         tx.undo_to_savepoint().await?;
     }
     Ok(
-        if idempotency::keep_answer(tx, &kept.keyed, (status, &body), svc.now()).await? {
+        if idempotency::keep_answer(
+            tx,
+            &mut shared.absent_keys,
+            &kept.keyed,
+            (status, &body),
+            svc.now(),
+        )
+        .await?
+        {
             KeyFate::Kept
         } else {
             KeyFate::AnsweredElsewhere
@@ -345,11 +363,17 @@ async fn replay(
 }
 
 /// A batch of orders' first reads: its buyers' carts, addresses and
-/// flash-sale counts, for all of them at once.
+/// flash-sale counts, and which of its idempotency keys are free, for all
+/// of them at once.
 pub(crate) fn before_orders() -> crate::batch::Prologue {
-    std::sync::Arc::new(move |tx, shared, buyers| {
+    std::sync::Arc::new(move |tx, shared, acts_for| {
         Box::pin(async move {
-            shared.buyers = BuyerReads::read(tx, &buyers).await?;
+            let buyers: Vec<UserId> = acts_for.iter().filter_map(|a| a.buyer).collect();
+            let keys: Vec<(String, String)> = acts_for.into_iter().filter_map(|a| a.key).collect();
+            if !buyers.is_empty() {
+                shared.buyers = BuyerReads::read(tx, &buyers).await?;
+            }
+            shared.absent_keys = AbsentKeys::read(tx, &keys).await?;
             Ok(())
         })
     })
