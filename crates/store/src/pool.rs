@@ -192,8 +192,13 @@ impl Store {
         // advises for long-lived connections (see `refresh_statistics`),
         // before the readers open and load them: a database loaded by an
         // older version, or by hand, is planned for its real size.
+        // Neither pool pings a connection as it hands it out (sqlx's
+        // default): a SQLite connection is a thread of this process, not a
+        // socket that can go stale, and each ping is a round trip to that
+        // thread — as many as the statements of a short read.
         let write = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(
                 connect
@@ -205,6 +210,7 @@ impl Store {
             .await?;
         let read = SqlitePoolOptions::new()
             .max_connections(options.max_connections.max(1))
+            .test_before_acquire(false)
             .connect_with(connect.read_only(true))
             .await?;
         Ok(Store::with_pool(Pool::Sqlite { read, write }))
