@@ -172,8 +172,8 @@ pub async fn ahead(
 /// Keeps `answer` for `keyed` in `tx`, the transaction of the work the key
 /// guards (`absent`: the keys its batch found free, see
 /// [`idempotency::AbsentKeys`]). `false`: another request (on another
-/// node) answered the key first; the caller undoes its work and replays that answer
-/// ([`answer_of`]).
+/// node) answered the key first; the caller undoes its work and replays
+/// that answer ([`answer_of`]).
 pub async fn keep_answer(
     tx: &mut Tx,
     absent: &mut idempotency::AbsentKeys,

@@ -98,8 +98,8 @@ impl AbsentKeys {
         Ok(AbsentKeys(absent))
     }
 
-    /// Whether the key was absent, once: a second use of it in the batch
-    /// is kept by its own statement.
+    /// Whether the key was absent; it vouches once. (A batch never keeps
+    /// one key twice: a node runs one request per key at a time.)
     fn take(&mut self, principal: &str, key: &str) -> bool {
         self.0.remove(&(principal.to_owned(), key.to_owned()))
     }
