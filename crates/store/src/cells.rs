@@ -1,6 +1,8 @@
 //! The values of rows to insert, and the rows a batch collects to insert
 //! together (written by `rows`).
 
+use crate::savepoint_list::SavepointList;
+
 /// A cell of a row to insert.
 #[derive(Debug, Clone)]
 pub enum Cell {
@@ -47,9 +49,7 @@ impl From<i64> for Cell {
 pub(crate) struct Appends {
     /// Collecting at all (only a batch asks to).
     on: bool,
-    rows: Vec<Append>,
-    /// How many rows there were at the open savepoint.
-    mark: Option<usize>,
+    rows: SavepointList<Append>,
 }
 
 /// Tables whose collected rows other collected rows refer to (a checkout's
@@ -78,17 +78,15 @@ impl Appends {
     }
 
     pub(crate) fn savepoint(&mut self) {
-        self.mark = Some(self.rows.len());
+        self.rows.savepoint();
     }
 
     pub(crate) fn release(&mut self) {
-        self.mark = None;
+        self.rows.release();
     }
 
     pub(crate) fn undo(&mut self) {
-        if let Some(mark) = self.mark {
-            self.rows.truncate(mark);
-        }
+        self.rows.undo();
     }
 
     /// Keeps the row when collecting; gives it back otherwise (to be
@@ -115,7 +113,7 @@ impl Appends {
     /// appended to (a parent's rows before its children's).
     pub(crate) fn take(&mut self) -> Vec<TableRows> {
         let mut groups: Vec<TableRows> = Vec::new();
-        for row in self.rows.drain(..) {
+        for row in self.rows.take() {
             match groups.iter_mut().find(|(table, ..)| *table == row.table) {
                 Some((_, columns, rows)) => {
                     debug_assert_eq!(*columns, row.columns);
@@ -124,7 +122,6 @@ impl Appends {
                 None => groups.push((row.table, row.columns, vec![row.cells])),
             }
         }
-        self.mark = None;
         // Stable: tables that are not parents keep their first-seen order.
         groups.sort_by_key(|(table, ..)| {
             PARENTS

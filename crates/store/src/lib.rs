@@ -15,6 +15,7 @@ mod held_stock;
 mod locks;
 mod pool;
 pub mod rows;
+mod savepoint_list;
 
 pub mod accounts;
 pub mod api_keys;

@@ -293,7 +293,7 @@ pub async fn remove_cart_lines(
 pub async fn remove_bought_lines(tx: &mut Tx, cart: CartId, skus: &[SkuId]) -> StoreResult<()> {
     let lines = lines_of(cart, skus);
     if tx.appends.collecting() {
-        tx.removals.hold(lines);
+        tx.removals.extend(lines);
         return Ok(());
     }
     delete_lines(tx, &lines).await
@@ -311,7 +311,7 @@ pub(crate) async fn write_held_removals(tx: &mut Tx) -> StoreResult<()> {
 async fn with_removals_written(reader: Reader<'_>) -> StoreResult<Reader<'_>> {
     match reader {
         Reader::Tx(tx) if !tx.removals.is_empty() => {
-            let lines = tx.removals.held();
+            let lines = tx.removals.items().to_vec();
             delete_lines(tx, &lines).await?;
             Ok(Reader::Tx(tx))
         }
