@@ -74,7 +74,32 @@ pub struct Tx {
     pub(crate) locks: crate::locks::HeldLocks,
     pub(crate) stock: crate::held_stock::HeldStock,
     pub(crate) removals: crate::held_removals::HeldRemovals,
+    unit: UnitSavepoint,
+    /// How many units in a row ran statements (see [`Tx::next_savepoint`]).
+    units_with_statements: u32,
     events: Arc<watch::Sender<u64>>,
+}
+
+/// Where the savepoint of a batch's unit stands in the database. A unit
+/// that writes nothing directly — its rows collected, its stock and cart
+/// lines held, its reads shared — has nothing there to undo, so its
+/// savepoint is opened in the database only before the unit's first
+/// statement, and a unit that ran none costs no round trip at all. What
+/// the transaction holds in memory follows every unit's savepoint all the
+/// same.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+enum UnitSavepoint {
+    /// No unit is open.
+    #[default]
+    None,
+    /// A unit is open and has run no statement: no savepoint in the
+    /// database yet.
+    Pending,
+    /// A unit is open and has run no statement, and its savepoint was
+    /// opened ahead, with the previous unit's close.
+    Ready,
+    /// A unit is open and has run statements, inside its savepoint.
+    Open,
 }
 
 pub(crate) enum TxInner {
@@ -92,8 +117,20 @@ macro_rules! on_pool {
     };
 }
 
-/// Runs the same statement inside a transaction on either backend.
+/// Runs the same statement inside a transaction on either backend, after
+/// opening the savepoint of a unit that has not run a statement yet.
 macro_rules! on_tx {
+    ($tx:expr, $conn:ident => $body:expr) => {
+        match $tx.open_pending_savepoint().await {
+            Err(e) => Err(e.into()),
+            Ok(()) => $crate::pool::on_tx_conn!($tx, $conn => $body),
+        }
+    };
+}
+
+/// Runs a statement on a transaction's connection as it is (the
+/// savepoint statements themselves).
+macro_rules! on_tx_conn {
     ($tx:expr, $conn:ident => $body:expr) => {
         match &mut $tx.inner {
             $crate::pool::TxInner::Sqlite(tx) => {
@@ -148,7 +185,7 @@ macro_rules! on_reader {
     };
 }
 
-pub(crate) use {on_pool, on_reader, on_tx};
+pub(crate) use {on_pool, on_reader, on_tx, on_tx_conn};
 
 /// `PRAGMA optimize`'s mask: 0x10000, check every table's size (not only
 /// the tables this connection's queries were planned on), with the
@@ -266,6 +303,8 @@ impl Store {
             locks: Default::default(),
             stock: Default::default(),
             removals: Default::default(),
+            unit: UnitSavepoint::None,
+            units_with_statements: 0,
             events: self.events.clone(),
         })
     }
@@ -399,16 +438,42 @@ impl Tx {
     }
 
     /// Marks a point inside the transaction to come back to: one unit of a
-    /// batch (an order among those committed together).
+    /// batch (an order among those committed together). The database's
+    /// savepoint waits for the unit's first statement ([`UnitSavepoint`]).
     pub async fn savepoint(&mut self) -> StoreResult<()> {
+        debug_assert_eq!(self.unit, UnitSavepoint::None, "units do not nest");
         self.held_savepoint();
-        self.plain("SAVEPOINT unit").await
+        self.unit = UnitSavepoint::Pending;
+        Ok(())
+    }
+
+    /// Opens the database's savepoint of a unit that is about to run its
+    /// first statement; nothing otherwise.
+    pub(crate) async fn open_pending_savepoint(&mut self) -> Result<(), sqlx::Error> {
+        match self.unit {
+            UnitSavepoint::Pending => {
+                on_tx_conn!(self, conn => sqlx::query("SAVEPOINT unit").execute(conn).await.map(|_| ()))?;
+                self.unit = UnitSavepoint::Open;
+            }
+            UnitSavepoint::Ready => self.unit = UnitSavepoint::Open,
+            UnitSavepoint::None | UnitSavepoint::Open => {}
+        }
+        Ok(())
+    }
+
+    /// Whether the unit's savepoint is open in the database.
+    fn unit_in_database(&self) -> bool {
+        matches!(self.unit, UnitSavepoint::Ready | UnitSavepoint::Open)
     }
 
     /// Keeps what was done since [`Tx::savepoint`].
     pub async fn release_savepoint(&mut self) -> StoreResult<()> {
         self.held_release();
-        self.plain("RELEASE SAVEPOINT unit").await
+        if self.unit_in_database() {
+            self.plain("RELEASE SAVEPOINT unit").await?;
+        }
+        self.unit = UnitSavepoint::None;
+        Ok(())
     }
 
     /// Undoes what was done since [`Tx::savepoint`] (also after a failed
@@ -416,8 +481,11 @@ impl Tx {
     pub async fn rollback_to_savepoint(&mut self) -> StoreResult<()> {
         self.held_undo();
         self.held_release();
-        on_tx!(self, conn => sqlx::raw_sql("ROLLBACK TO SAVEPOINT unit; RELEASE SAVEPOINT unit")
-            .execute(conn).await.map(|_| ()))?;
+        if self.unit_in_database() {
+            self.plain("ROLLBACK TO SAVEPOINT unit; RELEASE SAVEPOINT unit")
+                .await?;
+        }
+        self.unit = UnitSavepoint::None;
         Ok(())
     }
 
@@ -425,24 +493,46 @@ impl Tx {
     /// (what follows is kept or undone with the savepoint).
     pub async fn undo_to_savepoint(&mut self) -> StoreResult<()> {
         self.held_undo();
-        self.plain("ROLLBACK TO SAVEPOINT unit").await
+        if self.unit_in_database() {
+            self.plain("ROLLBACK TO SAVEPOINT unit").await?;
+        }
+        Ok(())
     }
 
     /// Closes the open savepoint — keeping what was done since it, or
-    /// undoing it — and opens the next one, in one round trip (a batch's
-    /// units follow one another this way).
+    /// undoing it — and opens the next one. A batch's units are alike
+    /// (orders in a flash sale): after two in a row that ran statements
+    /// (on PostgreSQL, each keeps its idempotency key by a statement) the
+    /// next one's savepoint is opened ahead, with this close, in one round
+    /// trip; otherwise (on SQLite a batch's first unit reads the stock the
+    /// rest then hold) the next waits for its first statement, and a unit
+    /// that runs none costs none.
     pub async fn next_savepoint(&mut self, keep: bool) -> StoreResult<()> {
+        self.units_with_statements = if self.unit == UnitSavepoint::Open {
+            self.units_with_statements.saturating_add(1)
+        } else {
+            0
+        };
+        if self.units_with_statements < 2 {
+            if keep {
+                self.release_savepoint().await?;
+            } else {
+                self.rollback_to_savepoint().await?;
+            }
+            return self.savepoint().await;
+        }
         if !keep {
             self.held_undo();
         }
         self.held_release();
         self.held_savepoint();
-        let sql = if keep {
+        self.plain(if keep {
             "RELEASE SAVEPOINT unit; SAVEPOINT unit"
         } else {
             "ROLLBACK TO SAVEPOINT unit; RELEASE SAVEPOINT unit; SAVEPOINT unit"
-        };
-        on_tx!(self, conn => sqlx::raw_sql(sql).execute(conn).await.map(|_| ()))?;
+        })
+        .await?;
+        self.unit = UnitSavepoint::Ready;
         Ok(())
     }
 
@@ -470,8 +560,10 @@ impl Tx {
         self.removals.undo();
     }
 
+    // The savepoint statements, on the connection as it is: one or more
+    // statements without parameters.
     async fn plain(&mut self, sql: &'static str) -> StoreResult<()> {
-        on_tx!(self, conn => sqlx::query(sql).execute(conn).await.map(|_| ()))?;
+        on_tx_conn!(self, conn => sqlx::raw_sql(sql).execute(conn).await.map(|_| ()))?;
         Ok(())
     }
 

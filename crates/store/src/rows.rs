@@ -54,8 +54,8 @@ pub(crate) async fn insert(
     if rows.is_empty() {
         return Ok(());
     }
-    if let crate::pool::TxInner::Postgres(conn) = &mut tx.inner {
-        return insert_unnest(conn, table, columns, rows).await;
+    if let crate::pool::TxInner::Postgres(_) = tx.inner {
+        return insert_unnest(tx, table, columns, rows).await;
     }
     let width = columns.len();
     let per_statement = (MAX_BINDS / width).max(1);
@@ -87,7 +87,7 @@ pub(crate) async fn insert(
 /// text whatever the number of rows, so it is prepared once per table and
 /// kept, and one bind per column instead of one per value.
 async fn insert_unnest(
-    conn: &mut sqlx::PgConnection,
+    tx: &mut Tx,
     table: &str,
     columns: &[&str],
     rows: &[Vec<Cell>],
@@ -145,7 +145,13 @@ async fn insert_unnest(
             Column::Int4(a) => query.bind(a),
         };
     }
-    query.execute(conn).await?;
+    tx.open_pending_savepoint().await?;
+    let crate::pool::TxInner::Postgres(conn) = &mut tx.inner else {
+        return Err(crate::StoreError::Corrupt(
+            "UNNEST rows for a transaction that is not PostgreSQL's".into(),
+        ));
+    };
+    query.execute(&mut **conn).await?;
     Ok(())
 }
 

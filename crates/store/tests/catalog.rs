@@ -8,8 +8,7 @@ use etalase_domain::account::Email;
 use etalase_domain::audit::Actor;
 use etalase_domain::catalog::lifecycle::ProductStatus;
 use etalase_domain::checkout::Source;
-use etalase_domain::id::UserId;
-use etalase_domain::id::{ProductId, SellerId, SkuId};
+use etalase_domain::id::{CartId, ProductId, SellerId, SkuId, UserId};
 use etalase_domain::seller::{SellerStatus, ShopName, ShopSlug};
 use etalase_store::accounts::{self, NewUser};
 use etalase_store::catalog::{
@@ -272,37 +271,15 @@ async fn a_batch_removes_bought_cart_lines_together(backend: Backend) {
     for code in ["KAOS-1", "KAOS-2", "KAOS-3"] {
         skus.push(product_with_sku(&db.store, s, "Kaos", code, 10).await.1);
     }
-    let buyer = UserId::generate();
+    let cart = buyers_cart(&db.store).await;
     let mut tx = db.store.write().await.unwrap();
-    let email = Email::parse("pembeli@contoh.id").unwrap();
-    let user = NewUser {
-        id: buyer,
-        email: &email,
-        name: "Sari",
-        password_hash: "x",
-        is_admin: false,
-        lang: None,
-    };
-    accounts::insert_user(&mut tx, user, NOW).await.unwrap();
-    let cart = carts::ensure_cart(&mut tx, &CartOwner::Buyer(buyer), NOW)
-        .await
-        .unwrap();
     for sku in &skus {
         carts::add_to_cart(&mut tx, cart, *sku, 1, Source::Feed, NOW)
             .await
             .unwrap();
     }
     tx.commit().await.unwrap();
-    let in_cart = async |reader: Reader<'_>| -> Vec<SkuId> {
-        let mut lines: Vec<SkuId> = carts::cart_lines(reader, cart)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|l| l.sku)
-            .collect();
-        lines.sort();
-        lines
-    };
+    let in_cart = async |reader: Reader<'_>| in_cart(reader, cart).await;
     let sorted = |mut v: Vec<SkuId>| {
         v.sort();
         v
@@ -340,6 +317,106 @@ async fn a_batch_removes_bought_cart_lines_together(backend: Backend) {
         sorted(skus[1..].to_vec()),
         "the first unit's line is gone; the rolled-back unit's line stays"
     );
+}
+
+/// A buyer's empty cart.
+async fn buyers_cart(store: &Store) -> CartId {
+    let buyer = UserId::generate();
+    let mut tx = store.write().await.unwrap();
+    let email = Email::parse("pembeli@contoh.id").unwrap();
+    let user = NewUser {
+        id: buyer,
+        email: &email,
+        name: "Sari",
+        password_hash: "x",
+        is_admin: false,
+        lang: None,
+    };
+    accounts::insert_user(&mut tx, user, NOW).await.unwrap();
+    let cart = carts::ensure_cart(&mut tx, &CartOwner::Buyer(buyer), NOW)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    cart
+}
+
+/// The SKUs of a cart's lines, sorted.
+async fn in_cart(reader: Reader<'_>, cart: CartId) -> Vec<SkuId> {
+    let mut lines: Vec<SkuId> = carts::cart_lines(reader, cart)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|l| l.sku)
+        .collect();
+    lines.sort();
+    lines
+}
+
+/// A unit's savepoint reaches the database only with the unit's first
+/// statement (or, after two units in a row that ran statements, with the
+/// previous unit's close): units that write nothing directly run none of
+/// their own, and those that do are kept or undone as before — after a
+/// unit that ran none, after units that ran some, as the last unit, and
+/// when a unit undoes its work and goes on.
+async fn a_units_savepoint_waits_for_its_first_statement(backend: Backend) {
+    let db = database(backend).await;
+    let s = seller(&db.store, "toko-a").await;
+    let mut skus = Vec::new();
+    for code in ["KAOS-1", "KAOS-2", "KAOS-3", "KAOS-4", "KAOS-5"] {
+        skus.push(product_with_sku(&db.store, s, "Kaos", code, 10).await.1);
+    }
+    let cart = buyers_cart(&db.store).await;
+    let add = async |tx: &mut etalase_store::Tx, sku: SkuId| {
+        carts::add_to_cart(tx, cart, sku, 1, Source::Feed, NOW)
+            .await
+            .unwrap();
+    };
+    let mut tx = db.store.write().await.unwrap();
+    tx.collect_appends();
+    tx.savepoint().await.unwrap();
+    // A unit that ran no statement, kept; then one that wrote, undone.
+    tx.next_savepoint(true).await.unwrap();
+    add(&mut tx, skus[0]).await;
+    tx.next_savepoint(false).await.unwrap();
+    // One that wrote, kept: the second in a row, so the next savepoint is
+    // opened ahead — for one that writes and is undone, and then for one
+    // that runs nothing and is undone.
+    add(&mut tx, skus[1]).await;
+    tx.next_savepoint(true).await.unwrap();
+    add(&mut tx, skus[0]).await;
+    tx.next_savepoint(false).await.unwrap();
+    tx.next_savepoint(false).await.unwrap();
+    // One that undoes what it wrote and writes again, kept.
+    add(&mut tx, skus[2]).await;
+    tx.undo_to_savepoint().await.unwrap();
+    add(&mut tx, skus[3]).await;
+    tx.next_savepoint(true).await.unwrap();
+    // One that runs nothing, kept; then one that undoes before writing
+    // anything, then writes, and is the last: undone.
+    tx.next_savepoint(true).await.unwrap();
+    tx.undo_to_savepoint().await.unwrap();
+    add(&mut tx, skus[4]).await;
+    tx.rollback_to_savepoint().await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        in_cart(Reader::from(&db.store), cart).await,
+        {
+            let mut kept = vec![skus[1], skus[3]];
+            kept.sort();
+            kept
+        },
+        "the lines of the units kept, and none of those undone"
+    );
+
+    // A batch whose one unit writes and is undone as the last.
+    let mut tx = db.store.write().await.unwrap();
+    tx.savepoint().await.unwrap();
+    add(&mut tx, skus[0]).await;
+    tx.rollback_to_savepoint().await.unwrap();
+    // A write after the units is the transaction's own.
+    add(&mut tx, skus[2]).await;
+    tx.commit().await.unwrap();
+    assert_eq!(in_cart(Reader::from(&db.store), cart).await.len(), 3);
 }
 
 async fn the_ledger_cannot_be_rewritten(backend: Backend) {
@@ -584,6 +661,7 @@ async fn a_crowded_band_does_not_hide_a_near_copy(backend: Backend) {
 
 on_both_backends!(
     a_batch_removes_bought_cart_lines_together,
+    a_units_savepoint_waits_for_its_first_statement,
     a_stale_save_is_refused_and_says_the_current_version,
     stock_never_goes_below_zero_under_concurrency,
     a_batch_holds_stock_and_writes_it_once,

@@ -296,10 +296,7 @@ pub async fn lock_product(tx: &mut Tx, seller: SellerId, id: ProductId) -> Store
 /// orders would deadlock. Nothing on SQLite, whose single writer already
 /// serialises.
 pub async fn lock_products(tx: &mut Tx, products: &[ProductId]) -> StoreResult<()> {
-    let TxInner::Postgres(conn) = &mut tx.inner else {
-        return Ok(());
-    };
-    if products.is_empty() {
+    if !matches!(tx.inner, TxInner::Postgres(_)) || products.is_empty() {
         return Ok(());
     }
     let mut ids: Vec<String> = products.iter().map(ToString::to_string).collect();
@@ -310,6 +307,10 @@ pub async fn lock_products(tx: &mut Tx, products: &[ProductId]) -> StoreResult<(
     if ids.is_empty() {
         return Ok(());
     }
+    tx.open_pending_savepoint().await?;
+    let TxInner::Postgres(conn) = &mut tx.inner else {
+        return Ok(());
+    };
     sqlx::query("SELECT id FROM products WHERE id = ANY($1) ORDER BY id FOR UPDATE")
         .bind(&ids)
         .execute(&mut **conn)
