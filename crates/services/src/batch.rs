@@ -27,7 +27,7 @@ use std::sync::{Arc, OnceLock};
 
 use etalase_domain::id::{ProductId, SellerId, UserId};
 use etalase_domain::{ErrorCode, Timestamp};
-use etalase_store::idempotency::AbsentKeys;
+use etalase_store::idempotency::BatchKeys;
 use etalase_store::{Store, StoreError, Tx};
 use tokio::sync::{mpsc, oneshot};
 
@@ -57,14 +57,14 @@ pub struct Done<T> {
 /// reading: its units commit together, at one instant. `reads` keeps the
 /// SKU reads made by one unit for the next ones — only reads that no
 /// unit's writes change (what the writes do change, such as stock, is
-/// guarded by the writes' own conditions). `buyers` and `absent_keys` hold
+/// guarded by the writes' own conditions). `buyers` and `keys` hold
 /// what the batch's [`Prologue`] read of its units' buyers and keys.
 pub struct Shared {
     pub at: Timestamp,
     pub reads: SharedReads,
     pub buyers: BuyerReads,
-    /// The idempotency keys of its units no row held as the batch began.
-    pub absent_keys: AbsentKeys,
+    /// What the batch read of its units' idempotency keys as it began.
+    pub keys: BatchKeys,
 }
 
 impl Shared {
@@ -73,7 +73,7 @@ impl Shared {
             at,
             reads: SharedReads::default(),
             buyers: BuyerReads::default(),
-            absent_keys: AbsentKeys::default(),
+            keys: BatchKeys::default(),
         }
     }
 }

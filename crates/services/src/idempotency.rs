@@ -134,49 +134,54 @@ impl Drop for Keyed {
     }
 }
 
-/// Whether a keyed request runs (holding its key) or is answered already.
-pub enum Ahead {
-    Run(Keyed),
-    Replay { status: u16, body: String },
-}
-
-/// Before a request that keeps its key's answer with its own work: a read
-/// of the key (no write transaction) and this node's running keys.
-pub async fn ahead(
+/// Before a request that keeps its key's answer with its own work: holds
+/// the key on this node (409 if a request with it runs here now). Whether
+/// the key was answered before is read with the work, in its batch
+/// ([`earlier_answer`]): a read here would be one more statement for
+/// every order of a flash sale, to serve the rare retry.
+pub fn hold(
     svc: &Services,
     principal: &str,
     key: &str,
     request_hash: &str,
-) -> ServiceResult<Ahead> {
+) -> ServiceResult<Keyed> {
     check_key(key)?;
     let entry = (principal.to_owned(), key.to_owned());
-    if svc.keys_in_flight.running().contains(&entry) {
-        return Err(ErrorCode::IdempotencyInProgress.into());
-    }
-    let stored = idempotency::find(&svc.store, principal, key).await?;
-    if let Some(answer) = answered(stored, request_hash, svc.now()) {
-        let (status, body) = answer?;
-        return Ok(Ahead::Replay { status, body });
-    }
     if !svc.keys_in_flight.running().insert(entry) {
         return Err(ErrorCode::IdempotencyInProgress.into());
     }
-    Ok(Ahead::Run(Keyed {
+    Ok(Keyed {
         principal: principal.to_owned(),
         key: key.to_owned(),
         request_hash: request_hash.to_owned(),
         running: svc.keys_in_flight.clone(),
-    }))
+    })
+}
+
+/// What the key of `keyed` said as its batch began (see
+/// [`idempotency::BatchKeys`]): the first answer to replay, a different
+/// request refused (422), or the first still running (409). `None`: the
+/// key is free, and the work runs.
+pub fn earlier_answer(
+    keys: &idempotency::BatchKeys,
+    keyed: &Keyed,
+    now: Timestamp,
+) -> Option<ServiceResult<(u16, String)>> {
+    answered(
+        keys.stored(&keyed.principal, &keyed.key).cloned(),
+        &keyed.request_hash,
+        now,
+    )
 }
 
 /// Keeps `answer` for `keyed` in `tx`, the transaction of the work the key
-/// guards (`absent`: the keys its batch found free, see
-/// [`idempotency::AbsentKeys`]). `false`: another request (on another
+/// guards (`read`: what its batch read of its keys, see
+/// [`idempotency::BatchKeys`]). `false`: another request (on another
 /// node) answered the key first; the caller undoes its work and replays
 /// that answer ([`answer_of`]).
 pub async fn keep_answer(
     tx: &mut Tx,
-    absent: &mut idempotency::AbsentKeys,
+    read: &mut idempotency::BatchKeys,
     keyed: &Keyed,
     answer: (u16, &str),
     now: Timestamp,
@@ -184,7 +189,7 @@ pub async fn keep_answer(
     let expired_before = Timestamp::from_unix_millis(now.unix_millis() - RETENTION_MS);
     idempotency::insert_answered(
         tx,
-        absent,
+        read,
         (&keyed.principal, &keyed.key),
         &keyed.request_hash,
         answer,

@@ -21,7 +21,7 @@ use etalase_services::checkout::{Shopper, cart, expiry};
 use etalase_services::pricing::promotions::{
     self, ItemInput, PromotionInput, RuleInput, SaveOptions, Target,
 };
-use etalase_services::{Services, catalog, idempotency, inventory, pricing};
+use etalase_services::{ServiceResult, Services, catalog, idempotency, inventory, pricing};
 use etalase_store::inventory::StockReason;
 use etalase_store::pricing::PromotionType;
 use etalase_store::{audit, catalog as records, outbox};
@@ -412,13 +412,21 @@ fn render_for_test() -> Render {
 }
 
 async fn keyed(svc: &Services, buyer: UserId, key: &str, hash: &str) -> idempotency::Keyed {
-    match idempotency::ahead(svc, &format!("buyer:{buyer}"), key, hash)
-        .await
-        .unwrap()
-    {
-        idempotency::Ahead::Run(keyed) => keyed,
-        idempotency::Ahead::Replay { status, body } => panic!("replayed {status} {body}"),
-    }
+    idempotency::hold(svc, &format!("buyer:{buyer}"), key, hash).unwrap()
+}
+
+/// Places `request` under `key`, its answer rendered as the API would.
+async fn place_under(
+    svc: &Services,
+    buyer: UserId,
+    (key, hash): (&str, &str),
+    request: &PlaceRequest,
+) -> ServiceResult<KeyedPlacing> {
+    let kept = KeptAnswer {
+        keyed: keyed(svc, buyer, key, hash).await,
+        render: render_for_test(),
+    };
+    place_keyed(svc, buyer, request, kept).await
 }
 
 async fn orders_of(w: &World, buyer: UserId) -> usize {
@@ -469,7 +477,7 @@ async fn an_idempotency_key_is_kept_with_its_orders(backend: Backend) {
 
     // This node: a second request while the first holds the key hears 409.
     let here = keyed(&w.svc, b, "pesan-1", hash).await;
-    let busy = idempotency::ahead(&w.svc, &principal, "pesan-1", hash).await;
+    let busy = idempotency::hold(&w.svc, &principal, "pesan-1", hash);
     assert!(matches!(busy, Err(e) if e.code == ErrorCode::IdempotencyInProgress));
     // Another node, not knowing of it, lets its request run too …
     let mut node = w.svc.clone();
@@ -502,21 +510,34 @@ async fn an_idempotency_key_is_kept_with_its_orders(backend: Backend) {
     }
     assert_eq!(orders_of(&w, b).await, 1);
     assert_eq!(stock_of(&w, &scope, product, sku).await, 49);
-    // Later retries replay it; another request under the key is refused.
-    match idempotency::ahead(&w.svc, &principal, "pesan-1", hash)
-        .await
-        .unwrap()
-    {
-        idempotency::Ahead::Replay { status, body } => assert_eq!((status, body), (201, checkout)),
-        idempotency::Ahead::Run(_) => panic!("ran again"),
-    }
-    let reused = idempotency::ahead(&w.svc, &principal, "pesan-1", "sidik-lain").await;
-    assert!(matches!(reused, Err(e) if e.code == ErrorCode::IdempotencyKeyReused));
-
-    // A refusal is kept too, and nothing of it written.
+    // Later retries replay it, placing nothing; another request under the
+    // key is refused.
     cart::add(&w.svc, &Shopper::Buyer(b), sku, 1, Source::Feed)
         .await
         .unwrap();
+    let again = summary(&w.svc, b, &choice).await.unwrap();
+    match place_under(&w.svc, b, ("pesan-1", hash), &request(&again.version))
+        .await
+        .unwrap()
+    {
+        KeyedPlacing::Replay { status, body } => assert_eq!((status, body), (201, checkout)),
+        _ => panic!("ran again"),
+    }
+    let reused = place_under(
+        &w.svc,
+        b,
+        ("pesan-1", "sidik-lain"),
+        &request(&again.version),
+    )
+    .await
+    .unwrap();
+    assert!(
+        matches!(reused, KeyedPlacing::Ran(Err(e)) if e.code == ErrorCode::IdempotencyKeyReused)
+    );
+    assert_eq!(orders_of(&w, b).await, 1);
+    assert_eq!(stock_of(&w, &scope, product, sku).await, 49);
+
+    // A refusal is kept too, and nothing of it written.
     let stale = keyed(&w.svc, b, "pesan-2", hash).await;
     let kept = KeptAnswer {
         keyed: stale,
@@ -529,14 +550,14 @@ async fn an_idempotency_key_is_kept_with_its_orders(backend: Backend) {
         KeyedPlacing::Ran(Ok(PlaceOutcome::Changed(_))) => {}
         _ => panic!("a stale version placed"),
     }
-    match idempotency::ahead(&w.svc, &principal, "pesan-2", hash)
+    match place_under(&w.svc, b, ("pesan-2", hash), &request(&again.version))
         .await
         .unwrap()
     {
-        idempotency::Ahead::Replay { status, body } => {
+        KeyedPlacing::Replay { status, body } => {
             assert_eq!((status, body.as_str()), (409, "quote_changed"));
         }
-        idempotency::Ahead::Run(_) => panic!("the refusal was not kept"),
+        _ => panic!("the refusal was not kept"),
     }
     assert_eq!(orders_of(&w, b).await, 1);
     assert_eq!(stock_of(&w, &scope, product, sku).await, 49);

@@ -8,7 +8,7 @@ use etalase_services::clock::ManualClock;
 use etalase_services::idempotency::{self, Begin};
 use etalase_services::mail::MemoryMailer;
 use etalase_services::{ServiceConfig, Services};
-use etalase_store::idempotency::AbsentKeys;
+use etalase_store::idempotency::BatchKeys;
 use etalase_testkit::{Backend, database, on_both_backends};
 
 async fn concurrent_requests_with_one_key_run_once(backend: Backend) {
@@ -87,15 +87,15 @@ fn node(db: &etalase_testkit::TestDatabase, clock: Arc<ManualClock>) -> Services
     )
 }
 
-/// Keeps the answer as a batch of orders does: the batch reads which keys
-/// are free first (on SQLite a free key's answer is then appended with the
-/// batch's rows; a taken one meets the stored key in its own statement).
+/// Keeps the answer as a batch of orders does: the batch reads its keys
+/// first (on SQLite a free key's answer is then appended with the batch's
+/// rows; a taken one meets the stored key in its own statement).
 async fn keep(svc: &Services, keyed: &idempotency::Keyed, body: &str) -> bool {
     let mut tx = svc.store.write().await.unwrap();
     tx.collect_appends();
     let key = (keyed.principal.clone(), keyed.key.clone());
-    let mut absent = AbsentKeys::read(&mut tx, &[key]).await.unwrap();
-    let kept = idempotency::keep_answer(&mut tx, &mut absent, keyed, (201, body), svc.now())
+    let mut read = BatchKeys::read(&mut tx, &[key]).await.unwrap();
+    let kept = idempotency::keep_answer(&mut tx, &mut read, keyed, (201, body), svc.now())
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -112,16 +112,8 @@ async fn a_kept_answer_replaces_only_an_expired_key(backend: Backend) {
     )));
     let (a, b) = (node(&db, clock.clone()), node(&db, clock.clone()));
     let hash = idempotency::fingerprint("POST", "/api/v1/buyer/orders", b"{}");
-    let run = |ahead| match ahead {
-        idempotency::Ahead::Run(keyed) => keyed,
-        idempotency::Ahead::Replay { .. } => panic!("the key is free"),
-    };
-    let first = run(idempotency::ahead(&a, "usr_1", "pesan-1", &hash)
-        .await
-        .unwrap());
-    let second = run(idempotency::ahead(&b, "usr_1", "pesan-1", &hash)
-        .await
-        .unwrap());
+    let first = idempotency::hold(&a, "usr_1", "pesan-1", &hash).unwrap();
+    let second = idempotency::hold(&b, "usr_1", "pesan-1", &hash).unwrap();
     assert!(keep(&a, &first, "{\"node\":\"a\"}").await);
     assert!(!keep(&b, &second, "{\"node\":\"b\"}").await);
     assert_eq!(
@@ -131,9 +123,7 @@ async fn a_kept_answer_replaces_only_an_expired_key(backend: Backend) {
     drop((first, second));
 
     clock.advance_secs(24 * 3600 + 1);
-    let later = run(idempotency::ahead(&b, "usr_1", "pesan-1", &hash)
-        .await
-        .unwrap());
+    let later = idempotency::hold(&b, "usr_1", "pesan-1", &hash).unwrap();
     assert!(keep(&b, &later, "{\"node\":\"b\"}").await);
     assert_eq!(
         idempotency::answer_of(&a, &later).await.unwrap(),

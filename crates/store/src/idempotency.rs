@@ -1,6 +1,6 @@
 //! Idempotency keys (migration `0007_idempotency.sql`).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use etalase_domain::Timestamp;
 
@@ -26,11 +26,7 @@ pub async fn find<'a>(
         "SELECT request_hash, status, body, created_at FROM idempotency_keys \
          WHERE principal = $1 AND idempotency_key = $2")
         .bind(principal).bind(key).fetch_optional(conn).await)?;
-    Ok(row.map(|(request_hash, status, body, at)| StoredKey {
-        request_hash,
-        response: status.zip(body).map(|(s, b)| (s as u16, b)),
-        created_at: Timestamp::from_unix_millis(at),
-    }))
+    Ok(row.map(|(request_hash, status, body, at)| stored_key(request_hash, status, body, at)))
 }
 
 /// Claims the key for a request that is about to run. A claim older than
@@ -58,50 +54,86 @@ pub async fn claim(
     Ok(())
 }
 
-/// Keys (principal, key) that no row held when a batch's transaction read
-/// them, on a backend whose write transaction shuts out every other writer
-/// (SQLite): nothing but the transaction itself can write them before it
-/// ends, so their answers can be kept with the batch's other rows, written
-/// together, instead of one statement each ([`insert_answered`]).
-/// PostgreSQL's writers run side by side: there the set stays empty and
-/// every key is kept by its own statement, which meets a concurrent one.
+/// What a batch's transaction read of its units' idempotency keys as it
+/// began, in one statement for them all: the stored key (its answer, or
+/// that its first request still runs) of each key a row held, so that a
+/// retry is answered from it inside the batch with no read of its own
+/// beforehand; and, on a backend whose write transaction shuts out every
+/// other writer (SQLite), which keys no row held. Nothing but the
+/// transaction itself can write those before it ends, so their answers
+/// are kept with the batch's other rows, written together, instead of one
+/// statement each ([`insert_answered`]). PostgreSQL's writers run side by
+/// side: there every key is kept by its own statement, which meets a
+/// concurrent one.
 #[derive(Default)]
-pub struct AbsentKeys(HashSet<(String, String)>);
+pub struct BatchKeys {
+    stored: HashMap<(String, String), StoredKey>,
+    absent: HashSet<(String, String)>,
+}
 
 /// Keys per statement (two parameters each).
 const KEYS_PER_READ: usize = 400;
 
-impl AbsentKeys {
-    /// Reads which of `keys` no row holds, inside the batch's transaction.
-    pub async fn read(tx: &mut Tx, keys: &[(String, String)]) -> StoreResult<AbsentKeys> {
-        if keys.is_empty() || !tx.shuts_out_other_writers() {
-            return Ok(AbsentKeys::default());
+type StoredKeyRow = (String, String, String, Option<i32>, Option<String>, i64);
+
+impl BatchKeys {
+    /// Reads `keys` inside the batch's transaction.
+    pub async fn read(tx: &mut Tx, keys: &[(String, String)]) -> StoreResult<BatchKeys> {
+        let mut read = BatchKeys::default();
+        if keys.is_empty() {
+            return Ok(read);
         }
-        let mut absent: HashSet<(String, String)> = keys.iter().cloned().collect();
         for chunk in keys.chunks(KEYS_PER_READ) {
             let sql = format!(
-                "SELECT principal, idempotency_key FROM idempotency_keys \
-                 WHERE (principal, idempotency_key) IN (VALUES {})",
+                "SELECT principal, idempotency_key, request_hash, status, body, created_at \
+                 FROM idempotency_keys WHERE (principal, idempotency_key) IN (VALUES {})",
                 crate::pricing::pair_placeholders(chunk.len())
             );
-            let present: Vec<(String, String)> = on_tx!(tx, conn => {
+            let rows: Vec<StoredKeyRow> = on_tx!(tx, conn => {
                 let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
                 for (principal, key) in chunk {
                     query = query.bind(principal).bind(key);
                 }
                 query.fetch_all(conn).await
             })?;
-            for key in present {
-                absent.remove(&key);
+            for (principal, key, request_hash, status, body, at) in rows {
+                read.stored
+                    .insert((principal, key), stored_key(request_hash, status, body, at));
             }
         }
-        Ok(AbsentKeys(absent))
+        if tx.shuts_out_other_writers() {
+            read.absent = keys
+                .iter()
+                .filter(|key| !read.stored.contains_key(*key))
+                .cloned()
+                .collect();
+        }
+        Ok(read)
     }
 
-    /// Whether the key was absent; it vouches once. (A batch never keeps
-    /// one key twice: a node runs one request per key at a time.)
-    fn take(&mut self, principal: &str, key: &str) -> bool {
-        self.0.remove(&(principal.to_owned(), key.to_owned()))
+    /// What a row held for the key as the batch began.
+    pub fn stored(&self, principal: &str, key: &str) -> Option<&StoredKey> {
+        self.stored.get(&(principal.to_owned(), key.to_owned()))
+    }
+
+    /// Whether the key was known to be free; it vouches once. (A batch
+    /// never keeps one key twice: a node runs one request per key at a
+    /// time.)
+    fn take_absent(&mut self, principal: &str, key: &str) -> bool {
+        self.absent.remove(&(principal.to_owned(), key.to_owned()))
+    }
+}
+
+fn stored_key(
+    request_hash: String,
+    status: Option<i32>,
+    body: Option<String>,
+    created_at: i64,
+) -> StoredKey {
+    StoredKey {
+        request_hash,
+        response: status.zip(body).map(|(s, b)| (s as u16, b)),
+        created_at: Timestamp::from_unix_millis(created_at),
     }
 }
 
@@ -121,14 +153,14 @@ const ANSWERED_COLUMNS: &[&str] = &[
 /// and `false` is returned: the caller must undo its work.
 pub async fn insert_answered(
     tx: &mut Tx,
-    absent: &mut AbsentKeys,
+    read: &mut BatchKeys,
     (principal, key): (&str, &str),
     request_hash: &str,
     (status, body): (u16, &str),
     now: Timestamp,
     expired_before: Timestamp,
 ) -> StoreResult<bool> {
-    if absent.take(principal, key) {
+    if read.take_absent(principal, key) {
         // No row to meet: appended with the batch's rows (or at once when
         // the transaction does not collect them).
         let cells: Vec<Cell> = vec![

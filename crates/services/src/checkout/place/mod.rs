@@ -14,7 +14,7 @@ use std::sync::Arc;
 use etalase_domain::ErrorCode;
 use etalase_domain::id::{CheckoutId, ProductId, SellerId, UserId};
 use etalase_store::checkout::{self as store, StoredCheckout, StoredOrder};
-use etalase_store::idempotency::AbsentKeys;
+use etalase_store::idempotency::BatchKeys;
 use etalase_store::{Reader, Tx, catalog};
 
 use super::buyer_reads::BuyerReads;
@@ -114,7 +114,8 @@ pub async fn place(
 ) -> ServiceResult<PlaceOutcome> {
     match run(svc, buyer, request, None).await? {
         Ran::Outcome(outcome) => Ok(outcome),
-        Ran::KeyAnswered => Err(ErrorCode::IdempotencyInProgress.into()),
+        // Without a key there is no answer kept to meet.
+        Ran::KeyAnswered | Ran::Replay { .. } => Err(ErrorCode::IdempotencyInProgress.into()),
     }
 }
 
@@ -128,6 +129,7 @@ pub async fn place_keyed(
     let kept = Arc::new(kept);
     match run(svc, buyer, request, Some(kept.clone())).await {
         Ok(Ran::Outcome(outcome)) => Ok(KeyedPlacing::Ran(Ok(outcome))),
+        Ok(Ran::Replay { status, body }) => Ok(KeyedPlacing::Replay { status, body }),
         Ok(Ran::KeyAnswered) => {
             let (status, body) = idempotency::answer_of(svc, &kept.keyed).await?;
             Ok(KeyedPlacing::Replay { status, body })
@@ -138,7 +140,13 @@ pub async fn place_keyed(
 
 enum Ran {
     Outcome(PlaceOutcome),
+    /// Another request with the key answered while this one ran: read it.
     KeyAnswered,
+    /// The key's earlier answer, as the batch read it.
+    Replay {
+        status: u16,
+        body: String,
+    },
 }
 
 async fn run(
@@ -163,6 +171,18 @@ async fn run(
         .orders
         .run(acts_for, move |tx, shared| {
             Box::pin(async move {
+                if let Some(kept) = &kept
+                    && let Some(earlier) =
+                        idempotency::earlier_answer(&shared.keys, &kept.keyed, shared.at)
+                {
+                    // A retry (or a different request under a used key):
+                    // answered from the key; nothing runs.
+                    return Done {
+                        keep: false,
+                        value: earlier.map(|(status, body)| Attempt::Replay { status, body }),
+                        products: Vec::new(),
+                    };
+                }
                 let mut value = attempt(&unit_svc, tx, shared, buyer, &unit_request).await;
                 let placed = matches!(value, Ok(Attempt::Answer(PlaceOutcome::Placed(_))));
                 let keep = match &kept {
@@ -241,6 +261,7 @@ async fn run(
             Ok(Ran::Outcome(PlaceOutcome::Changed(Box::new(fresh))))
         }
         Attempt::KeyAnswered => Ok(Ran::KeyAnswered),
+        Attempt::Replay { status, body } => Ok(Ran::Replay { status, body }),
     }
 }
 
@@ -269,7 +290,9 @@ async fn keep_answer(
     let answer = match value {
         Ok(Attempt::Answer(outcome)) => (kept.render)(Ok(outcome)),
         Err(e) => (kept.render)(Err(e)),
-        Ok(Attempt::TokenTaken | Attempt::Raced | Attempt::KeyAnswered) => None,
+        Ok(
+            Attempt::TokenTaken | Attempt::Raced | Attempt::KeyAnswered | Attempt::Replay { .. },
+        ) => None,
     };
     let Some((status, body)) = answer else {
         return Ok(KeyFate::Nothing);
@@ -280,7 +303,7 @@ async fn keep_answer(
     Ok(
         if idempotency::keep_answer(
             tx,
-            &mut shared.absent_keys,
+            &mut shared.keys,
             &kept.keyed,
             (status, &body),
             svc.now(),
@@ -304,6 +327,8 @@ enum Attempt {
     Raced,
     /// Another request with the same idempotency key answered first.
     KeyAnswered,
+    /// The idempotency key was answered before this batch: its answer.
+    Replay { status: u16, body: String },
 }
 
 /// One placing, inside the batch's transaction: re-price everything
@@ -363,8 +388,7 @@ async fn replay(
 }
 
 /// A batch of orders' first reads: its buyers' carts, addresses and
-/// flash-sale counts, and which of its idempotency keys are free, for all
-/// of them at once.
+/// flash-sale counts, and its idempotency keys, for all of them at once.
 pub(crate) fn before_orders() -> crate::batch::Prologue {
     std::sync::Arc::new(move |tx, shared, acts_for| {
         Box::pin(async move {
@@ -373,7 +397,7 @@ pub(crate) fn before_orders() -> crate::batch::Prologue {
             if !buyers.is_empty() {
                 shared.buyers = BuyerReads::read(tx, &buyers).await?;
             }
-            shared.absent_keys = AbsentKeys::read(tx, &keys).await?;
+            shared.keys = BatchKeys::read(tx, &keys).await?;
             Ok(())
         })
     })

@@ -334,9 +334,8 @@ pub async fn place_orders(
     // (no write of its own: in a flash sale every durable commit counts).
     let principal = format!("buyer:{buyer}");
     let hash = idempotency::fingerprint("POST", "/api/v1/buyer/orders", &bytes);
-    let keyed = match idempotency::ahead(svc, &principal, &key, &hash).await {
-        Ok(idempotency::Ahead::Run(keyed)) => keyed,
-        Ok(idempotency::Ahead::Replay { body, .. }) => return replay_kept(&body),
+    let keyed = match idempotency::hold(svc, &principal, &key, &hash) {
+        Ok(keyed) => keyed,
         Err(e) => return AppError::from(e).into_response(),
     };
     let render_state = state.clone();
