@@ -187,6 +187,14 @@ macro_rules! on_reader {
 
 pub(crate) use {on_pool, on_reader, on_tx, on_tx_conn};
 
+/// How much of the database file each connection reads through a memory
+/// map (`PRAGMA mmap_size`) instead of copying pages into its own cache.
+/// In WAL mode a reader empties its page cache whenever another
+/// connection committed since its last read — in a flash sale, every
+/// batch — and reloading those pages by `pread` and copy was a visible
+/// share of each read; mapped pages are shared with the OS's cache.
+const MMAP_BYTES: &str = "1073741824";
+
 /// `PRAGMA optimize`'s mask: 0x10000, check every table's size (not only
 /// the tables this connection's queries were planned on), with the
 /// defaults 0x02 (analyze those that need it) and 0x10 (sampled, so
@@ -217,7 +225,8 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(options.busy_timeout);
+            .busy_timeout(options.busy_timeout)
+            .pragma("mmap_size", MMAP_BYTES);
         // The one writer keeps 32 MB of pages (SQLite's default is 2 MB): a
         // bulk transaction (an import batch) then neither spills dirty pages
         // to the WAL half-way nor reads them back.
