@@ -16,6 +16,7 @@ mod locks;
 mod pool;
 pub mod rows;
 mod savepoint_list;
+mod units;
 
 pub mod accounts;
 pub mod api_keys;
