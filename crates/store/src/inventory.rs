@@ -100,6 +100,25 @@ const LEDGER_COLUMNS: &[&str] = &[
 /// The most units a SKU holds.
 const MAX_LEVEL: i64 = 999_999;
 
+/// Moves a SKU's level by `delta` unless it would leave 0–[`MAX_LEVEL`], in
+/// one guarded statement: the level after, or `None` when refused (or
+/// when `seller` has no such SKU). A change run alone and a batch writing
+/// the level it held both go through here.
+pub(crate) async fn move_level(
+    tx: &mut Tx,
+    (seller, sku): (&str, &str),
+    delta: i64,
+    at: Timestamp,
+) -> StoreResult<Option<i64>> {
+    let level = on_tx!(tx, conn => sqlx::query_scalar(
+        "UPDATE skus SET stock = stock + $3, updated_at = $4 \
+         WHERE id = $1 AND seller_id = $2 AND stock + $3 >= 0 AND stock + $3 <= $5 \
+         RETURNING stock")
+        .bind(sku).bind(seller).bind(delta).bind(at.unix_millis()).bind(MAX_LEVEL)
+        .fetch_optional(conn).await)?;
+    Ok(level)
+}
+
 /// Applies `delta` if the level stays within 0–999,999, and writes the
 /// ledger row. A zero delta writes nothing. In a batch's transaction (one
 /// that collects its rows) the level is held in memory and written once
@@ -116,12 +135,8 @@ pub async fn change_stock(
             Err(refused) => return Ok(refused),
         }
     } else {
-        let level: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(
-            "UPDATE skus SET stock = stock + $3, updated_at = $4 \
-             WHERE id = $1 AND seller_id = $2 AND stock + $3 >= 0 AND stock + $3 <= 999999 \
-             RETURNING stock")
-            .bind(change.sku.to_string()).bind(seller.to_string()).bind(change.delta)
-            .bind(now.unix_millis()).fetch_optional(conn).await)?;
+        let (seller_id, sku_id) = (seller.to_string(), change.sku.to_string());
+        let level = move_level(tx, (&seller_id, &sku_id), change.delta, now).await?;
         let Some(level) = level else {
             let current: i64 = on_tx!(tx, conn => sqlx::query_scalar(
                 "SELECT stock FROM skus WHERE id = $1 AND seller_id = $2")

@@ -197,12 +197,7 @@ impl Tx {
 /// the batch fails whole).
 async fn write_held_stock(tx: &mut Tx) -> StoreResult<()> {
     for ((seller, sku), delta, expected, at) in tx.stock.take() {
-        let level: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(
-            "UPDATE skus SET stock = stock + $3, updated_at = $4 \
-             WHERE id = $1 AND seller_id = $2 AND stock + $3 >= 0 AND stock + $3 <= 999999 \
-             RETURNING stock")
-            .bind(&sku).bind(&seller).bind(delta)
-            .bind(at.unix_millis()).fetch_optional(conn).await)?;
+        let level = crate::inventory::move_level(tx, (&seller, &sku), delta, at).await?;
         if level != Some(expected) {
             return Err(corrupt(format!(
                 "stock of {sku} came to {level:?}, not the {expected} its batch held"
