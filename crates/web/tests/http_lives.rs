@@ -373,7 +373,47 @@ async fn a_product_taken_out_of_a_live_loses_its_pin_and_live_prices(backend: Ba
     until(&mut stream, &mut seen, "\"pinned\":null").await;
 }
 
+/// A live left on air past its limit (a seller whose app died) is ended by
+/// the workers' sweep, once; before the limit it stays on.
+async fn a_live_left_on_air_past_its_limit_is_ended_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let seller = app.demo_shop().await;
+    let on_air = |app: &TestApp| {
+        let store = app.services.store.clone();
+        async move {
+            etalase_store::lives::lives_of(&store, seller)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|l| l.state.is_on())
+                .map(|l| l.id)
+                .collect::<Vec<LiveId>>()
+        }
+    };
+    let live = on_air(&app).await[0];
+    let end_overdue = etalase_services::content::live::end_overdue;
+    assert_eq!(end_overdue(&app.services).await.unwrap(), 0);
+    app.clock
+        .advance_secs(etalase_domain::content::live::MAX_LIVE_HOURS * 3600 - 60);
+    assert_eq!(
+        end_overdue(&app.services).await.unwrap(),
+        0,
+        "a minute before the limit it stays on"
+    );
+    assert!(on_air(&app).await.contains(&live));
+    app.clock.advance_secs(120);
+    assert!(end_overdue(&app.services).await.unwrap() >= 1);
+    assert!(on_air(&app).await.is_empty());
+    let ended = etalase_store::lives::live_of(&app.services.store, seller, live)
+        .await
+        .unwrap();
+    assert_eq!(ended.pin, None);
+    assert!(ended.ended_at.is_some());
+    assert_eq!(end_overdue(&app.services).await.unwrap(), 0, "ended once");
+}
+
 on_both_backends!(
+    a_live_left_on_air_past_its_limit_is_ended_once,
     a_product_taken_out_of_a_live_loses_its_pin_and_live_prices,
     a_live_sells_at_its_live_price_and_viewers_see_every_change,
 );

@@ -282,11 +282,8 @@ pub async fn on_air_since_before<'a>(
 ) -> StoreResult<Vec<Live>> {
     select(
         reader,
-        &format!(
-            "state = 'live' AND started_at < {} ORDER BY started_at LIMIT 100",
-            before.unix_millis()
-        ),
-        &[],
+        "state = 'live' AND started_at < CAST($1 AS BIGINT) ORDER BY started_at LIMIT 100",
+        &[before.unix_millis().to_string()],
     )
     .await
 }
