@@ -16,6 +16,7 @@ mod locks;
 mod pool;
 pub mod rows;
 mod savepoint_list;
+mod stock_level;
 mod units;
 
 pub mod accounts;

@@ -74,10 +74,32 @@ pub struct Tx {
     pub(crate) locks: crate::locks::HeldLocks,
     pub(crate) stock: crate::held_stock::HeldStock,
     pub(crate) removals: crate::held_removals::HeldRemovals,
-    pub(crate) unit: crate::units::UnitSavepoint,
+    pub(crate) unit: UnitSavepoint,
     /// How many units in a row ran statements (see [`Tx::next_savepoint`]).
     pub(crate) units_with_statements: u32,
     events: Arc<watch::Sender<u64>>,
+}
+
+/// Where the savepoint of a batch's unit stands in the database. A unit
+/// that writes nothing directly — its rows collected, its stock and cart
+/// lines held, its reads shared — has nothing there to undo, so its
+/// savepoint is opened in the database only before the unit's first
+/// statement, and a unit that ran none costs no round trip at all. What
+/// the transaction holds in memory follows every unit's savepoint all the
+/// same.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub(crate) enum UnitSavepoint {
+    /// No unit is open.
+    #[default]
+    None,
+    /// A unit is open and has run no statement: no savepoint in the
+    /// database yet.
+    Pending,
+    /// A unit is open and has run no statement, and its savepoint was
+    /// opened ahead, with the previous unit's close.
+    Ready,
+    /// A unit is open and has run statements, inside its savepoint.
+    Open,
 }
 
 pub(crate) enum TxInner {
@@ -290,7 +312,7 @@ impl Store {
             locks: Default::default(),
             stock: Default::default(),
             removals: Default::default(),
-            unit: crate::units::UnitSavepoint::None,
+            unit: UnitSavepoint::None,
             units_with_statements: 0,
             events: self.events.clone(),
         })

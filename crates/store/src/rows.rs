@@ -197,7 +197,7 @@ impl Tx {
 /// the batch fails whole).
 async fn write_held_stock(tx: &mut Tx) -> StoreResult<()> {
     for ((seller, sku), delta, expected, at) in tx.stock.take() {
-        let level = crate::inventory::move_level(tx, (&seller, &sku), delta, at).await?;
+        let level = crate::stock_level::move_level(tx, (&seller, &sku), delta, at).await?;
         if level != Some(expected) {
             return Err(corrupt(format!(
                 "stock of {sku} came to {level:?}, not the {expected} its batch held"

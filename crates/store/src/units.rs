@@ -3,30 +3,8 @@
 //! memory (collected rows, locks, stock, cart-line removals) following the
 //! database's savepoints.
 
-use crate::pool::on_tx_conn;
+use crate::pool::{UnitSavepoint, on_tx_conn};
 use crate::{StoreResult, Tx};
-
-/// Where the savepoint of a batch's unit stands in the database. A unit
-/// that writes nothing directly — its rows collected, its stock and cart
-/// lines held, its reads shared — has nothing there to undo, so its
-/// savepoint is opened in the database only before the unit's first
-/// statement, and a unit that ran none costs no round trip at all. What
-/// the transaction holds in memory follows every unit's savepoint all the
-/// same.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
-pub(crate) enum UnitSavepoint {
-    /// No unit is open.
-    #[default]
-    None,
-    /// A unit is open and has run no statement: no savepoint in the
-    /// database yet.
-    Pending,
-    /// A unit is open and has run no statement, and its savepoint was
-    /// opened ahead, with the previous unit's close.
-    Ready,
-    /// A unit is open and has run statements, inside its savepoint.
-    Open,
-}
 
 impl Tx {
     /// Marks a point inside the transaction to come back to: one unit of a
