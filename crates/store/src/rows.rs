@@ -145,13 +145,12 @@ async fn insert_unnest(
             Column::Int4(a) => query.bind(a),
         };
     }
-    tx.open_pending_savepoint().await?;
-    let crate::pool::TxInner::Postgres(conn) = &mut tx.inner else {
+    let Some(conn) = tx.postgres_conn().await? else {
         return Err(crate::StoreError::Corrupt(
             "UNNEST rows for a transaction that is not PostgreSQL's".into(),
         ));
     };
-    query.execute(&mut **conn).await?;
+    query.execute(conn).await?;
     Ok(())
 }
 

@@ -31,6 +31,19 @@ impl Tx {
         Ok(())
     }
 
+    /// The PostgreSQL connection, for a statement only PostgreSQL runs
+    /// (arrays, row locks), after opening a pending savepoint as `on_tx!`
+    /// does; `None` on SQLite.
+    pub(crate) async fn postgres_conn(
+        &mut self,
+    ) -> Result<Option<&mut sqlx::PgConnection>, sqlx::Error> {
+        self.open_pending_savepoint().await?;
+        Ok(match &mut self.inner {
+            crate::pool::TxInner::Postgres(tx) => Some(&mut **tx),
+            crate::pool::TxInner::Sqlite(_) => None,
+        })
+    }
+
     /// Whether the unit's savepoint is open in the database.
     fn unit_in_database(&self) -> bool {
         matches!(self.unit, UnitSavepoint::Ready | UnitSavepoint::Open)

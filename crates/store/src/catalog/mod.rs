@@ -307,14 +307,12 @@ pub async fn lock_products(tx: &mut Tx, products: &[ProductId]) -> StoreResult<(
     if ids.is_empty() {
         return Ok(());
     }
-    tx.open_pending_savepoint().await?;
-    let TxInner::Postgres(conn) = &mut tx.inner else {
-        return Ok(());
-    };
-    sqlx::query("SELECT id FROM products WHERE id = ANY($1) ORDER BY id FOR UPDATE")
-        .bind(&ids)
-        .execute(&mut **conn)
-        .await?;
+    if let Some(conn) = tx.postgres_conn().await? {
+        sqlx::query("SELECT id FROM products WHERE id = ANY($1) ORDER BY id FOR UPDATE")
+            .bind(&ids)
+            .execute(conn)
+            .await?;
+    }
     tx.locks.taken(&ids);
     Ok(())
 }
