@@ -54,8 +54,16 @@ pub async fn begin(
     ) {
         return answer.map(|(status, body)| Begin::Replay { status, body });
     }
-    let expired_before = Timestamp::from_unix_millis(now.unix_millis() - RETENTION_MS);
-    match idempotency::claim(&mut tx, principal, key, request_hash, now, expired_before).await {
+    match idempotency::claim(
+        &mut tx,
+        principal,
+        key,
+        request_hash,
+        now,
+        expired_before(now),
+    )
+    .await
+    {
         Ok(()) => {}
         // Another request claimed the key between our read and our claim.
         Err(etalase_store::StoreError::Conflict { .. }) => {
@@ -158,6 +166,21 @@ pub fn hold(
     })
 }
 
+/// Reads (and, where other writers run beside it, claims) the keys of a
+/// batch's units inside its transaction, at the batch's time `now` (see
+/// [`idempotency::BatchKeys`]).
+pub async fn read_batch_keys(
+    tx: &mut Tx,
+    keys: &[(String, String)],
+    now: Timestamp,
+) -> StoreResult<idempotency::BatchKeys> {
+    idempotency::BatchKeys::read(tx, keys, (now, expired_before(now))).await
+}
+
+fn expired_before(now: Timestamp) -> Timestamp {
+    Timestamp::from_unix_millis(now.unix_millis() - RETENTION_MS)
+}
+
 /// What the key of `keyed` said as its batch began (see
 /// [`idempotency::BatchKeys`]): the first answer to replay, a different
 /// request refused (422), or the first still running (409). `None`: the
@@ -186,7 +209,6 @@ pub async fn keep_answer(
     answer: (u16, &str),
     now: Timestamp,
 ) -> StoreResult<bool> {
-    let expired_before = Timestamp::from_unix_millis(now.unix_millis() - RETENTION_MS);
     idempotency::insert_answered(
         tx,
         read,
@@ -194,7 +216,7 @@ pub async fn keep_answer(
         &keyed.request_hash,
         answer,
         now,
-        expired_before,
+        expired_before(now),
     )
     .await
 }

@@ -8,7 +8,6 @@ use etalase_services::clock::ManualClock;
 use etalase_services::idempotency::{self, Begin};
 use etalase_services::mail::MemoryMailer;
 use etalase_services::{ServiceConfig, Services};
-use etalase_store::idempotency::BatchKeys;
 use etalase_testkit::{Backend, database, on_both_backends};
 
 async fn concurrent_requests_with_one_key_run_once(backend: Backend) {
@@ -87,6 +86,38 @@ fn node(db: &etalase_testkit::TestDatabase, clock: Arc<ManualClock>) -> Services
     )
 }
 
+/// Two nodes on one database and one clock, each holding the same key of
+/// a buyer's order for the same request.
+struct TwoNodes {
+    db: etalase_testkit::TestDatabase,
+    clock: Arc<ManualClock>,
+    a: Services,
+    b: Services,
+    hash: String,
+    first: idempotency::Keyed,
+    second: idempotency::Keyed,
+}
+
+async fn two_nodes_holding_one_key(backend: Backend) -> TwoNodes {
+    let db = database(backend).await;
+    let clock = Arc::new(ManualClock::new(Timestamp::from_unix_millis(
+        1_795_000_000_000,
+    )));
+    let (a, b) = (node(&db, clock.clone()), node(&db, clock.clone()));
+    let hash = idempotency::fingerprint("POST", "/api/v1/buyer/orders", b"{}");
+    let first = idempotency::hold(&a, "usr_1", "pesan-1", &hash).unwrap();
+    let second = idempotency::hold(&b, "usr_1", "pesan-1", &hash).unwrap();
+    TwoNodes {
+        db,
+        clock,
+        a,
+        b,
+        hash,
+        first,
+        second,
+    }
+}
+
 /// Keeps the answer as a batch of orders does: the batch reads its keys
 /// first (on SQLite a free key's answer is then appended with the batch's
 /// rows; a taken one meets the stored key in its own statement).
@@ -94,7 +125,9 @@ async fn keep(svc: &Services, keyed: &idempotency::Keyed, body: &str) -> bool {
     let mut tx = svc.store.write().await.unwrap();
     tx.collect_appends();
     let key = (keyed.principal.clone(), keyed.key.clone());
-    let mut read = BatchKeys::read(&mut tx, &[key]).await.unwrap();
+    let mut read = idempotency::read_batch_keys(&mut tx, &[key], svc.now())
+        .await
+        .unwrap();
     let kept = idempotency::keep_answer(&mut tx, &mut read, keyed, (201, body), svc.now())
         .await
         .unwrap();
@@ -106,14 +139,15 @@ async fn keep(svc: &Services, keyed: &idempotency::Keyed, body: &str) -> bool {
 /// transaction): on two nodes at once only the first answer is kept and
 /// the other is told so; after 24 hours the expired key is replaced.
 async fn a_kept_answer_replaces_only_an_expired_key(backend: Backend) {
-    let db = database(backend).await;
-    let clock = Arc::new(ManualClock::new(Timestamp::from_unix_millis(
-        1_795_000_000_000,
-    )));
-    let (a, b) = (node(&db, clock.clone()), node(&db, clock.clone()));
-    let hash = idempotency::fingerprint("POST", "/api/v1/buyer/orders", b"{}");
-    let first = idempotency::hold(&a, "usr_1", "pesan-1", &hash).unwrap();
-    let second = idempotency::hold(&b, "usr_1", "pesan-1", &hash).unwrap();
+    let TwoNodes {
+        db: _db,
+        clock,
+        a,
+        b,
+        hash,
+        first,
+        second,
+    } = two_nodes_holding_one_key(backend).await;
     assert!(keep(&a, &first, "{\"node\":\"a\"}").await);
     assert!(!keep(&b, &second, "{\"node\":\"b\"}").await);
     assert_eq!(
@@ -131,7 +165,77 @@ async fn a_kept_answer_replaces_only_an_expired_key(backend: Backend) {
     );
 }
 
+/// Two batches on two nodes holding one key at once: the second cannot
+/// read the key until the first's transaction ends (on SQLite it waits for
+/// the writer, on PostgreSQL at its claim of the key), then finds it
+/// answered. A key a batch claimed but kept no answer for is free once the
+/// batch commits.
+async fn a_key_held_by_one_batch_is_answered_once(backend: Backend) {
+    let TwoNodes {
+        db,
+        a,
+        b,
+        first,
+        second,
+        ..
+    } = two_nodes_holding_one_key(backend).await;
+    let key = ("usr_1".to_owned(), "pesan-1".to_owned());
+
+    let mut tx = a.store.write().await.unwrap();
+    tx.collect_appends();
+    let mut read = idempotency::read_batch_keys(&mut tx, std::slice::from_ref(&key), a.now())
+        .await
+        .unwrap();
+    let (read_it, mut has_read) = tokio::sync::oneshot::channel::<()>();
+    let other = tokio::spawn(async move {
+        let mut tx = b.store.write().await.unwrap();
+        tx.collect_appends();
+        let mut read = idempotency::read_batch_keys(&mut tx, &[key], b.now())
+            .await
+            .unwrap();
+        let _ = read_it.send(());
+        let kept = idempotency::keep_answer(&mut tx, &mut read, &second, (201, "b"), b.now())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        kept
+    });
+    // Time for the second batch to reach the key (whether it does makes no
+    // difference to what it must find).
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(
+        has_read.try_recv().is_err(),
+        "the second batch read the key while the first held it"
+    );
+    assert!(
+        idempotency::keep_answer(&mut tx, &mut read, &first, (201, "a"), a.now())
+            .await
+            .unwrap()
+    );
+    tx.commit().await.unwrap();
+    assert!(!other.await.unwrap(), "both batches kept an answer");
+    assert_eq!(
+        idempotency::answer_of(&a, &first).await.unwrap(),
+        (201, "a".to_owned())
+    );
+
+    let mut tx = a.store.write().await.unwrap();
+    tx.collect_appends();
+    let unanswered = ("usr_1".to_owned(), "pesan-2".to_owned());
+    idempotency::read_batch_keys(&mut tx, &[unanswered], a.now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        etalase_store::idempotency::find(&db.store, "usr_1", "pesan-2")
+            .await
+            .unwrap(),
+        None
+    );
+}
+
 on_both_backends!(
     concurrent_requests_with_one_key_run_once,
     a_kept_answer_replaces_only_an_expired_key,
+    a_key_held_by_one_batch_is_answered_once,
 );

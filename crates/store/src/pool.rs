@@ -74,6 +74,9 @@ pub struct Tx {
     pub(crate) locks: crate::locks::HeldLocks,
     pub(crate) stock: crate::held_stock::HeldStock,
     pub(crate) removals: crate::held_removals::HeldRemovals,
+    /// Idempotency keys claimed for a batch, freed as it writes its rows
+    /// (see `idempotency::BatchKeys`).
+    pub(crate) claimed_keys: Vec<(String, String)>,
     pub(crate) unit: UnitSavepoint,
     /// How many units in a row ran statements (see [`Tx::next_savepoint`]).
     pub(crate) units_with_statements: u32,
@@ -312,6 +315,7 @@ impl Store {
             locks: Default::default(),
             stock: Default::default(),
             removals: Default::default(),
+            claimed_keys: Vec::new(),
             unit: UnitSavepoint::None,
             units_with_statements: 0,
             events: self.events.clone(),

@@ -14,7 +14,6 @@ use std::sync::Arc;
 use etalase_domain::ErrorCode;
 use etalase_domain::id::{CheckoutId, ProductId, SellerId, UserId};
 use etalase_store::checkout::{self as store, StoredCheckout, StoredOrder};
-use etalase_store::idempotency::BatchKeys;
 use etalase_store::{Reader, Tx, catalog};
 
 use super::buyer_reads::BuyerReads;
@@ -397,7 +396,7 @@ pub(crate) fn before_orders() -> crate::batch::Prologue {
             if !buyers.is_empty() {
                 shared.buyers = BuyerReads::read(tx, &buyers).await?;
             }
-            shared.keys = BatchKeys::read(tx, &keys).await?;
+            shared.keys = idempotency::read_batch_keys(tx, &keys, shared.at).await?;
             Ok(())
         })
     })
