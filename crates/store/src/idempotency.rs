@@ -67,7 +67,8 @@ pub async fn claim(
 /// side, so there the batch claims its free (or expired) keys in one more
 /// statement: it inserts a row for each, which makes a concurrent writer
 /// of the same key wait for this transaction, and deletes those rows just
-/// before its own rows are written (`Tx::write_appends`), answers and all.
+/// before its own rows are written (`Tx::write_appends`), answers and all
+/// (see `held_claims`).
 /// No other transaction ever sees a claim's row. A key the claim finds
 /// taken (another node answered it after the read) is kept by a statement
 /// of its own, which meets the other's row.
@@ -130,8 +131,7 @@ impl BatchKeys {
                         .is_none_or(|stored| stored.created_at < expired_before)
                 })
                 .collect();
-            read.absent = claim_free(tx, free, now, expired_before).await?;
-            tx.claimed_keys.extend(read.absent.iter().cloned());
+            read.absent = crate::held_claims::claim(tx, free, now, expired_before).await?;
         }
         Ok(read)
     }
@@ -147,71 +147,6 @@ impl BatchKeys {
     fn take_absent(&mut self, principal: &str, key: &str) -> bool {
         self.absent.remove(&(principal.to_owned(), key.to_owned()))
     }
-}
-
-/// PostgreSQL: inserts a claim's row for each free key (in key order, so
-/// that two batches claiming shared keys wait for each other instead of
-/// deadlocking), replacing an expired key's row; what comes back is
-/// claimed. A live row (answered, or committed by another node since the
-/// read) is left alone. The claim's empty request hash is never read: the
-/// row is deleted before the transaction ends ([`free_claims`]).
-async fn claim_free(
-    tx: &mut Tx,
-    free: BTreeSet<&(String, String)>,
-    now: Timestamp,
-    expired_before: Timestamp,
-) -> StoreResult<HashSet<(String, String)>> {
-    if free.is_empty() {
-        return Ok(HashSet::new());
-    }
-    let (principals, keys): (Vec<&str>, Vec<&str>) = free
-        .into_iter()
-        .map(|(principal, key)| (principal.as_str(), key.as_str()))
-        .unzip();
-    let claimed: Vec<(String, String)> = sqlx::query_as(
-        "INSERT INTO idempotency_keys (principal, idempotency_key, request_hash, created_at) \
-         SELECT principal, idempotency_key, '', $3 \
-         FROM UNNEST($1::text[], $2::text[]) AS free (principal, idempotency_key) \
-         ON CONFLICT (principal, idempotency_key) DO UPDATE SET \
-         request_hash = excluded.request_hash, created_at = excluded.created_at, \
-         status = NULL, body = NULL, completed_at = NULL \
-         WHERE idempotency_keys.created_at < $4 \
-         RETURNING principal, idempotency_key",
-    )
-    .bind(&principals)
-    .bind(&keys)
-    .bind(now.unix_millis())
-    .bind(expired_before.unix_millis())
-    .fetch_all(postgres_conn(tx).await?)
-    .await?;
-    Ok(claimed.into_iter().collect())
-}
-
-/// Deletes the rows of the keys the transaction claimed (see
-/// [`BatchKeys`]), before the answers kept for them are written with the
-/// batch's rows; a claimed key that got no answer is free again.
-pub(crate) async fn free_claims(tx: &mut Tx) -> StoreResult<()> {
-    let claimed = std::mem::take(&mut tx.claimed_keys);
-    if claimed.is_empty() {
-        return Ok(());
-    }
-    let (principals, keys): (Vec<String>, Vec<String>) = claimed.into_iter().unzip();
-    sqlx::query(
-        "DELETE FROM idempotency_keys WHERE (principal, idempotency_key) IN \
-         (SELECT * FROM UNNEST($1::text[], $2::text[]))",
-    )
-    .bind(&principals)
-    .bind(&keys)
-    .execute(postgres_conn(tx).await?)
-    .await?;
-    Ok(())
-}
-
-/// The connection of a PostgreSQL transaction (claims are PostgreSQL's).
-async fn postgres_conn(tx: &mut Tx) -> StoreResult<&mut sqlx::PgConnection> {
-    tx.postgres_conn()
-        .await?
-        .ok_or_else(|| crate::StoreError::Corrupt("idempotency claims outside PostgreSQL".into()))
 }
 
 fn stored_key(

@@ -10,6 +10,7 @@
 mod cells;
 pub mod checkout;
 mod error;
+mod held_claims;
 mod held_removals;
 mod held_stock;
 mod locks;

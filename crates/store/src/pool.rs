@@ -75,7 +75,7 @@ pub struct Tx {
     pub(crate) stock: crate::held_stock::HeldStock,
     pub(crate) removals: crate::held_removals::HeldRemovals,
     /// Idempotency keys claimed for a batch, freed as it writes its rows
-    /// (see `idempotency::BatchKeys`).
+    /// (see `held_claims`).
     pub(crate) claimed_keys: Vec<(String, String)>,
     pub(crate) unit: UnitSavepoint,
     /// How many units in a row ran statements (see [`Tx::next_savepoint`]).

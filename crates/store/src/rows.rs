@@ -182,7 +182,7 @@ impl Tx {
     /// held, and after freeing the idempotency keys it claimed (their
     /// answers are among the rows).
     pub async fn write_appends(&mut self) -> StoreResult<()> {
-        crate::idempotency::free_claims(self).await?;
+        crate::held_claims::free_claims(self).await?;
         write_held_stock(self).await?;
         crate::checkout::carts::write_held_removals(self).await?;
         for (table, columns, rows) in self.appends.take() {
