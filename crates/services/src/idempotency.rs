@@ -95,7 +95,9 @@ fn answered(
     now: Timestamp,
 ) -> Option<ServiceResult<(u16, String)>> {
     let stored = stored?;
-    if now.unix_millis() - stored.created_at.unix_millis() >= RETENTION_MS {
+    // Expired as the store's statements see it (created before the
+    // window), so that a key this lets run is one they replace.
+    if stored.created_at < expired_before(now) {
         return None;
     }
     if stored.request_hash != request_hash {
