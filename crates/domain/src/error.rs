@@ -188,6 +188,10 @@ error_codes! {
     ReviewTooLong = ("review_too_long", 422);
     ReviewNotYet = ("review_not_yet", 409);
     ReviewWindowClosed = ("review_window_closed", 409);
+    // Buyer–seller chat.
+    ChatMessageRequired = ("chat_message_required", 422);
+    ChatMessageTooLong = ("chat_message_too_long", 422);
+    ChatOwnShop = ("chat_own_shop", 422);
     QuoteChanged = ("quote_changed", 409);
     AddressRequired = ("address_required", 422);
     InvalidRecipient = ("invalid_recipient", 422);

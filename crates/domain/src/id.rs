@@ -75,6 +75,10 @@ id_kinds! {
     OrderKind = "ord";
     /// A payment of a checkout through the gateway.
     PaymentKind = "pay";
+    /// One buyer's chat with one shop.
+    ConversationKind = "cnv";
+    /// One message of a chat.
+    MessageKind = "msg";
 }
 
 pub type UserId = Id<UserKind>;
@@ -102,6 +106,8 @@ pub type AddressId = Id<AddressKind>;
 pub type CheckoutId = Id<CheckoutKind>;
 pub type OrderId = Id<OrderKind>;
 pub type PaymentId = Id<PaymentKind>;
+pub type ConversationId = Id<ConversationKind>;
+pub type MessageId = Id<MessageKind>;
 
 pub struct Id<K: IdKind> {
     ulid: Ulid,

@@ -15,6 +15,7 @@ pub mod id;
 pub mod kyc;
 pub mod lang;
 pub mod listing;
+pub mod messaging;
 pub mod money;
 pub mod notification;
 pub mod orders;

@@ -20,6 +20,7 @@ pub mod inventory;
 pub mod kyc;
 pub mod listing_document;
 pub mod mail;
+pub mod messaging;
 pub mod notifications;
 mod passwords;
 pub mod payments;

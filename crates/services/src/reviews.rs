@@ -110,17 +110,5 @@ pub async fn of_order(svc: &Services, order: &StoredOrder) -> ServiceResult<Vec<
 
 /// A shop's rating over all its products' reviews (kept a minute).
 pub async fn of_shop(svc: &Services, seller: SellerId) -> ServiceResult<Rating> {
-    if let Some(rating) = svc.shop_cache.shop_rating(seller) {
-        return Ok(rating);
-    }
-    let ticket = svc.shop_cache.ticket();
-    let read = || async {
-        let rating = store::shop_rating(&svc.store, seller).await?;
-        svc.shop_cache.keep_shop_rating(ticket, seller, rating);
-        Ok(rating)
-    };
-    svc.shop_cache
-        .rating_reads
-        .once((seller, ticket), read)
-        .await
+    Ok(crate::storefront::standing(svc, seller).await?.rating)
 }

@@ -32,6 +32,7 @@ pub mod inventory;
 pub mod kyc;
 pub mod lives;
 pub mod mail_queue;
+pub mod messaging;
 pub mod notifications;
 pub mod objects;
 pub mod outbox;

@@ -18,9 +18,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use super::Standing;
 use etalase_domain::Timestamp;
 use etalase_domain::id::{ProductId, SellerId};
-use etalase_domain::reviews::Rating;
 use etalase_store::pricing::StoredVoucher;
 use etalase_store::product_videos::ProductVideo;
 use etalase_store::videos::Video;
@@ -41,9 +41,10 @@ const VOUCHERS_MAX_AGE: Duration = Duration::from_secs(1);
 /// node; no notice covers that, so they are read again after a second (the
 /// node that made the change forgets them at once).
 const VIDEOS_MAX_AGE: Duration = Duration::from_secs(1);
-/// A shop's rating moves with each review of any of its products; a
-/// minute late on a seller card is fine.
-const SHOP_RATING_MAX_AGE: Duration = Duration::from_secs(60);
+/// A shop's rating moves with each review of any of its products, its
+/// response rate with each chat; a minute late on a seller card is fine
+/// (a reply written on this node forgets it at once).
+const STANDING_MAX_AGE: Duration = Duration::from_secs(60);
 /// Bytes a cached listing costs besides its document.
 const LISTING_OVERHEAD: u64 = 512;
 
@@ -78,9 +79,9 @@ pub struct ShopCache {
     /// A seller's join date never changes.
     joined: Cache<SellerId, Timestamp>,
     vouchers: Cache<SellerId, Entry<Arc<Vec<StoredVoucher>>>>,
-    /// A shop's rating over all its products' reviews (a product page's
-    /// seller card).
-    shop_ratings: Cache<SellerId, Entry<Rating>>,
+    /// A shop's rating and chat response rate (a product page's seller
+    /// card).
+    standings: Cache<SellerId, Entry<Standing>>,
     /// The public free-shipping vouchers running (the search's filter).
     free_shipping: Cache<(), Entry<Arc<Vec<StoredVoucher>>>>,
     /// The newest published videos (the home feed's and the video feed's
@@ -98,7 +99,7 @@ pub struct ShopCache {
     pub(crate) listing_reads: Flights<(ProductId, Ticket), Option<Arc<ShopProduct>>>,
     pub(crate) media_reads: Flights<(ProductId, Ticket), Arc<ProductMedia>>,
     pub(crate) voucher_reads: Flights<(SellerId, Ticket), Arc<Vec<StoredVoucher>>>,
-    pub(crate) rating_reads: Flights<(SellerId, Ticket), Rating>,
+    pub(crate) standing_reads: Flights<(SellerId, Ticket), Standing>,
 }
 
 /// The videos a product page shows: published ones tagging the product
@@ -124,7 +125,7 @@ impl ShopCache {
             listings: Cache::with_weighter(estimated, bytes.max(1), ByWeight),
             joined: Cache::new(20_000),
             vouchers: Cache::new(20_000),
-            shop_ratings: Cache::new(20_000),
+            standings: Cache::new(20_000),
             free_shipping: Cache::new(1),
             videos: Cache::new(1),
             media: Cache::new(20_000),
@@ -133,7 +134,7 @@ impl ShopCache {
             listing_reads: Flights::default(),
             media_reads: Flights::default(),
             voucher_reads: Flights::default(),
-            rating_reads: Flights::default(),
+            standing_reads: Flights::default(),
         }
     }
 
@@ -181,15 +182,21 @@ impl ShopCache {
         self.keep(&self.vouchers, ticket, seller, vouchers, 1);
     }
 
-    pub fn shop_rating(&self, seller: SellerId) -> Option<Rating> {
-        self.shop_ratings
+    pub fn standing(&self, seller: SellerId) -> Option<Standing> {
+        self.standings
             .get(&seller)
-            .filter(|e| e.fresh(SHOP_RATING_MAX_AGE))
+            .filter(|e| e.fresh(STANDING_MAX_AGE))
             .map(|e| e.value)
     }
 
-    pub fn keep_shop_rating(&self, ticket: Ticket, seller: SellerId, rating: Rating) {
-        self.keep(&self.shop_ratings, ticket, seller, rating, 1);
+    pub fn keep_standing(&self, ticket: Ticket, seller: SellerId, standing: Standing) {
+        self.keep(&self.standings, ticket, seller, standing, 1);
+    }
+
+    /// The shop's team answered a chat here.
+    pub fn forget_standing(&self, seller: SellerId) {
+        self.epoch.fetch_add(1, Ordering::SeqCst);
+        self.standings.remove(&seller);
     }
 
     pub fn free_shipping(&self) -> Option<Arc<Vec<StoredVoucher>>> {

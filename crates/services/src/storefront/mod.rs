@@ -171,6 +171,36 @@ pub async fn shop_joined(svc: &Services, seller: SellerId) -> ServiceResult<Time
     Ok(at)
 }
 
+/// What a seller card says of a shop besides its name: its rating over all
+/// its products' reviews and how reliably its team answers chats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Standing {
+    pub rating: etalase_domain::reviews::Rating,
+    pub response: etalase_domain::messaging::ResponseRate,
+}
+
+/// A shop's standing (kept a minute; the buyers who open its pages at the
+/// same instant share one read).
+pub async fn standing(svc: &Services, seller: SellerId) -> ServiceResult<Standing> {
+    if let Some(standing) = svc.shop_cache.standing(seller) {
+        return Ok(standing);
+    }
+    let ticket = svc.shop_cache.ticket();
+    let read = || async {
+        let window = etalase_domain::messaging::RateWindow::at(svc.now());
+        let standing = Standing {
+            rating: etalase_store::reviews::shop_rating(&svc.store, seller).await?,
+            response: etalase_store::messaging::response_rate(&svc.store, seller, window).await?,
+        };
+        svc.shop_cache.keep_standing(ticket, seller, standing);
+        Ok(standing)
+    };
+    svc.shop_cache
+        .standing_reads
+        .once((seller, ticket), read)
+        .await
+}
+
 /// A photo of a product buyers can open (the full image or a thumbnail).
 pub async fn image(
     svc: &Services,
