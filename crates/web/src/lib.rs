@@ -43,7 +43,7 @@ pub use state::{AppState, Secret, ServeRole, WebConfig};
 
 use crate::errors::AppError;
 use crate::routes::{
-    account, admin, admin_catalog, admin_sync, admin_verification, auth, buy, catalog, live,
+    account, admin, admin_catalog, admin_sync, admin_verification, auth, buy, catalog, chat, live,
     notifications, ops, orders, promotions, seller, seo, shop, verification, videos,
 };
 
@@ -178,6 +178,15 @@ fn routes(state: AppState, api_routes: Router<AppState>) -> Router {
             "/account/addresses/{id}/remove",
             post(buy::addresses::remove),
         )
+        .route("/chat", get(chat::buyer::inbox))
+        .route(
+            "/chat/new",
+            get(chat::buyer::new_page).post(chat::buyer::begin),
+        )
+        .route(
+            "/chat/{id}",
+            get(chat::buyer::thread).post(chat::buyer::send),
+        )
         .route("/signout", post(auth::sign_out))
         .route("/lang", post(auth::switch_language))
         .route("/account", get(account::show))
@@ -294,6 +303,11 @@ fn routes(state: AppState, api_routes: Router<AppState>) -> Router {
         .route(
             "/seller/stock",
             get(catalog::stock::overview).post(catalog::stock::bulk),
+        )
+        .route("/seller/chat", get(chat::seller::inbox))
+        .route(
+            "/seller/chat/{id}",
+            get(chat::seller::thread).post(chat::seller::reply),
         )
         .route("/seller/orders", get(orders::list))
         .route("/seller/performance", get(orders::performance::show))

@@ -145,7 +145,7 @@ pub fn seller_nav(scope: &SellerScope, active: &str) -> Vec<NavItem> {
             "/seller/returns",
             false,
         ),
-        (Area::Chat, "seller.nav.chat", "/seller/chat", false),
+        (Area::Chat, "seller.nav.chat", "/seller/chat", true),
         (
             Area::Reports,
             "seller.nav.reports",

@@ -2,6 +2,7 @@
 //! running it again changes nothing. Later capabilities grow it.
 
 mod catalog;
+mod chats;
 pub mod flash;
 pub mod history;
 mod lives;
@@ -61,15 +62,19 @@ pub const DEMO_LOGINS: [DemoLogin; 7] = [
     },
 ];
 
-/// What `serve --demo` and `etalase demo` load: [`load`], and an order
-/// that arrived and was reviewed (its product shows a rating). Tests load
+/// What `serve --demo` and `etalase demo` load: [`load`], an order that
+/// arrived and was reviewed (its product shows a rating), and the buyer's
+/// chat with the shop (its seller card shows a response rate). Tests load
 /// [`load`] alone, whose orders they count.
 pub async fn load_for_visitors(svc: &Services) -> ServiceResult<()> {
     load(svc).await?;
     let buyer = ensure_user(svc, "pembeli@etalase.test", "Andi Pembeli", false).await?;
     let owner = ensure_user(svc, "pemilik@etalase.test", "Sari Pemilik", false).await?;
     let owner_scope = scope_of(svc, owner).await?;
-    orders::arrived_and_reviewed(svc, buyer, owner_scope.seller_id, &owner_scope).await
+    orders::arrived_and_reviewed(svc, buyer, owner_scope.seller_id, &owner_scope).await?;
+    let operations =
+        ensure_user(svc, "operasional@etalase.test", "Budi Operasional", false).await?;
+    chats::load(svc, buyer, owner_scope.seller_id, operations).await
 }
 
 /// Loads whatever part of the demo data is missing.

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod buy;
 pub mod cards;
 pub mod catalog;
+pub mod chat;
 pub mod live;
 pub mod notifications;
 pub mod ops;

@@ -118,6 +118,10 @@ struct ShopPage {
     slug: String,
     initial: char,
     joined: String,
+    /// The shop's rating over its products' reviews, and how many.
+    rating: Option<(String, i64)>,
+    /// How reliably it answers chats ("Chat dibalas 95%").
+    response: Option<String>,
     vouchers: Vec<VoucherChip>,
     query: String,
     cards: Vec<CardView>,
@@ -167,7 +171,11 @@ pub async fn shop_page(
     let videos = crate::routes::videos::shop::links(
         &etalase_services::content::shop::of_shop(svc, seller.id).await?,
     );
+    let standing = storefront::standing(svc, seller.id).await?;
     Ok(html(&ShopPage {
+        rating: crate::routes::cards::rating_label(t, standing.rating)
+            .map(|label| (label, standing.rating.count)),
+        response: crate::routes::chat::rate_label(t, standing.response),
         videos,
         signed_in: ctx.session.is_some(),
         here: format!("/s/{}", seller.slug),

@@ -119,6 +119,8 @@ pub struct ProductView {
     pub seo: Seo,
     /// "Bergabung sejak …" of the seller's card.
     pub shop_joined: String,
+    /// How reliably the shop answers chats ("Chat dibalas 95%").
+    pub shop_response: Option<String>,
     /// Where the shop ships from ("Kota Bandung, Jawa Barat"), once known.
     pub shop_city: Option<String>,
     /// The category path, each step a link to its page.
@@ -254,7 +256,8 @@ pub async fn product(
     } else {
         Vec::new()
     };
-    let shop_rating = reviews::of_shop(svc, l.seller_id).await?;
+    let standing = storefront::standing(svc, l.seller_id).await?;
+    let shop_rating = standing.rating;
     let related = storefront::related(svc, l, 6)
         .await?
         .iter()
@@ -292,6 +295,7 @@ pub async fn product(
             })
             .collect(),
         shop_rating: rating_label(t, shop_rating).map(|label| (label, shop_rating.count)),
+        shop_response: crate::routes::chat::rate_label(t, standing.response),
         images: d
             .images
             .iter()
