@@ -192,6 +192,7 @@ error_codes! {
     ChatMessageRequired = ("chat_message_required", 422);
     ChatMessageTooLong = ("chat_message_too_long", 422);
     ChatOwnShop = ("chat_own_shop", 422);
+    ChatTooFast = ("chat_too_fast", 429);
     QuoteChanged = ("quote_changed", 409);
     AddressRequired = ("address_required", 422);
     InvalidRecipient = ("invalid_recipient", 422);

@@ -108,6 +108,7 @@ fn app(services: Services, config: WebConfig) -> (AppState, Router) {
         config: Arc::new(config),
         openapi: Arc::new(openapi),
         limiter: Arc::new(limit::PublicLimiter::default()),
+        chat_limiter: Arc::new(limit::PublicLimiter::default()),
         stopping: Arc::new(tokio::sync::watch::channel(false).0),
     });
     (state.clone(), routes(state, api_routes))

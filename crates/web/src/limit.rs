@@ -1,6 +1,7 @@
-//! The public Shop API's rate limit: a fixed one-minute window per client
-//! address, in memory (each node counts its own). The middleware that
-//! answers 429 is `throttle::public_api`.
+//! Rate limits: a fixed one-minute window per key, in memory (each node
+//! counts its own). The public Shop API counts per client address (the
+//! middleware that answers 429 is `throttle::public_api`); the buyer's chat
+//! counts per buyer.
 
 use std::collections::HashMap;
 use std::sync::Mutex;

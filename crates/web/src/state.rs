@@ -145,6 +145,8 @@ pub struct Shared {
     pub openapi: Arc<String>,
     /// Counts requests to the public Shop API per address.
     pub limiter: Arc<crate::limit::PublicLimiter>,
+    /// Counts each buyer's chat messages, so no one floods a shop's inbox.
+    pub chat_limiter: Arc<crate::limit::PublicLimiter>,
     /// Becomes `true` when the server stops: what never ends by itself (a
     /// live's event streams) ends then.
     pub stopping: Arc<tokio::sync::watch::Sender<bool>>,

@@ -180,6 +180,46 @@ async fn a_buyer_asks_from_a_product_page_and_the_team_answers(backend: Backend)
     let (_, inbox) = text(&app, &buyer, "/chat").await;
     assert!(inbox.contains("data-unread=\"0\""));
 
+    // Twenty messages a minute at most: a script flooding the shop is
+    // refused, and what it sent past the limit is not written.
+    let token = app.csrf(&buyer, &thread).await;
+    let mut answers = Vec::new();
+    for n in 0..20 {
+        let body = format!("Pesan {n}");
+        let sent = buyer
+            .post(app.url(&thread))
+            .form(&[("_csrf", token.as_str()), ("body", body.as_str())])
+            .send()
+            .await
+            .unwrap();
+        answers.push(sent.status());
+    }
+    let first_refused = answers
+        .iter()
+        .position(|s| *s == StatusCode::TOO_MANY_REQUESTS)
+        .expect("refused within the minute");
+    assert!(
+        answers[..first_refused]
+            .iter()
+            .all(|s| *s == StatusCode::SEE_OTHER)
+    );
+    let refused = buyer
+        .post(app.url(&thread))
+        .form(&[("_csrf", token.as_str()), ("body", "Lagi")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("Terlalu banyak pesan")
+    );
+    let (_, page) = text(&app, &buyer, &thread).await;
+    assert!(!page.contains(">Lagi<"), "nothing written past the limit");
+
     // The shop's owner does not ask the shop as a buyer.
     let owner = app.demo_member("pemilik@etalase.test").await;
     let (status, page) = text(&app, &owner, "/chat/new?shop=shop").await;

@@ -172,6 +172,10 @@ async fn product_pages_carry_seo_tags_and_crawlers_find_them(backend: Backend) {
     let (status, robots) = text(&app, "/robots.txt").await;
     assert_eq!(status, StatusCode::OK);
     assert!(robots.contains("Disallow: /seller"));
+    assert!(
+        robots.contains("Disallow: /chat"),
+        "conversations are no one else's"
+    );
     assert!(robots.contains("Sitemap: http://etalase.test/sitemap.xml"));
     let (_, index) = text(&app, "/sitemap.xml").await;
     assert!(index.contains("<loc>http://etalase.test/sitemaps/products-1.xml</loc>"));

@@ -193,9 +193,11 @@ impl ShopCache {
         self.keep(&self.standings, ticket, seller, standing, 1);
     }
 
-    /// The shop's team answered a chat here.
+    /// The shop's team answered a chat here. The epoch stays: moving it
+    /// would drop every kept feed page at each chat reply, and a read begun
+    /// before the reply keeping the old standing is a minute late at most,
+    /// which the seller card allows.
     pub fn forget_standing(&self, seller: SellerId) {
-        self.epoch.fetch_add(1, Ordering::SeqCst);
         self.standings.remove(&seller);
     }
 

@@ -47,7 +47,7 @@ fn escape(text: &str) -> String {
 pub async fn robots(State(state): State<AppState>) -> Response {
     let body = format!(
         "User-agent: *\nAllow: /\nDisallow: /seller\nDisallow: /admin\nDisallow: /api/\n\
-         Disallow: /account\nDisallow: /vouchers/\n\nSitemap: {}/sitemap.xml\n",
+         Disallow: /account\nDisallow: /vouchers/\nDisallow: /chat\n\nSitemap: {}/sitemap.xml\n",
         base(&state)
     );
     (

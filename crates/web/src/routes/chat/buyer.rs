@@ -163,6 +163,20 @@ pub struct MessageForm {
     body: String,
 }
 
+/// The most messages one buyer sends in a minute (a person typing sends far
+/// fewer; more is a script flooding a shop's inbox).
+const MESSAGES_PER_MINUTE: u32 = 20;
+
+/// Counts one message of the buyer; refused past the minute's limit.
+fn admit(u: &UserCtx) -> AppResult<()> {
+    let key = u.session.user.id.to_string();
+    u.ctx
+        .state
+        .chat_limiter
+        .admit(&key, MESSAGES_PER_MINUTE, std::time::Instant::now())
+        .map_err(|_| AppError::from(ErrorCode::ChatTooFast))
+}
+
 fn product_of(form: &MessageForm) -> Option<&str> {
     Some(form.product.as_str()).filter(|p| !p.is_empty())
 }
@@ -170,6 +184,7 @@ fn product_of(form: &MessageForm) -> Option<&str> {
 /// `POST /chat/new`: the buyer's first message to a shop (or the next, if
 /// a conversation began meanwhile).
 pub async fn begin(u: UserCtx, Form(form): Form<MessageForm>) -> AppResult<Response> {
+    admit(&u)?;
     let a = asking(&u, &form.shop, product_of(&form)).await?;
     let svc = &u.ctx.state.services;
     match messaging::ask(svc, u.session.user.id, a.seller, a.product, &form.body).await {
@@ -243,6 +258,7 @@ pub async fn send(
     Form(form): Form<MessageForm>,
 ) -> AppResult<Response> {
     let id = conversation_id(&id)?;
+    admit(&u)?;
     let product = product_of(&form).and_then(|p| p.parse::<ProductId>().ok());
     let svc = &u.ctx.state.services;
     let done: Result<(), ServiceError> =
