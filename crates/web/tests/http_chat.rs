@@ -11,10 +11,20 @@ use etalase_services::ServiceConfig;
 use etalase_services::fulfilment::tracking::CourierConfig;
 use etalase_testkit::{Backend, on_both_backends};
 use reqwest::StatusCode;
+use serde_json::Value;
 
 async fn text(app: &TestApp, client: &reqwest::Client, path: &str) -> (StatusCode, String) {
     let r = app.get(client, path).await;
     (r.status(), r.text().await.unwrap())
+}
+
+/// The demo shop in the public API.
+async fn shop_api(app: &TestApp) -> Value {
+    let found = reqwest::get(app.url("/api/v1/shop/shops/shop"))
+        .await
+        .unwrap();
+    assert_eq!(found.status(), StatusCode::OK);
+    found.json().await.unwrap()
 }
 
 /// The first product page the demo shop's page links to, and its id.
@@ -42,6 +52,7 @@ async fn a_buyer_asks_from_a_product_page_and_the_team_answers(backend: Backend)
         "{page}"
     );
     assert!(!page.contains("data-testid=\"seller-response\""));
+    assert_eq!(shop_api(&app).await["chat_response_rate"], Value::Null);
     // A guest is asked to sign in first, and comes back.
     let guest = app.get(&app.browser(), &ask).await;
     assert_eq!(guest.status(), StatusCode::SEE_OTHER);
@@ -171,6 +182,7 @@ async fn a_buyer_asks_from_a_product_page_and_the_team_answers(backend: Backend)
     assert!(page.contains("Chat dibalas 100%"), "{page}");
     let (_, page) = text(&app, &app.browser(), "/s/shop").await;
     assert!(page.contains("data-testid=\"shop-response\">Chat dibalas 100%"));
+    assert_eq!(shop_api(&app).await["chat_response_rate"], 100);
 
     // The buyer finds the answer unread, then reads it.
     let (_, inbox) = text(&app, &buyer, "/chat").await;

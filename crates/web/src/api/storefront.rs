@@ -248,6 +248,13 @@ pub struct ShopProfile {
     pub slug: String,
     pub name: String,
     pub joined_at: String,
+    /// The average of every review of its products, one decimal; `null`
+    /// before any review.
+    pub rating: Option<f64>,
+    pub review_count: i64,
+    /// The share of buyers' chat questions of the last 90 days it answered
+    /// within 12 hours, in whole percent; `null` before any is counted.
+    pub chat_response_rate: Option<i64>,
     /// Its first page of products.
     pub products: ProductList,
 }
@@ -277,7 +284,11 @@ pub async fn shop(
         page: 1,
         per_page: storefront::PAGE_SIZE,
     };
+    let standing = storefront::standing(svc, seller.id).await?;
     Ok(Json(ShopProfile {
+        rating: standing.rating.average(),
+        review_count: standing.rating.count,
+        chat_response_rate: standing.response.percent(),
         products: list(storefront::cards(svc, &feed).await?),
         joined_at: seller.created_at.to_rfc3339(),
         slug: seller.slug,
