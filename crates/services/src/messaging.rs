@@ -99,7 +99,6 @@ pub async fn say(
     product: Option<ProductId>,
     text: &str,
 ) -> ServiceResult<()> {
-    checked(text)?;
     let found = store::conversation_of_buyer(&svc.store, buyer, conversation)
         .await?
         .ok_or(ErrorCode::NotFound)?;

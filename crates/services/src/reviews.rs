@@ -6,8 +6,8 @@
 
 use etalase_domain::ErrorCode;
 use etalase_domain::audit::Actor;
-use etalase_domain::id::{OrderId, ProductId, SellerId, UserId};
-use etalase_domain::reviews::{self, Rating, Stars};
+use etalase_domain::id::{OrderId, ProductId, UserId};
+use etalase_domain::reviews::{self, Stars};
 use etalase_store::audit;
 use etalase_store::checkout::{self as orders, StoredOrder};
 use etalase_store::reviews::{self as store, NewReview, StoredReview};
@@ -106,9 +106,4 @@ pub async fn of_product(svc: &Services, product: ProductId) -> ServiceResult<Vec
 /// as the buyer's own).
 pub async fn of_order(svc: &Services, order: &StoredOrder) -> ServiceResult<Vec<StoredReview>> {
     Ok(store::reviews_of_order(&svc.store, order.id).await?)
-}
-
-/// A shop's rating over all its products' reviews (kept a minute).
-pub async fn of_shop(svc: &Services, seller: SellerId) -> ServiceResult<Rating> {
-    Ok(crate::storefront::standing(svc, seller).await?.rating)
 }

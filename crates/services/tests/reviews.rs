@@ -146,7 +146,10 @@ async fn only_an_arrived_order_is_reviewed_and_its_rating_follows(backend: Backe
     );
     let seller = arrived.seller;
     assert_eq!(
-        reviews::of_shop(&w.svc, seller).await.unwrap(),
+        etalase_services::storefront::standing(&w.svc, seller)
+            .await
+            .unwrap()
+            .rating,
         Rating { count: 1, stars: 4 }
     );
 }

@@ -185,11 +185,18 @@ fn product_of(form: &MessageForm) -> Option<&str> {
 /// a conversation began meanwhile).
 pub async fn begin(u: UserCtx, Form(form): Form<MessageForm>) -> AppResult<Response> {
     admit(&u)?;
-    let a = asking(&u, &form.shop, product_of(&form)).await?;
     let svc = &u.ctx.state.services;
-    match messaging::ask(svc, u.session.user.id, a.seller, a.product, &form.body).await {
+    let seller = sellers::find_seller_by_slug(&svc.store, &form.shop)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    // A malformed product id names nothing: the buyer asks the shop.
+    let product = product_of(&form).and_then(|p| p.parse::<ProductId>().ok());
+    // `ask` checks what may be asked (the shop in the Shop, the product
+    // its own); the composer's page is read again only to show a refusal.
+    match messaging::ask(svc, u.session.user.id, seller.id, product, &form.body).await {
         Ok(id) => Ok(Redirect::to(&format!("/chat/{id}#latest")).into_response()),
         Err(e) if e.code.status() == 422 => {
+            let a = asking(&u, &form.shop, product_of(&form)).await?;
             let errors = FormErrors::from_service(&u.ctx.t, &e);
             let page = first_message_page(&u, a, form.body, errors).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html(&page)).into_response())

@@ -10,7 +10,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use etalase_domain::id::ConversationId;
 use etalase_domain::messaging::{ANSWER_WITHIN_SECONDS, RATE_WINDOW_DAYS, Side};
-use etalase_domain::policy::{Area, SellerAction};
 use etalase_services::messaging::{self, INBOX_PAGE};
 use serde::Deserialize;
 
@@ -93,7 +92,6 @@ struct ThreadPage {
     id: String,
     buyer_name: String,
     messages: Vec<MessageView>,
-    can_reply: bool,
     typed: String,
     max_chars: usize,
     errors: FormErrors,
@@ -117,7 +115,6 @@ async fn thread_page(
         id: id.to_string(),
         buyer_name: thread.conversation.buyer_name.clone(),
         messages: message_views(&s.ctx.t, &thread.messages, Side::Seller),
-        can_reply: s.scope.may(SellerAction::write(Area::Chat)),
         typed,
         max_chars: MAX_CHARS,
         errors,
