@@ -177,6 +177,9 @@ if [ -n "${ETALASE_BENCH_POSTGRES_URL:-}" ]; then
     generate postgres "$pg_data" "$pg_url"
   fi
   measure postgres "$pg_data" "$pg_url"
-  [ -z "${ETALASE_BENCH_SHOP_PG:-}" ] && [ "${ETALASE_BENCH_KEEP:-0}" != 1 ] \
-    && psql "$ETALASE_BENCH_POSTGRES_URL" -qc "DROP DATABASE $db" >/dev/null
+  # An `if`, not `&&`: as the script's last command, a kept database made
+  # the `&&` chain, and so the whole scenario, exit 1.
+  if [ -z "${ETALASE_BENCH_SHOP_PG:-}" ] && [ "${ETALASE_BENCH_KEEP:-0}" != 1 ]; then
+    psql "$ETALASE_BENCH_POSTGRES_URL" -qc "DROP DATABASE $db" >/dev/null
+  fi
 fi
