@@ -19,7 +19,9 @@ use tantivy::schema::{
     FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STRING, Schema,
     TextFieldIndexing, TextOptions,
 };
-use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Term, doc};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term, doc,
+};
 
 use crate::listing_document::ListingDocument;
 
@@ -154,7 +156,7 @@ pub struct ShippingCover {
 
 pub struct SearchIndex {
     reader: IndexReader,
-    writer: Mutex<IndexWriter>,
+    writer: Mutex<Writing>,
     fields: Fields,
     /// Searches answered at the current generation.
     answers: Answers<SearchQuery, Hits>,
@@ -196,6 +198,32 @@ fn schema() -> (Schema, Fields) {
         rating: b.add_i64_field("rating", INDEXED | FAST),
     };
     (b.build(), fields)
+}
+
+/// The index's writer, and what it last wrote of each product.
+struct Writing {
+    writer: IndexWriter,
+    /// Each product's document as last committed (its fingerprint), or
+    /// `None` when it was taken out. A change that would write the same
+    /// again is skipped: most changes the projection passes on are to stock,
+    /// which the index does not hold (a flash sale projects its product
+    /// after every batch of orders), and a commit costs a new segment and
+    /// empties the answers kept for the current generation. A product not
+    /// here is unknown (since the start, or since a write failed) and is
+    /// always written.
+    written: HashMap<ProductId, Option<u128>>,
+}
+
+/// Identifies a document by its fields and values (a collision would only
+/// keep an outdated entry until the product's next change; at 128 bits, it
+/// does not happen).
+fn fingerprint(document: &TantivyDocument) -> u128 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for (field, _) in document.field_values() {
+        hasher.update(&field.field_id().to_le_bytes());
+    }
+    hasher.update(&document.node_data);
+    hasher.digest128()
 }
 
 fn failed(e: impl std::fmt::Display) -> ServiceError {
@@ -254,7 +282,10 @@ impl SearchIndex {
             .map_err(failed)?;
         Ok(SearchIndex {
             reader,
-            writer: Mutex::new(writer),
+            writer: Mutex::new(Writing {
+                writer,
+                written: HashMap::new(),
+            }),
             fields,
             answers: Answers::new(),
             corrections: Answers::new(),
@@ -290,7 +321,7 @@ impl SearchIndex {
             return Ok(());
         }
         // Changes go on being written while the merge runs.
-        let merged = self.writer.lock().map_err(failed)?.merge(&segments);
+        let merged = self.writer.lock().map_err(failed)?.writer.merge(&segments);
         merged.wait().map_err(failed)?;
         self.reader.reload().map_err(failed)
     }
@@ -305,61 +336,100 @@ impl SearchIndex {
     }
 
     /// Puts products in (listed) or takes them out (anything else), then
-    /// commits and makes them searchable.
+    /// commits and makes them searchable. A product whose document would
+    /// be the same as the one written last is left alone; when nothing
+    /// changes, nothing is committed.
     pub fn apply(&self, changes: &[Change]) -> ServiceResult<()> {
-        let f = self.fields;
-        let mut writer = self.writer.lock().map_err(failed)?;
+        let mut writing = self.writer.lock().map_err(failed)?;
+        let written = self.write(&mut writing, changes);
+        if written.is_err() {
+            // What the writer holds uncommitted is no longer known.
+            writing.written.clear();
+        }
+        let written = written?;
+        if written.is_empty() {
+            return Ok(());
+        }
+        writing.written.extend(written);
+        drop(writing);
+        self.reader.reload().map_err(failed)
+    }
+
+    /// Writes and commits the changes that differ from what was written
+    /// last; returns what it wrote of each product.
+    fn write(
+        &self,
+        writing: &mut Writing,
+        changes: &[Change],
+    ) -> ServiceResult<Vec<(ProductId, Option<u128>)>> {
+        let mut written = Vec::new();
         for (id, listing) in changes {
-            writer.delete_term(Term::from_field_text(f.id, &id.to_string()));
-            let Some((l, d)) = listing else { continue };
-            if l.visibility != Visibility::Listed {
+            let document = listing
+                .as_ref()
+                .filter(|(l, _)| l.visibility == Visibility::Listed)
+                .map(|(l, d)| self.document(*id, l, d));
+            let print = document.as_ref().map(fingerprint);
+            if writing.written.get(id) == Some(&print) {
                 continue;
             }
-            // Variant values count too: buyers type "kaos hitam".
-            let options: Vec<&str> = d
-                .options
-                .iter()
-                .flat_map(|(_, values)| values.iter().map(String::as_str))
-                .collect();
-            let text = format!(
-                "{} {} {} {} {} {} {}",
-                l.title,
-                l.brand.as_deref().unwrap_or_default(),
-                d.description_text,
-                d.attributes.values().cloned().collect::<Vec<_>>().join(" "),
-                d.tags.join(" "),
-                options.join(" "),
-                l.shop_name
-            );
-            let mut document = doc!(
-                f.id => id.to_string(),
-                f.seller => l.seller_id.to_string(),
-                f.title => l.title.clone(),
-                f.text => text,
-                f.words => format!("{} {}", l.title, l.brand.as_deref().unwrap_or_default()),
-                f.price => l.min_price,
-                f.max_price => l.max_price,
-                f.cod => u64::from(l.cod_allowed),
-                f.fresh => l.product_updated_at.unix_millis(),
-                f.rank => l.rank_score,
-                f.sold => l.sold_count,
-                f.rating => l.rating.tenths().unwrap_or(0),
-            );
-            if let Some(category) = &l.category {
-                document.add_facet(f.category, Facet::from(&format!("/{category}")));
-                let top = category.split('/').next().unwrap_or(category);
-                document.add_text(f.top_category, top);
+            writing
+                .writer
+                .delete_term(Term::from_field_text(self.fields.id, &id.to_string()));
+            if let Some(document) = document {
+                writing.writer.add_document(document).map_err(failed)?;
             }
-            if let Some(regency) = l.shop_regency.as_deref().and_then(|r| regions().regency(r)) {
-                let (province, regency) = (regency.parent, regency.code);
-                document.add_facet(f.place, Facet::from(&format!("/{province}/{regency}")));
-                document.add_text(f.province, province);
-            }
-            writer.add_document(document).map_err(failed)?;
+            written.push((*id, print));
         }
-        writer.commit().map_err(failed)?;
-        drop(writer);
-        self.reader.reload().map_err(failed)
+        if !written.is_empty() {
+            writing.writer.commit().map_err(failed)?;
+        }
+        Ok(written)
+    }
+
+    /// A listed product's document.
+    fn document(&self, id: ProductId, l: &ShopListing, d: &ListingDocument) -> TantivyDocument {
+        let f = self.fields;
+        // Variant values count too: buyers type "kaos hitam".
+        let options: Vec<&str> = d
+            .options
+            .iter()
+            .flat_map(|(_, values)| values.iter().map(String::as_str))
+            .collect();
+        let text = format!(
+            "{} {} {} {} {} {} {}",
+            l.title,
+            l.brand.as_deref().unwrap_or_default(),
+            d.description_text,
+            d.attributes.values().cloned().collect::<Vec<_>>().join(" "),
+            d.tags.join(" "),
+            options.join(" "),
+            l.shop_name
+        );
+        let mut document = doc!(
+            f.id => id.to_string(),
+            f.seller => l.seller_id.to_string(),
+            f.title => l.title.clone(),
+            f.text => text,
+            f.words => format!("{} {}", l.title, l.brand.as_deref().unwrap_or_default()),
+            f.price => l.min_price,
+            f.max_price => l.max_price,
+            f.cod => u64::from(l.cod_allowed),
+            f.fresh => l.product_updated_at.unix_millis(),
+            f.rank => l.rank_score,
+            f.sold => l.sold_count,
+            f.rating => l.rating.tenths().unwrap_or(0),
+        );
+        if let Some(category) = &l.category {
+            document.add_facet(f.category, Facet::from(&format!("/{category}")));
+            let top = category.split('/').next().unwrap_or(category);
+            document.add_text(f.top_category, top);
+        }
+        if let Some(regency) = l.shop_regency.as_deref().and_then(|r| regions().regency(r)) {
+            let (province, regency) = (regency.parent, regency.code);
+            document.add_facet(f.place, Facet::from(&format!("/{province}/{regency}")));
+            document.add_text(f.province, province);
+        }
+        document
     }
 
     /// What a search finds: kept for the next buyer asking the same until

@@ -459,3 +459,78 @@ fn the_rating_filter_keeps_products_rated_at_least_so() {
         "not yet reviewed is not rated"
     );
 }
+
+/// A change the index does not hold (stock, which a flash sale changes
+/// after every batch of orders) commits nothing, and keeps the answers;
+/// any change it holds is written, whatever came before.
+#[test]
+fn a_change_to_nothing_the_index_holds_writes_nothing() {
+    let index = SearchIndex::in_memory();
+    let generation = || index.reader.searcher().generation().generation_id();
+    let kaos = listing("Kaos Polos Hitam", "fashion-pria/kaos", 45_000, true, "");
+    let id = kaos.0;
+    index.apply(std::slice::from_ref(&kaos)).unwrap();
+    let asked = query("kaos");
+    assert_eq!(index.search(&asked).unwrap().ids, [id]);
+    let before = generation();
+
+    let mut fewer = kaos.clone();
+    fewer.1.as_mut().unwrap().0.total_stock = 3;
+    index.apply(&[fewer.clone(), fewer.clone()]).unwrap();
+    assert_eq!(generation(), before, "a stock change committed");
+    assert_eq!(index.search(&asked).unwrap().ids, [id]);
+
+    // Each field the index holds is written when it changes.
+    let edits: [fn(&mut ShopListing); 7] = [
+        |l| l.title = "Kaos Polos Putih".into(),
+        |l| l.min_price = 39_000,
+        |l| l.sold_count = 7,
+        |l| l.rank_score = 12,
+        |l| l.cod_allowed = false,
+        |l| l.shop_regency = Some("3273".into()),
+        |l| l.category = Some("fashion-pria/kemeja".into()),
+    ];
+    let mut current = fewer;
+    for (n, edit) in edits.iter().enumerate() {
+        let at = generation();
+        edit(&mut current.1.as_mut().unwrap().0);
+        index.apply(std::slice::from_ref(&current)).unwrap();
+        assert!(generation() > at, "edit {n} was not written");
+    }
+    let mut described = current.clone();
+    described.1.as_mut().unwrap().1 = ListingDocument::described("Bahan katun combed.");
+    let at = generation();
+    index.apply(std::slice::from_ref(&described)).unwrap();
+    assert!(generation() > at, "a new description was not written");
+    assert_eq!(index.search(&query("katun")).unwrap().ids, [id]);
+
+    // Out, out again (nothing to write), and back in.
+    index.apply(&[(id, None)]).unwrap();
+    let out = generation();
+    assert!(index.search(&asked).unwrap().ids.is_empty());
+    let mut hidden = described.clone();
+    hidden.1.as_mut().unwrap().0.visibility = Visibility::SoldOut;
+    index.apply(&[(id, None), hidden]).unwrap();
+    assert_eq!(generation(), out, "taking out what is out committed");
+    index.apply(std::slice::from_ref(&described)).unwrap();
+    assert_eq!(index.search(&asked).unwrap().ids, [id]);
+}
+
+/// After a reopen the index knows nothing of what it wrote: the first
+/// change of each product is written again, even an identical one.
+#[test]
+fn a_reopened_index_writes_each_product_again() {
+    let dir = std::env::temp_dir().join(format!("etalase-search-{}", ProductId::generate()));
+    let kaos = listing("Kaos Polos Hitam", "fashion-pria/kaos", 45_000, true, "");
+    SearchIndex::open(&dir)
+        .unwrap()
+        .apply(std::slice::from_ref(&kaos))
+        .unwrap();
+    let index = SearchIndex::open(&dir).unwrap();
+    let at = index.reader.searcher().generation().generation_id();
+    index.apply(std::slice::from_ref(&kaos)).unwrap();
+    assert!(index.reader.searcher().generation().generation_id() > at);
+    assert_eq!(index.len(), 1);
+    drop(index);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
