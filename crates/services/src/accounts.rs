@@ -7,7 +7,7 @@ use etalase_domain::policy::Role;
 use etalase_domain::seller::{SellerStatus, ShopName, ShopSlug};
 use etalase_domain::verification::VerificationState;
 use etalase_domain::{ErrorCode, Lang, Timestamp};
-use etalase_store::accounts::{self as store, NewUser, ThrottleRow, User};
+use etalase_store::accounts::{self as store, NewUser, SessionRecord, ThrottleRow, User};
 use etalase_store::sellers::{self, Member};
 use etalase_store::{Tx, audit, outbox};
 
@@ -331,11 +331,15 @@ pub async fn sign_in(
             if let Some(key) = &account_key {
                 store::clear_throttle(&mut tx, key).await?;
             }
-            if let Some(previous) = previous_token {
-                store::delete_session(&mut tx, &hash_token(previous)).await?;
+            let previous = previous_token.map(hash_token);
+            if let Some(previous) = &previous {
+                store::delete_session(&mut tx, previous).await?;
             }
             let signed_in = open_session(&mut tx, user, client, now).await?;
             tx.commit().await?;
+            if let Some(previous) = &previous {
+                svc.kept_sessions.forget(previous);
+            }
             Ok(signed_in)
         }
         _ => {
@@ -387,9 +391,11 @@ fn next_throttle_state(
 }
 
 pub async fn sign_out(svc: &Services, token: &str) -> ServiceResult<()> {
+    let token_hash = hash_token(token);
     let mut tx = svc.store.write().await?;
-    store::delete_session(&mut tx, &hash_token(token)).await?;
+    store::delete_session(&mut tx, &token_hash).await?;
     tx.commit().await?;
+    svc.kept_sessions.forget(&token_hash);
     Ok(())
 }
 
@@ -413,7 +419,7 @@ pub async fn current_session(svc: &Services, token: &str) -> ServiceResult<Optio
 /// buyer's request needs, one read fewer.
 pub async fn session_user(svc: &Services, token: &str) -> ServiceResult<Option<(String, User)>> {
     let token_hash = hash_token(token);
-    let Some(record) = store::find_session(&svc.store, &token_hash).await? else {
+    let Some(record) = read_session(svc, &token_hash).await? else {
         return Ok(None);
     };
     let now = svc.now();
@@ -428,6 +434,7 @@ pub async fn session_user(svc: &Services, token: &str) -> ServiceResult<Option<(
         let mut tx = svc.store.write().await?;
         store::delete_session(&mut tx, &token_hash).await?;
         tx.commit().await?;
+        svc.kept_sessions.forget(&token_hash);
         return Err(ErrorCode::SessionExpired.into());
     }
     // Refresh the idle clock at most once a minute, through the writer of
@@ -438,6 +445,21 @@ pub async fn session_user(svc: &Services, token: &str) -> ServiceResult<Option<(
         tx.commit().await?;
     }
     Ok(Some((token_hash, record.user)))
+}
+
+/// The session behind a token's hash: kept from a moment ago on this node
+/// ([`crate::kept_sessions`]), else read (and kept).
+async fn read_session(svc: &Services, token_hash: &str) -> ServiceResult<Option<SessionRecord>> {
+    let now = svc.now();
+    if let Some(kept) = svc.kept_sessions.get(token_hash, now) {
+        return Ok(Some(kept));
+    }
+    let ticket = svc.kept_sessions.ticket();
+    let found = store::find_session(&svc.store, token_hash).await?;
+    if let Some(record) = &found {
+        svc.kept_sessions.keep(ticket, record, now);
+    }
+    Ok(found)
 }
 
 /// Changes the password after checking the current one; every other session
@@ -480,6 +502,9 @@ pub async fn change_password(
     )
     .await?;
     tx.commit().await?;
+    // The password hash is in every kept session of the user, and their
+    // other sessions just ended.
+    svc.kept_sessions.forget_all();
     Ok(())
 }
 
@@ -487,6 +512,8 @@ pub async fn set_language(svc: &Services, user: UserId, lang: Lang) -> ServiceRe
     let mut tx = svc.store.write().await?;
     store::set_lang(&mut tx, user, lang, svc.now()).await?;
     tx.commit().await?;
+    // The language is in the user's kept sessions: the next page shows it.
+    svc.kept_sessions.forget_all();
     Ok(())
 }
 

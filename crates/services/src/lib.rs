@@ -17,6 +17,7 @@ pub mod fetch;
 pub mod fulfilment;
 pub mod idempotency;
 pub mod inventory;
+pub mod kept_sessions;
 pub mod kyc;
 pub mod listing_document;
 pub mod mail;
@@ -194,6 +195,8 @@ pub struct Services {
     pub keys_in_flight: Arc<idempotency::InFlight>,
     /// Sessions seen on this node, for their idle clock's writer.
     pub session_touches: Arc<session_touches::SessionTouches>,
+    /// Sessions read a moment ago, given again without a read.
+    pub kept_sessions: Arc<kept_sessions::KeptSessions>,
 }
 
 impl Services {
@@ -231,6 +234,7 @@ impl Services {
             search: None,
             keys_in_flight: Arc::default(),
             session_touches: Arc::default(),
+            kept_sessions: Arc::default(),
         }
     }
 

@@ -226,8 +226,71 @@ async fn a_session_idle_clock_moves_without_a_write_per_request(backend: Backend
     assert_eq!(stored(hash).await, inline.now());
 }
 
+/// A session read a moment ago is given again without a read (the buyer's
+/// next request), yet every ending on this node shows at once: signing
+/// out, a password change (the user's other sessions), and a change of
+/// language shows on the next request. What another node ends shows
+/// here within the second a read is kept.
+async fn a_kept_session_never_outlives_an_ending_on_this_node(backend: Backend) {
+    let (svc, db, clock) = clocked(backend).await;
+    let password = "kopi susu gula aren";
+    accounts::create_user(&svc, "sari@contoh.id", "Sari", password, false)
+        .await
+        .unwrap();
+    let client = ClientInfo::default();
+    let mut tokens = Vec::new();
+    for _ in 0..4 {
+        let signed_in = accounts::sign_in(&svc, "sari@contoh.id", password, &client, None)
+            .await
+            .unwrap();
+        tokens.push(signed_in.token);
+    }
+    let user = |token: String| {
+        let svc = svc.clone();
+        async move { accounts::session_user(&svc, &token).await.unwrap() }
+    };
+
+    // Ended by another node: this node gives its read again for a moment.
+    let (hash, _) = user(tokens[0].clone()).await.unwrap();
+    let mut tx = db.store.write().await.unwrap();
+    users::delete_session(&mut tx, &hash).await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(user(tokens[0].clone()).await.is_some(), "not kept");
+    clock.advance_secs(1);
+    assert!(user(tokens[0].clone()).await.is_none());
+
+    // Signed out here: at once.
+    assert!(user(tokens[1].clone()).await.is_some());
+    accounts::sign_out(&svc, &tokens[1]).await.unwrap();
+    assert!(user(tokens[1].clone()).await.is_none());
+
+    // A password change ends the user's other sessions at once, and the
+    // session that changed it carries the new hash.
+    assert!(user(tokens[3].clone()).await.is_some());
+    let current = accounts::current_session(&svc, &tokens[2])
+        .await
+        .unwrap()
+        .unwrap();
+    let new_password = "teh manis es batu";
+    accounts::change_password(&svc, &current, password, new_password, new_password)
+        .await
+        .unwrap();
+    assert!(user(tokens[3].clone()).await.is_none());
+    let (_, changed) = user(tokens[2].clone()).await.unwrap();
+    assert_ne!(changed.password_hash, current.user.password_hash);
+
+    // A new language shows on the next request.
+    assert_eq!(changed.lang, Some(Lang::Id));
+    accounts::set_language(&svc, changed.id, Lang::En)
+        .await
+        .unwrap();
+    let (_, switched) = user(tokens[2].clone()).await.unwrap();
+    assert_eq!(switched.lang, Some(Lang::En));
+}
+
 on_both_backends!(
     seller_sign_up_writes_everything_in_one_transaction,
     demo_data_loads_once,
     a_session_idle_clock_moves_without_a_write_per_request,
+    a_kept_session_never_outlives_an_ending_on_this_node,
 );
