@@ -10,7 +10,7 @@ use etalase_domain::checkout::OrderStatus;
 use etalase_domain::reviews::Rating;
 use etalase_services::fulfilment::tracking::CourierConfig;
 use etalase_services::reviews::{self, ReviewForm};
-use etalase_services::{ServiceConfig, demo, sync};
+use etalase_services::{ServiceConfig, demo, storefront, sync};
 use etalase_store::checkout::{StoredOrder, lines_of_orders};
 use etalase_store::{accounts, shop};
 use etalase_testkit::{Backend, on_both_backends};
@@ -56,6 +56,10 @@ async fn only_an_arrived_order_is_reviewed_and_its_rating_follows(backend: Backe
     );
     let mine = reviews::of_order(&w.svc, &arrived).await.unwrap();
     assert_eq!((mine.len(), mine[0].stars), (1, 5));
+    // The product page's reviews, kept for the next buyer.
+    let product = lines_of_orders(&w.svc.store, &[arrived.id]).await.unwrap()[0].product;
+    let shown = storefront::reviews(&w.svc, product).await.unwrap();
+    assert_eq!((shown.len(), shown[0].stars), (1, 5));
 
     // A second review of the line replaces the first: still one review.
     reviews::review(
@@ -73,9 +77,12 @@ async fn only_an_arrived_order_is_reviewed_and_its_rating_follows(backend: Backe
     );
     let mine = reviews::of_order(&w.svc, &arrived).await.unwrap();
     assert_eq!(mine[0].body.as_deref(), Some("Warnanya agak pudar."));
-    let product = lines_of_orders(&w.svc.store, &[arrived.id]).await.unwrap()[0].product;
-    let shown = reviews::of_product(&w.svc, product).await.unwrap();
+    // The page shows the new review once the Shop has its rating: what
+    // was kept went with the change.
+    let shown = storefront::reviews(&w.svc, product).await.unwrap();
     assert_eq!(shown.len(), 1);
+    assert_eq!(shown[0].stars, 3);
+    assert_eq!(shown[0].body.as_deref(), Some("Warnanya agak pudar."));
     assert_eq!(shown[0].buyer_name, "Andi Pembeli");
 
     // Bad input is named by field, and nothing changes.

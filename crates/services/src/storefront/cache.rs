@@ -23,6 +23,7 @@ use etalase_domain::Timestamp;
 use etalase_domain::id::{ProductId, SellerId};
 use etalase_store::pricing::StoredVoucher;
 use etalase_store::product_videos::ProductVideo;
+use etalase_store::reviews::StoredReview;
 use etalase_store::videos::Video;
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
@@ -45,6 +46,10 @@ const VIDEOS_MAX_AGE: Duration = Duration::from_secs(1);
 /// response rate with each chat; a minute late on a seller card is fine
 /// (a reply written on this node forgets it at once).
 const STANDING_MAX_AGE: Duration = Duration::from_secs(60);
+/// A product's newest reviews change with a review of it, whose event the
+/// projection follows (forgetting them with the listing); read again after
+/// as long as a listing.
+const REVIEWS_MAX_AGE: Duration = LISTING_MAX_AGE;
 /// Bytes a cached listing costs besides its document.
 const LISTING_OVERHEAD: u64 = 512;
 
@@ -59,6 +64,16 @@ impl<T> Entry<T> {
     fn fresh(&self, max_age: Duration) -> bool {
         self.read_at.elapsed() < max_age
     }
+}
+
+/// What `cache` holds for `key`, unless older than `max_age`.
+fn fresh<K, T, W>(cache: &Cache<K, Entry<T>, W>, key: &K, max_age: Duration) -> Option<T>
+where
+    K: Eq + Hash + Clone,
+    T: Clone,
+    W: Weighter<K, Entry<T>> + Clone,
+{
+    cache.get(key).filter(|e| e.fresh(max_age)).map(|e| e.value)
 }
 
 #[derive(Clone)]
@@ -89,6 +104,8 @@ pub struct ShopCache {
     videos: Cache<(), Entry<Arc<Vec<Video>>>>,
     /// A product page's videos: those tagging the product, and its own.
     media: Cache<ProductId, Entry<Arc<ProductMedia>>>,
+    /// A product page's newest reviews.
+    reviews: Cache<ProductId, Entry<Arc<Vec<StoredReview>>>>,
     /// Feed pages (which products, in which order), as of an epoch: any
     /// notice may move a product into, out of or along a feed.
     feeds: Cache<String, (u64, Arc<FeedIds>)>,
@@ -100,6 +117,7 @@ pub struct ShopCache {
     pub(crate) media_reads: Flights<(ProductId, Ticket), Arc<ProductMedia>>,
     pub(crate) voucher_reads: Flights<(SellerId, Ticket), Arc<Vec<StoredVoucher>>>,
     pub(crate) standing_reads: Flights<(SellerId, Ticket), Standing>,
+    pub(crate) review_reads: Flights<(ProductId, Ticket), Arc<Vec<StoredReview>>>,
 }
 
 /// The videos a product page shows: published ones tagging the product
@@ -129,12 +147,14 @@ impl ShopCache {
             free_shipping: Cache::new(1),
             videos: Cache::new(1),
             media: Cache::new(20_000),
+            reviews: Cache::new(20_000),
             feeds: Cache::new(10_000),
             epoch: AtomicU64::new(0),
             listing_reads: Flights::default(),
             media_reads: Flights::default(),
             voucher_reads: Flights::default(),
             standing_reads: Flights::default(),
+            review_reads: Flights::default(),
         }
     }
 
@@ -145,10 +165,7 @@ impl ShopCache {
     }
 
     pub fn listing(&self, id: ProductId) -> Option<Arc<ShopProduct>> {
-        self.listings
-            .get(&id)
-            .filter(|e| e.fresh(LISTING_MAX_AGE))
-            .map(|e| e.value)
+        fresh(&self.listings, &id, LISTING_MAX_AGE)
     }
 
     /// Keeps a listing read since `ticket` (unless a notice came meanwhile).
@@ -167,10 +184,7 @@ impl ShopCache {
     }
 
     pub fn vouchers(&self, seller: SellerId) -> Option<Arc<Vec<StoredVoucher>>> {
-        self.vouchers
-            .get(&seller)
-            .filter(|e| e.fresh(VOUCHERS_MAX_AGE))
-            .map(|e| e.value)
+        fresh(&self.vouchers, &seller, VOUCHERS_MAX_AGE)
     }
 
     pub fn keep_vouchers(
@@ -182,11 +196,21 @@ impl ShopCache {
         self.keep(&self.vouchers, ticket, seller, vouchers, 1);
     }
 
+    pub fn reviews(&self, product: ProductId) -> Option<Arc<Vec<StoredReview>>> {
+        fresh(&self.reviews, &product, REVIEWS_MAX_AGE)
+    }
+
+    pub fn keep_reviews(
+        &self,
+        ticket: Ticket,
+        product: ProductId,
+        reviews: Arc<Vec<StoredReview>>,
+    ) {
+        self.keep(&self.reviews, ticket, product, reviews, 1);
+    }
+
     pub fn standing(&self, seller: SellerId) -> Option<Standing> {
-        self.standings
-            .get(&seller)
-            .filter(|e| e.fresh(STANDING_MAX_AGE))
-            .map(|e| e.value)
+        fresh(&self.standings, &seller, STANDING_MAX_AGE)
     }
 
     pub fn keep_standing(&self, ticket: Ticket, seller: SellerId, standing: Standing) {
@@ -202,10 +226,7 @@ impl ShopCache {
     }
 
     pub fn free_shipping(&self) -> Option<Arc<Vec<StoredVoucher>>> {
-        self.free_shipping
-            .get(&())
-            .filter(|e| e.fresh(VOUCHERS_MAX_AGE))
-            .map(|e| e.value)
+        fresh(&self.free_shipping, &(), VOUCHERS_MAX_AGE)
     }
 
     pub fn keep_free_shipping(&self, ticket: Ticket, vouchers: Arc<Vec<StoredVoucher>>) {
@@ -213,10 +234,7 @@ impl ShopCache {
     }
 
     pub fn videos(&self) -> Option<Arc<Vec<Video>>> {
-        self.videos
-            .get(&())
-            .filter(|e| e.fresh(VIDEOS_MAX_AGE))
-            .map(|e| e.value)
+        fresh(&self.videos, &(), VIDEOS_MAX_AGE)
     }
 
     pub fn keep_videos(&self, ticket: Ticket, videos: Arc<Vec<Video>>) {
@@ -228,15 +246,13 @@ impl ShopCache {
         self.epoch.fetch_add(1, Ordering::SeqCst);
         self.videos.clear();
         self.media.clear();
+        self.reviews.clear();
     }
 
     /// A product page's videos, read within the last second (another node's
     /// change shows within it; this node's forgets them at once).
     pub fn media(&self, product: ProductId) -> Option<Arc<ProductMedia>> {
-        self.media
-            .get(&product)
-            .filter(|e| e.fresh(VIDEOS_MAX_AGE))
-            .map(|e| e.value)
+        fresh(&self.media, &product, VIDEOS_MAX_AGE)
     }
 
     pub fn keep_media(&self, ticket: Ticket, product: ProductId, media: Arc<ProductMedia>) {
@@ -268,6 +284,8 @@ impl ShopCache {
     pub fn forget_product(&self, seller: SellerId, product: ProductId) {
         self.epoch.fetch_add(1, Ordering::SeqCst);
         self.listings.remove(&product);
+        // A review's event moves the listing's rating: its text goes too.
+        self.reviews.remove(&product);
         // Vouchers are announced per product they cover.
         self.vouchers.remove(&seller);
     }

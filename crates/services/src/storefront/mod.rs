@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use etalase_domain::ErrorCode;
 use etalase_domain::id::{ImageId, ProductId, SellerId};
+use etalase_store::reviews::StoredReview;
 use etalase_store::shop::{self, ShopListing};
 
 use crate::catalog::media;
@@ -177,6 +178,26 @@ pub async fn shop_joined(svc: &Services, seller: SellerId) -> ServiceResult<Time
 pub struct Standing {
     pub rating: etalase_domain::reviews::Rating,
     pub response: etalase_domain::messaging::ResponseRate,
+}
+
+/// A product's newest reviews, for its page: kept until the projection
+/// carries a change of the product (a review's event is one), and shared
+/// by the buyers who open the page at the same instant.
+pub async fn reviews(svc: &Services, product: ProductId) -> ServiceResult<Arc<Vec<StoredReview>>> {
+    if let Some(reviews) = svc.shop_cache.reviews(product) {
+        return Ok(reviews);
+    }
+    let ticket = svc.shop_cache.ticket();
+    let read = || async {
+        let reviews = Arc::new(crate::reviews::of_product(svc, product).await?);
+        svc.shop_cache
+            .keep_reviews(ticket, product, reviews.clone());
+        Ok(reviews)
+    };
+    svc.shop_cache
+        .review_reads
+        .once((product, ticket), read)
+        .await
 }
 
 /// A shop's standing (kept a minute; the buyers who open its pages at the

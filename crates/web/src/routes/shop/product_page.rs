@@ -10,7 +10,7 @@ use etalase_domain::id::{ImageId, ProductId, VoucherId};
 use etalase_domain::listing::Visibility;
 use etalase_domain::reviews::reviewer_shown_as;
 use etalase_services::pricing::vouchers;
-use etalase_services::{reviews, storefront};
+use etalase_services::storefront;
 
 use crate::ctx::{Ctx, UserCtx};
 use crate::errors::{AppError, AppResult};
@@ -252,9 +252,9 @@ pub async fn product(
         )
     });
     let reviews = if l.rating.count > 0 {
-        reviews::of_product(svc, l.product_id).await?
+        storefront::reviews(svc, l.product_id).await?
     } else {
-        Vec::new()
+        Default::default()
     };
     let standing = storefront::standing(svc, l.seller_id).await?;
     let shop_rating = standing.rating;
