@@ -246,7 +246,6 @@ impl ShopCache {
         self.epoch.fetch_add(1, Ordering::SeqCst);
         self.videos.clear();
         self.media.clear();
-        self.reviews.clear();
     }
 
     /// A product page's videos, read within the last second (another node's
@@ -311,6 +310,7 @@ impl ShopCache {
         self.free_shipping.clear();
         self.videos.clear();
         self.media.clear();
+        self.reviews.clear();
     }
 
     fn keep<K, T, W>(
@@ -402,6 +402,28 @@ mod tests {
         cache.forget_product(seller, id);
         assert!(cache.listing(id).is_none());
         assert!(cache.vouchers(seller).is_none());
+    }
+
+    /// A product's kept reviews go with a notice of that product and when
+    /// notices were missed; a video's change (any product's page) keeps them.
+    #[test]
+    fn kept_reviews_go_with_their_product_and_with_missed_notices() {
+        let cache = ShopCache::new(1 << 20);
+        let (seller, id, other) = (
+            SellerId::generate(),
+            ProductId::generate(),
+            ProductId::generate(),
+        );
+        let keep = |product| cache.keep_reviews(cache.ticket(), product, Arc::new(Vec::new()));
+        keep(id);
+        keep(other);
+        cache.forget_product(seller, id);
+        assert!(cache.reviews(id).is_none());
+        assert!(cache.reviews(other).is_some());
+        cache.forget_videos();
+        assert!(cache.reviews(other).is_some());
+        cache.forget_all();
+        assert!(cache.reviews(other).is_none());
     }
 
     #[test]
