@@ -88,6 +88,20 @@ async fn healthz(socket: &mut TcpStream) {
     read_while(socket, &mut answer, |s| s.len() >= body_from + length).await;
 }
 
+/// The id of the event in `text` that says the live ended.
+fn ended_event_id(text: &str) -> String {
+    let mut id = None;
+    for line in text.lines() {
+        if let Some(v) = line.strip_prefix("id: ") {
+            id = Some(v);
+        }
+        if line.starts_with("data: ") && line.contains("\"state\":\"ended\"") {
+            return id.unwrap().to_owned();
+        }
+    }
+    panic!("no end in: {text}")
+}
+
 fn id_of_first_event(text: &str) -> String {
     text.lines()
         .find_map(|l| l.strip_prefix("id: "))
@@ -147,15 +161,29 @@ async fn the_stream_is_the_same_straight_on_the_socket_and_through_http(backend:
         )
         .await;
     assert_eq!(ended.status(), reqwest::StatusCode::SEE_OTHER);
-    let mut seen = head.clone();
-    read_until(&mut straight, &mut seen, "\"state\":\"ended\"").await;
+    let mut seen_straight = head.clone();
+    read_until(&mut straight, &mut seen_straight, "\"state\":\"ended\"").await;
     let mut seen = through.clone();
     read_until(&mut reused, &mut seen, "\"state\":\"ended\"").await;
 
-    // Reconnecting straight with the first event's id: what came after it.
+    // Reconnecting straight with the first event's id: what came after it,
+    // up to the end — the very event the stream carried, replayed; another
+    // state told in between (the demo's catalog still being projected as
+    // the test begins) may come before it.
+    let ended_id = ended_event_id(&seen_straight);
     let mut again = TcpStream::connect(&address).await.unwrap();
-    let missed = first_event(&mut again, live, &format!("Last-Event-ID: {first_id}\r\n")).await;
-    assert!(missed.contains("\"state\":\"ended\""), "{missed}");
+    again
+        .write_all(
+            request(
+                &format!("/live/{live}/events"),
+                &format!("Last-Event-ID: {first_id}\r\n"),
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    let mut missed = String::new();
+    read_until(&mut again, &mut missed, &format!("id: {ended_id}\n")).await;
     assert!(!missed.contains(&format!("id: {first_id}\n")), "{missed}");
 
     // A live that is not: the HTTP stack's page, in the visitor's language.
