@@ -227,6 +227,7 @@ async fn run_batch(
     (prologue, epilogue): (&Prologue, &Epilogue),
     mut batch: Vec<Job>,
 ) {
+    let began = std::time::Instant::now();
     let mut tx = match store.write().await {
         Ok(tx) => tx,
         Err(e) => {
@@ -254,6 +255,7 @@ async fn run_batch(
         drop(batch);
         return;
     }
+    let read = began.elapsed();
     if let Err(e) = tx.savepoint().await {
         tracing::error!(error = %e, "savepoint failed; the batch is dropped");
         return fail_all(delivers, e);
@@ -277,6 +279,7 @@ async fn run_batch(
             return fail_all(delivers, e);
         }
     }
+    let ran = began.elapsed();
     if let Err(e) = tx.write_appends().await {
         tracing::error!(error = %e, "a batch's rows could not be written; the batch is dropped");
         return fail_all(delivers, e);
@@ -287,7 +290,19 @@ async fn run_batch(
         tracing::error!(error = %e, "a batch's follow-up failed; the batch is dropped");
         return fail_all(delivers, e);
     }
-    match tx.commit().await {
+    let written = began.elapsed();
+    let committed = tx.commit().await;
+    // Where a batch's time went (`ETALASE_LOG=etalase_services::batch=debug`):
+    // its first reads, its units, its rows and follow-up, its commit.
+    tracing::debug!(
+        units,
+        read_us = read.as_micros() as u64,
+        ran_us = (ran - read).as_micros() as u64,
+        written_us = (written - ran).as_micros() as u64,
+        commit_us = (began.elapsed() - written).as_micros() as u64,
+        "batch"
+    );
+    match committed {
         Ok(()) => {
             for deliver in delivers {
                 deliver(Ok(()));
