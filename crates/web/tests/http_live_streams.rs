@@ -51,12 +51,17 @@ async fn read_until(socket: &mut TcpStream, seen: &mut String, needle: &str) {
     read_while(socket, seen, |s| s.contains(needle)).await;
 }
 
-/// The event stream's head and first event, asked on `socket`.
-async fn first_event(socket: &mut TcpStream, live: LiveId, fields: &str) -> String {
+/// Asks `socket` for live `live`'s event stream, with header `fields`.
+async fn ask_events(socket: &mut TcpStream, live: LiveId, fields: &str) {
     socket
         .write_all(request(&format!("/live/{live}/events"), fields).as_bytes())
         .await
         .unwrap();
+}
+
+/// The event stream's head and first event, asked on `socket`.
+async fn first_event(socket: &mut TcpStream, live: LiveId, fields: &str) -> String {
+    ask_events(socket, live, fields).await;
     let mut seen = String::new();
     read_while(socket, &mut seen, |s| {
         s.find("\r\n\r\n")
@@ -172,16 +177,7 @@ async fn the_stream_is_the_same_straight_on_the_socket_and_through_http(backend:
     // the test begins) may come before it.
     let ended_id = ended_event_id(&seen_straight);
     let mut again = TcpStream::connect(&address).await.unwrap();
-    again
-        .write_all(
-            request(
-                &format!("/live/{live}/events"),
-                &format!("Last-Event-ID: {first_id}\r\n"),
-            )
-            .as_bytes(),
-        )
-        .await
-        .unwrap();
+    ask_events(&mut again, live, &format!("Last-Event-ID: {first_id}\r\n")).await;
     let mut missed = String::new();
     read_until(&mut again, &mut missed, &format!("id: {ended_id}\n")).await;
     assert!(!missed.contains(&format!("id: {first_id}\n")), "{missed}");
