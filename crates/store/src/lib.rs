@@ -15,6 +15,7 @@ mod held_removals;
 mod held_stock;
 mod locks;
 mod pool;
+mod read_pool;
 pub mod rows;
 mod savepoint_list;
 mod stock_level;

@@ -8,6 +8,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 
+use crate::read_pool::ReadPool;
 use crate::{StoreError, StoreResult};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
@@ -50,7 +51,7 @@ pub(crate) enum Pool {
     /// SQLite allows one writer at a time: writes queue for the single writer
     /// connection in-process; reads run in parallel on the reader pool (WAL).
     Sqlite {
-        read: SqlitePool,
+        read: ReadPool,
         write: SqlitePool,
     },
     Postgres(PgPool),
@@ -114,7 +115,13 @@ pub(crate) enum TxInner {
 macro_rules! on_pool {
     ($store:expr, $conn:ident => $body:expr) => {
         match &$store.pool {
-            $crate::pool::Pool::Sqlite { read: $conn, .. } => $body,
+            $crate::pool::Pool::Sqlite { read, .. } => match read.acquire().await {
+                Ok(mut lent) => {
+                    let $conn = &mut *lent;
+                    $body
+                }
+                Err(e) => Err(e.into()),
+            },
             $crate::pool::Pool::Postgres($conn) => $body,
         }
     };
@@ -241,10 +248,11 @@ impl Store {
         // advises for long-lived connections (see `refresh_statistics`),
         // before the readers open and load them: a database loaded by an
         // older version, or by hand, is planned for its real size.
-        // Neither pool pings a connection as it hands it out (sqlx's
-        // default): a SQLite connection is a thread of this process, not a
-        // socket that can go stale, and each ping is a round trip to that
-        // thread — as many as the statements of a short read.
+        // The writer's pool does not ping its connection as it hands it out
+        // (sqlx's default): a SQLite connection is a thread of this
+        // process, not a socket that can go stale, and each ping is a round
+        // trip to that thread. The readers are lent by the store's own
+        // pool, which pings neither way (see `read_pool`).
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .test_before_acquire(false)
@@ -257,11 +265,7 @@ impl Store {
                     .pragma("optimize", OPTIMIZE_EVERY_TABLE),
             )
             .await?;
-        let read = SqlitePoolOptions::new()
-            .max_connections(options.max_connections.max(1))
-            .test_before_acquire(false)
-            .connect_with(connect.read_only(true))
-            .await?;
+        let read = ReadPool::open(connect.read_only(true), options.max_connections).await?;
         Ok(Store::with_pool(Pool::Sqlite { read, write }))
     }
 
@@ -373,7 +377,7 @@ impl Store {
             Pool::Sqlite { read, .. } => {
                 sqlx::query_as("SELECT stat FROM sqlite_stat1 WHERE tbl = $1 LIMIT 1")
                     .bind(table)
-                    .fetch_optional(read)
+                    .fetch_optional(&mut *read.acquire().await?)
                     .await?
             }
             Pool::Postgres(pool) => {
@@ -477,7 +481,9 @@ impl Store {
             Pool::Sqlite { read, .. } => {
                 use sqlx::{Row, ValueRef};
                 let sql = sqlx::AssertSqlSafe(format!("SELECT * FROM {table}"));
-                let rows = sqlx::query(sql).fetch_all(read).await?;
+                let rows = sqlx::query(sql)
+                    .fetch_all(&mut *read.acquire().await?)
+                    .await?;
                 Ok(rows
                     .iter()
                     .map(|row| {
