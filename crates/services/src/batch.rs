@@ -238,6 +238,7 @@ async fn run_batch(
             return;
         }
     };
+    let begun = began.elapsed();
     tx.collect_appends();
     let mut delivers: Vec<Deliver> = Vec::with_capacity(batch.len());
     let mut moved: BTreeSet<(SellerId, ProductId)> = BTreeSet::new();
@@ -293,10 +294,12 @@ async fn run_batch(
     let written = began.elapsed();
     let committed = tx.commit().await;
     // Where a batch's time went (`ETALASE_LOG=etalase_services::batch=debug`):
-    // its first reads, its units, its rows and follow-up, its commit.
+    // waiting for the writer, its first reads, its units, its rows and
+    // follow-up, its commit.
     tracing::debug!(
         units,
-        read_us = read.as_micros() as u64,
+        begin_us = begun.as_micros() as u64,
+        read_us = (read - begun).as_micros() as u64,
         ran_us = (ran - read).as_micros() as u64,
         written_us = (written - ran).as_micros() as u64,
         commit_us = (began.elapsed() - written).as_micros() as u64,
