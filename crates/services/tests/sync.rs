@@ -296,6 +296,11 @@ async fn the_projector_applies_each_event_once_and_resumes_where_it_stopped(back
     sync::catch_up(&w.svc).await.unwrap();
     let stored = sync::Projector::load(&w.svc).await.unwrap();
     assert!(stored.position() > position, "the position is stored");
+    assert_eq!(
+        stored.position(),
+        etalase_store::sync::head(&w.svc.store).await.unwrap(),
+        "over every event"
+    );
     assert!(matches!(
         sync::status(&w.svc, &scope, first).await.unwrap().status,
         SyncStatus::Synced { .. }
@@ -373,6 +378,13 @@ async fn a_product_that_cannot_be_projected_fails_alone_and_is_retried(backend: 
     tx.commit().await.unwrap();
     let pass = sync::catch_up(&w.svc).await.unwrap();
     assert_eq!(pass.failed, [(broken, scope.seller_id)]);
+    // The position moved over all four events and is stored, with the
+    // projection that came last or on its own.
+    let head = etalase_store::sync::head(&w.svc.store).await.unwrap();
+    assert_eq!(
+        sync::Projector::load(&w.svc).await.unwrap().position(),
+        head
+    );
     assert!(pass.projected.iter().any(|p| p.product == other));
     let status = sync::status(&w.svc, &scope, other).await.unwrap();
     assert!(matches!(status.status, SyncStatus::Synced { .. }));

@@ -58,6 +58,15 @@ impl OutboxCursor {
     /// Moves over the events read (once they are dealt with), but not past a
     /// gap an in-flight transaction may still fill.
     pub async fn advance(&mut self, svc: &Services, events: &[OutboxEvent]) -> ServiceResult<()> {
+        let reached = self.reach(events);
+        self.settle(events, reached);
+        self.skip_to(svc, reached).await
+    }
+
+    /// How far the events read let the position move: over them, but not
+    /// past a gap an in-flight transaction may still fill. Nothing moves
+    /// until [`OutboxCursor::settle`].
+    pub fn reach(&mut self, events: &[OutboxEvent]) -> i64 {
         let mut next = self.position + 1;
         for event in events {
             if event.seq != next {
@@ -69,22 +78,40 @@ impl OutboxCursor {
             }
             next = event.seq + 1;
         }
-        let reached = next - 1;
+        next - 1
+    }
+
+    /// Once the events read are dealt with: the ones beyond `reached` are
+    /// not handed out again.
+    pub fn settle(&mut self, events: &[OutboxEvent], reached: i64) {
         for event in events.iter().filter(|e| e.seq > reached) {
             self.handed.insert(event.seq);
         }
-        self.skip_to(svc, reached).await
     }
 
-    /// Moves the position to `seq` if it is behind.
-    pub async fn skip_to(&mut self, svc: &Services, seq: i64) -> ServiceResult<()> {
+    /// Where the position is to be written when it moves to `seq`: the
+    /// consumer's name, or none when `seq` is not ahead. Written by the
+    /// caller in its own transaction, then told with [`OutboxCursor::moved_to`].
+    pub fn moving_to(&self, seq: i64) -> Option<(&'static str, i64)> {
+        (seq > self.position).then_some((self.consumer, seq))
+    }
+
+    /// The position written at `seq` by the caller.
+    pub fn moved_to(&mut self, seq: i64) {
         if seq > self.position {
             self.position = seq;
             self.handed = self.handed.split_off(&(seq + 1));
             self.gaps.retain(|s, _| *s > seq);
+        }
+    }
+
+    /// Moves the position to `seq` if it is behind.
+    pub async fn skip_to(&mut self, svc: &Services, seq: i64) -> ServiceResult<()> {
+        if let Some((consumer, seq)) = self.moving_to(seq) {
             let mut tx = svc.store.write().await?;
-            states::set_position(&mut tx, self.consumer, seq, svc.now()).await?;
+            states::set_position(&mut tx, consumer, seq, svc.now()).await?;
             tx.commit().await?;
+            self.moved_to(seq);
         }
         Ok(())
     }

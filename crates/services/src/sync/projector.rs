@@ -78,10 +78,26 @@ impl Projector {
     }
 
     /// Applies the events waiting after the position (one read batch).
+    /// The new position is written in the transaction of the last
+    /// projection, not in one of its own: on SQLite every commit waits for
+    /// the one writer and syncs to disk, and in a flash sale each batch of
+    /// orders brings a pass.
     pub async fn step(&mut self) -> ServiceResult<Pass> {
         let (events, fresh) = self.cursor.read(&self.svc, READ_BATCH).await?;
-        let pass = self.apply_events(&fresh).await?;
-        self.cursor.advance(&self.svc, &events).await?;
+        let reached = self.cursor.reach(&events);
+        let moving = self.cursor.moving_to(reached);
+        let mut pass = Pass {
+            events: fresh.len(),
+            ..Pass::default()
+        };
+        let wanted = self.wanted(&fresh).await?;
+        let written = self.apply(wanted, &mut pass, moving).await?;
+        self.cursor.settle(&events, reached);
+        if written {
+            self.cursor.moved_to(reached);
+        } else {
+            self.cursor.skip_to(&self.svc, reached).await?;
+        }
         Ok(pass)
     }
 
@@ -92,7 +108,7 @@ impl Projector {
             ..Pass::default()
         };
         let wanted = self.wanted(events).await?;
-        self.apply(wanted, &mut pass).await?;
+        self.apply(wanted, &mut pass, None).await?;
         Ok(pass)
     }
 
@@ -114,7 +130,7 @@ impl Projector {
             })
             .collect();
         let mut pass = Pass::default();
-        self.apply(wanted, &mut pass).await?;
+        self.apply(wanted, &mut pass, None).await?;
         Ok(pass)
     }
 
@@ -130,7 +146,7 @@ impl Projector {
         let wanted = products.iter().map(|p| (*p, cause)).collect();
         let mut pass = Pass::default();
         self.sample_lags = false;
-        let applied = self.apply(wanted, &mut pass).await;
+        let applied = self.apply(wanted, &mut pass, None).await;
         self.sample_lags = true;
         applied?;
         Ok(pass)
@@ -186,20 +202,40 @@ impl Projector {
 
     /// Projects products in transactions of [`WRITE_BATCH`]; a batch with
     /// a failing product is redone one product at a time, so only that one
-    /// is marked failed.
+    /// is marked failed. `position` (a consumer's, and where it moves) is
+    /// written in the last transaction that commits projections, if that
+    /// is the last one run; whether it was written is the answer.
     async fn apply(
         &self,
         wanted: BTreeMap<ProductId, Cause>,
         pass: &mut Pass,
-    ) -> ServiceResult<()> {
+        position: Option<(&str, i64)>,
+    ) -> ServiceResult<bool> {
         let items: Vec<(ProductId, Cause)> = wanted.into_iter().collect();
-        for chunk in items.chunks(WRITE_BATCH) {
-            match self.apply_together(chunk).await? {
-                Ok(projected) => pass.projected.extend(projected),
+        let chunks = items.len().div_ceil(WRITE_BATCH);
+        let mut written = false;
+        for (n, chunk) in items.chunks(WRITE_BATCH).enumerate() {
+            let last_chunk = n + 1 == chunks;
+            match self
+                .apply_together(chunk, position.filter(|_| last_chunk))
+                .await?
+            {
+                Ok(projected) => {
+                    written = last_chunk && position.is_some();
+                    pass.projected.extend(projected);
+                }
                 Err(()) => {
-                    for item in chunk {
-                        match self.try_together(std::slice::from_ref(item)).await? {
-                            Ok(projected) => pass.projected.extend(projected),
+                    for (i, item) in chunk.iter().enumerate() {
+                        let last = last_chunk && i + 1 == chunk.len();
+                        let position = position.filter(|_| last);
+                        match self
+                            .try_together(std::slice::from_ref(item), position)
+                            .await?
+                        {
+                            Ok(projected) => {
+                                written = position.is_some();
+                                pass.projected.extend(projected);
+                            }
                             Err(e) => {
                                 if let Some(seller) =
                                     self.record_failure(item.0, item.1, &e).await?
@@ -212,20 +248,22 @@ impl Projector {
                 }
             }
         }
-        Ok(())
+        Ok(written)
     }
 
     /// `Err(())` when a product failed (nothing of the batch is written).
     async fn apply_together(
         &self,
         items: &[(ProductId, Cause)],
+        position: Option<(&str, i64)>,
     ) -> ServiceResult<Result<Vec<Projected>, ()>> {
-        Ok(self.try_together(items).await?.map_err(|_| ()))
+        Ok(self.try_together(items, position).await?.map_err(|_| ()))
     }
 
     async fn try_together(
         &self,
         items: &[(ProductId, Cause)],
+        position: Option<(&str, i64)>,
     ) -> ServiceResult<Result<Vec<Projected>, ProjectError>> {
         let now = self.svc.now();
         let mut tx = self.svc.store.write().await?;
@@ -248,6 +286,9 @@ impl Projector {
                 self.lags_pruned_at
                     .store(now.unix_millis(), Ordering::Relaxed);
             }
+        }
+        if let Some((consumer, seq)) = position {
+            states::set_position(&mut tx, consumer, seq, now).await?;
         }
         tx.commit().await?;
         // The Shop's pages in this process stop showing what they kept …
