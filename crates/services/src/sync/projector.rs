@@ -203,8 +203,8 @@ impl Projector {
     /// Projects products in transactions of [`WRITE_BATCH`]; a batch with
     /// a failing product is redone one product at a time, so only that one
     /// is marked failed. `position` (a consumer's, and where it moves) is
-    /// written in the last transaction that commits projections, if that
-    /// is the last one run; whether it was written is the answer.
+    /// written with the projection of the last product, when that one
+    /// commits; the answer says whether it was written.
     async fn apply(
         &self,
         wanted: BTreeMap<ProductId, Cause>,
