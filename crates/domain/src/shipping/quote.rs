@@ -59,8 +59,8 @@ impl RateTable {
         let route = Route::between(origin, destination);
         let mut options: Vec<ShippingOption> = self
             .services()
-            .into_iter()
-            .filter_map(|service| {
+            .iter()
+            .filter_map(|&service| {
                 let rate = self.rate(service, route)?;
                 let kg = chargeable_kg(service, parcel);
                 // The table caps the price and a parcel its size, so this

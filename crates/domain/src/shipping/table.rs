@@ -57,6 +57,9 @@ impl Rate {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RateTable {
     rates: BTreeMap<(Service, Route), Rate>,
+    /// The services with rows, in [`Service::ALL`] order: every quote asks
+    /// for them, so they are found once, not by walking every rate.
+    services: Vec<Service>,
 }
 
 /// Where a rate file is wrong and what to do about it.
@@ -202,7 +205,9 @@ impl RateTable {
             // Nothing could ever be quoted: surely not what was meant.
             return Err(error(line_of(&header), None, RateProblem::Empty));
         }
-        Ok(RateTable { rates })
+        let mut services: Vec<Service> = rates.keys().map(|(s, _)| *s).collect();
+        services.dedup();
+        Ok(RateTable { rates, services })
     }
 
     /// The rate of `service` on `route`; `None` when it does not go there.
@@ -211,10 +216,8 @@ impl RateTable {
     }
 
     /// The services with at least one served route, in [`Service::ALL`] order.
-    pub fn services(&self) -> Vec<Service> {
-        let mut services: Vec<Service> = self.rates.keys().map(|(s, _)| *s).collect();
-        services.dedup();
-        services
+    pub fn services(&self) -> &[Service] {
+        &self.services
     }
 }
 
