@@ -185,9 +185,7 @@ impl BatchCommitter {
     }
 }
 
-/// The batches run on a thread of their own with a runtime of their own: a
-/// batch is a chain of round trips to the database's connection, and on the
-/// shared runtime each of its wake-ups would queue behind the HTTP tasks.
+/// The batches run on a thread of their own ([`crate::own_thread`]).
 fn spawn_worker(
     store: Store,
     clock: Arc<dyn Clock>,
@@ -208,16 +206,7 @@ fn spawn_worker(
             run_batch(&store, shared, (&prologue, &epilogue), batch).await;
         }
     };
-    std::thread::Builder::new()
-        .name("batch-writer".into())
-        .spawn(move || {
-            tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("a runtime for the batch writer")
-                .block_on(worker)
-        })
-        .expect("a thread for the batch writer");
+    crate::own_thread::spawn("batch-writer", worker);
     sender
 }
 

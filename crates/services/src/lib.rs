@@ -23,6 +23,7 @@ pub mod listing_document;
 pub mod mail;
 pub mod messaging;
 pub mod notifications;
+mod own_thread;
 mod passwords;
 pub mod payments;
 pub mod pricing;

@@ -518,7 +518,52 @@ async fn a_shop_node_drops_what_another_node_projected(backend: Backend) {
     assert_eq!(seen, Some(Visibility::SoldOut));
 }
 
+/// The projector's passes hold the one writer, so they run on a thread of
+/// their own, not on the runtime that spawned them (the HTTP workers, busy
+/// in a flash sale). Here that runtime is never driven after the spawn:
+/// the product is still projected.
+async fn the_projector_runs_on_its_own_thread(backend: Backend) {
+    let w = world(backend).await;
+    let scope = shop(&w.svc, "sari@contoh.id", "batik-sari").await;
+    let id = live_product(&w, &scope).await;
+    let status = sync::status(&w.svc, &scope, id).await.unwrap();
+    assert!(
+        matches!(status.status, SyncStatus::Pending { .. }),
+        "{status:?}"
+    );
+    let (stop, stopped) = std::sync::mpsc::channel::<()>();
+    let svc = w.svc.clone();
+    let idle_runtime = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let projector = {
+            let _context = runtime.enter();
+            sync::spawn(svc)
+        };
+        // The runtime is not driven again until the test ends.
+        let _ = stopped.recv();
+        runtime.block_on(async move { projector.abort() });
+    });
+    let mut projected = false;
+    for _ in 0..100 {
+        let now = sync::status(&w.svc, &scope, id).await.unwrap();
+        if matches!(now.status, SyncStatus::Synced { .. }) {
+            projected = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    stop.send(()).unwrap();
+    tokio::task::spawn_blocking(move || idle_runtime.join().unwrap())
+        .await
+        .unwrap();
+    assert!(projected, "projected within 5 s");
+}
+
 on_both_backends!(
+    the_projector_runs_on_its_own_thread,
     a_shop_node_drops_what_another_node_projected,
     a_process_that_does_not_project_follows_the_states,
     every_reason_takes_a_product_out_and_its_fix_brings_it_back,

@@ -382,44 +382,68 @@ pub async fn catch_up(svc: &Services) -> ServiceResult<Pass> {
 /// Runs the projector in this process: woken by every commit that wrote
 /// outbox events, and every second besides (events from other processes,
 /// retries that fell due).
+///
+/// It runs on a thread of its own ([`crate::own_thread`]), as the order
+/// batches do: a pass holds the one writer, and on the shared runtime each
+/// of its round trips would queue behind the HTTP tasks — under a flash
+/// sale every order batch waited for the projector longer than its pass
+/// takes. Aborting the returned task stops the passes;
+/// the thread's runtime stays up, idle, for the connections it opened
+/// (they return to the store's pool and stay bound to it).
 pub fn spawn(svc: Services) -> tokio::task::JoinHandle<()> {
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let (finished, done) = tokio::sync::oneshot::channel::<()>();
+    crate::own_thread::spawn("sync-projector", async move {
+        tokio::select! {
+            () = run(svc) => {}
+            _ = stopped => {}
+        }
+        let _ = finished.send(());
+        std::future::pending::<()>().await
+    });
     tokio::spawn(async move {
-        let mut commits = svc.store.event_commits();
-        let mut projector = loop {
-            match Projector::load(&svc).await {
-                Ok(p) => break p,
-                Err(e) => {
-                    tracing::error!(error = %e, "sync: cannot load the projector's position");
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                }
-            }
-        };
-        loop {
-            commits.borrow_and_update();
-            let result: Result<(), ServiceError> = async {
-                loop {
-                    let pass = projector.step().await?;
-                    svc.sync_notices.publish(&pass);
-                    if pass.events == 0 {
-                        break;
-                    }
-                }
-                let retried = projector.retry_due().await?;
-                svc.sync_notices.publish(&retried);
-                Ok(())
-            }
-            .await;
-            if let Err(e) = result {
-                tracing::error!(error = %e, "sync: projector pass failed");
-            }
-            tokio::select! {
-                changed = commits.changed() => {
-                    if changed.is_err() {
-                        return;
-                    }
-                }
-                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+        // Dropped when this task is aborted: the passes stop.
+        let _stop = stop;
+        let _ = done.await;
+    })
+}
+
+async fn run(svc: Services) {
+    let mut commits = svc.store.event_commits();
+    let mut projector = loop {
+        match Projector::load(&svc).await {
+            Ok(p) => break p,
+            Err(e) => {
+                tracing::error!(error = %e, "sync: cannot load the projector's position");
+                tokio::time::sleep(Duration::from_secs(1)).await;
             }
         }
-    })
+    };
+    loop {
+        commits.borrow_and_update();
+        let result: Result<(), ServiceError> = async {
+            loop {
+                let pass = projector.step().await?;
+                svc.sync_notices.publish(&pass);
+                if pass.events == 0 {
+                    break;
+                }
+            }
+            let retried = projector.retry_due().await?;
+            svc.sync_notices.publish(&retried);
+            Ok(())
+        }
+        .await;
+        if let Err(e) = result {
+            tracing::error!(error = %e, "sync: projector pass failed");
+        }
+        tokio::select! {
+            changed = commits.changed() => {
+                if changed.is_err() {
+                    return;
+                }
+            }
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+        }
+    }
 }
