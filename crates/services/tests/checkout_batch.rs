@@ -9,13 +9,15 @@ use std::sync::Arc;
 
 use etalase_domain::ErrorCode;
 use etalase_domain::checkout::{AddressForm, Source};
-use etalase_domain::id::CheckoutId;
+use etalase_domain::id::{CheckoutId, PromotionId, SkuId};
+use etalase_services::checkout::buyer_reads::BuyerReads;
 use etalase_services::checkout::place::{CheckoutToken, PlaceOutcome, PlaceRequest, place};
 use etalase_services::checkout::summary::{CheckoutChoice, summary};
 use etalase_services::checkout::{Shopper, addresses, cart};
 use etalase_services::pricing::promotions::{
     self, ItemInput, PromotionInput, RuleInput, SaveOptions, Target,
 };
+use etalase_services::teams::SellerScope;
 use etalase_store::pricing::PromotionType;
 use etalase_testkit::{Backend, on_both_backends};
 use support::checkout::*;
@@ -276,25 +278,7 @@ async fn a_chosen_address_is_the_buyers_own(backend: Backend) {
 async fn a_flash_limit_counts_the_buyers_earlier_orders(backend: Backend) {
     let w = world(backend).await;
     let (scope, _, skus) = shop_with_product(&w, 50).await;
-    let flash = PromotionInput {
-        kind: PromotionType::FlashSale,
-        name: "Flash Sale 12.12".into(),
-        starts_at: w.svc.now(),
-        ends_at: w.svc.now().plus_seconds(3600),
-        per_buyer_limit: Some(2),
-        items: vec![ItemInput {
-            target: Target::Sku(skus[0]),
-            rule: RuleInput::Price(99_000),
-            flash_quota: Some(10),
-        }],
-    };
-    let activate = SaveOptions {
-        activate: true,
-        confirm_warnings: true,
-    };
-    promotions::create(&w.svc, &scope, &flash, activate)
-        .await
-        .unwrap();
+    flash_sale(&w, &scope, skus[0], 2).await;
     let b = buyer(&w.svc, 1).await;
     let mut items = Vec::new();
     for _ in 0..2 {
@@ -322,6 +306,117 @@ async fn a_flash_limit_counts_the_buyers_earlier_orders(backend: Backend) {
     assert_eq!(third.orders[0].items_subtotal, 150_000, "past the limit");
 }
 
+/// A shown summary reads its buyer in one read (`buyer_at_checkout`): the
+/// same cart (lines newest first, unselected ones too), addresses (the
+/// default first, none removed) and flash counts as a batch reads for each
+/// of its buyers, and nothing of another buyer.
+async fn a_summary_reads_its_buyer_as_a_batch_does(backend: Backend) {
+    let w = world(backend).await;
+    let (scope, _, skus) = shop_with_product(&w, 50).await;
+    let sale = flash_sale(&w, &scope, skus[0], 3).await;
+    let (ana, budi, citra) = (
+        buyer(&w.svc, 1).await,
+        buyer(&w.svc, 2).await,
+        buyer(&w.svc, 3).await,
+    );
+    let ana_shops = Shopper::Buyer(ana);
+    cart::add(&w.svc, &ana_shops, skus[0], 2, Source::Feed)
+        .await
+        .unwrap();
+    placed(
+        confirm(&w.svc, ana, &CheckoutChoice::default())
+            .await
+            .unwrap(),
+    );
+    for (n, sku) in skus.iter().enumerate() {
+        w.clock.advance_secs(60);
+        cart::add(&w.svc, &ana_shops, *sku, 1, Source::Search)
+            .await
+            .unwrap();
+        if n == 0 {
+            cart::update(&w.svc, &ana_shops, *sku, 1, false)
+                .await
+                .unwrap();
+        }
+    }
+    let form = |label: &str| AddressForm {
+        label: label.into(),
+        recipient: "Ana".into(),
+        phone: "0813-1111-3333".into(),
+        street: "Jl. Kebon Jeruk No. 7".into(),
+        district_code: "317301".into(),
+        postal_code: "11730".into(),
+    };
+    let office = addresses::add(&w.svc, ana, &form("Kantor"), false)
+        .await
+        .unwrap();
+    let gone = addresses::add(&w.svc, ana, &form("Kos lama"), false)
+        .await
+        .unwrap();
+    addresses::remove(&w.svc, ana, gone).await.unwrap();
+    addresses::make_default(&w.svc, ana, office).await.unwrap();
+    cart::add(&w.svc, &Shopper::Buyer(budi), skus[1], 3, Source::Feed)
+        .await
+        .unwrap();
+
+    let read = |who| etalase_store::checkout::buyer_at_checkout(&w.svc.store, who);
+    let ana_read = read(ana).await.unwrap();
+    let (_, lines) = ana_read.cart.as_ref().expect("her cart");
+    let newest_first: Vec<_> = lines.iter().map(|l| (l.sku, l.selected)).collect();
+    let mut expected: Vec<_> = skus.iter().map(|s| (*s, *s != skus[0])).collect();
+    expected.reverse();
+    assert_eq!(newest_first, expected);
+    let labels: Vec<_> = ana_read
+        .addresses
+        .iter()
+        .map(|a| (a.address.label.as_str(), a.is_default))
+        .collect();
+    assert_eq!(labels, vec![("Kantor", true), ("Rumah", false)]);
+    assert_eq!(ana_read.flash_bought, vec![(sale, 2)]);
+    let budi_read = read(budi).await.unwrap();
+    assert_eq!(budi_read.cart.as_ref().unwrap().1.len(), 1);
+    assert_eq!(budi_read.addresses.len(), 1);
+    assert!(budi_read.flash_bought.is_empty());
+    let citra_read = read(citra).await.unwrap();
+    assert_eq!(citra_read.cart, None, "no cart yet");
+
+    let mut tx = w.svc.store.write().await.unwrap();
+    let mut batch = BuyerReads::read(&mut tx, &[ana, budi, citra])
+        .await
+        .unwrap();
+    drop(tx);
+    assert_eq!(batch.take(ana), Some(ana_read));
+    assert_eq!(batch.take(budi), Some(budi_read));
+    assert_eq!(batch.take(citra), Some(citra_read));
+}
+
+/// A flash sale running from now for an hour: `sku` at Rp99.000, ten
+/// units, `per_buyer` each.
+async fn flash_sale(w: &World, scope: &SellerScope, sku: SkuId, per_buyer: i64) -> PromotionId {
+    let flash = PromotionInput {
+        kind: PromotionType::FlashSale,
+        name: "Flash Sale 12.12".into(),
+        starts_at: w.svc.now(),
+        ends_at: w.svc.now().plus_seconds(3600),
+        per_buyer_limit: Some(per_buyer),
+        items: vec![ItemInput {
+            target: Target::Sku(sku),
+            rule: RuleInput::Price(99_000),
+            flash_quota: Some(10),
+        }],
+    };
+    let activate = SaveOptions {
+        activate: true,
+        confirm_warnings: true,
+    };
+    promotions::create(&w.svc, scope, &flash, activate)
+        .await
+        .unwrap()
+        .promotion
+        .promotion
+        .id
+}
+
 on_both_backends!(
     stock_never_goes_below_zero_under_concurrent_checkouts,
     form_and_api_checkouts_placed_together_all_stand,
@@ -329,4 +424,5 @@ on_both_backends!(
     one_buyer_placing_many_times_at_once_gets_one_order,
     a_chosen_address_is_the_buyers_own,
     a_flash_limit_counts_the_buyers_earlier_orders,
+    a_summary_reads_its_buyer_as_a_batch_does,
 );

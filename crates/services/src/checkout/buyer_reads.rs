@@ -8,22 +8,13 @@
 
 use std::collections::HashMap;
 
-use etalase_domain::id::{CartId, PromotionId, UserId};
-use etalase_store::checkout::{self as store, StoredAddress, StoredCartLine};
+use etalase_domain::id::UserId;
+use etalase_store::checkout::{self as store, BuyerAtCheckout};
 use etalase_store::pricing as pricing_store;
 use etalase_store::{StoreResult, Tx};
 
-/// One buyer's reads.
-pub struct BuyerRead {
-    pub cart: Option<(CartId, Vec<StoredCartLine>)>,
-    /// Not removed, the default first.
-    pub addresses: Vec<StoredAddress>,
-    /// Units bought at each flash sale's price, of every sale.
-    pub flash_bought: Vec<(PromotionId, i64)>,
-}
-
 #[derive(Default)]
-pub struct BuyerReads(HashMap<UserId, BuyerRead>);
+pub struct BuyerReads(HashMap<UserId, BuyerAtCheckout>);
 
 impl BuyerReads {
     /// Reads `buyers` inside the batch's transaction.
@@ -38,7 +29,7 @@ impl BuyerReads {
             buyers
                 .into_iter()
                 .map(|buyer| {
-                    let read = BuyerRead {
+                    let read = BuyerAtCheckout {
                         cart: carts.remove(&buyer),
                         addresses: addresses.remove(&buyer).unwrap_or_default(),
                         flash_bought: flash.remove(&buyer).unwrap_or_default(),
@@ -51,7 +42,7 @@ impl BuyerReads {
 
     /// The buyer's reads, once: none when they were taken by an earlier
     /// order of the same buyer (or not read).
-    pub fn take(&mut self, buyer: UserId) -> Option<BuyerRead> {
+    pub fn take(&mut self, buyer: UserId) -> Option<BuyerAtCheckout> {
         self.0.remove(&buyer)
     }
 }

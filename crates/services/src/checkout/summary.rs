@@ -11,7 +11,9 @@ use etalase_domain::checkout::{PaymentMethod, Source};
 use etalase_domain::id::{AddressId, CartId, SellerId, SkuId, UserId, VoucherId};
 use etalase_domain::shipping::{Parcel, ParcelItem, Service, ShippingOption};
 use etalase_store::Reader;
-use etalase_store::checkout::{self as store, CartOwner, StoredAddress, StoredCartLine};
+use etalase_store::checkout::{
+    self as store, BuyerAtCheckout, CartOwner, StoredAddress, StoredCartLine,
+};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -84,9 +86,11 @@ impl CheckoutSummary {
 
 /// What a summary is for, which decides where its reads come from.
 pub enum Purpose<'s> {
-    /// Shown to the buyer: its SKU reads may be those this node keeps
-    /// ([`kept`](crate::pricing::kept)); placing prices everything again.
-    Shown,
+    /// Shown to the buyer, with what was read of them
+    /// ([`store::buyer_at_checkout`]): its SKU reads may be those this node
+    /// keeps ([`kept`](crate::pricing::kept)); placing prices everything
+    /// again.
+    Shown(BuyerAtCheckout),
     /// Priced again by a placing, inside its batch's transaction, with
     /// what the batch shares: the SKU reads, and what it read of this buyer
     /// as it began.
@@ -99,8 +103,10 @@ pub async fn summary(
     buyer: UserId,
     choice: &CheckoutChoice,
 ) -> ServiceResult<CheckoutSummary> {
+    let known = store::buyer_at_checkout(&svc.store, buyer).await?;
     let mut reader = Reader::from(&svc.store);
-    summary_with(svc, &mut reader, buyer, choice, svc.now(), Purpose::Shown).await
+    let purpose = Purpose::Shown(known);
+    summary_with(svc, &mut reader, buyer, choice, svc.now(), purpose).await
 }
 
 /// The summary over what `reader` sees at `now` (the placing transaction
@@ -118,7 +124,7 @@ pub async fn summary_with(
             SkuSource::Batch(&mut shared.reads),
             shared.buyers.take(buyer),
         ),
-        Purpose::Shown => (SkuSource::Kept(&svc.kept_sku_reads), None),
+        Purpose::Shown(known) => (SkuSource::Kept(&svc.kept_sku_reads), Some(known)),
     };
     let (cart, addresses, flash_bought) = match known {
         Some(known) => (known.cart, Some(known.addresses), Some(known.flash_bought)),

@@ -23,15 +23,15 @@ pub struct StoredAddress {
 }
 
 #[derive(sqlx::FromRow)]
-struct AddressRow {
-    id: String,
-    label: String,
-    recipient: String,
-    phone: String,
-    street: String,
-    district_code: String,
-    postal_code: String,
-    is_default: bool,
+pub(super) struct AddressRow {
+    pub(super) id: String,
+    pub(super) label: String,
+    pub(super) recipient: String,
+    pub(super) phone: String,
+    pub(super) street: String,
+    pub(super) district_code: String,
+    pub(super) postal_code: String,
+    pub(super) is_default: bool,
 }
 
 impl TryFrom<AddressRow> for StoredAddress {

@@ -79,17 +79,17 @@ pub async fn cart_of<'a>(
 /// A cart line as read joined to its cart: all empty for a cart with no
 /// lines (the cart's one row).
 #[derive(sqlx::FromRow)]
-struct OptionalLine {
-    sku_id: Option<String>,
-    quantity: Option<i64>,
-    source: Option<String>,
-    source_ref: Option<String>,
-    selected: Option<bool>,
-    added_at: Option<i64>,
+pub(super) struct OptionalLine {
+    pub(super) sku_id: Option<String>,
+    pub(super) quantity: Option<i64>,
+    pub(super) source: Option<String>,
+    pub(super) source_ref: Option<String>,
+    pub(super) selected: Option<bool>,
+    pub(super) added_at: Option<i64>,
 }
 
 impl OptionalLine {
-    fn into_line(self) -> StoreResult<Option<StoredCartLine>> {
+    pub(super) fn into_line(self) -> StoreResult<Option<StoredCartLine>> {
         let OptionalLine {
             sku_id: Some(sku_id),
             quantity: Some(quantity),
