@@ -396,5 +396,5 @@ fn version_of(
     };
     let text = serde_json::to_string(&fingerprint).unwrap_or_default();
     let digest = Sha256::digest(text.as_bytes());
-    digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
+    crate::payments::signature::hex(&digest[..12])
 }

@@ -387,9 +387,9 @@ pub async fn catch_up(svc: &Services) -> ServiceResult<Pass> {
 /// batches do: a pass holds the one writer, and on the shared runtime each
 /// of its round trips would queue behind the HTTP tasks — under a flash
 /// sale every order batch waited for the projector longer than its pass
-/// takes. Aborting the returned task stops the passes;
-/// the thread's runtime stays up, idle, for the connections it opened
-/// (they return to the store's pool and stay bound to it).
+/// takes. Aborting the returned task stops the passes; the thread's
+/// runtime stays up, idle, for the connections it opened (they return to
+/// the store's pool and stay bound to it).
 pub fn spawn(svc: Services) -> tokio::task::JoinHandle<()> {
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let (finished, done) = tokio::sync::oneshot::channel::<()>();
