@@ -10,7 +10,6 @@ use std::collections::HashMap;
 
 use etalase_domain::id::UserId;
 use etalase_store::checkout::{self as store, BuyerAtCheckout};
-use etalase_store::pricing as pricing_store;
 use etalase_store::{StoreResult, Tx};
 
 #[derive(Default)]
@@ -22,22 +21,7 @@ impl BuyerReads {
         let mut buyers = buyers.to_vec();
         buyers.sort();
         buyers.dedup();
-        let mut carts = store::carts_of_buyers(&mut *tx, &buyers).await?;
-        let mut addresses = store::addresses_of_buyers(&mut *tx, &buyers).await?;
-        let mut flash = pricing_store::flash_units_bought_by(&mut *tx, &buyers).await?;
-        Ok(BuyerReads(
-            buyers
-                .into_iter()
-                .map(|buyer| {
-                    let read = BuyerAtCheckout {
-                        cart: carts.remove(&buyer),
-                        addresses: addresses.remove(&buyer).unwrap_or_default(),
-                        flash_bought: flash.remove(&buyer).unwrap_or_default(),
-                    };
-                    (buyer, read)
-                })
-                .collect(),
-        ))
+        Ok(BuyerReads(store::buyers_at_checkout(tx, &buyers).await?))
     }
 
     /// The buyer's reads, once: none when they were taken by an earlier

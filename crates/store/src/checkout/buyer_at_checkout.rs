@@ -7,7 +7,9 @@
 //! channel message each way), which cost about as much as the three small
 //! statements themselves: there, the three are one statement whose rows
 //! say which read they belong to. PostgreSQL runs the batch's three reads
-//! for this one buyer.
+//! ([`buyers_at_checkout`]) for this one buyer.
+
+use std::collections::HashMap;
 
 use etalase_domain::id::{CartId, PromotionId, UserId};
 use sqlx::Row;
@@ -16,7 +18,7 @@ use sqlx::sqlite::SqliteRow;
 use super::addresses::{AddressRow, StoredAddress, addresses_of_buyers};
 use super::carts::{OptionalLine, StoredCartLine, carts_of_buyers};
 use crate::error::corrupt;
-use crate::pool::Pool;
+use crate::pool::{Pool, Reader};
 use crate::pricing::flash_units_bought_by;
 use crate::{Store, StoreResult};
 
@@ -66,24 +68,35 @@ pub async fn buyer_at_checkout(store: &Store, buyer: UserId) -> StoreResult<Buye
             drop(conn);
             from_rows(&rows)
         }
-        Pool::Postgres(_) => {
-            let buyers = [buyer];
-            let cart = carts_of_buyers(store, &buyers).await?.remove(&buyer);
-            let addresses = addresses_of_buyers(store, &buyers)
-                .await?
-                .remove(&buyer)
-                .unwrap_or_default();
-            let flash_bought = flash_units_bought_by(store, &buyers)
-                .await?
-                .remove(&buyer)
-                .unwrap_or_default();
-            Ok(BuyerAtCheckout {
-                cart,
-                addresses,
-                flash_bought,
-            })
-        }
+        Pool::Postgres(_) => Ok(buyers_at_checkout(store, &[buyer])
+            .await?
+            .remove(&buyer)
+            .unwrap_or_default()),
     }
+}
+
+/// Many buyers' carts, addresses and flash counts, in three statements
+/// whatever their number (a batch of orders reads its buyers together).
+/// Every buyer asked for is in the map, read empty when they have nothing.
+pub async fn buyers_at_checkout<'a>(
+    reader: impl Into<Reader<'a>>,
+    buyers: &[UserId],
+) -> StoreResult<HashMap<UserId, BuyerAtCheckout>> {
+    let mut reader = reader.into();
+    let mut carts = carts_of_buyers(reader.reborrow(), buyers).await?;
+    let mut addresses = addresses_of_buyers(reader.reborrow(), buyers).await?;
+    let mut flash = flash_units_bought_by(reader, buyers).await?;
+    Ok(buyers
+        .iter()
+        .map(|&buyer| {
+            let read = BuyerAtCheckout {
+                cart: carts.remove(&buyer),
+                addresses: addresses.remove(&buyer).unwrap_or_default(),
+                flash_bought: flash.remove(&buyer).unwrap_or_default(),
+            };
+            (buyer, read)
+        })
+        .collect())
 }
 
 fn from_rows(rows: &[SqliteRow]) -> StoreResult<BuyerAtCheckout> {
